@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_ENV := DEBUG=1 CAMINANTES_DEMO=1
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test test-quick lint browser-deps messages serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(DEMO_ENV) $(BIN)/caminantes migrate --noinput
+	$(DEMO_ENV) $(BIN)/caminantes demo
+	@echo ""
+	@echo "Caminantes is starting on http://$(HOST)/  (Ctrl+C stops it)"
+	@echo "Log in with one of the e-mails above and the password printed with them."
+	@echo "Two-factor is waived for demo users because CAMINANTES_DEMO=1 (DEBUG only)."
+	$(DEMO_ENV) $(BIN)/caminantes runserver $(HOST)
+
+serve: $(STAMP)
+	$(DEMO_ENV) $(BIN)/caminantes runserver $(HOST)
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy caminantes
+	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
+
+test: $(STAMP) browser-deps lint
+	$(BIN)/pytest
+
+# Everything but the slow browser tests, for a quick loop while coding.
+test-quick: $(STAMP) lint
+	$(BIN)/pytest -m "not browser"
+
+messages: $(STAMP)
+	cd caminantes && ../$(BIN)/caminantes makemessages -l es -l pt --no-obsolete --ignore 'static/*'
+	cd caminantes && ../$(BIN)/caminantes compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output

@@ -1,0 +1,65 @@
+"""The organisation and country a person is working in right now (the switcher's choice).
+
+It narrows pages to one organisation and country; it never widens access: the policy module
+still decides from all active memberships.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+from caminantes.accounts import policies
+from caminantes.accounts.models import Organization
+from caminantes.accounts.permissions import Perm, Role
+from caminantes.geo.models import Country
+
+SESSION_ORG = "ctx_org"
+SESSION_COUNTRY = "ctx_country"
+
+
+@dataclass
+class Context:
+    organization: Organization | None = None
+    country: Country | None = None
+    roles: set[str] = field(default_factory=set)
+    organizations: list[Organization] = field(default_factory=list)
+    countries: list[Country] = field(default_factory=list)
+
+    def can(self, perm: Perm) -> bool:
+        return any(perm in policies.permissions_for(r) for r in self.roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in sorted(self.roles)]
+
+
+def build_context(request: HttpRequest) -> Context:
+    user = request.user
+    user_grants = policies.grants(user)
+    if not user_grants:
+        return Context()
+    org_ids = list(dict.fromkeys(g.organization_id for g in user_grants))
+    organizations = list(Organization.objects.filter(pk__in=org_ids).order_by("acronym"))
+    by_uuid = {str(o.uuid): o for o in organizations}
+    organization = by_uuid.get(request.session.get(SESSION_ORG, "")) or organizations[0]
+    org_grants = [g for g in user_grants if g.organization_id == organization.pk]
+    country_ids: set[int] = set()
+    for g in org_grants:
+        country_ids |= g.country_ids
+    countries = list(Country.objects.filter(pk__in=country_ids).order_by("name_es"))
+    chosen = request.session.get(SESSION_COUNTRY, "")
+    country = next((c for c in countries if c.iso2 == chosen), countries[0] if countries else None)
+    roles = {
+        g.role.value
+        for g in org_grants
+        if country is None or not g.country_ids or country.pk in g.country_ids
+    }
+    return Context(
+        organization=organization,
+        country=country,
+        roles=roles,
+        organizations=organizations,
+        countries=countries,
+    )

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from caminantes.accounts.context import build_context
+from caminantes.accounts.twofactor import has_confirmed_device, is_verified, requires_two_factor
+
+LAST_SEEN = "last_seen"
+# Pages a half-logged-in person must still reach.
+_OPEN_URL_NAMES = {
+    "login",
+    "logout",
+    "otp_verify",
+    "otp_setup",
+    "set_language",
+    "healthz",
+}
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).url_name
+    except Resolver404:
+        return None
+
+
+class IdleTimeoutMiddleware:
+    """Logs a session out after SESSION_IDLE_TIMEOUT seconds without a request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN)
+            if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("Your session ended after a period of inactivity."))
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse('login')}?{query}")
+            # Write the session at most every 30 seconds, not on every request.
+            if last is None or now - int(last) >= 30:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends anyone whose roles need a second factor to verify (or set one up) first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path_info.startswith((settings.STATIC_URL, "/api/"))
+            and not is_verified(user)
+            and _url_name(request) not in _OPEN_URL_NAMES
+            and requires_two_factor(user)
+        ):
+            target = "otp_verify" if has_confirmed_device(user) else "otp_setup"
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse(target)}?{query}")
+        return self.get_response(request)
+
+
+class ActiveContextMiddleware:
+    """request.context: the organisation and country chosen in the switcher (lazy)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.context = SimpleLazyObject(lambda: build_context(request))  # type: ignore[attr-defined]
+        return self.get_response(request)

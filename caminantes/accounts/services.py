@@ -1,0 +1,211 @@
+"""Writes for organisations, memberships, API tokens and second factors.
+
+Each is permission check -> change -> audit event, in one transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from caminantes.accounts import policies
+from caminantes.accounts.models import ApiToken, Membership, Organization, User
+from caminantes.accounts.permissions import Perm, Role
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.audit.models import Outcome
+from caminantes.geo.models import AdminArea, Country
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def api_token_create(
+    *, user: User, name: str, scopes: list[str], days: int | None = None
+) -> IssuedToken:
+    if not policies.has_perm(user, Perm.USE_API):
+        log(user, actions.TOKEN_CREATED, ApiToken, Outcome.DENIED)
+        raise PermissionDenied(_("Your roles do not allow API access."))
+    valid = {s.value for s in ApiToken.Scope}
+    if not scopes or any(s not in valid for s in scopes):
+        raise ValidationError(_("Choose at least one valid scope."))
+    days = days or settings.API_TOKEN_DEFAULT_DAYS
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            _("A token may last between 1 and %(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}
+        )
+    prefix = secrets.token_hex(4)
+    secret_part = secrets.token_urlsafe(32)
+    secret = f"cam_{prefix}_{secret_part}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name.strip()[:100] or "API",
+            prefix=prefix,
+            key_hash=ApiToken.hash_secret(secret),
+            scopes=sorted(set(scopes)),
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        log(user, actions.TOKEN_CREATED, token, scopes=token.scopes, days=days)
+    return IssuedToken(token=token, secret=secret)
+
+
+def api_token_revoke(*, user: User, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        log(user, actions.TOKEN_REVOKED, token)
+
+
+def api_token_authenticate(secret: str) -> ApiToken | None:
+    """The usable token behind `secret`, or None. Constant-time comparison of the hash."""
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != "cam":
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not secrets.compare_digest(token.key_hash, ApiToken.hash_secret(secret)):
+        return None
+    if not token.is_usable or not token.user.is_active:
+        return None
+    # Touch at most once a minute: a busy client should not write on every call.
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def organization_create(
+    *,
+    actor: User | None,
+    name: str,
+    acronym: str,
+    type: str,
+    countries: list[Country],
+) -> Organization:
+    if actor is not None and not policies.has_perm(actor, Perm.MANAGE_ORGANIZATIONS):
+        log(actor, actions.CREATE, Organization, Outcome.DENIED)
+        raise PermissionDenied
+    with transaction.atomic():
+        org = Organization.objects.create(name=name, acronym=acronym, type=type)
+        org.countries.set(countries)
+        log(actor, actions.CREATE, org)
+    return org
+
+
+def membership_add(
+    *,
+    actor: User | None,
+    user: User,
+    organization: Organization,
+    role: Role,
+    countries: list[Country] | None = None,
+    areas: list[AdminArea] | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Membership:
+    """Grant a role. Actor None is the system (demo loader, command line)."""
+    if actor is not None and not policies.has_perm(
+        actor, Perm.MANAGE_MEMBERS, organization_id=organization.pk
+    ):
+        log(actor, actions.MEMBERSHIP_ADDED, Membership, Outcome.DENIED)
+        raise PermissionDenied
+    if (
+        role == Role.PLATFORM_ADMIN
+        and actor is not None
+        and not policies.has_perm(actor, Perm.MANAGE_ORGANIZATIONS)
+    ):
+        raise PermissionDenied(_("Only a platform administrator can grant that role."))
+    org_countries = set(organization.countries.values_list("pk", flat=True))
+    for country in countries or []:
+        if country.pk not in org_countries:
+            raise ValidationError(
+                _("%(org)s does not work in %(country)s.")
+                % {"org": organization.acronym, "country": country.name}
+            )
+    with transaction.atomic():
+        m = Membership.objects.create(
+            user=user,
+            organization=organization,
+            role=role,
+            starts_on=starts_on or timezone.localdate(),
+            ends_on=ends_on,
+        )
+        m.countries.set(countries or [])
+        m.areas.set(areas or [])
+        log(actor, actions.MEMBERSHIP_ADDED, m, organization=organization, role_granted=role)
+    policies.forget_grants(user)
+    return m
+
+
+def membership_end(*, actor: User, membership: Membership, on: date | None = None) -> Membership:
+    if not policies.has_perm(
+        actor, Perm.MANAGE_MEMBERS, organization_id=membership.organization_id
+    ):
+        log(actor, actions.MEMBERSHIP_ENDED, membership, Outcome.DENIED)
+        raise PermissionDenied
+    with transaction.atomic():
+        membership.ends_on = max(on or timezone.localdate(), membership.starts_on)
+        membership.save(update_fields=["ends_on"])
+        log(actor, actions.MEMBERSHIP_ENDED, membership)
+    return membership
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed authenticator; it counts only once the person types a code from it."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+
+
+def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the authenticator with a code; returns fresh backup codes, or None if wrong."""
+    if device.user_id != user.pk or not device.verify_token(token.strip().replace(" ", "")):
+        log(user, actions.OTP_FAILED, outcome=Outcome.DENIED)
+        return None
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = backup_codes_regenerate(user=user)
+        log(user, actions.OTP_DEVICE_ADDED)
+    return codes
+
+
+def backup_codes_regenerate(*, user: User) -> list[str]:
+    static, _created = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
+    static.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(10)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    return codes
+
+
+def user_create(
+    *,
+    actor: User | None,
+    email: str,
+    full_name: str,
+    password: str | None,
+    language: str = "es",
+    is_demo: bool = False,
+    **extra: Any,
+) -> User:
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email, password, full_name=full_name, language=language, is_demo=is_demo, **extra
+        )
+        log(actor, actions.CREATE, user)
+    return user

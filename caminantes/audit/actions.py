@@ -1,0 +1,61 @@
+"""The registry of audit actions, with their labels for the audit page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"
+LOCKED_OUT = "locked_out"
+LOGOUT = "logout"
+OTP_VERIFIED = "otp_verified"
+OTP_FAILED = "otp_failed"
+OTP_DEVICE_ADDED = "otp_device_added"
+SUDO_GRANTED = "sudo_granted"
+CREATE = "create"
+UPDATE = "update"
+DELETE = "delete"
+VIEW = "view"
+READ_RESTRICTED = "read_restricted"
+ACCESS_DENIED = "access_denied"
+EXPORT = "export"
+IMPORT = "import"
+TOKEN_CREATED = "token_created"  # noqa: S105 - an action name
+TOKEN_REVOKED = "token_revoked"  # noqa: S105 - an action name
+MEMBERSHIP_ADDED = "membership_added"
+MEMBERSHIP_ENDED = "membership_ended"
+CONTEXT_SWITCHED = "context_switched"
+ALERT_RAISED = "alert_raised"
+ALERT_ACKNOWLEDGED = "alert_acknowledged"
+AUDIT_VIEWED = "audit_viewed"
+
+LABELS = {
+    LOGIN: _("Logged in"),
+    LOGIN_FAILED: _("Failed login"),
+    LOCKED_OUT: _("Locked out"),
+    LOGOUT: _("Logged out"),
+    OTP_VERIFIED: _("Second factor verified"),
+    OTP_FAILED: _("Wrong second-factor code"),
+    OTP_DEVICE_ADDED: _("Authenticator added"),
+    SUDO_GRANTED: _("Password confirmed for a sensitive page"),
+    CREATE: _("Created"),
+    UPDATE: _("Changed"),
+    DELETE: _("Deleted"),
+    VIEW: _("Viewed"),
+    READ_RESTRICTED: _("Read a restricted record"),
+    ACCESS_DENIED: _("Access denied"),
+    EXPORT: _("Exported"),
+    IMPORT: _("Imported"),
+    TOKEN_CREATED: _("API token created"),
+    TOKEN_REVOKED: _("API token revoked"),
+    MEMBERSHIP_ADDED: _("Membership added"),
+    MEMBERSHIP_ENDED: _("Membership ended"),
+    CONTEXT_SWITCHED: _("Switched organisation or country"),
+    ALERT_RAISED: _("Alert raised"),
+    ALERT_ACKNOWLEDGED: _("Alert acknowledged"),
+    AUDIT_VIEWED: _("Audit trail consulted"),
+}
+
+
+def label(action: str) -> str:
+    return str(LABELS.get(action, action))

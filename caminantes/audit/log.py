@@ -1,0 +1,202 @@
+"""What happened: `log(actor, action, obj=None, outcome="allowed", **context)`.
+
+Append-only and hash-chained. Services call it on every write and every denial; the
+restricted-record door calls it on every read. Never pass field values in `context`: only
+counts, reasons chosen from a list, file names and other non-personal facts.
+
+This module and audit.models import no other app (users and organisations are referenced by
+name), so that every layer, accounts included, can record what it does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid as uuid_lib
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from caminantes.audit import actions
+from caminantes.audit.middleware import current_request
+from caminantes.audit.models import Alert, AuditEvent, Outcome
+
+if TYPE_CHECKING:
+    from caminantes.accounts.models import Organization, User
+
+logger = logging.getLogger("caminantes.audit")
+
+GENESIS = "0" * 64
+# Any constant works: it only has to be the same for every process writing the chain.
+_PG_LOCK_KEY = 0x43414D494E  # "CAMIN"
+
+
+def _ip(request: Any) -> str | None:
+    if request is None:
+        return None
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return str(forwarded.split(",")[0].strip())
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def event_digest(event: AuditEvent) -> str:
+    """The hash of one event's content and the previous event's hash."""
+    occurred = event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
+    parts = [
+        event.prev_hash,
+        str(event.uuid),
+        occurred,
+        str(event.actor_id or ""),
+        event.actor_email,
+        str(event.organization_id or ""),
+        event.role,
+        event.action,
+        event.object_type,
+        str(event.object_uuid or ""),
+        str(event.ip_address or ""),
+        event.request_id,
+        event.outcome,
+        json.dumps(event.context, sort_keys=True, separators=(",", ":"), default=str),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _clean_context(context: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in context.items():
+        if value is None or isinstance(value, bool | int | str):
+            clean[key] = value
+        elif isinstance(value, uuid_lib.UUID):
+            clean[key] = str(value)
+        elif isinstance(value, list | tuple):
+            clean[key] = [str(v) for v in value]
+        else:
+            clean[key] = str(value)
+    return clean
+
+
+@dataclass(frozen=True)
+class Subject:
+    """For logging about something that is not a model instance, or no longer exists."""
+
+    object_type: str
+    uuid: uuid_lib.UUID | None = None
+
+
+def _describe(obj: Any) -> tuple[str, uuid_lib.UUID | None]:
+    if obj is None:
+        return "", None
+    if isinstance(obj, Subject):
+        return obj.object_type, obj.uuid
+    if isinstance(obj, type) and issubclass(obj, models.Model):
+        return obj._meta.label_lower, None
+    if isinstance(obj, models.Model):
+        return obj._meta.label_lower, getattr(obj, "uuid", None)
+    return type(obj).__name__, None
+
+
+def log(
+    actor: User | Any,
+    action: str,
+    obj: Any = None,
+    outcome: str = Outcome.ALLOWED,
+    *,
+    organization: Organization | None = None,
+    role: str | None = None,
+    **context: Any,
+) -> AuditEvent:
+    request = current_request.get()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if organization is None and request is not None:
+        ctx = getattr(request, "context", None)
+        if ctx is not None and ctx.organization is not None and user is not None:
+            organization = ctx.organization
+            role = role or ",".join(sorted(ctx.roles))
+    object_type, object_uuid = _describe(obj)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event = AuditEvent(
+            occurred_at=timezone.now(),
+            actor=user,
+            actor_email=(user.email if user else str(context.pop("actor_email", "")))[:254],
+            organization=organization,
+            role=(role or "")[:40],
+            action=action,
+            object_type=object_type,
+            object_uuid=object_uuid,
+            ip_address=_ip(request),
+            request_id=getattr(request, "request_id", "") if request is not None else "",
+            outcome=outcome,
+            context=_clean_context(context),
+            prev_hash=prev or GENESIS,
+        )
+        event.hash = event_digest(event)
+        event.save(force_insert=True)
+    if action == actions.READ_RESTRICTED and user is not None:
+        _check_bulk_reads(user, organization)
+    return event
+
+
+def _check_bulk_reads(user: Any, organization: Organization | None) -> None:
+    limit = settings.AUDIT_BULK_READ_LIMIT
+    minutes = settings.AUDIT_BULK_READ_MINUTES
+    since = timezone.now() - timedelta(minutes=minutes)
+    count = AuditEvent.objects.filter(
+        actor=user, action=actions.READ_RESTRICTED, occurred_at__gte=since
+    ).count()
+    if count <= limit:
+        return
+    if Alert.objects.filter(user=user, kind=Alert.Kind.BULK_READ, created_at__gte=since).exists():
+        return
+    alert = Alert.objects.create(
+        kind=Alert.Kind.BULK_READ,
+        user=user,
+        organization=organization,
+        count=count,
+        window_minutes=minutes,
+    )
+    logger.warning(
+        "ALERT bulk read: user %s read %d restricted records within %d minutes (alert %s)",
+        user.email,
+        count,
+        minutes,
+        alert.uuid,
+    )
+    log(None, actions.ALERT_RAISED, alert, organization=organization, count=count)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_id: int | None = None
+    broken_uuid: str | None = None
+    reason: str = ""
+
+
+def verify_chain() -> VerifyResult:
+    """Walk the chain in order; name the first event whose hash or link does not hold."""
+    prev = GENESIS
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.prev_hash != prev:
+            return VerifyResult(
+                False, checked, event.id, str(event.uuid), "link to previous event broken"
+            )
+        if event_digest(event) != event.hash:
+            return VerifyResult(
+                False, checked, event.id, str(event.uuid), "content does not match its hash"
+            )
+        prev = event.hash
+        checked += 1
+    return VerifyResult(True, checked)

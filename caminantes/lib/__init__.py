@@ -1,0 +1,1 @@
+"""Pure helpers (environment, crypto, safe CSV, names). Imports no Caminantes app."""

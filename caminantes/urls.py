@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from caminantes.api import api
+from caminantes.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("caminantes.accounts.urls")),
+    path("audit/", include("caminantes.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "caminantes.web.views.error_403"
+handler404 = "caminantes.web.views.error_404"
+handler500 = "caminantes.web.views.error_500"

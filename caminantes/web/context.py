@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from caminantes.accounts import policies
+from caminantes.accounts.permissions import Perm
+from caminantes.audit.selectors import open_alerts_for_user
+from caminantes.lib import navigation
+
+
+def navigation_context(request: HttpRequest) -> dict[str, Any]:
+    """Menu entries the person's roles allow, the active context and open alerts."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        e
+        for e in navigation.entries()
+        if e.permission is None or policies.has_perm(user, Perm(e.permission))
+    ]
+    open_alerts = 0
+    if policies.has_perm(user, Perm.VIEW_ALERTS):
+        open_alerts = open_alerts_for_user(user=user).count()
+    return {
+        "nav_items": items,
+        "ctx": getattr(request, "context", None),
+        "open_alerts": open_alerts,
+    }

@@ -1,0 +1,52 @@
+"""Production settings: `check --deploy` is quiet, and unsafe configurations refuse to start.
+
+Each case runs the real console script in a fresh process with a clean environment.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent / "caminantes"
+PRODUCTION = {
+    "SECRET_KEY": "a" * 20 + "production-secret-9f8e7d6c5b4a39281706fedcba",
+    "ALLOWED_HOSTS": "caminantes.example.org",
+    "FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
+}
+
+
+def run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    clean["CAMINANTES_VAR_DIR"] = str(tmp_path)
+    clean.update(env)
+    return subprocess.run(
+        [str(BIN), *args], env=clean, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_it_passes_check_deploy_with_production_settings(tmp_path: Path) -> None:
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = run(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_demo_mode_without_debug(tmp_path: Path) -> None:
+    result = run(["check"], {**PRODUCTION, "CAMINANTES_DEMO": "1"}, tmp_path)
+    assert result.returncode != 0
+    assert "CAMINANTES_DEMO=1 is only allowed with DEBUG=1" in result.stderr
+
+
+def test_it_refuses_to_load_the_demo_without_debug(tmp_path: Path) -> None:
+    result = run(["demo"], PRODUCTION, tmp_path)
+    assert result.returncode != 0
+    assert "DEBUG off" in result.stderr

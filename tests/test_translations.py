@@ -1,0 +1,102 @@
+"""Every user-facing string has a Spanish and a Portuguese translation.
+
+Strings are collected from the templates (through Django's own `templatize`, as
+makemessages does) and from gettext calls in the Python code, then looked up in the .po
+catalogues; a missing, empty or fuzzy translation fails, naming the string. The compiled
+.mo files must match the .po files, so what ships is what was translated.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils.translation.template import templatize
+
+ROOT = Path(__file__).resolve().parent.parent / "caminantes"
+LOCALES = ["es", "pt"]
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext",
+                 "ngettext_lazy"}  # fmt: skip
+
+
+def _unescape(s: str) -> str:
+    return s.encode("latin-1", "backslashreplace").decode("unicode_escape")
+
+
+def template_strings() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for path in ROOT.rglob("templates/**/*.html"):
+        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        for match in re.finditer(
+            r"\b(p?gettext|ngettext)\(u?'((?:[^'\\]|\\.)*)'(?:\s*,\s*u?'((?:[^'\\]|\\.)*)')?",
+            code,
+        ):
+            func, first, second = match.groups()
+            msgid = second if func == "pgettext" else first
+            found.add((str(path.relative_to(ROOT)), _unescape(msgid)))
+    return found
+
+
+def python_strings() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for path in ROOT.rglob("*.py"):
+        if "migrations" in path.parts or "tests" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in GETTEXT_NAMES:
+                continue
+            arg = node.args[1] if name.startswith("pgettext") else node.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.add((str(path.relative_to(ROOT)), arg.value))
+    return found
+
+
+def catalogue(lang: str) -> polib.POFile:
+    return polib.pofile(str(ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"))
+
+
+def test_it_finds_strings_to_check() -> None:
+    strings = {s for _, s in template_strings()}
+    assert "Log in" in strings
+    assert "Your memberships" in strings
+    assert any("Welcome" in s for s in strings)
+    assert "Registration officer" in {s for _, s in python_strings()}
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_it_translates_every_string(lang: str) -> None:
+    po = catalogue(lang)
+    translated = {
+        e.msgid
+        for e in po
+        if not e.obsolete
+        and "fuzzy" not in e.flags
+        and (e.msgstr or (e.msgstr_plural and all(e.msgstr_plural.values())))
+    }
+    missing = sorted(
+        f"{where}: {msgid!r}"
+        for where, msgid in template_strings() | python_strings()
+        if msgid not in translated
+    )
+    assert missing == [], (
+        f"untranslated in {lang} (run `make messages` and translate):\n" + "\n".join(missing)
+    )
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_it_ships_compiled_catalogues_that_match_the_sources(lang: str) -> None:
+    po = catalogue(lang)
+    mo = polib.mofile(str(ROOT / "locale" / lang / "LC_MESSAGES" / "django.mo"))
+    shipped = {e.msgid: (e.msgstr or e.msgstr_plural.get(0, "")) for e in mo}
+    for entry in po:
+        if entry.obsolete or "fuzzy" in entry.flags:
+            continue
+        expected = entry.msgstr or entry.msgstr_plural.get(0, "")
+        assert shipped.get(entry.msgid) == expected, f"recompile: {entry.msgid!r}"
