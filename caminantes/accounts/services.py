@@ -153,14 +153,17 @@ def membership_add(
 
 
 def membership_end(*, actor: User, membership: Membership, on: date | None = None) -> Membership:
+    """End a role. By default at once: the last day it counted is yesterday."""
     if not policies.has_perm(
         actor, Perm.MANAGE_MEMBERS, organization_id=membership.organization_id
     ):
         log(actor, actions.MEMBERSHIP_ENDED, membership, Outcome.DENIED)
         raise PermissionDenied
     with transaction.atomic():
-        membership.ends_on = max(on or timezone.localdate(), membership.starts_on)
-        membership.save(update_fields=["ends_on"])
+        last_day = on or timezone.localdate() - timedelta(days=1)
+        membership.ends_on = last_day
+        membership.starts_on = min(membership.starts_on, last_day)
+        membership.save(update_fields=["ends_on", "starts_on"])
         log(actor, actions.MEMBERSHIP_ENDED, membership)
     return membership
 

@@ -80,9 +80,7 @@ def area_list(request: HttpRequest, country: str | None = None) -> object:
 
 @router.get("/places", response=list[PlaceOut])
 @paginate(PageNumberPagination, page_size=100)
-def place_list(
-    request: HttpRequest, kind: str | None = None, country: str | None = None
-) -> object:
+def place_list(request: HttpRequest, kind: str | None = None, country: str | None = None) -> object:
     qs = policies.visible(request.user, Place).select_related(
         "country", "admin_area", "counterpart_country"
     )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from caminantes.accounts import policies
+from caminantes.accounts.models import Membership, User
+from caminantes.audit.models import AuditEvent
+from tests.personas import PersonaTestCase
+
+
+class MembersPageTest(PersonaTestCase):
+    def test_it_lets_a_country_manager_add_a_colleague(self) -> None:
+        self.login(self.carla, sudo=True)
+        response = self.client.post(
+            reverse("membership_add", args=[self.iom.uuid]),
+            {"email": "new.officer@example.org", "full_name": "Nueva Oficial",
+             "role": "registration_officer", "countries": [self.co.pk]},
+        )  # fmt: skip
+        self.assertEqual(response.status_code, 302)
+        user = User.objects.get(email="new.officer@example.org")
+        membership = Membership.objects.get(user=user)
+        self.assertEqual(list(membership.countries.all()), [self.co])
+        self.assertTrue(
+            AuditEvent.objects.filter(action="membership_added", actor=self.carla).exists()
+        )
+        page = self.client.get(reverse("organization_detail", args=[self.iom.uuid]))
+        self.assertContains(page, "new.officer@example.org")
+
+    def test_it_refuses_a_country_the_organisation_does_not_work_in(self) -> None:
+        self.login(self.carla, sudo=True)
+        self.client.post(
+            reverse("membership_add", args=[self.iom.uuid]),
+            {"email": "x@example.org", "role": "registration_officer", "countries": [self.ve.pk]},
+        )
+        self.assertFalse(Membership.objects.filter(user__email="x@example.org").exists())
+
+    def test_it_asks_for_the_password_again_before_adding(self) -> None:
+        self.login(self.carla)
+        response = self.client.post(
+            reverse("membership_add", args=[self.iom.uuid]),
+            {"email": "y@example.org", "role": "auditor"},
+        )
+        self.assertTrue(response["Location"].startswith(reverse("sudo")))
+
+    def test_it_lets_only_managers_end_memberships(self) -> None:
+        membership = Membership.objects.get(user=self.alice)
+        self.login(self.carla, sudo=True)
+        self.client.post(reverse("membership_end", args=[membership.uuid]))
+        membership.refresh_from_db()
+        self.assertFalse(membership.is_active)
+        self.assertEqual(policies.grants(User.objects.get(pk=self.alice.pk)), [])
+        # Alice's session is still open, but she no longer sees anything.
+        self.login(self.alice)
+        self.assertContains(self.client.get(reverse("home")), "no tiene ninguna")
+
+    def test_it_hides_the_members_page_from_a_registrar(self) -> None:
+        self.login(self.alice)
+        response = self.client.get(reverse("organization_detail", args=[self.iom.uuid]))
+        self.assertEqual(response.status_code, 403)
+
+    def test_it_hides_another_organisations_members_from_a_partner(self) -> None:
+        self.login(self.charlie)
+        response = self.client.get(reverse("organization_detail", args=[self.iom.uuid]))
+        self.assertEqual(response.status_code, 404)
+        own = self.client.get(reverse("organization_detail", args=[self.ffs.uuid]))
+        self.assertContains(own, "charlie@example.org")
+        self.assertNotContains(own, "alice@example.org")
