@@ -50,7 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 if not FIELD_ENCRYPTION_KEYS:
     if DEBUG or TESTING:
-        FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="]
+        FIELD_ENCRYPTION_KEYS = ["Y2FtaW5hbnRlcy1kZXYta2V5LW5vdC1mb3ItcHJvZCE="]
     else:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS is not set: give one or more Fernet keys, newest first "
@@ -71,9 +71,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs' JavaScript from its own static files, not a CDN
     "caminantes.geo",
     "caminantes.accounts",
     "caminantes.audit",
+    "caminantes.registry",
     "caminantes.web",
 ]
 
@@ -82,7 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "caminantes.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "caminantes.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("caminantes.accounts.urls")),
     path("audit/", include("caminantes.audit.urls")),
+    path("registry/", include("caminantes.registry.urls")),
     path("api/v1/", api.urls),
 ]
 

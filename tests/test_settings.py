@@ -14,7 +14,7 @@ BIN = Path(sys.executable).parent / "caminantes"
 PRODUCTION = {
     "SECRET_KEY": "a" * 20 + "production-secret-9f8e7d6c5b4a39281706fedcba",
     "ALLOWED_HOSTS": "caminantes.example.org",
-    "FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
+    "FIELD_ENCRYPTION_KEYS": "Y2FtaW5hbnRlcy1kZXYta2V5LW5vdC1mb3ItcHJvZCE=",
 }
 
 

@@ -23,6 +23,12 @@ Builder = Callable[[Organization, User], models.Model]
 BUILDERS: dict[type[models.Model], Builder] = {}
 
 
+def _lazy(label: str) -> type[models.Model]:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
 def builder(model: type[models.Model]) -> Callable[[Builder], Builder]:
     def register(fn: Builder) -> Builder:
         BUILDERS[model] = fn
@@ -72,3 +78,96 @@ def _alert(org: Organization, member: User) -> models.Model:
 
 def build_foreign_world(org: Organization, member: User) -> dict[type[models.Model], Any]:
     return {model: fn(org, member) for model, fn in BUILDERS.items()}
+
+
+# --- registry -------------------------------------------------------------------------
+
+
+def _foreign_household(org: Organization, member: User) -> Any:
+    from caminantes.geo.models import Country
+    from caminantes.registry.models import Household, Person
+
+    existing = Household.objects.filter(organization=org).first()
+    if existing is not None:
+        return existing
+    country = org.countries.first() or Country.objects.first()
+    hh = Household.objects.create(organization=org, country=country, population_type="in_transit")
+    person = Person.objects.create(household=hh, relationship="focal_point", given_names="Foránea",
+                                   first_surname="Ajena", sex="F")  # fmt: skip
+    hh.focal_point = person
+    hh.save()
+    return hh
+
+
+@builder(_lazy("registry.Household"))
+def _household(org: Organization, member: User) -> models.Model:
+    return _foreign_household(org, member)
+
+
+@builder(_lazy("registry.Person"))
+def _person(org: Organization, member: User) -> models.Model:
+    return _foreign_household(org, member).focal_point
+
+
+@builder(_lazy("registry.Document"))
+def _document(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import Document
+
+    person = _foreign_household(org, member).focal_point
+    return Document.objects.create(person=person, type="passport", number_last4="0000")
+
+
+@builder(_lazy("registry.Phone"))
+def _phone(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import Phone
+
+    return Phone.objects.create(household=_foreign_household(org, member), number_last4="0000")
+
+
+@builder(_lazy("registry.Consent"))
+def _consent(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import Consent
+
+    person = _foreign_household(org, member).focal_point
+    return Consent.objects.create(person=person, purpose="registration", recorded_by=member)
+
+
+@builder(_lazy("registry.NeedsAssessment"))
+def _assessment(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import NeedsAssessment
+
+    return NeedsAssessment.objects.create(household=_foreign_household(org, member),
+                                          severities={"food": 3})  # fmt: skip
+
+
+@builder(_lazy("registry.TimelineEntry"))
+def _entry(org: Organization, member: User) -> models.Model:
+    from caminantes.registry import timeline
+
+    return timeline.record(_foreign_household(org, member), "registration", None, None, "x")
+
+
+@builder(_lazy("registry.FieldChange"))
+def _change(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import FieldChange
+
+    hh = _foreign_household(org, member)
+    return FieldChange.objects.create(household=hh, object_type="household",
+                                      object_uuid=hh.uuid, field="address", reason="x")  # fmt: skip
+
+
+@builder(_lazy("registry.DataRequest"))
+def _request(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import DataRequest
+
+    person = _foreign_household(org, member).focal_point
+    return DataRequest.objects.create(organization=org, kind="access", person_uuid=person.uuid)
+
+
+@builder(_lazy("registry.ImportBatch"))
+def _batch(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import ImportBatch
+
+    country = org.countries.first()
+    return ImportBatch.objects.create(organization=org, country=country, file_name="f.csv",
+                                      file_sha256="0" * 64, created_by=member)  # fmt: skip

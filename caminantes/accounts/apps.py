@@ -10,9 +10,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.db.models import Q
+
         from caminantes.accounts.models import ApiToken, Membership, Organization, User
         from caminantes.accounts.permissions import Perm
-        from caminantes.accounts.policies import Scope, register
+        from caminantes.accounts.policies import Grant, Scope, register
         from caminantes.geo.models import AdminArea, Country, Place
         from caminantes.lib import navigation
 
@@ -21,7 +23,20 @@ class AccountsConfig(AppConfig):
             register(model, Scope(any_member=True))
         # One's own organisations (all of them for a platform administrator).
         register(Organization, Scope(organization="pk"))
-        register(Membership, Scope(permission=Perm.VIEW_MEMBERS, organization="organization"))
+
+        def membership_countries(grant: Grant) -> Q:
+            q = Q(countries__in=grant.country_ids)
+            return q | Q(countries__isnull=True) if grant.org_wide else q
+
+        register(
+            Membership,
+            Scope(
+                permission=Perm.VIEW_MEMBERS,
+                organization="organization",
+                country_rule=membership_countries,
+                distinct=True,
+            ),
+        )
         register(
             User,
             Scope(

@@ -26,6 +26,7 @@ class Context:
     roles: set[str] = field(default_factory=set)
     organizations: list[Organization] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
+    all_countries_allowed: bool = False
 
     def can(self, perm: Perm) -> bool:
         return any(perm in policies.permissions_for(r) for r in self.roles)
@@ -48,9 +49,12 @@ def build_context(request: HttpRequest) -> Context:
     country_ids: set[int] = set()
     for g in org_grants:
         country_ids |= g.country_ids
-    countries = list(Country.objects.filter(pk__in=country_ids).order_by("name_es"))
+    countries = sorted(Country.objects.filter(pk__in=country_ids), key=lambda c: c.name)
+    org_wide = any(g.org_wide for g in org_grants)
     chosen = request.session.get(SESSION_COUNTRY, "")
-    country = next((c for c in countries if c.iso2 == chosen), countries[0] if countries else None)
+    # Someone who works for the whole organisation starts with all its countries at once.
+    fallback = None if org_wide or not countries else countries[0]
+    country = next((c for c in countries if c.iso2 == chosen), fallback)
     roles = {
         g.role.value
         for g in org_grants
@@ -62,4 +66,5 @@ def build_context(request: HttpRequest) -> Context:
         roles=roles,
         organizations=organizations,
         countries=countries,
+        all_countries_allowed=org_wide,
     )

@@ -7,11 +7,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import Perm
@@ -57,7 +60,16 @@ def sudo_required(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if sudo_active(request):
             return view(request, *args, **kwargs)
-        query = urlencode({"next": request.get_full_path()})
+        target = request.get_full_path()
+        if request.method != "GET":
+            # A form was posted: after the password, go back to the page the form was on.
+            referer = request.headers.get("Referer", "")
+            same_site = url_has_allowed_host_and_scheme(
+                referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            target = referer if referer and same_site else reverse("home")
+            messages.info(request, _("Confirm your password, then send the form again."))
+        query = urlencode({"next": target})
         return HttpResponseRedirect(f"{reverse('sudo')}?{query}")
 
     return wrapped

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caminantes.accounts import services
 from caminantes.accounts.models import Membership, Organization, User
@@ -60,7 +61,9 @@ USERS = [
 DEFAULT_PASSWORD = "caminantes-demo"  # noqa: S105 - demo only, two-factor waived only with DEBUG
 
 
-def load(say: Callable[[str], None], *, password: str = DEFAULT_PASSWORD, **_: object) -> None:
+def load(
+    say: Callable[[str], None], *, password: str = DEFAULT_PASSWORD, **options: object
+) -> None:
     countries = {c.iso2: c for c in Country.objects.all()}
     with transaction.atomic():
         orgs: dict[str, Organization] = {}
@@ -104,5 +107,5 @@ def load(say: Callable[[str], None], *, password: str = DEFAULT_PASSWORD, **_: o
     say("")
     say(f"Demo users (password for all: {password}):")
     for spec in USERS:
-        where = ", ".join(spec.countries) or "all"
+        where = ", ".join(spec.countries) or _("all countries")
         say(f"  {spec.email:40} {spec.role.label} · {spec.org} · {where}")

@@ -67,6 +67,20 @@ class MembershipForm(forms.Form):
         label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Organization, actor: Any = None, **kwargs: Any
+    ) -> None:
+        from caminantes.accounts import policies
+        from caminantes.accounts.permissions import Perm
+
         super().__init__(*args, **kwargs)
-        self.fields["countries"].queryset = organization.countries.all()  # type: ignore[attr-defined]
+        countries = organization.countries.all()
+        roles = [c for c in Role.choices if c[0] != Role.PLATFORM_ADMIN]
+        if actor is not None:
+            if policies.has_perm(actor, Perm.MANAGE_ORGANIZATIONS):
+                roles = list(Role.choices)
+            else:
+                allowed = policies.manageable_country_ids(actor, organization)
+                countries = countries.filter(pk__in=allowed)
+        self.fields["role"].choices = [("", "—"), *roles]  # type: ignore[attr-defined]
+        self.fields["countries"].queryset = countries  # type: ignore[attr-defined]

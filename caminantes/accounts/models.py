@@ -185,5 +185,9 @@ class ApiToken(models.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
     @property
+    def scope_labels(self) -> list[str]:
+        return [str(self.Scope(s).label) for s in self.scopes if s in self.Scope.values]
+
+    @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()

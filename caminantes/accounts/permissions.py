@@ -87,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             P.MANAGE_MEMBERS,
             P.MANAGE_THRESHOLDS,
             P.VIEW_ALERTS,
+            P.IMPORT_DATA,
             P.APPROVE_IMPORTS,
             P.EXPORT_PERSONAL_DATA,
             P.HANDLE_DATA_REQUESTS,

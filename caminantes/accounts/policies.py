@@ -44,6 +44,16 @@ AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
+class Grant:
+    role: Role
+    organization_id: int
+    country_ids: frozenset[int]
+    area_ids: frozenset[int]
+    perms: frozenset[Perm] = field(default_factory=frozenset)
+    org_wide: bool = False  # the membership named no country: all the organisation's
+
+
+@dataclass(frozen=True)
 class Scope:
     """How a model is scoped. Lookup paths are Django field paths from the model."""
 
@@ -57,15 +67,8 @@ class Scope:
     assigned: Callable[[User], Q] | None = None
     platform_wide: bool = True
     distinct: bool = False
-
-
-@dataclass(frozen=True)
-class Grant:
-    role: Role
-    organization_id: int
-    country_ids: frozenset[int]
-    area_ids: frozenset[int]
-    perms: frozenset[Perm] = field(default_factory=frozenset)
+    # For rows whose countries are a set (memberships): a rule from the grant to a Q.
+    country_rule: Callable[[Grant], Q] | None = None
 
 
 _REGISTRY: dict[type[models.Model], Scope] = {}
@@ -101,9 +104,8 @@ def grants(user: AnyUser) -> list[Grant]:
     )
     for m in memberships:
         role = Role(m.role)
-        country_ids = frozenset(c.pk for c in m.countries.all()) or frozenset(
-            c.pk for c in m.organization.countries.all()
-        )
+        named = frozenset(c.pk for c in m.countries.all())
+        country_ids = named or frozenset(c.pk for c in m.organization.countries.all())
         result.append(
             Grant(
                 role=role,
@@ -111,6 +113,7 @@ def grants(user: AnyUser) -> list[Grant]:
                 country_ids=country_ids,
                 area_ids=frozenset(a.pk for a in m.areas.all()),
                 perms=permissions_for(role),
+                org_wide=not named,
             )
         )
     setattr(user, "_caminantes_grants", result)  # noqa: B010 - a per-request cache
@@ -142,6 +145,19 @@ def has_perm(
     return False
 
 
+def manageable_country_ids(user: AnyUser, organization: Any) -> set[int] | None:
+    """Countries of `organization` where `user` may manage members; None means all of them."""
+    result: set[int] = set()
+    for g in grants(user):
+        if Perm.MANAGE_MEMBERS not in g.perms:
+            continue
+        if g.role in PLATFORM_ROLES or (g.organization_id == organization.pk and g.org_wide):
+            return None
+        if g.organization_id == organization.pk:
+            result |= g.country_ids
+    return result
+
+
 def visible(user: AnyUser, model: type[M], perm: Perm | None = None) -> QuerySet[M]:
     """The rows of `model` that `user` may see (for `perm`, default: the scope's own)."""
     qs: QuerySet[M] = model._default_manager.all()
@@ -164,7 +180,9 @@ def visible(user: AnyUser, model: type[M], perm: Perm | None = None) -> QuerySet
         q = Q()
         if scope.organization:
             q &= Q(**{scope.organization: g.organization_id})
-        if scope.country:
+        if scope.country_rule is not None:
+            q &= scope.country_rule(g)
+        elif scope.country:
             q &= Q(**{f"{scope.country}__in": g.country_ids})
         if scope.area and g.area_ids:
             q &= Q(**{f"{scope.area}__in": g.area_ids})

@@ -118,18 +118,32 @@ def membership_add(
     starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> Membership:
-    """Grant a role. Actor None is the system (demo loader, command line)."""
-    if actor is not None and not policies.has_perm(
-        actor, Perm.MANAGE_MEMBERS, organization_id=organization.pk
-    ):
-        log(actor, actions.MEMBERSHIP_ADDED, Membership, Outcome.DENIED)
-        raise PermissionDenied
-    if (
-        role == Role.PLATFORM_ADMIN
-        and actor is not None
-        and not policies.has_perm(actor, Perm.MANAGE_ORGANIZATIONS)
-    ):
-        raise PermissionDenied(_("Only a platform administrator can grant that role."))
+    """Grant a role. Actor None is the system (demo loader, command line).
+
+    A manager grants roles only in the countries they manage; a membership for all the
+    organisation's countries needs an organisation-wide manager.
+    """
+    if actor is not None:
+        allowed = policies.manageable_country_ids(actor, organization)
+        requested = {c.pk for c in countries or []}
+        reason = ""
+        if allowed is not None and not allowed:
+            reason = "not_a_manager_here"
+        elif role == Role.PLATFORM_ADMIN and not policies.has_perm(
+            actor, Perm.MANAGE_ORGANIZATIONS
+        ):
+            reason = "platform_role"
+        elif allowed is not None and (not requested or requested - allowed):
+            reason = "country_outside_scope"
+        if reason:
+            log(actor, actions.MEMBERSHIP_ADDED, Membership, Outcome.DENIED, reason=reason)
+            explain = {
+                "platform_role": _("Only a platform administrator can grant that role."),
+                "country_outside_scope": _(
+                    "You can grant roles only in the countries you manage: tick them."
+                ),
+            }
+            raise PermissionDenied(explain.get(reason, _("Not allowed.")))
     org_countries = set(organization.countries.values_list("pk", flat=True))
     for country in countries or []:
         if country.pk not in org_countries:
@@ -154,9 +168,9 @@ def membership_add(
 
 def membership_end(*, actor: User, membership: Membership, on: date | None = None) -> Membership:
     """End a role. By default at once: the last day it counted is yesterday."""
-    if not policies.has_perm(
-        actor, Perm.MANAGE_MEMBERS, organization_id=membership.organization_id
-    ):
+    allowed = policies.manageable_country_ids(actor, membership.organization)
+    held = set(membership.countries.values_list("pk", flat=True))
+    if allowed is not None and (not allowed or not held or held - allowed):
         log(actor, actions.MEMBERSHIP_ENDED, membership, Outcome.DENIED)
         raise PermissionDenied
     with transaction.atomic():

@@ -10,6 +10,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caminantes.accounts import policies, services
 from caminantes.accounts.context import SESSION_COUNTRY, SESSION_ORG
-from caminantes.accounts.decorators import grant_sudo, perm_required, sudo_required
+from caminantes.accounts.decorators import grant_sudo, perm_required, sudo_active, sudo_required
 from caminantes.accounts.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -78,7 +79,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form with our own labels (Django's Portuguese ones are European)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password, again")
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = "/"
 
@@ -193,7 +205,7 @@ def sudo(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@sudo_required
 def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -268,7 +280,8 @@ def organization_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "organization": org,
         "members": members,
         "can_manage": can_manage,
-        "form": MembershipForm(organization=org) if can_manage else None,
+        "sudo": sudo_active(request),
+        "form": MembershipForm(organization=org, actor=request.user) if can_manage else None,
     }
     return render(request, "accounts/organization_detail.html", context)
 
@@ -277,7 +290,7 @@ def organization_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
     org = policies.get_for_user(request.user, Organization, uuid)
-    form = MembershipForm(request.POST, organization=org)
+    form = MembershipForm(request.POST, organization=org, actor=request.user)
     if form.is_valid():
         data = form.cleaned_data
         user = User.objects.filter(email__iexact=data["email"]).first()

@@ -114,11 +114,13 @@ def log(
 ) -> AuditEvent:
     request = current_request.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    if organization is None and request is not None:
+    if request is not None and user is not None and (organization is None or role is None):
+        # Who was acting, as what: the organisation and roles chosen in the switcher.
         ctx = getattr(request, "context", None)
-        if ctx is not None and ctx.organization is not None and user is not None:
-            organization = ctx.organization
-            role = role or ",".join(sorted(ctx.roles))
+        if ctx is not None and ctx.organization is not None:
+            organization = organization or ctx.organization
+            if role is None and organization == ctx.organization:
+                role = ",".join(sorted(ctx.roles))
     object_type, object_uuid = _describe(obj)
     with transaction.atomic():
         if connection.vendor == "postgresql":

@@ -47,7 +47,6 @@ def events(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "labels": actions.LABELS,
             "query": query.urlencode(),
         },
     )

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from caminantes.accounts import policies
+from caminantes.accounts import policies, services
 from caminantes.accounts.models import Membership, User
+from caminantes.accounts.permissions import Role
 from caminantes.audit.models import AuditEvent
 from tests.personas import PersonaTestCase
 
@@ -65,3 +67,45 @@ class MembersPageTest(PersonaTestCase):
         own = self.client.get(reverse("organization_detail", args=[self.ffs.uuid]))
         self.assertContains(own, "charlie@example.org")
         self.assertNotContains(own, "alice@example.org")
+
+
+class ManagerScopeTest(PersonaTestCase):
+    def add(self, **data: object) -> object:
+        payload = {"email": "z@example.org", "role": "registration_officer", **data}
+        return self.client.post(reverse("membership_add", args=[self.iom.uuid]), payload)
+
+    def test_it_keeps_a_country_manager_to_her_own_country(self) -> None:
+        self.login(self.carla, sudo=True)
+        form = self.client.get(reverse("organization_detail", args=[self.iom.uuid]))
+        self.assertNotContains(form, f'value="{self.pe.pk}"')  # Peru is not even offered
+        self.add(countries=[self.pe.pk])  # IOM works in Peru, Carla does not manage it
+        self.add()  # no country ticked = all of IOM's countries
+        self.assertFalse(Membership.objects.filter(user__email="z@example.org").exists())
+        denied = AuditEvent.objects.get(action="membership_added", outcome="denied")
+        self.assertEqual(denied.role, "country_manager")
+        with self.assertRaises(PermissionDenied):
+            services.membership_add(
+                actor=self.carla,
+                user=self.nobody,
+                organization=self.iom,
+                role=Role.REGISTRATION_OFFICER,
+                countries=[self.pe],
+            )
+
+    def test_it_never_lets_a_country_manager_grant_platform_administration(self) -> None:
+        self.login(self.carla, sudo=True)
+        self.add(role="platform_admin", countries=[self.co.pk])
+        self.assertFalse(Membership.objects.filter(user__email="z@example.org").exists())
+
+    def test_it_hides_organisation_wide_and_other_country_memberships_from_her(self) -> None:
+        self.login(self.carla)
+        page = self.client.get(reverse("organization_detail", args=[self.iom.uuid]))
+        self.assertContains(page, "alice@example.org")
+        self.assertNotContains(page, "pablo@example.org")  # Peru
+        self.assertNotContains(page, "admin@example.org")  # organisation-wide
+        admin_membership = Membership.objects.get(user=self.admin)
+        self.login(self.carla, sudo=True)
+        response = self.client.post(reverse("membership_end", args=[admin_membership.uuid]))
+        self.assertEqual(response.status_code, 404)
+        admin_membership.refresh_from_db()
+        self.assertIsNone(admin_membership.ends_on)

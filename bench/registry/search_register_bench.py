@@ -1,0 +1,748 @@
+"""Find-or-register at scale: how fast are search and registration with N people in PostgreSQL?
+
+    .venv/bin/python bench/registry/search_register_bench.py --people 1000000
+
+Against DATABASE_URL (default postgres://postgres@127.0.0.1:5432/caminantes_bench; the
+database is created and migrated if missing). If it holds fewer than N people, the missing
+ones are generated (lib.fakenames) and COPY-ed in, with the registry's own encryption and
+search-key helpers, so the rows are what registrations would have written. Then:
+
+- search: a few hundred realistic queries (exact names, typos, reordered names, names with
+  a date of birth, document numbers written the way people write them, half-typed names)
+  through `registry.selectors.search_people`, each beside the bare SQL of the same look-up
+  (the search-key index alone, or the document hash, without policy, ranking or ORM);
+- register: 5-person households through `registry.services.household_register`, duplicate
+  check included, each beside a bare INSERT of the very rows that registration wrote.
+
+It prints p50/p95 of each, the floor and the ratio. `--explain` adds EXPLAIN ANALYZE of
+the slowest searches. Nothing here is a test: run it by hand, on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/caminantes_bench"
+TARGETS_MS = {"search": 150.0, "register": 300.0}
+SHARES = {"CO": 0.5, "PE": 0.25, "EC": 0.1, "BR": 0.15}
+BENCH_USER = "bench.registro@bench.invalid"
+BATCH_HOUSEHOLDS = 5000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=1_000_000, help="people to have loaded")
+    parser.add_argument("--queries", type=int, default=300, help="searches to time")
+    parser.add_argument("--registrations", type=int, default=100, help="households to register")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--load-only", action="store_true", help="load the people and stop")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest")
+    args = parser.parse_args()
+
+    _ensure_database(args.database_url)
+    _setup_django(args.database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    fixtures = _fixtures()
+    started = time.perf_counter()
+    added = _load_people(args.people, fixtures, args.seed)
+    if added:
+        print(f"loaded {added:,} people in {time.perf_counter() - started:.0f} s")
+    _print_sizes()
+    if args.load_only:
+        return
+    rng = random.Random(args.seed)
+    search = _bench_search(fixtures, args.queries, rng, explain=args.explain)
+    register = _bench_register(fixtures, args.registrations, args.seed)
+    _print_table(search + register)
+
+
+# --- setup -----------------------------------------------------------------------------
+
+
+def _ensure_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    cfg = dj_database_url.parse(url)
+    if "postgresql" not in cfg["ENGINE"]:
+        raise SystemExit("This benchmark needs PostgreSQL (DATABASE_URL=postgres://...).")
+    params = {
+        "host": cfg.get("HOST") or None,
+        "port": cfg.get("PORT") or None,
+        "user": cfg.get("USER") or None,
+        "password": cfg.get("PASSWORD") or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+            print(f"created database {cfg['NAME']}")
+
+
+def _setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caminantes.settings")
+    # DEBUG gives the development keys; it is switched off again below so that Django does
+    # not keep every query in memory (which would also slow down what is measured).
+    os.environ.setdefault("DEBUG", "1")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False
+
+
+@dataclass
+class Fixtures:
+    user: Any
+    organization: Any
+    countries: dict[str, Any]
+    areas: dict[str, Any]
+
+
+def _fixtures() -> Fixtures:
+    """Places, one organisation working in the four countries, one registration officer."""
+    from caminantes.accounts import services as accounts
+    from caminantes.accounts.models import Organization, User
+    from caminantes.accounts.permissions import Role
+    from caminantes.geo.models import AdminArea, Country
+    from caminantes.geo.services import places_load
+
+    if not Country.objects.filter(iso2="CO").exists():
+        places_load()
+    countries = {c.iso2: c for c in Country.objects.all()}
+    areas = {a.iso_code: a for a in AdminArea.objects.exclude(iso_code="")}
+    org = Organization.objects.filter(acronym="IOM").first() or accounts.organization_create(
+        actor=None,
+        name="International Organization for Migration",
+        acronym="IOM",
+        type="un_agency",
+        countries=[countries[i] for i in (*SHARES, "VE")],
+    )
+    user = User.objects.filter(email=BENCH_USER).first()
+    if user is None:
+        user = accounts.user_create(
+            actor=None, email=BENCH_USER, full_name="Bench Registro", password=None
+        )
+        accounts.membership_add(
+            actor=None,
+            user=user,
+            organization=org,
+            role=Role.REGISTRATION_OFFICER,
+            countries=[countries[i] for i in SHARES],
+        )
+    return Fixtures(user=user, organization=org, countries=countries, areas=areas)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+class _Table:
+    """COPY rows into a model's table: columns in model order, defaults filled once."""
+
+    def __init__(self, model: Any, skip: Sequence[str] = ("id",)) -> None:
+        from django.db.models import JSONField, UUIDField
+
+        self.table = model._meta.db_table
+        self.fields = [f for f in model._meta.concrete_fields if f.column not in skip]
+        self.columns = [f.column for f in self.fields]
+        self.uuid_columns = {f.column for f in self.fields if isinstance(f, UUIDField)}
+        now = _now()
+        self.defaults: dict[str, Any] = {}
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                value: Any = now
+            else:
+                value = f.get_default()  # "" for text columns without a default, as Django
+            if isinstance(f, JSONField):
+                value = json.dumps(value)
+            self.defaults[f.column] = value
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, **values: Any) -> None:
+        d = self.defaults
+        self.rows.append(
+            tuple(
+                values[c] if c in values else (uuid.uuid4() if c in self.uuid_columns else d[c])
+                for c in self.columns
+            )
+        )
+
+    def flush(self, cursor: Any) -> None:
+        if not self.rows:
+            return
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        with cursor.copy(f'COPY "{self.table}" ({cols}) FROM STDIN') as copy:
+            for row in self.rows:
+                copy.write_row(row)
+        self.rows = []
+
+
+def _now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _reserve_ids(cursor: Any, table: str, n: int) -> list[int]:
+    cursor.execute(
+        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608 - our tables
+        "FROM generate_series(1, %s)",
+        [n],
+    )
+    return [r[0] for r in cursor.fetchall()]
+
+
+def _load_people(target: int, fx: Fixtures, seed: int) -> int:
+    """Top the registry up to `target` people, in batches, by COPY."""
+    from django.db import connection, transaction
+
+    from caminantes.lib import fakenames, names
+    from caminantes.registry import services
+    from caminantes.registry.demo import PLANS
+    from caminantes.registry.inputs import DocumentInput
+    from caminantes.registry.models import Consent, Document, Household, Person, Phone, SearchKey
+
+    have = Person.objects.count()
+    if have >= target:
+        return 0
+    # The phonetic key is the costly part of a search key and names repeat endlessly: the
+    # same function, remembered (search_keys looks it up on the module at each call).
+    names.phonetic = lru_cache(maxsize=200_000)(names.phonetic)  # type: ignore[assignment]
+    fake = fakenames.FakeNames(seed * 1_000_003 + have, today=_now().date())
+    rng = fake.rng
+    isos = list(SHARES)
+    weights = list(SHARES.values())
+    today = fake.today
+    households = _Table(Household, skip=())
+    people = _Table(Person, skip=())
+    nationalities = _Table(Person.nationalities.through)
+    documents = _Table(Document)
+    phones = _Table(Phone)
+    keys = _Table(SearchKey)
+    consents = _Table(Consent)
+    tables = [households, people, nationalities, documents, phones, keys, consents]
+    user_id, org_id = fx.user.pk, fx.organization.pk
+    ve = fx.countries["VE"]
+    added = 0
+    last_report = time.perf_counter()
+    while have + added < target:
+        families = []
+        for _ in range(BATCH_HOUSEHOLDS):
+            iso = rng.choices(isos, weights)[0]
+            plan = PLANS[iso]
+            area = rng.choices(list(plan.areas), list(plan.areas.values()))[0]
+            families.append((iso, area, fake.household(iso, area)))
+        with transaction.atomic(), connection.cursor() as cursor:
+            hh_ids = _reserve_ids(cursor, Household._meta.db_table, len(families))
+            n_people = sum(len(f.members) for _, _, f in families)
+            person_ids = iter(_reserve_ids(cursor, Person._meta.db_table, n_people))
+            for hh_id, (iso, area_code, family) in zip(hh_ids, families, strict=True):
+                country = fx.countries[iso]
+                area = fx.areas[area_code]
+                focal_id = None
+                for m in family.members:
+                    pid = next(person_ids)
+                    focal_id = focal_id or pid
+                    full = names.full_name(m.given_names, m.first_surname, m.second_surname)
+                    born_here = m.birth_country == iso
+                    people.add(
+                        id=pid,
+                        household_id=hh_id,
+                        relationship=m.relationship,
+                        given_names=m.given_names,
+                        first_surname=m.first_surname,
+                        second_surname=m.second_surname,
+                        sex=m.sex,
+                        birth_date=m.birth_date,
+                        birth_date_estimated=m.birth_date_estimated,
+                        birth_country_id=country.pk if born_here else ve.pk,
+                        birth_area_id=fx.areas[m.birth_state].pk if m.birth_state else None,
+                        languages='["es"]',
+                        search_name=names.fold(full),
+                    )
+                    nationalities.add(person_id=pid, country_id=country.pk if born_here else ve.pk)
+                    # index_person, without the round trips: the same keys, cut the same way.
+                    for key in sorted(names.search_keys(full)):
+                        keys.add(person_id=pid, key=key[:60])
+                    if m.cedula and rng.random() < 0.7:
+                        doc = DocumentInput(type="cedula", number=m.cedula, issuing_country="VE")
+                        documents.add(
+                            person_id=pid,
+                            type="cedula",
+                            issuing_country_id=ve.pk,
+                            **services._document_fields(doc),
+                        )
+                    minor = m.age_on(today) < services.ADULT_AGE
+                    consents.add(
+                        person_id=pid,
+                        purpose="registration",
+                        given_by="guardian" if minor else "person",
+                        recorded_by_id=user_id,
+                        given_on=today,
+                    )
+                if family.phone:
+                    phones.add(
+                        household_id=hh_id,
+                        whatsapp=True,
+                        **services._phone_fields(family.phone, country),
+                    )
+                households.add(
+                    id=hh_id,
+                    organization_id=org_id,
+                    country_id=country.pk,
+                    admin_area_id=area.pk,
+                    current_area_id=area.pk,
+                    population_type="in_destination",
+                    focal_point_id=focal_id,
+                    registered_by_id=user_id,
+                    registered_on=today,
+                )
+                added += len(family.members)
+            for table in tables:
+                table.flush(cursor)
+        if time.perf_counter() - last_report > 15:
+            last_report = time.perf_counter()
+            print(f"  … {have + added:,} people", flush=True)
+    # What autovacuum would do before long: statistics, and the visibility map that lets
+    # the key look-ups be index-only scans.
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'VACUUM (ANALYZE) "{table.table}"')
+    return added
+
+
+def _print_sizes() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT relname, reltuples::bigint, pg_size_pretty(pg_total_relation_size(oid))
+            FROM pg_class
+            WHERE relname IN ('registry_person', 'registry_household', 'registry_searchkey',
+                              'registry_document', 'registry_phone', 'registry_consent')
+            ORDER BY relname
+            """
+        )
+        rows = cursor.fetchall()
+    print("tables: " + ", ".join(f"{n[9:]} {t:,} rows ({s})" for n, t, s in rows))
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    kind: str
+    ms: float
+    floor_ms: float
+    text: str = ""
+    ok: bool = True
+
+
+@dataclass
+class Row:
+    name: str
+    samples: list[Sample] = field(default_factory=list)
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def _queries(n: int, rng: random.Random) -> list[tuple[str, str, int]]:
+    """(kind, text, person id) for people picked at random, as registrars type them."""
+    from caminantes.lib.fakenames import FakeNames
+    from caminantes.registry.models import Document, Person
+
+    ids = list(Person.objects.values_list("id", flat=True).order_by("-id")[:1])
+    low = Person.objects.order_by("id").values_list("id", flat=True).first() or 0
+    high = ids[0] if ids else 0
+    picked: list[Any] = []
+    while len(picked) < n:
+        wanted = [rng.randint(low, high) for _ in range(n * 2)]
+        picked += list(Person.objects.filter(id__in=wanted, anonymised_at__isnull=True))
+    picked = picked[:n]
+    docs: dict[int, str] = {}
+    for d in Document.objects.filter(person__in=picked, type="cedula"):
+        docs.setdefault(d.person_id, d.number)
+    typo = FakeNames(rng.randrange(10**6))
+    out = []
+    kinds = ["exact", "typo", "reordered", "name_and_birth", "document", "as_you_type"]
+    for i, p in enumerate(picked):
+        kind = kinds[i % len(kinds)]
+        given, first, second = p.given_names, p.first_surname, p.second_surname
+        if kind == "document" and p.pk not in docs:
+            kind = "name_and_birth"
+        if kind == "exact":
+            text = " ".join(x for x in (given, first, second) if x)
+        elif kind == "typo":
+            text = " ".join(x for x in (typo.misspell(given), first, typo.misspell(second)) if x)
+        elif kind == "reordered":
+            text = " ".join(x for x in (first, second, given) if x)
+        elif kind == "name_and_birth":
+            born = p.birth_date
+            text = f"{given.split(' ')[0]} {first} {born:%d/%m/%Y}" if born else given
+        elif kind == "document":
+            number = docs[p.pk]
+            digits = "".join(ch for ch in number if ch.isdigit())
+            text = rng.choice([number, digits, f"V{digits}", number.replace(".", " ")])
+        else:  # half-typed: the box answers as you type
+            text = f"{given.split(' ')[0]} {first[: max(3, len(first) // 2)]}"
+        out.append((kind, text, p.pk))
+    return out
+
+
+def _search_floor(cursor: Any, text: str) -> Callable[[], Any]:
+    """The bare SQL of the same look-up: key shortlist or document hash, nothing else."""
+    from caminantes.lib import names
+    from caminantes.registry import duplicates
+    from caminantes.registry.selectors import parse_query
+
+    q = parse_query(text)
+    hashes = [duplicates.document_hash(n) for n in q.numbers]
+    keys = sorted(names.search_keys(q.words))
+    words = [k for k in keys if not k.startswith("~")]
+    needed = max(1, len(words) - 1) if len(words) > 1 else 1
+    birth = q.birth_date
+
+    def run() -> list[Any]:
+        rows: list[Any] = []
+        for h in hashes:
+            cursor.execute("SELECT person_id FROM registry_document WHERE number_hash = %s", [h])
+            rows += cursor.fetchall()
+        if keys:
+            cursor.execute(
+                "SELECT person_id, count(*) AS hits FROM registry_searchkey "
+                "WHERE key = ANY(%s) GROUP BY person_id HAVING count(*) >= %s "
+                "ORDER BY hits DESC LIMIT 300",
+                [keys, needed],
+            )
+            rows += cursor.fetchall()
+        elif birth and not hashes:
+            cursor.execute("SELECT id FROM registry_person WHERE birth_date = %s LIMIT 20", [birth])
+            rows += cursor.fetchall()
+        return rows
+
+    return run
+
+
+def _bench_search(fx: Fixtures, n: int, rng: random.Random, *, explain: bool) -> list[Row]:
+    from django.db import connection
+
+    from caminantes.accounts import policies
+    from caminantes.registry import selectors
+
+    queries = _queries(n, rng)
+    samples: list[Sample] = []
+    with connection.cursor() as cursor:
+        for _kind, text, _pid in queries[:20]:  # warm the caches, untimed
+            selectors.search_people(user=fx.user, text=text)
+            _search_floor(cursor, text)()
+        for kind, text, pid in queries:
+            policies.forget_grants(fx.user)  # a new request each keystroke
+
+            def search(text: str = text) -> list[Any]:
+                return selectors.search_people(user=fx.user, text=text, limit=20)
+
+            ms, found = _timed(search)
+            floor_ms, _ = _timed(_search_floor(cursor, text))
+            samples.append(Sample(kind, ms, floor_ms, text, any(p.pk == pid for p in found)))
+    if explain:
+        _explain_slowest(fx, samples)
+    rows = [Row("search, all kinds", samples)]
+    by_kind: dict[str, list[Sample]] = defaultdict(list)
+    for s in samples:
+        by_kind[s.kind].append(s)
+    rows += [Row(f"  {k.replace('_', ' ')}", v) for k, v in by_kind.items()]
+    return rows
+
+
+def _explain_slowest(fx: Fixtures, samples: list[Sample]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caminantes.registry import selectors
+
+    for s in sorted(samples, key=lambda s: -s.ms)[:3]:
+        print(f"\n--- {s.ms:.0f} ms ({s.kind}): {s.text!r}")
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.search_people(user=fx.user, text=s.text)
+        for q in ctx.captured_queries:
+            print(f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:300]}")
+        slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+            print("\n".join(r[0] for r in cursor.fetchall()))
+
+
+def _family_of_five(fake: Any) -> Any:
+    while True:
+        family = fake.household("CO", "CO-NSA")
+        if len(family.members) == 5:
+            return family
+
+
+def _bench_register(fx: Fixtures, n: int, seed: int) -> list[Row]:
+    from django.db import connection
+
+    from caminantes.accounts import policies
+    from caminantes.lib.fakenames import FakeNames
+    from caminantes.registry import services
+    from caminantes.registry.inputs import (
+        ConsentInput,
+        DocumentInput,
+        HouseholdInput,
+        PersonInput,
+        PhoneInput,
+    )
+
+    fake = FakeNames(seed + 99 + int(time.time()), today=_now().date())  # new people each run
+    today = fake.today
+    samples: list[Sample] = []
+    reviews = 0
+    floor_rows: list[int] = []
+    for i in range(n + 5):
+        family = _family_of_five(fake)
+        focal = family.focal_point
+        members = []
+        for m in family.members:
+            minor = m.age_on(today) < services.ADULT_AGE
+            members.append(
+                PersonInput(
+                    given_names=m.given_names,
+                    first_surname=m.first_surname,
+                    second_surname=m.second_surname,
+                    sex=m.sex,
+                    relationship=m.relationship,
+                    birth_date=m.birth_date,
+                    nationalities=["VE"],
+                    birth_country="VE",
+                    birth_area=m.birth_state or None,
+                    documents=[DocumentInput(type="cedula", number=m.cedula)] if m.cedula else [],
+                    consent=ConsentInput(
+                        given_by="guardian" if minor else "person",
+                        guardian_name=focal.full_name if minor else "",
+                    ),
+                )
+            )
+        household = HouseholdInput(
+            population_type="in_destination",
+            admin_area="CO-NSA",
+            phones=[PhoneInput(number=fake.phone("CO"), whatsapp=True)],
+        )
+        policies.forget_grants(fx.user)
+
+        def register(
+            confirmed: bool = False,
+            household: HouseholdInput = household,
+            members: list[PersonInput] = members,
+        ) -> Any:
+            return services.household_register(
+                user=fx.user,
+                organization=fx.organization,
+                country=fx.countries["CO"],
+                household=household,
+                members=members,
+                confirmed_new=confirmed,
+            )
+
+        ms, result = _timed(register)
+        if result.household is None:  # a possible duplicate: the officer looks and confirms
+            reviews += 1
+            more, result = _timed(lambda: register(True))
+            ms += more
+        floor_ms, copy_id = _insert_same_rows(connection, result.household.pk)
+        floor_rows.append(copy_id)
+        if i >= 5:  # the first few warm up
+            samples.append(Sample("register", ms, floor_ms))
+    _delete_copies(connection, floor_rows)
+    if reviews:
+        print(f"({reviews} registrations stopped on a possible duplicate and were confirmed)")
+    return [Row("register 5-person household", samples)]
+
+
+# The registry rows one registration writes, by table, and how each hangs off the household.
+_CHILD_TABLES = [
+    ("registry_person", "household_id"),
+    ("registry_phone", "household_id"),
+    ("registry_timelineentry", "household_id"),
+    ("registry_person_nationalities", "person_id"),
+    ("registry_document", "person_id"),
+    ("registry_consent", "person_id"),
+    ("registry_searchkey", "person_id"),
+]
+
+
+def _columns(cursor: Any, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return [r[0] for r in cursor.fetchall()]
+
+
+def _insert_same_rows(connection: Any, household_id: int) -> tuple[float, int]:
+    """Read back every row the registration wrote, then time plain INSERTs of copies of them
+    (new ids and uuids, one multi-row INSERT per table, one transaction, committed). The
+    audit events go to a scratch table shaped like the audit trail, which refuses deletes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_audit (LIKE audit_auditevent INCLUDING ALL)"
+        )
+        data: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+        cols = _columns(cursor, "registry_household")
+        cursor.execute("SELECT * FROM registry_household WHERE id = %s", [household_id])
+        data["registry_household"] = (cols, cursor.fetchall())
+        cursor.execute(
+            "SELECT id, uuid FROM registry_person WHERE household_id = %s", [household_id]
+        )
+        people = cursor.fetchall()
+        person_ids = [p[0] for p in people]
+        hh_cols, (hh_row,) = data["registry_household"]
+        uuids = [str(p[1]) for p in people] + [str(hh_row[hh_cols.index("uuid")])]
+        for table, key in _CHILD_TABLES:
+            cols = _columns(cursor, table)
+            ids = [household_id] if key == "household_id" else person_ids
+            cursor.execute(f"SELECT * FROM {table} WHERE {key} = ANY(%s)", [ids])  # noqa: S608
+            data[table] = (cols, cursor.fetchall())
+        cols = _columns(cursor, "audit_auditevent")
+        cursor.execute("SELECT * FROM audit_auditevent WHERE object_uuid::text = ANY(%s)", [uuids])
+        data["bench_audit"] = (cols, cursor.fetchall())
+
+    def fresh(cols: list[str], row: tuple[Any, ...], remap: dict[str, dict[Any, Any]]) -> list[Any]:
+        values = []
+        for c, v in zip(cols, row, strict=True):
+            if c == "uuid":
+                v = uuid.uuid4()
+            elif c == "hash":
+                v = uuid.uuid4().hex * 2
+            elif c in remap and v in remap[c]:
+                v = remap[c][v]
+            elif isinstance(v, dict | list):
+                v = json.dumps(v)
+            values.append(v)
+        return values
+
+    def insert(cursor: Any, table: str, remap: dict[str, dict[Any, Any]]) -> list[int]:
+        cols, rows = data[table]
+        if not rows:
+            return []
+        keep = [c for c in cols if c != "id"]
+        idx = [cols.index(c) for c in keep]
+        values = [fresh(keep, tuple(r[i] for i in idx), remap) for r in rows]
+        placeholders = ", ".join("(" + ", ".join(["%s"] * len(keep)) + ")" for _ in values)
+        returning = " RETURNING id" if "id" in cols else ""
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(keep)}) VALUES {placeholders}{returning}",  # noqa: S608
+            [v for row in values for v in row],
+        )
+        return [r[0] for r in cursor.fetchall()] if returning else []
+
+    def run() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN")
+            remap: dict[str, dict[Any, Any]] = {}
+            (new_hh,) = insert(cursor, "registry_household", {})
+            remap["household_id"] = {household_id: new_hh}
+            new_people = insert(cursor, "registry_person", remap)
+            remap["person_id"] = dict(zip(person_ids, new_people, strict=True))
+            for table, _key in _CHILD_TABLES[1:]:
+                insert(cursor, table, remap)
+            insert(cursor, "bench_audit", {})
+            cursor.execute("COMMIT")
+            return new_hh
+
+    return _timed(run)  # Django is in autocommit here: BEGIN and COMMIT are ours
+
+
+def _delete_copies(connection: Any, household_ids: list[int]) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM registry_person WHERE household_id = ANY(%s)", [household_ids]
+        )
+        person_ids = [r[0] for r in cursor.fetchall()]
+        for table, key in reversed(_CHILD_TABLES):
+            ids = household_ids if key == "household_id" else person_ids
+            if table == "registry_person":
+                cursor.execute(
+                    "UPDATE registry_household SET focal_point_id = NULL WHERE id = ANY(%s)",
+                    [household_ids],
+                )
+            cursor.execute(f"DELETE FROM {table} WHERE {key} = ANY(%s)", [ids])  # noqa: S608
+        cursor.execute("DELETE FROM registry_household WHERE id = ANY(%s)", [household_ids])
+        cursor.execute("TRUNCATE bench_audit")
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def _pct(values: Iterable[float], q: int) -> float:
+    ordered = sorted(values)
+    if len(ordered) < 2:
+        return ordered[0] if ordered else float("nan")
+    return statistics.quantiles(ordered, n=100, method="inclusive")[q - 1]
+
+
+def _print_table(rows: list[Row]) -> None:
+    header = (
+        f"{'':32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'floor p95':>10} "
+        f"{'x p50':>6} {'x p95':>6} {'found':>6} {'target':>8}"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ms = [s.ms for s in row.samples]
+        floor = [s.floor_ms for s in row.samples]
+        p50, p95 = _pct(ms, 50), _pct(ms, 95)
+        f50, f95 = _pct(floor, 50), _pct(floor, 95)
+        found = sum(s.ok for s in row.samples) / len(row.samples)
+        key = "register" if row.samples[0].kind == "register" else "search"
+        target = TARGETS_MS[key] if not row.name.startswith("  ") else None
+        verdict = "" if target is None else ("ok" if p95 < target else "MISSED")
+        target_text = f"<{target:.0f} {verdict}" if target else ""
+        found_text = f"{found:.0%}" if key == "search" else ""
+        x50 = p50 / f50 if f50 else float("nan")
+        x95 = p95 / f95 if f95 else float("nan")
+        print(
+            f"{row.name:32} {len(ms):>4} {p50:>8.1f} {p95:>8.1f} {f50:>10.1f} {f95:>10.1f} "
+            f"{x50:>6.1f} {x95:>6.1f} {found_text:>6} {target_text:>8}"
+        )
+    print(
+        "\nfloor: search = the bare SQL of the same look-up (search-key shortlist or document "
+        "hash);\n       register = plain INSERTs of the same rows in one committed transaction."
+        "\nx = ours / floor. found = the person searched for is among the 20 results."
+    )
+
+
+if __name__ == "__main__":
+    main()

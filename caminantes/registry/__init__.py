@@ -1,0 +1,6 @@
+"""Households, people, documents, consent, needs, and each family's timeline.
+
+Layer: registry imports lib, geo, accounts and audit. The seams others use live here:
+`registry.consent` (may we?), `registry.timeline` (what happened to this family) and
+`registry.duplicates` (who might this already be? the identity engine plugs in there).
+"""

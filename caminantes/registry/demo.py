@@ -1,0 +1,774 @@
+"""Demo families: about 2,000 Venezuelan households in Colombia, Peru, Ecuador and Brazil.
+
+Each family is registered by a registration officer of the demo organisation that met it
+(IOM and UNHCR in the four countries, FFS in Colombia, AMA in Peru), with the people from
+`lib.fakenames` (fixed seed), about 40 % of them without any document, a few needs
+assessments and consent withdrawals.
+
+Registration goes through `_register`, which is `services.household_register` a hundred
+families at a time: one INSERT per table instead of one per row, and otherwise the
+services' own validation, encryption, consent records, search keys, audit events and
+timeline, called per row (a test checks that both write the same rows). Needs assessments
+and withdrawals go through their services. That keeps `caminantes demo` within seconds.
+
+Idempotent: the demo counts the households its registrars already hold and only tops them
+up to the target, so a second `caminantes demo` adds nothing. Where the demo organisations
+have no registration officer in a country (UNHCR in Ecuador, say), one is added as a demo
+user with the demo password, so that every family is registered by someone allowed to.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caminantes.accounts import policies
+from caminantes.accounts import services as accounts_services
+from caminantes.accounts.demo import DEFAULT_PASSWORD
+from caminantes.accounts.models import Membership, Organization, User
+from caminantes.accounts.permissions import Perm, Role
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.fakenames import FakeHousehold, FakeNames, FakePerson
+from caminantes.registry import services, timeline
+from caminantes.registry.inputs import (
+    ConsentInput,
+    DocumentInput,
+    HouseholdInput,
+    PersonInput,
+    PhoneInput,
+)
+from caminantes.registry.models import (
+    WG_DOMAINS,
+    Consent,
+    Document,
+    Household,
+    Person,
+    Phone,
+    PopulationType,
+    Relationship,
+    Sector,
+)
+
+HOUSEHOLDS = 2000
+SEED = 20190123  # any fixed number: the same seed gives the same families
+NO_DOCUMENT_SHARE = 0.40  # people who arrive with no document at all
+ASSESSED_SHARE = 0.12  # households with a needs assessment
+CHUNK = 100  # households per transaction
+
+P = PopulationType
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where the demo registers families in one country, and who does."""
+
+    share: float
+    orgs: dict[str, float]
+    areas: dict[str, float]  # ISO 3166-2 -> weight
+    neighbourhoods: dict[str, Sequence[str]]
+
+
+PLANS: dict[str, Plan] = {
+    "CO": Plan(
+        share=0.40,
+        orgs={"IOM": 40, "UNHCR": 35, "FFS": 25},
+        areas={
+            "CO-DC": 22, "CO-NSA": 18, "CO-LAG": 10, "CO-ATL": 8, "CO-ANT": 8, "CO-SAN": 6,
+            "CO-VAC": 5, "CO-NAR": 5, "CO-CUN": 5, "CO-ARA": 4, "CO-BOL": 4, "CO-MAG": 3,
+        },
+        neighbourhoods={
+            "CO-DC": ["Patio Bonito, Kennedy", "Bosa Centro", "Usme", "Ciudad Bolívar", "Suba"],
+            "CO-NSA": ["La Parada, Villa del Rosario", "Barrio Camilo Daza, Cúcuta",
+                       "Barrio El Escobal, Cúcuta", "Barrio Atalaya, Cúcuta"],
+            "CO-LAG": ["Barrio Villa Fátima, Riohacha", "Maicao centro", "Uribia"],
+            "CO-ATL": ["Barrio La Chinita, Barranquilla", "Soledad", "Malambo"],
+            "CO-ANT": ["Barrio Moravia, Medellín", "Bello", "Necoclí"],
+            "CO-NAR": ["Ipiales centro", "Barrio Obrero, Pasto"],
+        },
+    ),
+    "PE": Plan(
+        share=0.25,
+        orgs={"IOM": 35, "UNHCR": 30, "AMA": 35},
+        areas={"PE-LIM": 60, "PE-CAL": 6, "PE-TUM": 10, "PE-LAL": 7, "PE-PIU": 6,
+               "PE-ARE": 5, "PE-ICA": 3, "PE-LAM": 3},
+        neighbourhoods={
+            "PE-LIM": ["San Juan de Lurigancho", "San Martín de Porres", "Los Olivos",
+                       "Comas", "Ate", "Chorrillos"],
+            "PE-TUM": ["Aguas Verdes", "Zarumilla", "Tumbes centro"],
+            "PE-LAL": ["Trujillo, El Porvenir", "La Esperanza"],
+        },
+    ),
+    "EC": Plan(
+        share=0.15,
+        orgs={"IOM": 55, "UNHCR": 45},
+        areas={"EC-P": 45, "EC-G": 20, "EC-C": 8, "EC-O": 8, "EC-M": 6, "EC-A": 5,
+               "EC-I": 4, "EC-SD": 4},
+        neighbourhoods={
+            "EC-P": ["La Marín, Quito", "Carcelén, Quito", "Solanda, Quito", "Calderón"],
+            "EC-G": ["Bastión Popular, Guayaquil", "Guasmo Sur, Guayaquil"],
+            "EC-C": ["Tulcán centro", "Rumichaca"],
+            "EC-O": ["Huaquillas", "Machala"],
+        },
+    ),
+    "BR": Plan(
+        share=0.20,
+        orgs={"IOM": 55, "UNHCR": 45},
+        areas={"BR-RR": 50, "BR-AM": 15, "BR-SP": 12, "BR-SC": 7, "BR-PR": 6, "BR-RS": 5,
+               "BR-DF": 3, "BR-MG": 2},
+        neighbourhoods={
+            "BR-RR": ["Abrigo Rondon 1, Boa Vista", "Abrigo Pricumã, Boa Vista",
+                      "Bairro Caimbé, Boa Vista", "Pacaraima centro",
+                      "Abrigo Janokoida, Pacaraima"],
+            "BR-AM": ["Bairro Coroado, Manaus", "Abrigo Tarumã-Açu, Manaus"],
+            "BR-SP": ["Bairro Brás, São Paulo", "Guarulhos"],
+        },
+    ),
+}  # fmt: skip
+
+# Where people cross back and forth (pendular movement) and where they are mostly passing.
+PENDULAR_AREAS = frozenset({"CO-NSA", "CO-LAG", "CO-ARA", "BR-RR"})
+TRANSIT_AREAS = frozenset({"CO-NSA", "CO-NAR", "CO-ANT", "PE-TUM", "EC-C", "EC-O", "BR-RR"})
+# Where families in transit say they are going, from each host country.
+ONWARD = {
+    "CO": [("PE", "PE-LIM", 30), ("EC", "EC-P", 20), ("CL", "CL-RM", 35), ("PA", "", 15)],
+    "EC": [("PE", "PE-LIM", 40), ("CL", "CL-RM", 50), ("AR", "AR-C", 10)],
+    "PE": [("CL", "CL-RM", 70), ("AR", "AR-C", 20), ("BO", "", 10)],
+    "BR": [("BR", "BR-AM", 40), ("BR", "BR-SP", 40), ("BR", "BR-SC", 20)],
+}
+# When families settled in the host country arrived (relative weights, R4V's curve).
+ARRIVAL_YEARS = {2016: 4, 2017: 10, 2018: 25, 2019: 25, 2020: 7, 2021: 10, 2022: 8, 2023: 6,
+                 2024: 4, 2025: 3}  # fmt: skip
+# Whom a family may agree its data is shared with, by registering organisation.
+PARTNERS = {"IOM": {"CO": "FFS", "PE": "AMA"}, "FFS": {"CO": "IOM"}, "AMA": {"PE": "IOM"},
+            "UNHCR": {"CO": "IOM", "PE": "IOM", "EC": "IOM", "BR": "IOM"}}  # fmt: skip
+
+# Registration officers added when the demo organisations have none in a country.
+REGISTRARS = {
+    ("IOM", "CO"): ("registro.co", "Rosa Registro"),
+    ("AMA", "PE"): ("registro.pe", "Pedro Registro"),
+    ("IOM", "PE"): ("registro.iom.pe", "Lucía Quispe"),
+    ("IOM", "EC"): ("registro.iom.ec", "Esteban Andrade"),
+    ("IOM", "BR"): ("registro.iom.br", "Beatriz Cadastro"),
+    ("UNHCR", "CO"): ("registro.acnur.co", "Camilo Ospina"),
+    ("UNHCR", "PE"): ("registro.acnur.pe", "Patricia Huamán"),
+    ("UNHCR", "EC"): ("registro.acnur.ec", "Daniela Cevallos"),
+    ("UNHCR", "BR"): ("registro.acnur.br", "Bruno Acolhida"),
+    ("FFS", "CO"): ("registro.ffs.co", "Fernanda Frontera"),
+}
+_EMAIL = "{}@demo.caminantes.org"
+
+
+@dataclass(frozen=True)
+class DemoFamily:
+    """One family to register: who they are, where, by whom."""
+
+    country: str
+    org: str
+    area: str
+    population_type: str
+    family: FakeHousehold
+    repeat_of: int | None = None  # registered again elsewhere, spelt differently
+
+
+def plan_families(count: int, seed: int = SEED, today: date | None = None) -> list[DemoFamily]:
+    """The same `count` families for the same seed: spread over countries, organisations
+    and areas. About one in a hundred is a family already registered elsewhere, as the
+    identity engine will meet them (names spelt differently, documents not shown)."""
+    fake = FakeNames(seed, today=today or timezone.localdate())
+    rng = fake.rng
+    isos = list(PLANS)
+    shares = [PLANS[i].share for i in isos]
+    out: list[DemoFamily] = []
+    for i in range(count):
+        if i > 50 and rng.random() < 0.01:
+            index = rng.randrange(len(out))
+            first = out[index]
+            if first.repeat_of is None:
+                plan = PLANS[first.country]
+                others = [o for o in plan.orgs if o != first.org] or [first.org]
+                out.append(
+                    DemoFamily(
+                        country=first.country,
+                        org=rng.choice(others),
+                        area=_weighted(rng, plan.areas),
+                        population_type=first.population_type,
+                        family=_respelt(fake, first.family),
+                        repeat_of=index,
+                    )
+                )
+                continue
+        iso = rng.choices(isos, shares)[0]
+        plan = PLANS[iso]
+        area = _weighted(rng, plan.areas)
+        population_type = _population_type(rng, iso, area)
+        settled = population_type not in {P.IN_TRANSIT, P.PENDULAR}
+        out.append(
+            DemoFamily(
+                country=iso,
+                org=_weighted(rng, plan.orgs),
+                area=area,
+                population_type=population_type,
+                family=fake.household(iso, area, settled=settled),
+            )
+        )
+    return out
+
+
+def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def _population_type(rng: random.Random, iso: str, area: str) -> str:
+    weights = {
+        P.IN_DESTINATION: 75.0,
+        P.IN_TRANSIT: 35.0 if area in TRANSIT_AREAS else 8.0,
+        P.PENDULAR: 15.0 if area in PENDULAR_AREAS else 0.0,
+        P.RETURNEE: 6.0 if iso == "CO" else 0.0,
+        # Host-community families get the same support; their names would not be Venezuelan
+        # in Brazil, so the demo has them only where Spanish is spoken.
+        P.HOST_COMMUNITY: 0.0 if iso == "BR" else 4.0,
+    }
+    return _weighted(rng, {str(k): v for k, v in weights.items()})
+
+
+def _respelt(fake: FakeNames, family: FakeHousehold) -> FakeHousehold:
+    members = []
+    for m in family.members:
+        given = fake.misspell(m.given_names) if fake.rng.random() < 0.6 else m.given_names
+        if " " in given and fake.rng.random() < 0.3:
+            given = given.split(" ")[0]  # only the first given name this time
+        first = fake.misspell(m.first_surname) if fake.rng.random() < 0.4 else m.first_surname
+        second = "" if fake.rng.random() < 0.2 else m.second_surname
+        members.append(
+            replace(m, given_names=given, first_surname=first, second_surname=second, cedula="")
+        )
+    return replace(family, members=tuple(members), phone="", venezuelan_phone="")
+
+
+# --- turning a family into the registration a registrar would type -------------------------
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, fake: FakeNames, today: date) -> None:
+        self.rng = rng
+        self.fake = fake
+        self.today = today
+
+    def household(self, f: DemoFamily) -> HouseholdInput:
+        rng = self.rng
+        phones = []
+        if f.family.phone:
+            phones.append(PhoneInput(number=f.family.phone, whatsapp=rng.random() < 0.8))
+        if f.family.venezuelan_phone:
+            phones.append(PhoneInput(number=f.family.venezuelan_phone, whatsapp=True))
+        destination_country = destination_area = None
+        if f.population_type == P.IN_TRANSIT:
+            iso, area, _ = rng.choices(ONWARD[f.country], [w for *_, w in ONWARD[f.country]])[0]
+            destination_country, destination_area = iso, area or None
+        return HouseholdInput(
+            population_type=f.population_type,
+            admin_area=f.area,
+            address=self._address(f),
+            arrival_date=self._arrival(f),
+            destination_country=destination_country,
+            destination_area=destination_area,
+            phones=phones,
+        )
+
+    def _address(self, f: DemoFamily) -> str:
+        places = PLANS[f.country].neighbourhoods.get(f.area)
+        if not places or self.rng.random() < 0.3:
+            return ""
+        place = self.rng.choice(places)
+        if f.country == "CO" and not place.startswith("Abrigo"):
+            n = self.rng.randint(1, 120)
+            return f"Calle {n} # {self.rng.randint(1, 90)}-{self.rng.randint(1, 99)}, {place}"
+        return place
+
+    def _arrival(self, f: DemoFamily) -> date | None:
+        rng = self.rng
+        if f.population_type in {P.PENDULAR, P.HOST_COMMUNITY}:
+            return None
+        if f.population_type == P.IN_TRANSIT:
+            return self.today - timedelta(days=rng.randint(1, 25))
+        # Most came in 2018-2019; the families with children born here came before them.
+        years = [y for y in ARRIVAL_YEARS if y <= self.today.year]
+        year = rng.choices(years, [ARRIVAL_YEARS[y] for y in years])[0]
+        arrival = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        born_here = [m.birth_date for m in f.family.members if m.birth_country == f.country]
+        if born_here:
+            arrival = min(arrival, min(born_here) - timedelta(days=rng.randint(60, 700)))
+        return min(arrival, self.today - timedelta(days=1))
+
+    def members(self, f: DemoFamily, share_with: str | None) -> list[PersonInput]:
+        rng = self.rng
+        focal = f.family.focal_point
+        purposes: list[str] = [Consent.Purpose.REGISTRATION]
+        if rng.random() < 0.85:
+            purposes.append(Consent.Purpose.AGGREGATE_REPORTING)
+        if f.family.phone and rng.random() < 0.6:
+            purposes.append(Consent.Purpose.MESSAGING)
+        separated = f.family.kind in {"grandparent", "unaccompanied"}
+        if separated or rng.random() < 0.08:
+            purposes.append(Consent.Purpose.FAMILY_TRACING)
+        share = share_with if share_with and rng.random() < 0.15 else None
+        if share:
+            purposes.append(Consent.Purpose.SHARING)
+        warao = f.country == "BR" and focal.birth_state == "VE-Y" and rng.random() < 0.7
+        languages = ["wba", "es"] if warao else ["es", "pt"] if f.country == "BR" else ["es"]
+        youngest_birth = max(m.birth_date for m in f.family.members)
+        return [
+            self.person(f, m, focal, purposes, share, languages, youngest_birth)
+            for m in f.family.members
+        ]
+
+    def person(
+        self,
+        f: DemoFamily,
+        m: FakePerson,
+        focal: FakePerson,
+        purposes: list[str],
+        share: str | None,
+        languages: list[str],
+        youngest_birth: date,
+    ) -> PersonInput:
+        rng = self.rng
+        age = m.age_on(self.today)
+        minor = age < services.ADULT_AGE and not (m.relationship == "focal_point" and age >= 14)
+        consent = ConsentInput(
+            purposes=list(purposes),
+            given_by=Consent.GivenBy.GUARDIAN if minor else Consent.GivenBy.PERSON,
+            guardian_name=focal.full_name if minor else "",
+            child_assent=(True if age >= 7 else None) if minor else None,
+            share_with=[share] if share else [],
+        )
+        birth_country, birth_area = m.birth_country, m.birth_state or None
+        nationalities = [m.birth_country]
+        cedula = m.cedula
+        if f.population_type == P.HOST_COMMUNITY or (
+            f.population_type == P.RETURNEE and m.relationship in {"focal_point", "parent"}
+        ):
+            # Colombians coming home, and the host families: born here, this nationality.
+            birth_country, birth_area, nationalities = f.country, f.area, [f.country]
+            if f.population_type == P.RETURNEE:
+                nationalities.append("VE")  # many hold both
+            else:
+                cedula = ""
+        elif m.birth_country == f.country:
+            birth_area = f.area
+        needs = []
+        if f.family.kind == "single_caregiver" and m.relationship == "focal_point":
+            needs.append("single_caregiver")
+        if f.family.kind == "unaccompanied" or (
+            f.family.kind == "grandparent" and m.relationship == "grandchild" and rng.random() < 0.5
+        ):
+            needs.append("uasc")
+        lactating = (self.today - youngest_birth).days < 365 and m.relationship in {
+            "focal_point",
+            "spouse",
+        }
+        if m.sex == "F" and 16 <= age <= 42 and (lactating or rng.random() < 0.05):
+            needs.append("pregnant_lactating")
+        if age >= 60 and rng.random() < 0.35:
+            needs.append("older_at_risk")
+        if rng.random() < 0.02:
+            needs.append("serious_medical")
+        return PersonInput(
+            given_names=m.given_names,
+            first_surname=m.first_surname,
+            second_surname=m.second_surname,
+            sex=m.sex,
+            relationship=m.relationship,
+            birth_date=m.birth_date,
+            birth_date_estimated=m.birth_date_estimated,
+            nationalities=nationalities,
+            birth_country=birth_country,
+            birth_area=birth_area,
+            languages=languages,
+            wg=self._washington_group(age),
+            specific_needs=needs,
+            documents=self._documents(f, m, age, cedula),
+            phone=self.fake.phone(f.country, f.area)
+            if m.relationship == "spouse" and rng.random() < 0.3
+            else "",
+            consent=consent,
+        )
+
+    def _washington_group(self, age: int) -> dict[str, str]:
+        """The short set, asked of adults; difficulties grow with age."""
+        if age < services.ADULT_AGE:
+            return {}
+        answers = dict.fromkeys(WG_DOMAINS, "none")
+        chance = 0.35 if age >= 60 else 0.06
+        if self.rng.random() < chance:
+            for domain in self.rng.sample(WG_DOMAINS, self.rng.choice((1, 1, 2))):
+                answers[domain] = self.rng.choices(["some", "a_lot", "cannot"], [6, 3, 1])[0]
+        return answers
+
+    def _documents(
+        self, f: DemoFamily, m: FakePerson, age: int, cedula: str
+    ) -> list[DocumentInput]:
+        rng = self.rng
+        if f.repeat_of is not None or rng.random() < NO_DOCUMENT_SHARE:
+            return []
+        docs: list[DocumentInput] = []
+        if cedula:
+            status = rng.choices(list(Document.Status), [75, 15, 10])[0]
+            docs.append(DocumentInput(type="cedula", number=cedula, issuing_country="VE",
+                                      status=status))  # fmt: skip
+        if age >= 18 and rng.random() < 0.2:
+            issued = self.today - timedelta(days=rng.randint(200, 4000))
+            expires = issued + timedelta(days=365 * 5)
+            docs.append(
+                DocumentInput(
+                    type="passport",
+                    number=self.fake.passport(),
+                    issuing_country="VE",
+                    issued_on=issued,
+                    expires_on=expires,
+                    status="expired" if expires < self.today else "valid",
+                )
+            )
+        permit = self._permit(f, age)
+        if permit:
+            docs.append(permit)
+        if not docs or (age < 9 and rng.random() < 0.5):
+            issuer = m.birth_country if m.birth_country in {"VE", f.country} else "VE"
+            year = m.birth_date.year
+            docs.append(
+                DocumentInput(
+                    type="birth_certificate",
+                    number=f"{rng.randint(1, 3000)}-{year}",
+                    issuing_country=issuer,
+                    issued_on=m.birth_date + timedelta(days=rng.randint(5, 90)),
+                )
+            )
+        return docs
+
+    def _permit(self, f: DemoFamily, age: int) -> DocumentInput | None:
+        """The host country's regularisation: PPT, CPP, a visa, a residence card."""
+        rng = self.rng
+        if f.population_type not in {P.IN_DESTINATION, P.RETURNEE}:
+            return None
+        r = rng.randrange
+        if f.country == "CO" and rng.random() < 0.45:
+            return DocumentInput(type="ppt", number=str(r(1_000_000, 7_000_000)),
+                                 issuing_country="CO")  # fmt: skip
+        if f.country == "PE" and age >= 9 and rng.random() < 0.35:
+            return DocumentInput(type="cpp", number=f"{r(10**8, 10**9)}", issuing_country="PE")
+        if f.country == "EC" and rng.random() < 0.25:
+            return DocumentInput(type="host_permit", number=f"VIRTE-{r(10**7, 10**8)}",
+                                 issuing_country="EC")  # fmt: skip
+        if f.country == "BR" and rng.random() < 0.55:
+            letter = rng.choice("FGV")
+            return DocumentInput(type="host_permit", number=f"{letter}{r(10**5, 10**6)}-{r(10)}",
+                                 issuing_country="BR")  # fmt: skip
+        return None
+
+    def severities(self, f: DemoFamily, no_documents: bool) -> dict[str, int]:
+        rng = self.rng
+        transit = f.population_type in {P.IN_TRANSIT, P.PENDULAR}
+        base = {
+            Sector.FOOD: 3 if transit else 2,
+            Sector.SHELTER: 3 if transit else 1,
+            Sector.HEALTH: 1,
+            Sector.NFI: 2 if transit else 1,
+            Sector.DOCUMENTATION: 3 if no_documents else 1,
+            Sector.LIVELIHOODS: 1 if transit else 3,
+            Sector.TRANSPORT: 3 if transit else 0,
+            Sector.PROTECTION: 1,
+        }
+        asked = rng.sample(list(base), rng.randint(4, len(base)))
+        return {str(s): max(0, min(4, base[s] + rng.choice((-1, 0, 0, 1)))) for s in asked}
+
+
+# --- who registers ----------------------------------------------------------------------
+
+
+def _registrars(
+    countries: dict[str, Country], orgs: dict[str, Organization], password: str
+) -> dict[tuple[str, str], User]:
+    """A demo registration officer for each organisation and country the demo works in."""
+    found: dict[tuple[str, str], User] = {}
+    for iso, plan in PLANS.items():
+        for acronym in plan.orgs:
+            org, country = orgs[acronym], countries[iso]
+            officers = User.objects.filter(
+                is_demo=True,
+                pk__in=Membership.objects.active()
+                .filter(organization=org, role=Role.REGISTRATION_OFFICER)
+                .values("user_id"),
+            ).order_by("pk")
+            user = next(
+                (
+                    u
+                    for u in officers
+                    if policies.has_perm(
+                        u, Perm.REGISTER_HOUSEHOLDS, organization_id=org.pk, country_id=country.pk
+                    )
+                ),
+                None,
+            )
+            if user is None:
+                login, name = REGISTRARS[(acronym, iso)]
+                user = User.objects.filter(email=_EMAIL.format(login)).first()
+                if user is None:
+                    user = accounts_services.user_create(
+                        actor=None,
+                        email=_EMAIL.format(login),
+                        full_name=name,
+                        password=password,
+                        is_demo=True,
+                    )
+                accounts_services.membership_add(
+                    actor=None,
+                    user=user,
+                    organization=org,
+                    role=Role.REGISTRATION_OFFICER,
+                    countries=[country],
+                )
+                policies.forget_grants(user)
+            found[(acronym, iso)] = user
+    return found
+
+
+def demo_households(registrars: Sequence[User]) -> int:
+    return Household.objects.filter(registered_by__in=registrars).count()
+
+
+# --- the bulk registration --------------------------------------------------------------
+
+
+@dataclass
+class _Registration:
+    family: DemoFamily
+    user: User
+    organization: Organization
+    country: Country
+    household: HouseholdInput
+    members: list[PersonInput]
+
+
+class _Places:
+    """Countries and areas by code, read once (the services look each one up)."""
+
+    def __init__(self) -> None:
+        self.countries = {c.iso2: c for c in Country.objects.all()}
+        self.areas = {a.iso_code: a for a in AdminArea.objects.exclude(iso_code="")}
+
+    def country(self, iso2: str | None) -> Country | None:
+        return self.countries[iso2] if iso2 else None
+
+    def area(self, code: str | None) -> AdminArea | None:
+        return self.areas[code] if code else None
+
+
+def _register(batch: list[_Registration], places: _Places) -> list[Household]:
+    """`services.household_register` for a hundred families at a time.
+
+    The rows go in with one INSERT per table instead of one per row; everything that gives
+    them meaning is the services' own: their validation, field encryption (`_document_fields`,
+    `_phone_fields`), consent records (`_record_consents`), search keys (`index_person`),
+    audit events (`log`) and the timeline (`timeline.record`), called per row as they are.
+    """
+    for r in batch:
+        errors: dict[str, list[str]] = {}
+        for i, m in enumerate(r.members):
+            errors.update(services.validate_person(m, f"members-{i}-"))
+        focal_points = [m for m in r.members if m.relationship == Relationship.FOCAL_POINT]
+        if errors or len(focal_points) != 1:
+            raise ValidationError(errors or {"members": ["one focal point"]})
+    households = Household.objects.bulk_create(
+        [
+            Household(
+                organization=r.organization,
+                country=r.country,
+                admin_area=places.area(r.household.admin_area),
+                current_area=places.area(r.household.current_area or r.household.admin_area),
+                address=r.household.address.strip(),
+                population_type=r.household.population_type,
+                arrival_date=r.household.arrival_date,
+                destination_country=places.country(r.household.destination_country),
+                destination_area=places.area(r.household.destination_area),
+                registered_by=r.user,
+            )
+            for r in batch
+        ]
+    )
+    pairs = [(hh, r, m) for hh, r in zip(households, batch, strict=True) for m in r.members]
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                household=hh,
+                relationship=m.relationship,
+                given_names=m.given_names.strip(),
+                first_surname=m.first_surname.strip(),
+                second_surname=m.second_surname.strip(),
+                preferred_name=m.preferred_name.strip(),
+                sex=m.sex,
+                birth_date=m.birth_date,
+                birth_date_estimated=m.birth_date_estimated,
+                birth_country=places.country(m.birth_country),
+                birth_area=places.area(m.birth_area),
+                languages=m.languages,
+                specific_needs=sorted(set(m.specific_needs)),
+                **{f"wg_{k}": v for k, v in m.wg.items() if k in WG_DOMAINS},
+            )
+            for hh, _r, m in pairs
+        ]
+    )
+    through = Person.nationalities.through
+    through.objects.bulk_create(
+        [
+            through(person_id=p.pk, country_id=places.countries[iso].pk)
+            for p, (_hh, _r, m) in zip(people, pairs, strict=True)
+            for iso in dict.fromkeys(m.nationalities)
+        ]
+    )
+    Document.objects.bulk_create(
+        [
+            Document(
+                person=p,
+                type=d.type,
+                issuing_country=places.country(d.issuing_country),
+                issued_on=d.issued_on,
+                expires_on=d.expires_on,
+                status=d.status,
+                **services._document_fields(d),
+            )
+            for p, (_hh, _r, m) in zip(people, pairs, strict=True)
+            for d in m.documents
+        ]
+    )
+    Phone.objects.bulk_create(
+        [
+            Phone(household=hh, person=p, **services._phone_fields(m.phone, r.country))
+            for p, (hh, r, m) in zip(people, pairs, strict=True)
+            if m.phone
+        ]
+        + [
+            Phone(
+                household=hh, whatsapp=ph.whatsapp, **services._phone_fields(ph.number, r.country)
+            )
+            for hh, r in zip(households, batch, strict=True)
+            for ph in r.household.phones
+        ]
+    )
+    for p, (hh, r, m) in zip(people, pairs, strict=True):
+        services._record_consents(user=r.user, person=p, c=m.consent)
+        services.index_person(p)
+        if p.relationship == Relationship.FOCAL_POINT:
+            hh.focal_point = p
+    Household.objects.bulk_update(households, ["focal_point"])
+    by_household: dict[int, list[Person]] = {}
+    for p in people:
+        by_household.setdefault(p.household_id, []).append(p)
+    for hh, r in zip(households, batch, strict=True):
+        members = by_household[hh.pk]
+        for p in members:
+            log(r.user, actions.CREATE, p)
+        log(r.user, actions.CREATE, hh, members=len(members), imported=False)
+        timeline.record(
+            hh,
+            "registration",
+            hh,
+            None,
+            _("Registered by %(org)s with %(n)d members.")
+            % {"org": r.organization.acronym, "n": len(members)},
+            actor=r.user,
+            organization=r.organization,
+        )
+    return households
+
+
+# --- the loader ---------------------------------------------------------------------------
+
+
+def load(
+    say: Callable[[str], None],
+    *,
+    password: str = DEFAULT_PASSWORD,
+    households: int = HOUSEHOLDS,
+    seed: int = SEED,
+    **options: object,
+) -> None:
+    places = _Places()
+    countries = places.countries
+    orgs = {o.acronym: o for o in Organization.objects.filter(acronym__in=PARTNERS)}
+    if not {*PLANS, "VE"} <= set(countries) or set(orgs) != set(PARTNERS):
+        say("Registry: skipped, load the places and the demo organisations first.")
+        return
+    registrars = _registrars(countries, orgs, password)
+    for (acronym, iso), user in registrars.items():
+        services._check(user, Perm.REGISTER_HOUSEHOLDS, orgs[acronym], countries[iso])
+    users = list({u.pk: u for u in registrars.values()}.values())
+    existing = demo_households(users)
+    today = timezone.localdate()
+    families = plan_families(households, seed, today)[existing:]
+
+    fake = FakeNames(seed + 1, today=today)  # for what is decided at the desk
+    build = _Builder(fake.rng, fake, today)
+    assessments = withdrawals = 0
+    for start in range(0, len(families), CHUNK):
+        batch = [
+            _Registration(
+                family=f,
+                user=registrars[(f.org, f.country)],
+                organization=orgs[f.org],
+                country=countries[f.country],
+                household=build.household(f),
+                members=build.members(f, PARTNERS[f.org].get(f.country)),
+            )
+            for f in families[start : start + CHUNK]
+        ]
+        with transaction.atomic():
+            registered = _register(batch, places)
+            for r, hh in zip(batch, registered, strict=True):
+                if build.rng.random() < ASSESSED_SHARE:
+                    no_documents = not any(m.documents for m in r.members)
+                    services.needs_assess(
+                        user=r.user,
+                        household=hh,
+                        severities=build.severities(r.family, no_documents),
+                        assessed_on=today - timedelta(days=build.rng.randint(0, 60)),
+                    )
+                    assessments += 1
+                if build.rng.random() < 0.02:
+                    consent = (
+                        Consent.objects.filter(
+                            person__household=hh, purpose=Consent.Purpose.MESSAGING
+                        )
+                        .order_by("id")
+                        .first()
+                    )
+                    if consent is not None:
+                        services.consent_withdraw(user=r.user, consent=consent)
+                        withdrawals += 1
+    say(_summary(users, len(families), assessments, withdrawals))
+
+
+def _summary(users: list[User], added: int, assessments: int, withdrawals: int) -> str:
+    people = Person.objects.filter(household__registered_by__in=users)
+    total = people.count()
+    undocumented = people.filter(documents__isnull=True).count()
+    by_country = Counter(
+        Household.objects.filter(registered_by__in=users).values_list("country__iso2", flat=True)
+    )
+    where = ", ".join(f"{iso} {by_country[iso]}" for iso in PLANS)
+    share = round(100 * undocumented / total) if total else 0
+    return (
+        f"Registry: {sum(by_country.values())} demo households ({where}; {added} added now), "
+        f"{total} people, {share} % without documents; {assessments} needs assessments and "
+        f"{withdrawals} consent withdrawals added; registered by {len(users)} registration "
+        f"officers (registro.*@demo.caminantes.org)."
+    )

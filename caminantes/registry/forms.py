@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from caminantes.accounts.models import Organization
+from caminantes.geo.models import AdminArea, Country
+from caminantes.registry.inputs import ConsentInput, DocumentInput, HouseholdInput, PersonInput
+from caminantes.registry.models import (
+    WG_DOMAINS,
+    Consent,
+    Difficulty,
+    Document,
+    Household,
+    PopulationType,
+    Relationship,
+    Sector,
+    Severity,
+    Sex,
+    SpecificNeed,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _areas(country: Country | None) -> Any:
+    qs = AdminArea.objects.filter(level=1)
+    return qs.filter(country=country) if country else qs
+
+
+class HouseholdForm(forms.Form):
+    population_type = forms.ChoiceField(label=_("Population type"), choices=PopulationType.choices)
+    admin_area = forms.ModelChoiceField(
+        label=_("Area"), queryset=AdminArea.objects.none(), required=False, to_field_name="iso_code"
+    )
+    address = forms.CharField(label=_("Address or place of stay"), max_length=300, required=False)
+    arrival_date = forms.DateField(label=_("Arrival in the country"), required=False, widget=DATE)
+    destination_country = forms.ModelChoiceField(
+        label=_("Intended destination"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+    )
+    phone = forms.CharField(
+        label=_("Household phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    whatsapp = forms.BooleanField(label=_("Has WhatsApp"), required=False)
+
+    def __init__(self, *args: Any, country: Country | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["admin_area"].queryset = _areas(country)  # type: ignore[attr-defined]
+
+    def to_input(self) -> HouseholdInput:
+        d = self.cleaned_data
+        from caminantes.registry.inputs import PhoneInput
+
+        return HouseholdInput(
+            population_type=d["population_type"],
+            admin_area=d["admin_area"].iso_code if d["admin_area"] else None,
+            address=d["address"],
+            arrival_date=d["arrival_date"],
+            destination_country=d["destination_country"].iso2 if d["destination_country"] else None,
+            phones=[PhoneInput(d["phone"], d["whatsapp"])] if d["phone"] else [],
+        )
+
+
+class MemberForm(forms.Form):
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
+    given_names = forms.CharField(label=_("Given names"), max_length=120)
+    first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
+    nationality = forms.ModelChoiceField(
+        label=_("Nationality"), queryset=Country.objects.all(), required=False, to_field_name="iso2"
+    )
+    document_type = forms.ChoiceField(
+        label=_("Document"),
+        required=False,
+        choices=[("", _("No document")), *list(Document.Type.choices)],
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Own phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    specific_needs = forms.MultipleChoiceField(
+        label=_("Specific needs"),
+        required=False,
+        choices=SpecificNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_registration = forms.BooleanField(label=_("Agrees to be registered"), required=False)
+    consent_tracing = forms.BooleanField(label=_("Agrees to family tracing"), required=False)
+    consent_messaging = forms.BooleanField(label=_("Agrees to receive messages"), required=False)
+    consent_by_guardian = forms.BooleanField(
+        label=_("Consent given by a parent or guardian"), required=False
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
+    child_assent = forms.BooleanField(label=_("The child agrees too"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("document_type") and not data.get("document_number"):
+            self.add_error("document_number", _("Write the number or choose “No document”."))
+        return data
+
+    def to_input(self, language: str) -> PersonInput:
+        d = self.cleaned_data
+        purposes: list[str] = [Consent.Purpose.REGISTRATION] if d["consent_registration"] else []
+        if d["consent_tracing"]:
+            purposes.append(Consent.Purpose.FAMILY_TRACING)
+        if d["consent_messaging"]:
+            purposes.append(Consent.Purpose.MESSAGING)
+        guardian = d["consent_by_guardian"]
+        return PersonInput(
+            relationship=d["relationship"],
+            given_names=d["given_names"],
+            first_surname=d["first_surname"],
+            second_surname=d["second_surname"],
+            sex=d["sex"],
+            birth_date=d["birth_date"],
+            birth_date_estimated=d["birth_date_estimated"],
+            nationalities=[d["nationality"].iso2] if d["nationality"] else [],
+            documents=(
+                [DocumentInput(type=d["document_type"], number=d["document_number"])]
+                if d["document_type"]
+                else []
+            ),
+            phone=d["phone"],
+            specific_needs=list(d["specific_needs"]),
+            consent=ConsentInput(
+                purposes=purposes,
+                given_by=Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.PERSON,
+                guardian_name=d["guardian_name"],
+                child_assent=d["child_assent"] if guardian else None,
+                language=language,
+            ),
+        )
+
+
+MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=1, validate_min=True, max_num=30)
+
+
+class ReasonMixin(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+
+class HouseholdEditForm(ReasonMixin):
+    population_type = forms.ChoiceField(label=_("Population type"), choices=PopulationType.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=Household.Status.choices)
+    current_area = forms.ModelChoiceField(
+        label=_("Current area"), queryset=AdminArea.objects.none(), required=False
+    )
+    address = forms.CharField(label=_("Address or place of stay"), max_length=300, required=False)
+    arrival_date = forms.DateField(label=_("Arrival in the country"), required=False, widget=DATE)
+    destination_country = forms.ModelChoiceField(
+        label=_("Intended destination"), queryset=Country.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["current_area"].queryset = _areas(household.country)  # type: ignore[attr-defined]
+
+
+class PersonEditForm(ReasonMixin):
+    given_names = forms.CharField(label=_("Given names"), max_length=120)
+    first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
+    preferred_name = forms.CharField(label=_("Preferred name"), max_length=120, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
+    specific_needs = forms.MultipleChoiceField(
+        label=_("Specific needs"),
+        required=False,
+        choices=SpecificNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "seeing": _("Difficulty seeing"),
+            "hearing": _("Difficulty hearing"),
+            "walking": _("Difficulty walking or climbing steps"),
+            "cognition": _("Difficulty remembering or concentrating"),
+            "self_care": _("Difficulty with self-care"),
+            "communication": _("Difficulty communicating"),
+        }
+        for domain in WG_DOMAINS:
+            self.fields[f"wg_{domain}"] = forms.ChoiceField(
+                label=labels[domain],
+                required=False,
+                choices=[("", _("Not asked")), *list(Difficulty.choices)],
+            )
+
+
+class DocumentForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=Document.Type.choices)
+    number = forms.CharField(label=_("Number"), max_length=40)
+    issuing_country = forms.ModelChoiceField(
+        label=_("Issuing country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+    )
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE)
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=Document.Status.choices)
+
+    def to_input(self) -> DocumentInput:
+        d = self.cleaned_data
+        return DocumentInput(
+            type=d["type"],
+            number=d["number"],
+            issuing_country=d["issuing_country"].iso2 if d["issuing_country"] else None,
+            issued_on=d["issued_on"],
+            expires_on=d["expires_on"],
+            status=d["status"],
+        )
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
+    recipient = forms.ModelChoiceField(
+        label=_("Partner (for sharing)"), required=False, queryset=Organization.objects.none()
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Consent.LegalBasis.choices)
+    given_by = forms.ChoiceField(label=_("Given by"), choices=Consent.GivenBy.choices)
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
+    child_assent = forms.BooleanField(label=_("The child agrees too"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Organization.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class NeedsForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for sector in Sector:
+            self.fields[f"sector_{sector.value}"] = forms.TypedChoiceField(
+                label=sector.label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("Not assessed")), *list(Severity.choices)],
+            )
+
+    def severities(self) -> dict[str, int]:
+        return {
+            name.removeprefix("sector_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("sector_") and value is not None
+        }

@@ -1,0 +1,68 @@
+"""Bulk import of households from CSV and XLSX, including KoboToolbox and ODK flat exports.
+
+upload (`batch_create`) -> a staged batch that changes nothing in the registry ->
+`batch_validate` in the background: the file is streamed, never read whole; each row is
+staged as an ImportRow with its errors in the uploader's language; duplicates are looked for
+inside the batch and against the registry -> an officer approves (`batch_approve`) ->
+`batch_merge` writes every valid household in ONE transaction.
+
+Validation is the registry's own: `services.validate_person` for each person, the services'
+encryption of document and phone numbers, `lib.names` for search keys, and
+`duplicates.find_candidates` (the hook the identity engine plugs into). The merge is a bulk
+path, because 100,000 rows must import in minutes, but it writes the rows
+`services.household_register` would. Each household points to its batch
+(`Household.import_batch`); the batch carries the audit events (upload, validation,
+approval, merge, with row counts) instead of one event per record.
+
+Modules: `columns` (headers and cell values), `reading` (CSV/XLSX, safely), `rows` (one row,
+one household: the checks), `staging` (upload and the validation passes), `merge` (approval,
+cancellation, merge), `writer` (COPY on PostgreSQL, bulk_create elsewhere), `report`. Row
+numbers are those a spreadsheet shows: the header is row 1.
+"""
+
+from __future__ import annotations
+
+from caminantes.registry.imports.columns import COLUMNS, canonical_column, template_rows
+from caminantes.registry.imports.merge import (
+    batch_approve,
+    batch_cancel,
+    batch_merge,
+    merge_progress,
+)
+from caminantes.registry.imports.reading import FileProblem, read_table
+from caminantes.registry.imports.report import (
+    report_csv,
+    report_path,
+    report_rows,
+    report_xlsx,
+    write_report,
+)
+from caminantes.registry.imports.staging import (
+    MAX_UPLOAD_BYTES,
+    SameFile,
+    batch_create,
+    batch_validate,
+    file_path,
+)
+
+__all__ = [
+    "COLUMNS",
+    "MAX_UPLOAD_BYTES",
+    "FileProblem",
+    "SameFile",
+    "batch_approve",
+    "batch_cancel",
+    "batch_create",
+    "batch_merge",
+    "batch_validate",
+    "canonical_column",
+    "file_path",
+    "merge_progress",
+    "read_table",
+    "report_csv",
+    "report_path",
+    "report_rows",
+    "report_xlsx",
+    "template_rows",
+    "write_report",
+]

@@ -1,0 +1,436 @@
+"""Approval, cancellation and the merge of an approved batch into the registry.
+
+The merge writes every valid household in ONE transaction, through a bulk path over the
+registry's own code: the person's input is rebuilt and checked again exactly as during
+validation (`check_household`), numbers are the services' ciphertexts and keyed hashes
+computed at staging, search keys come from `lib.names` as `services.index_person` makes
+them, consents follow `services._record_consents`, and each household gets the timeline
+entry `timeline.record` would write. The batch carries the audit events.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from caminantes.accounts import policies
+from caminantes.accounts.models import User
+from caminantes.accounts.permissions import Perm
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.audit.models import Outcome
+from caminantes.geo.models import Country
+from caminantes.lib import names
+from caminantes.registry.imports.rows import check_household, name_keys
+from caminantes.registry.imports.staging import (
+    HOUSEHOLD_CHUNK,
+    IMPORTS_DIR,
+    actor_context,
+    file_path,
+    require_perm,
+)
+from caminantes.registry.imports.writer import BulkWriter, gc_paused
+from caminantes.registry.inputs import ConsentInput, PersonInput
+from caminantes.registry.models import (
+    Consent,
+    Document,
+    Household,
+    ImportBatch,
+    ImportRow,
+    Person,
+    Phone,
+    Relationship,
+    SearchKey,
+    TimelineEntry,
+)
+
+
+def batch_approve(
+    *, user: User | None, batch: ImportBatch, include_duplicates: bool = False
+) -> ImportBatch:
+    """An officer allowed to approve imports there accepts the batch; the merge follows.
+
+    Households with a possible duplicate in the registry are left out unless
+    `include_duplicates`: they are better registered by hand after a look at the match.
+    """
+    require_perm(user, Perm.APPROVE_IMPORTS, batch.organization_id, batch.country_id)
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(
+            pk=batch.pk, status=ImportBatch.Status.VALIDATED
+        ).update(
+            status=ImportBatch.Status.APPROVED,
+            approved_by=user,
+            summary=batch.summary
+            | {
+                "include_duplicates": include_duplicates,
+                "merge_rows": batch.summary.get("valid_rows", 0)
+                - (0 if include_duplicates else batch.summary.get("duplicate_household_rows", 0)),
+            },
+        )
+        if not claimed:
+            raise ValidationError(_("Only a batch that is ready for review can be approved."))
+        batch.refresh_from_db()
+        log(
+            user,
+            actions.IMPORT,
+            batch,
+            organization=batch.organization,
+            step="approve",
+            households=batch.summary.get("valid_households", 0),
+            include_duplicates=include_duplicates,
+            **actor_context(user),
+        )
+    return batch
+
+
+def batch_cancel(*, user: User | None, batch: ImportBatch) -> ImportBatch:
+    """Drop a batch that is not merged: its file is deleted and its rows emptied."""
+    if user is not None and not (
+        policies.has_perm(
+            user,
+            Perm.IMPORT_DATA,
+            organization_id=batch.organization_id,
+            country_id=batch.country_id,
+        )
+        or policies.has_perm(
+            user,
+            Perm.APPROVE_IMPORTS,
+            organization_id=batch.organization_id,
+            country_id=batch.country_id,
+        )
+    ):
+        log(user, actions.ACCESS_DENIED, batch, Outcome.DENIED, permission=Perm.IMPORT_DATA.value)
+        raise PermissionDenied(_("Your roles do not allow this here."))
+    cancellable = (
+        ImportBatch.Status.UPLOADED,
+        ImportBatch.Status.VALIDATING,
+        ImportBatch.Status.VALIDATED,
+        ImportBatch.Status.REJECTED,
+        ImportBatch.Status.FAILED,
+    )
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=cancellable).update(
+            status=ImportBatch.Status.CANCELLED
+        )
+        if not claimed:
+            raise ValidationError(_("This batch can no longer be cancelled."))
+        ImportRow.objects.filter(batch=batch).update(data={})
+        log(
+            user,
+            actions.IMPORT,
+            batch,
+            organization=batch.organization,
+            step="cancel",
+            **actor_context(user),
+        )
+    file_path(batch).unlink(missing_ok=True)
+    batch.refresh_from_db()
+    return batch
+
+
+def _progress_file(batch: ImportBatch) -> Path:
+    return Path(settings.MEDIA_ROOT) / IMPORTS_DIR / f"{batch.uuid}.progress"
+
+
+def merge_progress(batch: ImportBatch) -> int:
+    """People merged so far. The merge is one transaction, invisible to other connections
+    until it commits, so it reports progress through a small file beside the upload."""
+    if batch.status != ImportBatch.Status.MERGING:
+        return batch.processed_rows
+    try:
+        return int(_progress_file(batch).read_text() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def household_flags(batch: ImportBatch, every: set[str] | None = None) -> tuple[set[str], set[str]]:
+    """Households with a row in error, and households with a possible registry duplicate."""
+    bad: set[str] = set()
+    doubtful: set[str] = set()
+    for key, errors, found in (
+        ImportRow.objects.filter(batch=batch)
+        .values_list("household_key", "errors", "duplicate_of")
+        .iterator(chunk_size=5000)
+    ):
+        if every is not None:
+            every.add(key)
+        if errors or not key:
+            bad.add(key)
+        elif any(d.get("kind") == "registry" for d in found):
+            doubtful.add(key)
+    return bad, doubtful
+
+
+def _mergeable_keys(batch: ImportBatch, include_duplicates: bool) -> tuple[list[str], int, int]:
+    every: set[str] = set()
+    bad, doubtful = household_flags(batch, every)
+    skipped_duplicates = 0 if include_duplicates else len(doubtful - bad)
+    keep = every - bad - (set() if include_duplicates else doubtful)
+    return sorted(keep), len(bad - {""}), skipped_duplicates
+
+
+def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") -> ImportBatch:
+    """Write every valid household of an approved batch, all in one transaction.
+
+    A failure rolls everything back and marks the batch failed with the reason.
+    """
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.APPROVED).update(
+        status=ImportBatch.Status.MERGING, processed_rows=0
+    )
+    batch.refresh_from_db()
+    if not claimed:
+        return batch
+    include = bool(batch.summary.get("include_duplicates"))
+    progress = _progress_file(batch)
+    with translation.override(language):
+        try:
+            with transaction.atomic(), gc_paused():
+                keys, skipped_errors, skipped_duplicates = _mergeable_keys(batch, include)
+                people = _merge(batch, keys, progress)
+                summary = batch.summary | {
+                    "merged_households": len(keys),
+                    "merged_people": people,
+                    "skipped_error_households": skipped_errors,
+                    "skipped_duplicate_households": skipped_duplicates,
+                }
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    status=ImportBatch.Status.MERGED,
+                    merged_at=timezone.now(),
+                    processed_rows=people,
+                    summary=summary,
+                )
+                log(
+                    user,
+                    actions.IMPORT,
+                    batch,
+                    organization=batch.organization,
+                    step="merge",
+                    households=len(keys),
+                    people=people,
+                    skipped_error_households=skipped_errors,
+                    skipped_duplicate_households=skipped_duplicates,
+                    **actor_context(user),
+                )
+        except Exception as exc:
+            message = _("The merge failed and nothing was written to the registry: %(e)s") % {
+                "e": f"{type(exc).__name__}: {exc}"[:300]
+            }
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.FAILED, file_errors=[message], processed_rows=0
+            )
+            log(
+                user,
+                actions.IMPORT,
+                batch,
+                organization=batch.organization,
+                step="merge_failed",
+                error=type(exc).__name__,
+                **actor_context(user),
+            )
+        else:
+            file_path(batch).unlink(missing_ok=True)
+        finally:
+            progress.unlink(missing_ok=True)
+    batch.refresh_from_db()
+    return batch
+
+
+def _merge(batch: ImportBatch, keys: list[str], progress: Path) -> int:
+    today = timezone.localdate()
+    now = timezone.now()
+    language = translation.get_language() or "es"
+    user_id = batch.created_by_id
+    country_ids = dict(Country.objects.values_list("iso2", "pk"))
+    writer = BulkWriter()
+    merged = 0
+    for start in range(0, len(keys), HOUSEHOLD_CHUNK):
+        chunk_keys = keys[start : start + HOUSEHOLD_CHUNK]
+        rows = list(
+            ImportRow.objects.filter(batch=batch, household_key__in=chunk_keys).order_by(
+                "household_key", "row_number"
+            )
+        )
+        plan: list[tuple[dict[str, Any], list[tuple[ImportRow, PersonInput]]]] = []
+        for key, group in groupby(rows, key=lambda r: r.household_key):
+            household_rows = list(group)
+            check = check_household(key, household_rows, language=language, today=today)
+            if any(check.errors.values()) or any(r.errors for r in household_rows):
+                raise ValueError(f"household {key} no longer passes validation")
+            f = check.fields
+            household = {
+                "uuid": uuid.uuid4(),
+                "organization_id": batch.organization_id,
+                "country_id": batch.country_id,
+                "admin_area_id": f["admin1"],
+                "current_area_id": f["admin1"],
+                "address": (f["address"] or "").strip(),
+                "population_type": f["population_type"],
+                "arrival_date": date.fromisoformat(f["arrival_date"])
+                if f["arrival_date"]
+                else None,
+                "registered_by_id": user_id,
+                "import_batch_id": batch.pk,
+                "last_activity_at": now,
+            }
+            plan.append((household, list(zip(household_rows, check.people, strict=True))))
+        people_count = sum(len(members) for _h, members in plan)
+        household_ids = writer.reserve_ids(Household, len(plan))
+        person_ids = writer.reserve_ids(Person, people_count)
+
+        people: list[dict[str, Any]] = []
+        members_of: list[tuple[ImportRow, PersonInput]] = []
+        focal: list[int] = []  # index in `people` of each household's focal point
+        for index, (_household, members) in enumerate(plan):
+            for row, p in members:
+                if p.relationship == Relationship.FOCAL_POINT:
+                    focal.append(len(people))
+                given, first, second = (
+                    p.given_names.strip(),
+                    p.first_surname.strip(),
+                    p.second_surname.strip(),
+                )
+                person: dict[str, Any] = {
+                    "household_id": household_ids[index] if household_ids else None,
+                    "relationship": p.relationship,
+                    "given_names": given,
+                    "first_surname": first,
+                    "second_surname": second,
+                    "preferred_name": p.preferred_name.strip(),
+                    "sex": p.sex,
+                    "birth_date": p.birth_date,
+                    "birth_date_estimated": p.birth_date_estimated,
+                    "search_name": names.fold(names.full_name(given, first, second)),
+                }
+                if person_ids is not None:
+                    person["id"] = person_ids[len(people)]
+                people.append(person)
+                members_of.append((row, p))
+        if household_ids is not None and person_ids is not None:
+            # PostgreSQL: ids known beforehand; the foreign keys are checked at commit.
+            for index, (household, _m) in enumerate(plan):
+                household["id"] = household_ids[index]
+                household["focal_point_id"] = person_ids[focal[index]]
+            writer.write(Household, [h for h, _m in plan])
+            writer.write(Person, people)
+        else:
+            household_ids = writer.write(Household, [h for h, _m in plan])
+            at = 0
+            for index, (_h, members) in enumerate(plan):
+                for _member in members:
+                    people[at]["household_id"] = household_ids[index]
+                    at += 1
+            person_ids = writer.write(Person, people)
+            Household.objects.bulk_update(
+                [
+                    Household(pk=household_ids[i], focal_point_id=person_ids[focal[i]])
+                    for i in range(len(plan))
+                ],
+                ["focal_point"],
+            )
+
+        nationalities: list[dict[str, Any]] = []
+        documents: list[dict[str, Any]] = []
+        phones: list[dict[str, Any]] = []
+        consents: list[dict[str, Any]] = []
+        search_keys: list[dict[str, Any]] = []
+        for (row, p), person, person_id in zip(members_of, people, person_ids, strict=True):
+            nationalities += [
+                {"person_id": person_id, "country_id": country_ids[iso2]}
+                for iso2 in p.nationalities
+            ]
+            doc = row.data.get("document")
+            if doc:
+                documents.append(
+                    {
+                        "person_id": person_id,
+                        "type": doc["type"],
+                        "number_encrypted": doc["number_encrypted"],
+                        "number_hash": doc["number_hash"],
+                        "number_last4": doc["number_last4"],
+                    }
+                )
+            for phone in (row.data.get("phone"), row.data.get("whatsapp_phone")):
+                if phone:
+                    phones.append(
+                        {
+                            "household_id": person["household_id"],
+                            "person_id": person_id,
+                            "number_encrypted": phone["number_encrypted"],
+                            "number_hash": phone["number_hash"],
+                            "number_last4": phone["number_last4"],
+                            "whatsapp": phone.get("whatsapp", True),
+                        }
+                    )
+            consents += _consents(p.consent, person_id, user_id)
+            # What services.index_person makes of the names, from the same lib.names.
+            person_keys = name_keys(
+                person["given_names"],
+                person["first_surname"],
+                person["second_surname"],
+                person["preferred_name"],
+            )
+            search_keys += [
+                {"person_id": person_id, "key": k} for k in sorted({k[:60] for k in person_keys})
+            ]
+        writer.write(Person.nationalities.through, nationalities)
+        writer.write(Document, documents)
+        writer.write(Phone, phones)
+        writer.write(Consent, consents)
+        writer.write(SearchKey, search_keys)
+        # As timeline.record does it.
+        writer.write(
+            TimelineEntry,
+            [
+                {
+                    "household_id": household_ids[index],
+                    "kind": "registration",
+                    "ref_type": Household._meta.label_lower,
+                    "ref_uuid": household["uuid"],
+                    "occurred_at": now,
+                    "summary": _("Imported by %(org)s with %(n)d members.")
+                    % {"org": batch.organization.acronym, "n": len(members)},
+                    "organization_id": batch.organization_id,
+                    "actor_id": user_id,
+                }
+                for index, (household, members) in enumerate(plan)
+            ],
+        )
+        # Staged copies of merged people are no longer needed (and erasure must not miss them).
+        ImportRow.objects.filter(pk__in=[r.pk for r in rows]).update(data={})
+        merged += len(people)
+        progress.write_text(str(merged))
+    return merged
+
+
+def _consents(c: ConsentInput, person_id: int, user_id: int | None) -> list[dict[str, Any]]:
+    """The consent rows `services._record_consents` writes (imports share with no partner)."""
+    purposes = list(dict.fromkeys(c.purposes))
+    if Consent.Purpose.REGISTRATION not in purposes:
+        purposes.insert(0, Consent.Purpose.REGISTRATION)  # on the other legal basis given
+    return [
+        {
+            "person_id": person_id,
+            "purpose": purpose,
+            "legal_basis": (
+                c.legal_basis
+                if purpose == Consent.Purpose.REGISTRATION
+                else Consent.LegalBasis.CONSENT
+            ),
+            "given_by": c.given_by,
+            "guardian_name": c.guardian_name.strip(),
+            "child_assent": c.child_assent,
+            "language": c.language,
+            "recorded_by_id": user_id,
+        }
+        for purpose in purposes
+        if purpose != Consent.Purpose.SHARING
+    ]

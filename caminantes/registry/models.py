@@ -1,0 +1,641 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caminantes.geo.models import AdminArea, Country
+
+
+class Versioned(models.Model):
+    """Optimistic locking: an update names the version it was based on, or gets a 409."""
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PopulationType(models.TextChoices):
+    IN_DESTINATION = "in_destination", _("In destination")
+    IN_TRANSIT = "in_transit", _("In transit")
+    PENDULAR = "pendular", _("Pendular")
+    RETURNEE = "returnee", _("Returnee")
+    HOST_COMMUNITY = "host_community", _("Host community")
+
+
+class Household(Versioned):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        MOVED = "moved", _("Moved on")
+        CLOSED = "closed", _("Closed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("registering organisation"),
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    admin_area = models.ForeignKey(
+        AdminArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area of registration"),
+    )
+    focal_point = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("focal point"),
+    )
+    current_area = models.ForeignKey(
+        AdminArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current area"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    population_type = models.CharField(
+        _("population type"), max_length=20, choices=PopulationType.choices
+    )
+    arrival_date = models.DateField(_("arrival in the country"), null=True, blank=True)
+    destination_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("intended destination country"),
+    )
+    destination_area = models.ForeignKey(
+        AdminArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("intended destination area"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    registered_on = models.DateField(_("registered on"), default=timezone.localdate)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [
+            models.Index(fields=["organization", "country", "status"]),
+            models.Index(fields=["country", "population_type"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)[:8]
+
+    @property
+    def code(self) -> str:
+        """A short, readable reference for the family (not a secret, not an identifier)."""
+        return str(self.uuid)[:8].upper()
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    OTHER = "O", _("Other")
+
+
+class Relationship(models.TextChoices):
+    FOCAL_POINT = "focal_point", _("Focal point")
+    SPOUSE = "spouse", _("Spouse or partner")
+    CHILD = "child", _("Son or daughter")
+    STEPCHILD = "stepchild", _("Stepson or stepdaughter")
+    PARENT = "parent", _("Father or mother")
+    SIBLING = "sibling", _("Brother or sister")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    NOT_RELATED = "not_related", _("Not related")
+
+
+class Difficulty(models.TextChoices):
+    """Washington Group short set answer scale."""
+
+    NONE = "none", _("No difficulty")
+    SOME = "some", _("Some difficulty")
+    A_LOT = "a_lot", _("A lot of difficulty")
+    CANNOT = "cannot", _("Cannot do at all")
+
+
+class SpecificNeed(models.TextChoices):
+    UASC = "uasc", _("Unaccompanied or separated child")
+    SINGLE_CAREGIVER = "single_caregiver", _("Single caregiver")
+    PREGNANT_LACTATING = "pregnant_lactating", _("Pregnant or lactating")
+    OLDER_AT_RISK = "older_at_risk", _("Older person at risk")
+    SERIOUS_MEDICAL = "serious_medical", _("Serious medical condition")
+
+
+WG_DOMAINS = ["seeing", "hearing", "walking", "cognition", "self_care", "communication"]
+
+
+class Person(Versioned):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    relationship = models.CharField(
+        _("relationship to the focal point"), max_length=20, choices=Relationship.choices
+    )
+    given_names = models.CharField(_("given names"), max_length=120)
+    first_surname = models.CharField(_("first surname"), max_length=80, blank=True)
+    second_surname = models.CharField(_("second surname"), max_length=80, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=120, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date_estimated = models.BooleanField(_("date of birth estimated"), default=False)
+    nationalities = models.ManyToManyField(
+        Country, blank=True, related_name="+", verbose_name=_("nationalities")
+    )
+    birth_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country of birth"),
+    )
+    birth_area = models.ForeignKey(
+        AdminArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("state of birth"),
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Washington Group short set: one answer per domain, blank when not asked.
+    wg_seeing = models.CharField(_("seeing"), max_length=8, choices=Difficulty.choices, blank=True)
+    wg_hearing = models.CharField(
+        _("hearing"), max_length=8, choices=Difficulty.choices, blank=True
+    )
+    wg_walking = models.CharField(
+        _("walking"), max_length=8, choices=Difficulty.choices, blank=True
+    )
+    wg_cognition = models.CharField(
+        _("remembering or concentrating"), max_length=8, choices=Difficulty.choices, blank=True
+    )
+    wg_self_care = models.CharField(
+        _("self-care"), max_length=8, choices=Difficulty.choices, blank=True
+    )
+    wg_communication = models.CharField(
+        _("communicating"), max_length=8, choices=Difficulty.choices, blank=True
+    )
+    specific_needs = models.JSONField(_("specific needs"), default=list, blank=True)
+    # Search support, maintained by services: folded full name and sound/word keys.
+    search_name = models.CharField(max_length=300, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["household", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["birth_date"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
+
+    def age_on(self, day: date | None = None) -> int | None:
+        if self.birth_date is None:
+            return None
+        day = day or timezone.localdate()
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on()
+
+    @property
+    def specific_need_labels(self) -> list[str]:
+        return [str(SpecificNeed(n).label) for n in self.specific_needs if n in SpecificNeed.values]
+
+    @property
+    def has_disability(self) -> bool:
+        """WG recommended cut-off: at least one domain 'a lot of difficulty' or worse."""
+        return any(
+            getattr(self, f"wg_{d}") in (Difficulty.A_LOT, Difficulty.CANNOT) for d in WG_DOMAINS
+        )
+
+
+class SearchKey(models.Model):
+    """One word or sound key per name token: the find-or-register search index."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    key = models.CharField(max_length=60)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"])]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="registry_searchkey_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Document(Versioned):
+    class Type(models.TextChoices):
+        CEDULA = "cedula", _("Venezuelan identity card (cédula)")
+        PASSPORT = "passport", _("Passport")
+        BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+        PPT = "ppt", _("Temporary protection permit (PPT, Colombia)")
+        CPP = "cpp", _("Temporary permanence permit (CPP, Peru)")
+        HOST_PERMIT = "host_permit", _("Other host-country permit")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        EXPIRED = "expired", _("Expired")
+        LOST = "lost", _("Lost or stolen")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents")
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    # Encrypted at rest (lib.crypto); number_hash allows exact look-ups.
+    number_encrypted = models.TextField(blank=True)
+    number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    number_last4 = models.CharField(max_length=4, blank=True)
+    issuing_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing country"),
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VALID
+    )
+
+    class Meta:
+        ordering = ["person", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} …{self.number_last4}"
+
+    @property
+    def number(self) -> str:
+        from caminantes.lib.crypto import decrypt
+
+        return decrypt(self.number_encrypted)
+
+
+class Phone(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="phones")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="phones"
+    )
+    number_encrypted = models.TextField(blank=True)
+    number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    number_last4 = models.CharField(max_length=4, blank=True)
+    whatsapp = models.BooleanField(_("WhatsApp"), default=False)
+
+    class Meta:
+        ordering = ["household", "id"]
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+
+    def __str__(self) -> str:
+        return f"…{self.number_last4}"
+
+    @property
+    def number(self) -> str:
+        from caminantes.lib.crypto import decrypt
+
+        return decrypt(self.number_encrypted)
+
+
+class Sector(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    FOOD = "food", _("Food")
+    HEALTH = "health", _("Health")
+    NFI = "nfi", _("Non-food items")
+    DOCUMENTATION = "documentation", _("Documentation")
+    LIVELIHOODS = "livelihoods", _("Livelihoods")
+    TRANSPORT = "transport", _("Transport")
+    PROTECTION = "protection", _("Protection")
+
+
+class Severity(models.IntegerChoices):
+    NONE = 0, _("No need")
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
+
+
+class NeedsAssessment(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # {sector: severity} for the sectors assessed; a sector not asked is absent.
+    severities = models.JSONField(_("severity by sector"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        verbose_name = _("needs assessment")
+        verbose_name_plural = _("needs assessments")
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.assessed_on}"
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [
+            (Sector(s).label, Severity(v).label)
+            for s, v in self.severities.items()
+            if s in Sector.values
+        ]
+
+
+class Consent(models.Model):
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        SHARING = "sharing", _("Sharing with a named partner")
+        FAMILY_TRACING = "family_tracing", _("Family tracing")
+        MESSAGING = "messaging", _("Messages and reminders")
+        AGGREGATE_REPORTING = "aggregate_reporting", _("Counting in aggregate reports")
+
+    class LegalBasis(models.TextChoices):
+        CONSENT = "consent", _("Consent")
+        VITAL_INTEREST = "vital_interest", _("Vital interest")
+        PUBLIC_INTEREST = "public_interest", _("Public interest / mandate")
+        LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+        LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
+
+    class GivenBy(models.TextChoices):
+        PERSON = "person", _("The person")
+        GUARDIAN = "guardian", _("A parent or guardian")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    recipient = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner it may be shared with"),
+    )
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=30, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    given_by = models.CharField(
+        _("given by"), max_length=10, choices=GivenBy.choices, default=GivenBy.PERSON
+    )
+    guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
+    child_assent = models.BooleanField(_("the child agrees"), null=True, blank=True)
+    language = models.CharField(_("language of the explanation"), max_length=10, default="es")
+    # None: recorded by the system (a command-line import), not by a staff member.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person", "purpose", "-given_on"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(purpose="sharing") | models.Q(recipient__isnull=False),
+                name="registry_consent_sharing_names_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_on})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class TimelineEntry(models.Model):
+    """One thing that happened to a family, written by whichever module did it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=40)
+    ref_type = models.CharField(max_length=100, blank=True)
+    ref_uuid = models.UUIDField(null=True, blank=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    summary = models.CharField(max_length=300)
+    restricted = models.BooleanField(default=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.kind}"
+
+
+class FieldChange(models.Model):
+    """Who changed which field of a household, person or document, when, why, old → new."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="changes")
+    object_type = models.CharField(max_length=60)
+    object_uuid = models.UUIDField(db_index=True)
+    field = models.CharField(max_length=60)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    encrypted = models.BooleanField(default=False)
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("field change")
+        verbose_name_plural = _("field changes")
+
+    def __str__(self) -> str:
+        return f"{self.object_type}.{self.field}"
+
+
+class DataRequest(models.Model):
+    """The register of requests by registered people: access, correction, erasure."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access / copy of the data")
+        CORRECTION = "correction", _("Correction")
+        ERASURE = "erasure", _("Erasure")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # Kept after erasure: it no longer leads to a person, it proves the request was handled.
+    person_uuid = models.UUIDField(_("person id"))
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_on}"
+
+
+class RetentionPolicy(models.Model):
+    """How long an inactive household's personal data is kept, per country."""
+
+    country = models.OneToOneField(Country, on_delete=models.PROTECT, related_name="+")
+    months_inactive = models.PositiveIntegerField(_("months without activity"), default=36)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self) -> str:
+        return f"{self.country.iso2}: {self.months_inactive}"
+
+
+class ImportBatch(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Validating")
+        VALIDATED = "validated", _("Ready for review")
+        REJECTED = "rejected", _("Rejected: errors")
+        APPROVED = "approved", _("Approved")
+        MERGING = "merging", _("Merging")
+        MERGED = "merged", _("Merged")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_path = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    duplicate_rows = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    file_errors = models.JSONField(default=list, blank=True)
+    # Counts and facts found while validating and merging (valid households, columns ignored…).
+    summary = models.JSONField(default=dict, blank=True)
+    # None: uploaded by the system (the import-households command), not by a staff member.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def progress(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportRow(models.Model):
+    """A staged row: nothing here touches the registry until the batch is merged."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    household_key = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict)
+    errors = models.JSONField(default=list, blank=True)
+    duplicate_of = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["batch", "household_key"])]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row_number"], name="registry_row_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_number}"

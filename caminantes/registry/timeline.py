@@ -1,0 +1,72 @@
+"""What happened to this family: every module writes its own entries here.
+
+`record(household, kind, ref, when, summary, restricted=False)`. The household page reads
+`for_household(user, household)`: an entry about a restricted record (a protection case,
+say) is listed only for people who may see that record; for everyone else it is not there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from caminantes.accounts import policies
+from caminantes.registry.models import Household, TimelineEntry
+
+
+def record(
+    household: Household,
+    kind: str,
+    ref: models.Model | None,
+    when: datetime | None,
+    summary: str,
+    restricted: bool = False,
+    *,
+    actor: Any = None,
+    organization: Any = None,
+) -> TimelineEntry:
+    entry = TimelineEntry.objects.create(
+        household=household,
+        kind=kind,
+        ref_type=ref._meta.label_lower if ref is not None else "",
+        ref_uuid=getattr(ref, "uuid", None) if ref is not None else None,
+        occurred_at=when or timezone.now(),
+        summary=summary[:300],
+        restricted=restricted,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        organization=organization,
+    )
+    Household.objects.filter(pk=household.pk).update(last_activity_at=timezone.now())
+    return entry
+
+
+def for_household(user: Any, household: Household) -> list[TimelineEntry]:
+    entries: QuerySet[TimelineEntry] = policies.visible(user, TimelineEntry).filter(
+        household=household
+    )
+    result = list(entries.select_related("actor", "organization"))
+    restricted = [e for e in result if e.restricted]
+    if not restricted:
+        return result
+    hidden: set[int] = set()
+    by_type: dict[str, list[TimelineEntry]] = {}
+    for e in restricted:
+        by_type.setdefault(e.ref_type, []).append(e)
+    for label, group in by_type.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            hidden |= {e.pk for e in group}
+            continue
+        seen = set(
+            policies.visible(user, model)
+            .filter(uuid__in=[e.ref_uuid for e in group])
+            .values_list("uuid", flat=True)
+        )
+        hidden |= {e.pk for e in group if e.ref_uuid not in seen}
+    return [e for e in result if e.pk not in hidden]
