@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_ENV := DEBUG=1 CAMINANTES_DEMO=1
+DEMO_ENV := DEBUG=1 CAMINANTES_DEMO=1 HUEY_IMMEDIATE=1
 HOST ?= 127.0.0.1:8000
 
 .PHONY: demo test test-quick lint browser-deps messages serve clean

@@ -70,9 +70,12 @@ def main() -> None:
     if args.load_only:
         return
     rng = random.Random(args.seed)
-    search = _bench_search(fixtures, args.queries, rng, explain=args.explain)
-    register = _bench_register(fixtures, args.registrations, args.seed)
-    _print_table(search + register)
+    rows: list[Row] = []
+    if args.queries:
+        rows += _bench_search(fixtures, args.queries, rng, explain=args.explain)
+    if args.registrations:
+        rows += _bench_register(fixtures, args.registrations, args.seed)
+    _print_table(rows)
 
 
 # --- setup -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from caminantes.accounts.models import ApiToken, Organization
 from caminantes.accounts.permissions import Role
 from caminantes.geo.models import Country
+from caminantes.lib.widgets import date_input
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -64,7 +65,9 @@ class MembershipForm(forms.Form):
         help_text=_("None ticked: every country the organisation works in."),
     )
     ends_on = forms.DateField(
-        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ends on"),
+        required=False,
+        widget=date_input(),
     )
 
     def __init__(

@@ -328,6 +328,14 @@ def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
                     % {"password": temporary},
                 )
     else:
+        # A refused choice (a country or role outside one's scope) is a denied attempt too.
+        log(
+            request.user,
+            actions.MEMBERSHIP_ADDED,
+            Membership,
+            Outcome.DENIED,
+            reason="invalid_form",
+        )
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect("organization_detail", uuid=org.uuid)
 

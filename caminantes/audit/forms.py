@@ -5,14 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from caminantes.audit import actions
 from caminantes.audit.models import Outcome
+from caminantes.lib.widgets import date_input
 
 
 class AuditFilterForm(forms.Form):
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=date_input(),
     )
     until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=date_input(),
     )
     user = forms.CharField(label=_("User e-mail"), required=False, max_length=254)
     action = forms.ChoiceField(label=_("Action"), required=False)

@@ -197,7 +197,10 @@ _BR_AREA = {  # DDD of the states where Venezuelans in Brazil live
     "BR-RS": 51, "BR-DF": 61, "BR-MG": 31, "BR-PA": 91, "BR-MS": 67, "BR-GO": 62,
 }  # fmt: skip
 _VE_MOBILE = ["412", "414", "416", "424", "426"]
-_HOSTS = frozenset({"CO", "PE", "EC", "BR"})
+# When the families settled in a host country arrived (relative weights, by year): most
+# in 2018 and 2019, fewer during the border closures of 2020.
+_ARRIVAL_YEARS = {2016: 4, 2017: 10, 2018: 25, 2019: 25, 2020: 7, 2021: 10, 2022: 8, 2023: 6,
+                  2024: 4, 2025: 3}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,7 @@ class FakeHousehold:
     members: tuple[FakePerson, ...]
     phone: str = ""  # as written in the host country
     venezuelan_phone: str = ""  # the old number many keep for WhatsApp, in +58 form
+    arrival: date | None = None  # in the host country, for a family settled there
 
     @property
     def focal_point(self) -> FakePerson:
@@ -256,7 +260,7 @@ class FakeNames:
         self.rng = random.Random(seed)  # noqa: S311 - made-up people, not secrets
         self.today = today or date(2025, 6, 30)
         self._cedulas: set[int] = set()
-        self._settled = True
+        self._arrival: date | None = None  # of the family being made
         female = {k: _Pool(v) for k, v in _FEMALE.items()}
         male = {k: _Pool(v) for k, v in _MALE.items()}
         self._given = {"F": female, "M": male}
@@ -288,10 +292,17 @@ class FakeNames:
     def birth_date(self, age: int) -> tuple[date, bool]:
         """A date of birth for someone `age` today; older people's are more often estimated."""
         rng = self.rng
-        day = self.today - timedelta(days=age * 365 + rng.randrange(365))
+        today = self.today
+        try:
+            birthday = today.replace(year=today.year - age)
+        except ValueError:  # 29 February
+            birthday = today.replace(year=today.year - age, day=28)
+        day = birthday - timedelta(days=rng.randrange(365))
         estimated = rng.random() < (0.25 if age >= 60 else 0.08 if age >= 18 else 0.04)
         if estimated:
-            day = date(day.year, rng.choice((1, 7)), 1)
+            guess = date(day.year, rng.choice((1, 7)), 1)
+            estimated = guess <= today
+            day = guess if estimated else day
         return day, estimated
 
     def cedula(self, birth_year: int) -> str:
@@ -361,6 +372,8 @@ class FakeNames:
             second = ""  # a single surname on the papers
         if second == first and rng.random() < 0.8:
             second = self.surname()
+        if born_in == "VE" and host and self._arrival and birth > self._arrival:
+            born_in = host  # born since the family arrived: a national of the host country
         if born_in != "VE":
             state = ""
         elif not state:
@@ -395,15 +408,12 @@ class FakeNames:
         rng = self.rng
         oldest = min(17 if rng.random() < 0.9 else 24, mother.age_on(self.today) - 16)
         ages: list[int] = []
-        age = rng.randint(0, max(0, min(6, oldest)))
+        age = rng.randint(0, max(0, min(10, oldest)))
         while len(ages) < count and age <= oldest:
             ages.append(age)
             age += rng.choice((1, 2, 2, 3, 3, 4, 5))
         kids: list[FakePerson] = []
         for age in ages:
-            # A young child may have been born since the family arrived: all four host
-            # countries give their nationality to children born there.
-            born_here = self._settled and host in _HOSTS and age < 5 and rng.random() < 0.5
             state = mother.birth_state if rng.random() < 0.7 else ""
             kids.append(
                 self.person(
@@ -413,7 +423,6 @@ class FakeNames:
                     first_surname=father_surname,
                     second_surname=mother_surname,
                     host=host,
-                    born_in=host if born_here else "VE",
                     state=state,
                     avoid=frozenset(k.given_names.split(" ")[0] for k in kids),
                 )
@@ -423,11 +432,13 @@ class FakeNames:
     def household(self, host: str = "", area: str = "", *, settled: bool = True) -> FakeHousehold:
         """One family as it presents itself at registration, focal point first.
 
-        `host` (ISO2) and `area` (ISO 3166-2) shape states of birth and phone numbers; a
-        family that is not `settled` (in transit) has no children born in the host country.
+        `host` (ISO2) and `area` (ISO 3166-2) shape states of birth and phone numbers. A
+        family `settled` in the host country has an arrival date, and its children born
+        since were born there (all four host countries give them their nationality); one
+        in transit has neither.
         """
         rng = self.rng
-        self._settled = settled
+        self._arrival = self.arrival() if settled and host else None
         kind = _KINDS.pick(rng)
         members: list[FakePerson] = []
         s = self.surname
@@ -451,8 +462,9 @@ class FakeNames:
             if kind != "couple":
                 n = rng.choice((1, 1, 1, 2, 2, 2, 3, 3, 4))
                 kids = self._children(mother, n, father.first_surname, mother.first_surname, host)
-                if kids and rng.random() < 0.12:  # her child from an earlier union
-                    kids[0] = _with(kids[0], relationship="stepchild", first_surname=s())
+                if kids and rng.random() < 0.12:  # her eldest is from an earlier union
+                    relationship = "stepchild" if man.relationship == "focal_point" else "child"
+                    kids[0] = _with(kids[0], relationship=relationship, first_surname=s())
                 members += kids
             if kind == "extended":
                 focal = members[0]
@@ -527,12 +539,16 @@ class FakeNames:
                 host=host,
             )
             members.append(focal)
+            # Their mother, the focal point's daughter, carries the focal point's surname:
+            # second if it came from her mother, first if from her father.
+            from_mother = focal.sex == "F"
             absent = self.person(
                 sex="F",
                 age=rng.randint(24, 38),
                 relationship="",
                 host=host,
-                second_surname=focal.first_surname,
+                first_surname=None if from_mother else focal.first_surname,
+                second_surname=focal.first_surname if from_mother else None,
             )
             kids = self._children(absent, rng.choice((1, 2, 2, 3)), s(), absent.first_surname, host)
             members += [_with(k, relationship="grandchild") for k in kids]
@@ -549,8 +565,20 @@ class FakeNames:
         phone = self.phone(host, area) if host and rng.random() < 0.75 else ""
         venezuelan = self.phone("VE") if rng.random() < 0.25 else ""
         return FakeHousehold(
-            kind=kind, members=tuple(members), phone=phone, venezuelan_phone=venezuelan
+            kind=kind,
+            members=tuple(members),
+            phone=phone,
+            venezuelan_phone=venezuelan,
+            arrival=self._arrival,
         )
+
+    def arrival(self) -> date:
+        """When a family settled in a host country arrived there."""
+        rng = self.rng
+        years = range(min(_ARRIVAL_YEARS), self.today.year + 1)
+        year = rng.choices(years, [_ARRIVAL_YEARS.get(y, 3) for y in years])[0]
+        day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        return min(day, self.today - timedelta(days=1))
 
     # --- spelling --------------------------------------------------------------------
 

@@ -145,9 +145,6 @@ ONWARD = {
     "PE": [("CL", "CL-RM", 70), ("AR", "AR-C", 20), ("BO", "", 10)],
     "BR": [("BR", "BR-AM", 40), ("BR", "BR-SP", 40), ("BR", "BR-SC", 20)],
 }
-# When families settled in the host country arrived (relative weights, R4V's curve).
-ARRIVAL_YEARS = {2016: 4, 2017: 10, 2018: 25, 2019: 25, 2020: 7, 2021: 10, 2022: 8, 2023: 6,
-                 2024: 4, 2025: 3}  # fmt: skip
 # Whom a family may agree its data is shared with, by registering organisation.
 PARTNERS = {"IOM": {"CO": "FFS", "PE": "AMA"}, "FFS": {"CO": "IOM"}, "AMA": {"PE": "IOM"},
             "UNHCR": {"CO": "IOM", "PE": "IOM", "EC": "IOM", "BR": "IOM"}}  # fmt: skip
@@ -299,16 +296,9 @@ class _Builder:
         rng = self.rng
         if f.population_type in {P.PENDULAR, P.HOST_COMMUNITY}:
             return None
-        if f.population_type == P.IN_TRANSIT:
+        if f.population_type == P.IN_TRANSIT or f.family.arrival is None:
             return self.today - timedelta(days=rng.randint(1, 25))
-        # Most came in 2018-2019; the families with children born here came before them.
-        years = [y for y in ARRIVAL_YEARS if y <= self.today.year]
-        year = rng.choices(years, [ARRIVAL_YEARS[y] for y in years])[0]
-        arrival = date(year, 1, 1) + timedelta(days=rng.randrange(365))
-        born_here = [m.birth_date for m in f.family.members if m.birth_country == f.country]
-        if born_here:
-            arrival = min(arrival, min(born_here) - timedelta(days=rng.randint(60, 700)))
-        return min(arrival, self.today - timedelta(days=1))
+        return f.family.arrival
 
     def members(self, f: DemoFamily, share_with: str | None) -> list[PersonInput]:
         rng = self.rng

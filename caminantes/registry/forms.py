@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts.models import Organization
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.widgets import date_input
 from caminantes.registry.inputs import ConsentInput, DocumentInput, HouseholdInput, PersonInput
 from caminantes.registry.models import (
     WG_DOMAINS,
@@ -22,7 +23,7 @@ from caminantes.registry.models import (
     SpecificNeed,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_input()
 
 
 def _areas(country: Country | None) -> Any:
@@ -172,6 +173,14 @@ class HouseholdEditForm(ReasonMixin):
         self.fields["current_area"].queryset = _areas(household.country)  # type: ignore[attr-defined]
 
 
+# Languages heard on the routes, named in themselves (ISO 639 codes are stored).
+LANGUAGES = [
+    ("es", "Español"), ("pt", "Português"), ("en", "English"), ("fr", "Français"),
+    ("ht", "Kreyòl ayisyen"), ("guc", "Wayuunaiki"), ("wba", "Warao"), ("aoc", "Pemón"),
+    ("yad", "Yagua"), ("qu", "Runasimi (quechua)"),
+]  # fmt: skip
+
+
 class PersonEditForm(ReasonMixin):
     given_names = forms.CharField(label=_("Given names"), max_length=120)
     first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
@@ -185,6 +194,12 @@ class PersonEditForm(ReasonMixin):
         label=_("Specific needs"),
         required=False,
         choices=SpecificNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        required=False,
+        choices=LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -97,10 +97,11 @@ def search_people(
         needed = max(1, len(words) - 1) if len(words) > 1 else 1
         # The policy applies to the shortlist, not inside it: joined into the key look-up it
         # made PostgreSQL hash every visible person on each keystroke (600 ms at 1M people).
+        # COUNT(*), not COUNT(id): the (key, person) index alone answers it.
         shortlist = (
             SearchKey.objects.filter(key__in=keys)
             .values("person_id")
-            .annotate(hits=Count("id"))
+            .annotate(hits=Count("*"))
             .filter(hits__gte=needed)
             .order_by("-hits")[:1000]
         )

@@ -259,15 +259,14 @@ def household_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     person = policies.get_for_user(request.user, Person, uuid)
     household = _editable(request, str(person.household.uuid))
-    initial: dict[str, Any] = {
-        f: getattr(person, f) for f in services.PERSON_FIELDS if f != "languages"
-    }
+    initial: dict[str, Any] = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial["version"] = person.version
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version, reason = data.pop("version"), data.pop("reason")
         data["specific_needs"] = sorted(data["specific_needs"])
+        data["languages"] = sorted(data["languages"])
         try:
             services.person_update(
                 user=_user(request),

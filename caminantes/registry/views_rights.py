@@ -35,10 +35,11 @@ from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.widgets import date_input
 from caminantes.registry import exports, rights
 from caminantes.registry.models import Consent, DataRequest, Person, PopulationType
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_input()
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 

@@ -28,6 +28,7 @@ from django.utils import translation
 
 from caminantes.audit.models import AuditEvent
 from caminantes.registry import duplicates, imports, selectors, services
+from caminantes.registry.imports import writer as bulk_writer
 from caminantes.registry.models import (
     Consent,
     Document,
@@ -580,9 +581,15 @@ class MergeTest(ImportTestCase):
         before = registry_counts()
         batch = self.stage(to_csv(families()))
         imports.batch_approve(user=self.carla, batch=batch)
-        with mock.patch.object(
-            TimelineEntry.objects, "bulk_create", side_effect=RuntimeError("disk full")
-        ):
+        # Fail on the last table written, whichever way (COPY or bulk_create) it is written.
+        real_write = bulk_writer.BulkWriter.write
+
+        def failing_write(self: Any, model: Any, rows: Any) -> Any:
+            if model is TimelineEntry:
+                raise RuntimeError("disk full")
+            return real_write(self, model, rows)
+
+        with mock.patch.object(bulk_writer.BulkWriter, "write", failing_write):
             batch = imports.batch_merge(batch, user=self.carla)
         self.assertEqual(batch.status, ImportBatch.Status.FAILED)
         self.assertIn("disk full", batch.file_errors[0])
