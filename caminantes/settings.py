@@ -21,12 +21,14 @@ VAR_DIR = Path(env_str("CAMINANTES_VAR_DIR", str(PROJECT_DIR / "var")))
 
 # Under pytest (or `manage.py test`) the suite supplies its own throwaway secrets.
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+# Developer tools that never serve anyone may run with throwaway secrets too.
+TOOLING = sys.argv[1:2] in (["makemigrations"], ["makemessages"], ["compilemessages"])
 
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or TOOLING:
         SECRET_KEY = "insecure-development-key-never-use-in-production-" + "x" * 20
     else:
         raise ImproperlyConfigured(
@@ -49,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # one decrypts, so a key can be rotated in and the old one retired after re-encryption.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 if not FIELD_ENCRYPTION_KEYS:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or TOOLING:
         FIELD_ENCRYPTION_KEYS = ["Y2FtaW5hbnRlcy1kZXYta2V5LW5vdC1mb3ItcHJvZCE="]
     else:
         raise ImproperlyConfigured(
