@@ -107,6 +107,61 @@ def organization_create(
     return org
 
 
+def _refuse_grant_outside_scope(
+    actor: User, organization: Organization, role: Role, countries: list[Country]
+) -> None:
+    """A manager grants roles only in the countries they manage; a membership for all the
+    organisation's countries needs an organisation-wide manager. Refusals are audited."""
+    allowed = policies.manageable_country_ids(actor, organization)
+    requested = {c.pk for c in countries}
+    reason = ""
+    if allowed is not None and not allowed:
+        reason = "not_a_manager_here"
+    elif role == Role.PLATFORM_ADMIN and not policies.has_perm(actor, Perm.MANAGE_ORGANIZATIONS):
+        reason = "platform_role"
+    elif allowed is not None and (not requested or requested - allowed):
+        reason = "country_outside_scope"
+    if reason:
+        log(actor, actions.MEMBERSHIP_ADDED, Membership, Outcome.DENIED, reason=reason)
+        explain = {
+            "platform_role": _("Only a platform administrator can grant that role."),
+            "country_outside_scope": _(
+                "You can grant roles only in the countries you manage: tick them."
+            ),
+        }
+        raise PermissionDenied(explain.get(reason, _("Not allowed.")))
+
+
+def member_invite(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    organization: Organization,
+    role: Role,
+    countries: list[Country],
+    ends_on: date | None = None,
+) -> tuple[Membership, str | None]:
+    """Grant a role to a colleague, creating their account if new (checked first, so a
+    refused grant leaves no account behind). Returns the one-time password of a new account."""
+    _refuse_grant_outside_scope(actor, organization, role, countries)
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        temporary = None
+        if user is None:
+            temporary = secrets.token_urlsafe(12)
+            user = user_create(actor=actor, email=email, full_name=full_name, password=temporary)
+        membership = membership_add(
+            actor=actor,
+            user=user,
+            organization=organization,
+            role=role,
+            countries=countries,
+            ends_on=ends_on,
+        )
+    return membership, temporary
+
+
 def membership_add(
     *,
     actor: User | None,
@@ -118,32 +173,9 @@ def membership_add(
     starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> Membership:
-    """Grant a role. Actor None is the system (demo loader, command line).
-
-    A manager grants roles only in the countries they manage; a membership for all the
-    organisation's countries needs an organisation-wide manager.
-    """
+    """Grant a role. Actor None is the system (demo loader, command line)."""
     if actor is not None:
-        allowed = policies.manageable_country_ids(actor, organization)
-        requested = {c.pk for c in countries or []}
-        reason = ""
-        if allowed is not None and not allowed:
-            reason = "not_a_manager_here"
-        elif role == Role.PLATFORM_ADMIN and not policies.has_perm(
-            actor, Perm.MANAGE_ORGANIZATIONS
-        ):
-            reason = "platform_role"
-        elif allowed is not None and (not requested or requested - allowed):
-            reason = "country_outside_scope"
-        if reason:
-            log(actor, actions.MEMBERSHIP_ADDED, Membership, Outcome.DENIED, reason=reason)
-            explain = {
-                "platform_role": _("Only a platform administrator can grant that role."),
-                "country_outside_scope": _(
-                    "You can grant roles only in the countries you manage: tick them."
-                ),
-            }
-            raise PermissionDenied(explain.get(reason, _("Not allowed.")))
+        _refuse_grant_outside_scope(actor, organization, role, countries or [])
     org_countries = set(organization.countries.values_list("pk", flat=True))
     for country in countries or []:
         if country.pk not in org_countries:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-import secrets
 from io import BytesIO
 from typing import Any
 
@@ -293,20 +292,11 @@ def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
     form = MembershipForm(request.POST, organization=org, actor=request.user)
     if form.is_valid():
         data = form.cleaned_data
-        user = User.objects.filter(email__iexact=data["email"]).first()
-        temporary = None
         try:
-            if user is None:
-                temporary = secrets.token_urlsafe(12)
-                user = services.user_create(
-                    actor=request.user,  # type: ignore[arg-type]
-                    email=data["email"],
-                    full_name=data["full_name"],
-                    password=temporary,
-                )
-            services.membership_add(
+            _membership, temporary = services.member_invite(
                 actor=request.user,  # type: ignore[arg-type]
-                user=user,
+                email=data["email"],
+                full_name=data["full_name"],
                 organization=org,
                 role=Role(data["role"]),
                 countries=list(data["countries"]),

@@ -110,3 +110,8 @@ class ManagerScopeTest(PersonaTestCase):
         self.assertEqual(response.status_code, 404)
         admin_membership.refresh_from_db()
         self.assertIsNone(admin_membership.ends_on)
+
+    def test_it_creates_no_account_when_the_grant_is_refused(self) -> None:
+        self.login(self.carla, sudo=True)
+        self.add(email="sin.pais@example.org")  # no country ticked: refused for Carla
+        self.assertFalse(User.objects.filter(email="sin.pais@example.org").exists())
