@@ -46,8 +46,15 @@ test: $(STAMP) browser-deps lint
 test-quick: $(STAMP) lint
 	$(BIN)/pytest -m "not browser"
 
+# The project catalogue (caminantes/locale) holds every app without a locale folder of its
+# own; an app with caminantes/<app>/locale keeps its strings there (fewer merge conflicts).
+APP_LOCALES = $(patsubst caminantes/%/locale,%,$(wildcard caminantes/*/locale))
 messages: $(STAMP)
-	cd caminantes && ../$(BIN)/caminantes makemessages -l es -l pt --no-obsolete --ignore 'static/*'
+	cd caminantes && ../$(BIN)/caminantes makemessages -l es -l pt --no-obsolete \
+	  --ignore 'static/*' $(foreach app,$(APP_LOCALES),--ignore '$(app)/*')
+	for app in $(APP_LOCALES); do \
+	  (cd caminantes/$$app && ../../$(BIN)/caminantes makemessages -l es -l pt --no-obsolete) || exit 1; \
+	done
 	cd caminantes && ../$(BIN)/caminantes compilemessages
 
 clean:

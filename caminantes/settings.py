@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "caminantes.accounts",
     "caminantes.audit",
     "caminantes.registry",
+    "caminantes.identity",
+    "caminantes.dtm",
     "caminantes.web",
 ]
 

@@ -58,8 +58,14 @@ def python_strings() -> set[tuple[str, str]]:
     return found
 
 
-def catalogue(lang: str) -> polib.POFile:
-    return polib.pofile(str(ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"))
+def catalogue_paths(lang: str) -> list[Path]:
+    """The project catalogue, then each app that keeps its own (caminantes/<app>/locale)."""
+    main = ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"
+    return [main, *sorted(ROOT.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"))]
+
+
+def catalogue(lang: str) -> list[polib.POEntry]:
+    return [entry for path in catalogue_paths(lang) for entry in polib.pofile(str(path))]
 
 
 def test_it_finds_strings_to_check() -> None:
@@ -92,11 +98,11 @@ def test_it_translates_every_string(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LOCALES)
 def test_it_ships_compiled_catalogues_that_match_the_sources(lang: str) -> None:
-    po = catalogue(lang)
-    mo = polib.mofile(str(ROOT / "locale" / lang / "LC_MESSAGES" / "django.mo"))
-    shipped = {e.msgid: (e.msgstr or e.msgstr_plural.get(0, "")) for e in mo}
-    for entry in po:
-        if entry.obsolete or "fuzzy" in entry.flags:
-            continue
-        expected = entry.msgstr or entry.msgstr_plural.get(0, "")
-        assert shipped.get(entry.msgid) == expected, f"recompile: {entry.msgid!r}"
+    for path in catalogue_paths(lang):
+        mo = polib.mofile(str(path.with_suffix(".mo")))
+        shipped = {e.msgid: (e.msgstr or e.msgstr_plural.get(0, "")) for e in mo}
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or "fuzzy" in entry.flags:
+                continue
+            expected = entry.msgstr or entry.msgstr_plural.get(0, "")
+            assert shipped.get(entry.msgid) == expected, f"recompile {path}: {entry.msgid!r}"

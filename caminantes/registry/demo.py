@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts import services as accounts_services
@@ -673,8 +673,8 @@ def _register(batch: list[_Registration], places: _Places) -> list[Household]:
             "registration",
             hh,
             None,
-            _("Registered by %(org)s with %(n)d members.")
-            % {"org": r.organization.acronym, "n": len(members)},
+            gettext_noop("Registered by %(org)s with %(n)d members."),
+            params={"org": r.organization.acronym, "n": len(members)},
             actor=r.user,
             organization=r.organization,
         )

@@ -571,7 +571,7 @@ def person_sections(*, user: Any, person: Person) -> list[Section]:
                 [
                     _fact(None, "occurred_at", e.occurred_at, label=_("When")),
                     _fact(None, "kind", e.kind, label=_("Kind")),
-                    _fact(None, "summary", e.summary, label=_("Summary")),
+                    _fact(None, "summary", e.text, label=_("Summary")),
                 ]
                 for e in sorted(entries, key=lambda e: (e.occurred_at, e.pk))
             ],

@@ -216,6 +216,17 @@ class Person(Versioned):
     # Search support, maintained by services: folded full name and sound/word keys.
     search_name = models.CharField(max_length=300, blank=True, db_index=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Set by the identity module when a reviewer decides this record is the same person as
+    # another: the record, its history and its services stay; searches and duplicate checks
+    # show the survivor instead. Undoing the merge clears it.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         ordering = ["household", "id"]
@@ -471,7 +482,10 @@ class TimelineEntry(models.Model):
     ref_type = models.CharField(max_length=100, blank=True)
     ref_uuid = models.UUIDField(null=True, blank=True)
     occurred_at = models.DateTimeField(db_index=True)
+    # The English source message (a msgid) and its parameters: rendered in the reader's
+    # language by `text`, never stored translated.
     summary = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
     restricted = models.BooleanField(default=False)
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, null=True, related_name="+"
@@ -487,6 +501,24 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.kind}"
+
+    @property
+    def text(self) -> str:
+        """The summary in the active language. A list parameter holds msgids (field or
+        choice labels), each translated and joined with commas."""
+        from django.utils.translation import gettext
+
+        params = {
+            k: ", ".join(gettext(str(v)) for v in value) if isinstance(value, list) else value
+            for k, value in (self.params or {}).items()
+        }
+        message = gettext(self.summary)
+        if not params:
+            return message
+        try:
+            return message % params
+        except (KeyError, TypeError, ValueError):
+            return self.summary
 
 
 class FieldChange(models.Model):

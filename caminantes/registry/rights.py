@@ -50,6 +50,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import Perm
@@ -450,10 +451,14 @@ def _anonymise_household(
             **household_changes, version=F("version") + 1, updated_at=now
         )
     # Free text that may mention them: the family's timeline, change reasons, consents.
-    for entry in TimelineEntry.objects.filter(household=household).only("pk", "summary"):
+    for entry in TimelineEntry.objects.filter(household=household).only("pk", "summary", "params"):
         clean = traces.redact(entry.summary)
-        if clean != entry.summary:
-            TimelineEntry.objects.filter(pk=entry.pk).update(summary=clean[:300])
+        params = {
+            k: traces.redact(v) if isinstance(v, str) else v
+            for k, v in (entry.params or {}).items()
+        }
+        if clean != entry.summary or params != (entry.params or {}):
+            TimelineEntry.objects.filter(pk=entry.pk).update(summary=clean[:300], params=params)
             result.texts += 1
     for change in changes.only("pk", "reason", "old_value", "new_value", "encrypted"):
         updates = {"reason": traces.redact(change.reason)[:300]}
@@ -586,7 +591,7 @@ def person_erase(
             "erasure",
             None,
             now,
-            _("The personal data of a member was erased at their request."),
+            gettext_noop("The personal data of a member was erased at their request."),
             actor=user,
             organization=household.organization,
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts.models import Organization, User
@@ -346,8 +347,8 @@ def household_register(
             "registration",
             hh,
             None,
-            _("Registered by %(org)s with %(n)d members.")
-            % {"org": organization.acronym, "n": len(created)},
+            gettext_noop("Registered by %(org)s with %(n)d members."),
+            params={"org": organization.acronym, "n": len(created)},
             actor=user,
             organization=organization,
         )
@@ -469,7 +470,8 @@ def household_update(
                 "update",
                 household,
                 None,
-                _("Household details changed: %(f)s") % {"f": ", ".join(changed)},
+                gettext_noop("Household details changed: %(f)s"),
+                params={"f": timeline.field_labels(Household, changed)},
                 actor=user,
                 organization=household.organization,
             )
@@ -518,7 +520,8 @@ def person_update(
                 "update",
                 person,
                 None,
-                _("Details of a member changed: %(f)s") % {"f": ", ".join(changed)},
+                gettext_noop("Details of a member changed: %(f)s"),
+                params={"f": timeline.field_labels(Person, changed)},
                 actor=user,
                 organization=household.organization,
             )
@@ -540,7 +543,7 @@ def person_add(*, user: User, household: Household, member: PersonInput) -> Pers
             "member_added",
             person,
             None,
-            _("A member was added."),
+            gettext_noop("A member was added."),
             actor=user,
             organization=household.organization,
         )
@@ -579,7 +582,8 @@ def document_add(*, user: User, person: Person, document: DocumentInput) -> Docu
             "document",
             doc,
             None,
-            _("Document recorded: %(t)s") % {"t": doc.get_type_display()},
+            gettext_noop("Document recorded: %(t)s"),
+            params={"t": [timeline.label(doc.get_type_display())]},
             actor=user,
             organization=household.organization,
         )
@@ -632,7 +636,8 @@ def consent_record(
             "consent",
             consent,
             None,
-            _("Consent recorded: %(p)s") % {"p": consent.get_purpose_display()},
+            gettext_noop("Consent recorded: %(p)s"),
+            params={"p": [timeline.label(consent.get_purpose_display())]},
             actor=user,
             organization=household.organization,
         )
@@ -652,7 +657,8 @@ def consent_withdraw(*, user: User, consent: Consent) -> Consent:
             "consent",
             consent,
             None,
-            _("Consent withdrawn: %(p)s") % {"p": consent.get_purpose_display()},
+            gettext_noop("Consent withdrawn: %(p)s"),
+            params={"p": [timeline.label(consent.get_purpose_display())]},
             actor=user,
             organization=household.organization,
         )
@@ -674,16 +680,18 @@ def needs_assess(
             severities={s: int(v) for s, v in severities.items()},
         )
         log(user, actions.CREATE, assessment)
-        high = [Sector(s).label for s, v in assessment.severities.items() if v >= 3]
-        summary = _("Needs assessed.") + (
-            " " + _("High: %(s)s") % {"s": ", ".join(str(h) for h in high)} if high else ""
-        )
+        high = [timeline.label(Sector(s).label) for s, v in assessment.severities.items() if v >= 3]
         timeline.record(
             household,
             "needs",
             assessment,
             None,
-            summary,
+            (
+                gettext_noop("Needs assessed. High: %(s)s")
+                if high
+                else gettext_noop("Needs assessed.")
+            ),
+            params={"s": high} if high else None,
             actor=user,
             organization=household.organization,
         )

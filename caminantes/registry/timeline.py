@@ -1,6 +1,10 @@
 """What happened to this family: every module writes its own entries here.
 
-`record(household, kind, ref, when, summary, restricted=False)`. The household page reads
+`record(household, kind, ref, when, summary, restricted=False, params=None)`: `summary` is
+the English source message, marked with `gettext_noop` so makemessages finds it, and
+`params` fills its %(name)s placeholders; it is stored untranslated and shown in each
+reader's language (`TimelineEntry.text`). A list parameter holds msgids (use `label()` for
+field and choice labels), translated one by one. The household page reads
 `for_household(user, household)`: an entry about a restricted record (a protection case,
 say) is listed only for people who may see that record; for everyone else it is not there.
 """
@@ -13,7 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from caminantes.accounts import policies
 from caminantes.registry.models import Household, TimelineEntry
@@ -27,6 +31,7 @@ def record(
     summary: str,
     restricted: bool = False,
     *,
+    params: dict[str, Any] | None = None,
     actor: Any = None,
     organization: Any = None,
 ) -> TimelineEntry:
@@ -37,12 +42,23 @@ def record(
         ref_uuid=getattr(ref, "uuid", None) if ref is not None else None,
         occurred_at=when or timezone.now(),
         summary=summary[:300],
+        params=params or {},
         restricted=restricted,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         organization=organization,
     )
     Household.objects.filter(pk=household.pk).update(last_activity_at=timezone.now())
     return entry
+
+
+def label(lazy: Any) -> str:
+    """The English source of a lazy label (a field's verbose name, a choice label)."""
+    with translation.override("en"):
+        return str(lazy)
+
+
+def field_labels(model: type[models.Model], fields: Any) -> list[str]:
+    return [label(getattr(model._meta.get_field(f), "verbose_name", f)) for f in fields]
 
 
 def for_household(user: Any, household: Household) -> list[TimelineEntry]:

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts.models import User
@@ -396,8 +397,8 @@ def _merge(batch: ImportBatch, keys: list[str], progress: Path) -> int:
                     "ref_type": Household._meta.label_lower,
                     "ref_uuid": household["uuid"],
                     "occurred_at": now,
-                    "summary": _("Imported by %(org)s with %(n)d members.")
-                    % {"org": batch.organization.acronym, "n": len(members)},
+                    "summary": gettext_noop("Imported by %(org)s with %(n)d members."),
+                    "params": {"org": batch.organization.acronym, "n": len(members)},
                     "organization_id": batch.organization_id,
                     "actor_id": user_id,
                 }

@@ -1,0 +1,1 @@
+"""DTM: flow monitoring, mobility tracking, dashboards and round reports."""

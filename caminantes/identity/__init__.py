@@ -1,0 +1,2 @@
+"""Identity: deduplication (the engine in `engine/`, no Django there), review of suspected
+duplicates, and family tracing and reunification."""
