@@ -22,7 +22,7 @@ from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib import crypto, names
 from caminantes.lib.phones import InvalidPhone, to_e164
-from caminantes.registry import duplicates, timeline
+from caminantes.registry import duplicates, events, timeline
 from caminantes.registry.inputs import (
     ConsentInput,
     DocumentInput,
@@ -352,6 +352,7 @@ def household_register(
             actor=user,
             organization=organization,
         )
+        events.announce([p.pk for p in created], user)
     return Registration(household=hh)
 
 
@@ -547,6 +548,7 @@ def person_add(*, user: User, household: Household, member: PersonInput) -> Pers
             actor=user,
             organization=household.organization,
         )
+        events.announce([person.pk], user)
     return person
 
 

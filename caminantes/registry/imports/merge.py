@@ -31,6 +31,7 @@ from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import Country
 from caminantes.lib import names
+from caminantes.registry import events
 from caminantes.registry.imports.rows import check_household, name_keys
 from caminantes.registry.imports.staging import (
     HOUSEHOLD_CHUNK,
@@ -220,6 +221,12 @@ def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") 
                     skipped_error_households=skipped_errors,
                     skipped_duplicate_households=skipped_duplicates,
                     **actor_context(user),
+                )
+                events.announce(
+                    Person.objects.filter(household__import_batch=batch).values_list(
+                        "pk", flat=True
+                    ),
+                    user,
                 )
         except Exception as exc:
             message = _("The merge failed and nothing was written to the registry: %(e)s") % {
