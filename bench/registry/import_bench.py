@@ -164,7 +164,6 @@ def _remove_people(organization: Any) -> None:
     )
     households = "(SELECT id FROM registry_household WHERE organization_id = %(org)s)"
     steps = [
-        ("DELETE FROM registry_searchkey WHERE person_id IN ", people),
         ("DELETE FROM registry_consent WHERE person_id IN ", people),
         ("DELETE FROM registry_document WHERE person_id IN ", people),
         ("DELETE FROM registry_person_nationalities WHERE person_id IN ", people),

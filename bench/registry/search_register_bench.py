@@ -226,7 +226,7 @@ def _load_people(target: int, fx: Fixtures, seed: int) -> int:
     from caminantes.registry import services
     from caminantes.registry.demo import PLANS
     from caminantes.registry.inputs import DocumentInput
-    from caminantes.registry.models import Consent, Document, Household, Person, Phone, SearchKey
+    from caminantes.registry.models import Consent, Document, Household, Person, Phone
 
     have = Person.objects.count()
     if have >= target:
@@ -244,9 +244,8 @@ def _load_people(target: int, fx: Fixtures, seed: int) -> int:
     nationalities = _Table(Person.nationalities.through)
     documents = _Table(Document)
     phones = _Table(Phone)
-    keys = _Table(SearchKey)
     consents = _Table(Consent)
-    tables = [households, people, nationalities, documents, phones, keys, consents]
+    tables = [households, people, nationalities, documents, phones, consents]
     user_id, org_id = fx.user.pk, fx.organization.pk
     ve = fx.countries["VE"]
     added = 0
@@ -285,11 +284,10 @@ def _load_people(target: int, fx: Fixtures, seed: int) -> int:
                         birth_area_id=fx.areas[m.birth_state].pk if m.birth_state else None,
                         languages='["es"]',
                         search_name=names.fold(full),
+                        # index_person, without the round trip: the same keys.
+                        search_tokens=json.dumps(sorted(names.search_keys(full))),
                     )
                     nationalities.add(person_id=pid, country_id=country.pk if born_here else ve.pk)
-                    # index_person, without the round trips: the same keys, cut the same way.
-                    for key in sorted(names.search_keys(full)):
-                        keys.add(person_id=pid, key=key[:60])
                     if m.cedula and rng.random() < 0.7:
                         doc = DocumentInput(type="cedula", number=m.cedula, issuing_country="VE")
                         documents.add(
@@ -345,7 +343,7 @@ def _print_sizes() -> None:
             """
             SELECT relname, reltuples::bigint, pg_size_pretty(pg_total_relation_size(oid))
             FROM pg_class
-            WHERE relname IN ('registry_person', 'registry_household', 'registry_searchkey',
+            WHERE relname IN ('registry_person', 'registry_household',
                               'registry_document', 'registry_phone', 'registry_consent')
             ORDER BY relname
             """
@@ -422,16 +420,15 @@ def _queries(n: int, rng: random.Random) -> list[tuple[str, str, int]]:
 
 
 def _search_floor(cursor: Any, text: str) -> Callable[[], Any]:
-    """The bare SQL of the same look-up: key shortlist or document hash, nothing else."""
-    from caminantes.lib import names
+    """The bare SQL of the same look-up: one GIN condition per word (the same keys the
+    search asks for) or the document hash; no policy, no fallback, no ranking, no ORM."""
     from caminantes.registry import duplicates
-    from caminantes.registry.selectors import parse_query
+    from caminantes.registry.selectors import parse_query, query_words
 
     q = parse_query(text)
     hashes = [duplicates.document_hash(n) for n in q.numbers]
-    keys = sorted(names.search_keys(q.words))
-    words = [k for k in keys if not k.startswith("~")]
-    needed = max(1, len(words) - 1) if len(words) > 1 else 1
+    words = query_words(q.words, typing=not text.endswith(" "))
+    keys = [list(w.keys) for w in words]
     birth = q.birth_date
 
     def run() -> list[Any]:
@@ -440,11 +437,10 @@ def _search_floor(cursor: Any, text: str) -> Callable[[], Any]:
             cursor.execute("SELECT person_id FROM registry_document WHERE number_hash = %s", [h])
             rows += cursor.fetchall()
         if keys:
+            where = " AND ".join(["search_tokens ?| %s::text[]"] * len(keys))
             cursor.execute(
-                "SELECT person_id, count(*) AS hits FROM registry_searchkey "
-                "WHERE key = ANY(%s) GROUP BY person_id HAVING count(*) >= %s "
-                "ORDER BY hits DESC LIMIT 300",
-                [keys, needed],
+                f"SELECT id, search_name FROM registry_person WHERE {where} LIMIT 500",  # noqa: S608
+                keys,
             )
             rows += cursor.fetchall()
         elif birth and not hashes:
@@ -598,7 +594,6 @@ _CHILD_TABLES = [
     ("registry_person_nationalities", "person_id"),
     ("registry_document", "person_id"),
     ("registry_consent", "person_id"),
-    ("registry_searchkey", "person_id"),
 ]
 
 

@@ -73,8 +73,18 @@ def phonetic(word: str) -> str:
     return key
 
 
+PREFIX_LENGTHS = (3, 5)
+
+
+def prefix_key(word: str) -> str | None:
+    """The key a half-typed word is looked up by: "^" + its first 5 letters (3 if shorter)."""
+    usable = [n for n in PREFIX_LENGTHS if len(word) >= n]
+    return "^" + word[: usable[-1]] if usable else None
+
+
 def search_keys(*parts: str) -> set[str]:
-    """The keys a person is found by: each name token, and its phonetic key (prefixed)."""
+    """The keys a person is found by: each name token, its phonetic key ("~" prefixed) and
+    its first 3 and 5 letters ("^" prefixed, for words still being typed)."""
     keys: set[str] = set()
     for part in parts:
         for tok in tokens(part):
@@ -82,6 +92,7 @@ def search_keys(*parts: str) -> set[str]:
                 continue
             keys.add(tok)
             keys.add("~" + phonetic(tok))
+            keys |= {"^" + tok[:n] for n in PREFIX_LENGTHS if len(tok) > n}
     return keys
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from rapidfuzz import fuzz
 
 from caminantes.lib import crypto, names
-from caminantes.registry.models import Document, Person, SearchKey
+from caminantes.registry.models import Document, Person
 
 
 @dataclass(frozen=True)
@@ -68,45 +68,57 @@ def _name_score(a: str, b: str) -> float:
     return fuzz.token_set_ratio(a, b) / 100.0
 
 
-def _dates_close(a: date | None, b: date | None) -> bool:
-    if a is None or b is None:
-        return False
-    if a == b:
-        return True
-    swapped = a.day <= 12 and a.replace(month=a.day, day=a.month) == b
-    return swapped or ((a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 1)
+def close_dates(day: date) -> set[date]:
+    """The birth dates taken for the same person's: the date itself, day and month swapped,
+    and the same day one year before or after."""
+    close = {day}
+    if day.day <= 12:
+        close.add(day.replace(month=day.day, day=day.month))
+    for year in (day.year - 1, day.year + 1):
+        try:
+            close.add(day.replace(year=year))
+        except ValueError:  # 29 February
+            pass
+    return close
+
+
+def sound_keys(tokens: list[str] | set[str]) -> set[str]:
+    return {k for k in tokens if k.startswith("~")}
+
+
+def name_matches(keys: set[str], folded: str, other_tokens: list[str], other_name: str) -> float:
+    """The name score (0..1) of a person whose birth date is already close, or 0 when the
+    names share too few sounds (two, or all of them when the name has fewer)."""
+    if len(keys & set(other_tokens)) < min(2, len(keys)):
+        return 0.0
+    score = _name_score(folded, other_name)
+    return score if score >= 0.8 else 0.0
 
 
 @register_finder
 def fuzzy_name_and_birth_date(
     candidate: dict[str, Any], people: QuerySet[Person]
 ) -> list[Candidate]:
+    """Birth date first: among 1,000,000 people a date and its near variants hold about a
+    hundred, which are then compared by name sounds and a fuzzy whole-name score."""
     full = names.full_name(
         candidate.get("given_names", ""),
         candidate.get("first_surname", ""),
         candidate.get("second_surname", ""),
     )
-    keys = [k for k in names.search_keys(full) if k.startswith("~")]
+    keys = sound_keys(names.search_keys(full))
     birth = candidate.get("birth_date")
     if not keys or birth is None:
         return []
-    shortlist = (
-        SearchKey.objects.filter(key__in=keys, person__in=people)
-        .values("person_id")
-        .annotate(hits=Count("id"))
-        .filter(hits__gte=min(2, len(keys)))
-        .order_by("-hits")[:200]
-    )
-    ids = [row["person_id"] for row in shortlist]
-    found = []
     folded = names.fold(full)
-    for person in Person.objects.filter(id__in=ids).only("id", "search_name", "birth_date"):
-        if not _dates_close(birth, person.birth_date):
-            continue
-        score = _name_score(folded, person.search_name)
-        if score >= 0.8:
-            reason = "birth_date" if person.birth_date == birth else "birth_date_near"
-            found.append(Candidate(person.id, round(score * 0.95, 3), ("name", reason)))
+    found = []
+    for pid, born, search_name, tokens in people.filter(
+        birth_date__in=sorted(close_dates(birth))
+    ).values_list("id", "birth_date", "search_name", "search_tokens")[:2000]:
+        score = name_matches(keys, folded, tokens or [], search_name)
+        if score:
+            reason = "birth_date" if born == birth else "birth_date_near"
+            found.append(Candidate(pid, round(score * 0.95, 3), ("name", reason)))
     return found
 
 
@@ -115,6 +127,7 @@ def find_candidates(
 ) -> list[Candidate]:
     """Merge every finder's candidates: best score per person, reasons combined."""
     best: dict[int, Candidate] = {}
+    people = people.filter(merged_into__isnull=True)
     for finder in _FINDERS:
         for c in finder(candidate, people):
             prev = best.get(c.person_id)

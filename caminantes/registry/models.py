@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import AdminArea, Country
+from caminantes.registry import lookups  # noqa: F401  (registers JSONField.has_any_token)
 
 
 class Versioned(models.Model):
@@ -213,8 +214,11 @@ class Person(Versioned):
         _("communicating"), max_length=8, choices=Difficulty.choices, blank=True
     )
     specific_needs = models.JSONField(_("specific needs"), default=list, blank=True)
-    # Search support, maintained by services: folded full name and sound/word keys.
+    # Search support, maintained by services.index_person: the folded full name, and the
+    # word, sound ("~") and prefix ("^") keys of every name (lib.names.search_keys), which
+    # PostgreSQL indexes with GIN so that a search intersects the people of each word.
     search_name = models.CharField(max_length=300, blank=True, db_index=True)
+    search_tokens = models.JSONField(default=list, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     # Set by the identity module when a reviewer decides this record is the same person as
     # another: the record, its history and its services stay; searches and duplicate checks
@@ -264,22 +268,6 @@ class Person(Versioned):
         return any(
             getattr(self, f"wg_{d}") in (Difficulty.A_LOT, Difficulty.CANNOT) for d in WG_DOMAINS
         )
-
-
-class SearchKey(models.Model):
-    """One word or sound key per name token: the find-or-register search index."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
-    key = models.CharField(max_length=60)
-
-    class Meta:
-        indexes = [models.Index(fields=["key", "person"])]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "key"], name="registry_searchkey_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class Document(Versioned):

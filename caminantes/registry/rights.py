@@ -70,7 +70,6 @@ from caminantes.registry.models import (
     Person,
     Phone,
     RetentionPolicy,
-    SearchKey,
     TimelineEntry,
 )
 
@@ -382,7 +381,6 @@ def _anonymise_person(person: Person, now: datetime, result: ErasureResult) -> l
     result.phones += Phone.objects.filter(
         Q(person=person) | Q(household=person.household_id, number_hash__in=hashes)
     ).update(**_BLANK_NUMBER)
-    SearchKey.objects.filter(person=person).delete()
     Consent.objects.filter(person=person).update(guardian_name="")
     birth = person.birth_date
     Person.objects.filter(pk=person.pk).update(
@@ -391,6 +389,7 @@ def _anonymise_person(person: Person, now: datetime, result: ErasureResult) -> l
         second_surname="",
         preferred_name="",
         search_name="",
+        search_tokens=[],
         birth_date=date(birth.year, 7, 1) if birth else None,
         birth_date_estimated=birth is not None,
         birth_country=None,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from rapidfuzz import fuzz
 
 from caminantes.accounts import policies
@@ -15,7 +15,7 @@ from caminantes.geo.models import Country
 from caminantes.lib import crypto, names
 from caminantes.lib.phones import InvalidPhone, to_e164
 from caminantes.registry import duplicates
-from caminantes.registry.models import Document, Household, Person, Phone, SearchKey
+from caminantes.registry.models import Document, Household, Person, Phone
 
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DIGITS = re.compile(r"\+?[\dVvEe][\d.\- ]{5,}")
@@ -57,16 +57,79 @@ def households_for_user(*, user: Any) -> QuerySet[Household]:
     return policies.visible(user, Household).filter(anonymised_at__isnull=True)
 
 
+NAME_SHORTLIST = 500  # people read per name query, then ranked in Python
+PARTIAL_WORD = 3  # a word still being typed is matched by its first letters from here on
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    keys: tuple[str, ...]
+    partial: bool
+
+
+def query_words(words: str, *, typing: bool) -> list[Word]:
+    """Each searched word with the keys it is looked up by: itself, its sound and, for the
+    last word while it is still being typed, its first letters."""
+    toks = [t for t in names.tokens(words) if len(t) >= 2]
+    result = []
+    for i, tok in enumerate(toks):
+        keys = {tok, "~" + names.phonetic(tok)}
+        partial = typing and i == len(toks) - 1 and len(tok) >= PARTIAL_WORD
+        prefix = names.prefix_key(tok) if partial else None
+        if prefix:
+            keys.add(prefix)
+        result.append(Word(tok, tuple(sorted(keys)), partial))
+    return result
+
+
+def _word_score(word: Word, name_words: list[str]) -> float:
+    sound = names.phonetic(word.text)
+    best = 0.0
+    for w in name_words:
+        if w == word.text:
+            return 1.0
+        score = fuzz.ratio(word.text, w) / 100.0
+        if names.phonetic(w) == sound:
+            score = max(score, 0.95)
+        if word.partial and w.startswith(word.text):
+            score = max(score, 0.97)
+        best = max(best, score)
+    return best
+
+
+def rank_name(words: list[Word], search_name: str) -> float:
+    """How well a person's name answers the searched words (0..1): each word's best match
+    among the name's words (exact, same sound, typed so far, or edit similarity), averaged;
+    a name with more words than searched loses a hair, so the closer name comes first."""
+    name_words = names.tokens(search_name)
+    if not words or not name_words:
+        return 0.0
+    score = sum(_word_score(w, name_words) for w in words) / len(words)
+    return score - 0.001 * max(0, len(name_words) - len(words))
+
+
+def _name_matches(people: QuerySet[Person], words: list[Word]) -> dict[int, str]:
+    qs = people
+    for word in words:
+        qs = qs.filter(search_tokens__has_any_token=word.keys)
+    return dict(qs.values_list("id", "search_name")[:NAME_SHORTLIST])
+
+
 def search_people(
     *, user: Any, text: str, limit: int = 20, country: Country | None = None
 ) -> list[Person]:
     """Find people by any mix of names, date of birth, document or phone number.
 
-    Tolerates accents, case, word order and small typos: names are matched on word and
-    sound keys, then ranked by a fuzzy comparison of the whole name.
+    Tolerates accents, case, word order, spelling that sounds the same, half-typed last
+    words and one mistyped word: every searched word must match a word of the name by its
+    spelling, its sound or (the last one, while typing) its first letters; when that finds
+    too few people, each word in turn is left out, and the ranking (`rank_name`) puts the
+    closest spelling first. On PostgreSQL each word is a GIN look-up, so the cost follows
+    the rarest words, not the size of the registry.
     """
     q = parse_query(text)
-    people = people_for_user(user=user)
+    people = people_for_user(user=user).filter(merged_into__isnull=True)
     if country is not None:
         people = people.filter(household__country=country)
     scores: dict[int, float] = {}
@@ -90,24 +153,16 @@ def search_people(
             for pid in people.filter(household_id__in=hh_ids).values_list("id", flat=True):
                 scores[pid] = scores.get(pid, 0) + 2
 
-    folded = names.fold(q.words)
-    keys = list(names.search_keys(q.words))
-    if keys:
-        words = [k for k in keys if not k.startswith("~")]
-        needed = max(1, len(words) - 1) if len(words) > 1 else 1
-        # The policy applies to the shortlist, not inside it: joined into the key look-up it
-        # made PostgreSQL hash every visible person on each keystroke (600 ms at 1M people).
-        # COUNT(*), not COUNT(id): the (key, person) index alone answers it.
-        shortlist = (
-            SearchKey.objects.filter(key__in=keys)
-            .values("person_id")
-            .annotate(hits=Count("*"))
-            .filter(hits__gte=needed)
-            .order_by("-hits")[:1000]
-        )
-        ids = [row["person_id"] for row in shortlist]
-        for pid, search_name in people.filter(id__in=ids).values_list("id", "search_name"):
-            ratio = fuzz.token_set_ratio(folded, search_name) / 100.0
+    words = query_words(q.words, typing=not text.endswith(" "))
+    if words:
+        found = _name_matches(people, words)
+        if len(found) < limit and len(words) > 1:
+            for i in range(len(words)):
+                found.update(_name_matches(people, words[:i] + words[i + 1 :]))
+        if q.birth_date is not None and len(found) >= NAME_SHORTLIST:
+            found.update(_name_matches(people.filter(birth_date=q.birth_date), words))
+        for pid, search_name in found.items():
+            ratio = rank_name(words, search_name)
             if ratio >= 0.6:
                 scores[pid] = scores.get(pid, 0) + ratio
     if q.birth_date is not None:
@@ -116,17 +171,17 @@ def search_people(
                 "id", flat=True
             ):
                 scores[pid] += 1
-        elif not keys and not q.numbers:
+        elif not words and not q.numbers:
             for pid in people.filter(birth_date=q.birth_date).values_list("id", flat=True)[:limit]:
                 scores[pid] = 1
-    best = sorted(scores, key=lambda pid: -scores[pid])[:limit]
-    found = {
+    best = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
+    by_id = {
         p.id: p
         for p in Person.objects.filter(id__in=best).select_related(
             "household", "household__country", "household__organization"
         )
     }
-    return [found[pid] for pid in best if pid in found]
+    return [by_id[pid] for pid in best if pid in by_id]
 
 
 def household_detail(*, user: Any, uuid: Any) -> Household:

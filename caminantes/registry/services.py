@@ -42,7 +42,6 @@ from caminantes.registry.models import (
     Phone,
     PopulationType,
     Relationship,
-    SearchKey,
     Sector,
     Sex,
     SpecificNeed,
@@ -165,11 +164,11 @@ def _age(birth: date | None, today: date) -> int | None:
 def index_person(person: Person) -> None:
     """Keep the search name and keys in step with the person's names."""
     full = names.full_name(person.given_names, person.first_surname, person.second_surname)
-    keys = names.search_keys(full, person.preferred_name)
     person.search_name = names.fold(full)
-    Person.objects.filter(pk=person.pk).update(search_name=person.search_name)
-    SearchKey.objects.filter(person=person).delete()
-    SearchKey.objects.bulk_create([SearchKey(person=person, key=k[:60]) for k in sorted(keys)])
+    person.search_tokens = sorted(names.search_keys(full, person.preferred_name))
+    Person.objects.filter(pk=person.pk).update(
+        search_name=person.search_name, search_tokens=person.search_tokens
+    )
 
 
 def _encrypted(number: str, purpose: str, normalised: str) -> dict[str, str]:

@@ -51,7 +51,6 @@ from caminantes.registry.models import (
     Person,
     Phone,
     Relationship,
-    SearchKey,
     TimelineEntry,
 )
 
@@ -317,6 +316,10 @@ def _merge(batch: ImportBatch, keys: list[str], progress: Path) -> int:
                     "birth_date": p.birth_date,
                     "birth_date_estimated": p.birth_date_estimated,
                     "search_name": names.fold(names.full_name(given, first, second)),
+                    # What services.index_person makes of the names, from the same lib.names.
+                    "search_tokens": sorted(
+                        name_keys(given, first, second, p.preferred_name.strip())
+                    ),
                 }
                 if person_ids is not None:
                     person["id"] = person_ids[len(people)]
@@ -349,7 +352,6 @@ def _merge(batch: ImportBatch, keys: list[str], progress: Path) -> int:
         documents: list[dict[str, Any]] = []
         phones: list[dict[str, Any]] = []
         consents: list[dict[str, Any]] = []
-        search_keys: list[dict[str, Any]] = []
         for (row, p), person, person_id in zip(members_of, people, person_ids, strict=True):
             nationalities += [
                 {"person_id": person_id, "country_id": country_ids[iso2]}
@@ -379,21 +381,10 @@ def _merge(batch: ImportBatch, keys: list[str], progress: Path) -> int:
                         }
                     )
             consents += _consents(p.consent, person_id, user_id)
-            # What services.index_person makes of the names, from the same lib.names.
-            person_keys = name_keys(
-                person["given_names"],
-                person["first_surname"],
-                person["second_surname"],
-                person["preferred_name"],
-            )
-            search_keys += [
-                {"person_id": person_id, "key": k} for k in sorted({k[:60] for k in person_keys})
-            ]
         writer.write(Person.nationalities.through, nationalities)
         writer.write(Document, documents)
         writer.write(Phone, phones)
         writer.write(Consent, consents)
-        writer.write(SearchKey, search_keys)
         # As timeline.record does it.
         writer.write(
             TimelineEntry,

@@ -38,7 +38,7 @@ from caminantes.registry.imports.columns import (
     repair_mojibake,
 )
 from caminantes.registry.inputs import ConsentInput, DocumentInput, PersonInput
-from caminantes.registry.models import Consent, Document, ImportRow, Person, Relationship, SearchKey
+from caminantes.registry.models import Consent, Document, ImportRow, Person, Relationship
 
 MAX_MEMBERS = 30  # as many as the registration form takes
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -335,17 +335,7 @@ def check_household(
 _BUILTIN_FINDERS = (duplicates.exact_document, duplicates.fuzzy_name_and_birth_date)
 
 
-def _close_dates(day: date) -> set[date]:
-    """The dates `duplicates._dates_close` accepts for a candidate born on `day`."""
-    close = {day}
-    if day.day <= 12:
-        close.add(day.replace(month=day.day, day=day.month))
-    for year in (day.year - 1, day.year + 1):
-        try:
-            close.add(day.replace(year=year))
-        except ValueError:  # 29 February
-            pass
-    return close
+_close_dates = duplicates.close_dates
 
 
 def registry_duplicates(
@@ -390,15 +380,13 @@ def registry_duplicates(
                 for i in by_hash[h]:
                     ids.setdefault(i, set()).add(pid)
         if wanted:
-            found: dict[int, tuple[set[str], date | None]] = {}
-            for pid, key, born in SearchKey.objects.filter(
-                key__in=list(all_keys), person__in=visible.filter(birth_date__in=list(all_dates))
-            ).values_list("person_id", "key", "person__birth_date"):
-                found.setdefault(pid, (set(), born))[0].add(key)
             by_date: dict[date, list[tuple[int, set[str]]]] = {}
-            for pid, (hit_keys, hit_born) in found.items():
-                if hit_born is not None:
-                    by_date.setdefault(hit_born, []).append((pid, hit_keys))
+            for pid, born, tokens in visible.filter(birth_date__in=list(all_dates)).values_list(
+                "pk", "birth_date", "search_tokens"
+            ):
+                hit_keys = set(tokens or ()) & all_keys
+                if born is not None and hit_keys:
+                    by_date.setdefault(born, []).append((pid, hit_keys))
             for i, (keys, born) in wanted.items():
                 need = min(2, len(keys))
                 for day in _close_dates(born):

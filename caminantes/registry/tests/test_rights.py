@@ -22,7 +22,6 @@ from caminantes.registry.models import (
     ImportRow,
     Person,
     Phone,
-    SearchKey,
     TimelineEntry,
 )
 from caminantes.registry.tests.base import RegistryTestCase
@@ -168,7 +167,7 @@ class ErasureTest(RegistryTestCase):
         before = scan_database(needles())
         for table in (
             "registry_person.given_names",
-            "registry_searchkey.key",
+            "registry_person.search_tokens",
             "registry_consent.guardian_name",
             "registry_fieldchange.reason",
             "registry_fieldchange.new_value",
@@ -200,7 +199,7 @@ class ErasureTest(RegistryTestCase):
         # Luis is untouched and still served; the household stays, without her contacts.
         luis = Person.objects.get(pk=self.luis.pk)
         self.assertEqual(luis.full_name, "Luis Ángel Pérez González")
-        self.assertTrue(SearchKey.objects.filter(person=luis).exists())
+        self.assertTrue(luis.search_tokens)
         household = Household.objects.get(pk=self.family.pk)
         self.assertIsNone(household.anonymised_at)
         self.assertEqual(household.address, "")

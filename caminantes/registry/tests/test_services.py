@@ -186,6 +186,10 @@ class SearchTest(RegistryTestCase):
             "PEREZ GONZALEZ María",
             "Mria Jose Peres",
             "gonzalez perez maria jose",
+            "Maria Peres Gonzales",  # sounds the same
+            "maria jose perz gonzalez",  # one word mistyped beyond its sound
+            "Maria Jose Gonz",  # still typing the last word
+            "perez gon",
         ]:
             with self.subTest(text=text):
                 found = selectors.search_people(user=self.alice, text=text)
@@ -199,6 +203,21 @@ class SearchTest(RegistryTestCase):
                 self.assertEqual(found[0].pk, self.family.focal_point_id)
         found = selectors.search_people(user=self.alice, text="3001234567", country=self.co)
         self.assertIn(self.family.focal_point_id, [p.pk for p in found])
+
+    def test_a_finished_word_is_not_taken_as_a_beginning(self) -> None:
+        # "Gonz " (with the space) is a whole word: nobody is called that.
+        self.assertEqual(selectors.search_people(user=self.alice, text="Pedro Gonz "), [])
+
+    def test_the_closest_spelling_comes_first(self) -> None:
+        luis = Person.objects.get(household=self.family, given_names="Luis Ángel")
+        found = selectors.search_people(user=self.alice, text="luis angel perez")
+        self.assertEqual(found[0].pk, luis.pk)
+
+    def test_a_merged_record_is_not_offered_again(self) -> None:
+        luis = Person.objects.get(household=self.family, given_names="Luis Ángel")
+        Person.objects.filter(pk=luis.pk).update(merged_into=self.family.focal_point)
+        found = selectors.search_people(user=self.alice, text="luis angel perez")
+        self.assertNotIn(luis.pk, [p.pk for p in found])
 
     def test_it_never_finds_another_organisations_people(self) -> None:
         self.assertEqual(selectors.search_people(user=self.alice, text="Yusmary Rodriguez"), [])
