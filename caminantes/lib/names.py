@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Particles that join a surname ("de la Cruz", "dos Santos") but carry no identity alone.
 PARTICLES = frozenset(
@@ -65,6 +66,7 @@ _PHONETIC_RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=100_000)
 def phonetic(word: str) -> str:
     """A Spanish sound key: b/v, s/z/c, ll/y/i, silent h, g/j, qu/k/c and x fold together."""
     key = fold(word).replace(" ", "")

@@ -21,6 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -151,6 +152,8 @@ class DocumentOut(Schema):
 
 
 class PhoneOut(Schema):
+    uuid: UUID
+    version: int
     last4: str = Field(description="Last four digits; never the number.")
     whatsapp: bool
 
@@ -159,8 +162,15 @@ class PhoneOut(Schema):
         return str(obj.number_last4)
 
 
+class WithdrawIn(Schema):
+    version: int | None = Field(
+        None, description="The version the withdrawal is based on; 409 if it changed."
+    )
+
+
 class ConsentOut(Schema):
     uuid: UUID
+    version: int
     purpose: str = Field(description=f"One of: {', '.join(Consent.Purpose.values)}.")
     recipient: str | None = Field(description="The partner's acronym, for sharing.")
     legal_basis: str
@@ -231,6 +241,7 @@ class PersonOut(Schema):
 
 class AssessmentOut(Schema):
     uuid: UUID
+    version: int
     assessed_on: date
     severities: dict[str, int] = Field(description="Severity 0 (no need) to 4 by sector.")
     created_at: datetime
@@ -980,17 +991,27 @@ def person_consent_add(request: HttpRequest, uuid: UUID) -> Status[object]:
 
 @router.post(
     "/consents/{uuid}/withdraw",
-    response={200: ConsentOut, 409: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: ConsentOut, 409: ConflictOut, 403: ErrorOut, 404: ErrorOut},
     summary="Withdraw a consent",
-    description="From today on the consent no longer counts. Withdrawing twice is 409.",
+    description=(
+        "From today on the consent no longer counts. Withdrawing twice is 409; so is a "
+        "`version` that is not the consent's current one."
+    ),
 )
 @_answers
-def consent_withdraw(request: HttpRequest, uuid: UUID) -> Status[object]:
+def consent_withdraw(
+    request: HttpRequest, uuid: UUID, data: WithdrawIn | None = None
+) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
     consent = policies.get_for_user(request.user, Consent, uuid)
     if consent.person.anonymised_at is not None:
         raise Http404
     if consent.withdrawn_on is not None:
-        detail = _("This consent was already withdrawn on %(d)s.") % {"d": consent.withdrawn_on}
-        return Status(409, {"detail": detail})
-    return Status(200, services.consent_withdraw(user=_user(request), consent=consent))
+        detail = _("This consent was already withdrawn on %(d)s.") % {
+            "d": date_format(consent.withdrawn_on, "SHORT_DATE_FORMAT")
+        }
+        return Status(409, {"detail": detail, "current_version": consent.version})
+    version = data.version if data is not None else None
+    return Status(
+        200, services.consent_withdraw(user=_user(request), consent=consent, version=version)
+    )

@@ -331,6 +331,8 @@ class Phone(models.Model):
     number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     number_last4 = models.CharField(max_length=4, blank=True)
     whatsapp = models.BooleanField(_("WhatsApp"), default=False)
+    # Bumped on every change, so an update based on an old copy is refused (HTTP 409).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["household", "id"]
@@ -376,6 +378,8 @@ class NeedsAssessment(models.Model):
     # {sector: severity} for the sectors assessed; a sector not asked is absent.
     severities = models.JSONField(_("severity by sector"), default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped on every change, so an update based on an old copy is refused (HTTP 409).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -441,6 +445,8 @@ class Consent(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Bumped on every change, so an update based on an old copy is refused (HTTP 409).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["person", "purpose", "-given_on"]
@@ -533,6 +539,18 @@ class FieldChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}.{self.field}"
+
+    @property
+    def field_label(self) -> str:
+        """The field's name in the reader's language (the code if it is no longer known)."""
+        from django.apps import apps
+        from django.core.exceptions import FieldDoesNotExist
+
+        try:
+            model = apps.get_model("registry", self.object_type)
+            return str(getattr(model._meta.get_field(self.field), "verbose_name", self.field))
+        except (LookupError, FieldDoesNotExist):
+            return self.field
 
 
 class DataRequest(models.Model):

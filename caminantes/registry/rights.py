@@ -378,9 +378,10 @@ def _anonymise_person(person: Person, now: datetime, result: ErasureResult) -> l
     own_phones = list(Phone.objects.filter(person=person))
     hashes = [p.number_hash for p in own_phones if p.number_hash]
     # The same number written as a household phone is the person's number too.
+    # A phone is nothing but its number: erased, the row goes (no empty phone is listed).
     result.phones += Phone.objects.filter(
         Q(person=person) | Q(household=person.household_id, number_hash__in=hashes)
-    ).update(**_BLANK_NUMBER)
+    ).delete()[0]
     Consent.objects.filter(person=person).update(guardian_name="")
     birth = person.birth_date
     Person.objects.filter(pk=person.pk).update(
@@ -431,12 +432,10 @@ def _anonymise_household(
         )
     household_changes: dict[str, Any] = {}
     if contacts:
-        result.phones += Phone.objects.filter(household=household, person=None).update(
-            **_BLANK_NUMBER
-        )
+        result.phones += Phone.objects.filter(household=household, person=None).delete()[0]
         household_changes["address"] = ""
     if whole:
-        result.phones += Phone.objects.filter(household=household).update(**_BLANK_NUMBER)
+        result.phones += Phone.objects.filter(household=household).delete()[0]
         household_changes |= {
             "anonymised_at": now,
             "status": Household.Status.CLOSED,

@@ -645,13 +645,21 @@ def consent_record(
     return consent
 
 
-def consent_withdraw(*, user: User, consent: Consent) -> Consent:
+def consent_withdraw(*, user: User, consent: Consent, version: int | None = None) -> Consent:
+    """From today on the consent no longer counts. `version` (the API's) must be current;
+    a consent withdrawn meanwhile is a conflict too, never withdrawn twice."""
     household = consent.person.household
     _check(user, Perm.MANAGE_CONSENT, household.organization, household.country)
     with transaction.atomic():
-        consent.withdrawn_on = timezone.localdate()
-        consent.withdrawn_by = user
-        consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+        expected = consent.version if version is None else version
+        today = timezone.localdate()
+        swapped = Consent.objects.filter(
+            pk=consent.pk, version=expected, withdrawn_on__isnull=True
+        ).update(withdrawn_on=today, withdrawn_by=user, version=F("version") + 1)
+        if not swapped:
+            current = Consent.objects.values_list("version", flat=True).get(pk=consent.pk)
+            raise VersionConflict(current)
+        consent.refresh_from_db()
         log(user, actions.UPDATE, consent, withdrawn=True)
         timeline.record(
             household,

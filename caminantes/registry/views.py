@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from caminantes.accounts import policies
 from caminantes.accounts.decorators import perm_required
@@ -366,12 +365,26 @@ def consent_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @perm_required(Perm.MANAGE_CONSENT)
-@require_POST
 def consent_withdraw(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Asks first (what stops from today), then withdraws the version that was shown."""
     consent = policies.get_for_user(request.user, Consent, uuid)
-    services.consent_withdraw(user=_user(request), consent=consent)
-    messages.success(request, _("Consent withdrawn."))
-    return redirect("household_detail", uuid=consent.person.household.uuid)
+    household = consent.person.household
+    if consent.person.anonymised_at is not None or consent.withdrawn_on is not None:
+        return redirect("household_detail", uuid=household.uuid)
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", consent.version))
+            services.consent_withdraw(user=_user(request), consent=consent, version=version)
+        except (ValueError, services.VersionConflict) as exc:
+            messages.error(request, str(exc) if str(exc) else _("Reload and try again."))
+        else:
+            messages.success(request, _("Consent withdrawn."))
+        return redirect("household_detail", uuid=household.uuid)
+    return render(
+        request,
+        "registry/consent_withdraw.html",
+        {"consent": consent, "person": consent.person, "household": household},
+    )
 
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)

@@ -32,13 +32,14 @@ from caminantes.audit.models import Outcome
 from caminantes.geo.models import Country
 from caminantes.lib import names
 from caminantes.registry import events
-from caminantes.registry.imports.rows import check_household, name_keys
+from caminantes.registry.imports.rows import check_household, name_keys, registry_duplicates
 from caminantes.registry.imports.staging import (
     HOUSEHOLD_CHUNK,
     IMPORTS_DIR,
     actor_context,
     file_path,
     require_perm,
+    visible_people,
 )
 from caminantes.registry.imports.writer import BulkWriter, gc_paused
 from caminantes.registry.inputs import ConsentInput, PersonInput
@@ -179,6 +180,41 @@ def _mergeable_keys(batch: ImportBatch, include_duplicates: bool) -> tuple[list[
     return sorted(keep), len(bad - {""}), skipped_duplicates
 
 
+def late_duplicates(batch: ImportBatch, keys: list[str]) -> set[str]:
+    """Households that got a possible duplicate in the registry after the batch was checked
+    (another batch or a registration by hand in the meantime): they are left out and their
+    rows say with whom, whatever the approval said about the duplicates seen then."""
+    since = batch.summary.get("checked_at")
+    if not keys or not since:
+        return set()
+    visible = visible_people(batch).filter(created_at__gte=since)
+    if not visible.exists():
+        return set()
+    today = timezone.localdate()
+    language = translation.get_language() or "es"
+    late: set[str] = set()
+    for start in range(0, len(keys), HOUSEHOLD_CHUNK):
+        rows = list(
+            ImportRow.objects.filter(
+                batch=batch, household_key__in=keys[start : start + HOUSEHOLD_CHUNK]
+            ).order_by("household_key", "row_number")
+        )
+        to_search = []
+        for key, group in groupby(rows, key=lambda r: r.household_key):
+            members = list(group)
+            check = check_household(key, members, language=language, today=today)
+            to_search += list(zip(members, check.people, strict=True))
+        by_number = {r.row_number: r for r, _p in to_search}
+        changed = []
+        for number, found in registry_duplicates(to_search, visible).items():
+            row = by_number[number]
+            row.duplicate_of = row.duplicate_of + found
+            changed.append(row)
+            late.add(row.household_key)
+        ImportRow.objects.bulk_update(changed, ["duplicate_of"])
+    return late
+
+
 def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") -> ImportBatch:
     """Write every valid household of an approved batch, all in one transaction.
 
@@ -195,13 +231,19 @@ def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") 
     with translation.override(language):
         try:
             with transaction.atomic(), gc_paused():
+                # One merge at a time per country, so two batches approved together cannot
+                # both add the same person: the second sees the first's people below.
+                Country.objects.select_for_update().filter(pk=batch.country_id).first()
                 keys, skipped_errors, skipped_duplicates = _mergeable_keys(batch, include)
+                late = late_duplicates(batch, keys)
+                keys = [k for k in keys if k not in late]
                 people = _merge(batch, keys, progress)
                 summary = batch.summary | {
                     "merged_households": len(keys),
                     "merged_people": people,
                     "skipped_error_households": skipped_errors,
-                    "skipped_duplicate_households": skipped_duplicates,
+                    "skipped_duplicate_households": skipped_duplicates + len(late),
+                    "late_duplicate_households": len(late),
                 }
                 ImportBatch.objects.filter(pk=batch.pk).update(
                     status=ImportBatch.Status.MERGED,

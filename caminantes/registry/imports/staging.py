@@ -165,7 +165,7 @@ def batch_create(
     return batch
 
 
-def _visible_people(batch: ImportBatch) -> QuerySet[Person]:
+def visible_people(batch: ImportBatch) -> QuerySet[Person]:
     """The people the uploading user may see; the system sees its organisation's there."""
     if batch.created_by is not None:
         return selectors.people_for_user(user=batch.created_by)
@@ -205,6 +205,8 @@ def batch_validate(batch: ImportBatch, *, language: str = "es") -> ImportBatch:
         try:
             summary = _stage(batch)
             if summary is not None:
+                # People registered from this moment on are checked again at merge time.
+                summary["checked_at"] = timezone.now().isoformat()
                 summary |= _check_households(batch, language)
         except FileProblem as exc:
             ImportRow.objects.filter(batch=batch).delete()
@@ -342,7 +344,7 @@ def _household_keys(batch: ImportBatch) -> list[str]:
 def _check_households(batch: ImportBatch, language: str) -> dict[str, Any]:
     """Pass 2, household by household: household rules, validate_person, the registry."""
     keys = _household_keys(batch)
-    visible = _visible_people(batch)
+    visible = visible_people(batch)
     today = timezone.localdate()
     totals = {
         "households": len([k for k in keys if k]),

@@ -136,7 +136,9 @@ class HouseholdReadTest(RegistryApiTestCase):
             set(document), {"uuid", "version", "type", "status", "last4"}, "nothing else"
         )
         self.assertEqual((document["type"], document["last4"]), ("cedula", "5678"))
-        self.assertEqual(maria["phones"], [{"last4": "4567", "whatsapp": False}])
+        [phone] = maria["phones"]
+        self.assertEqual(set(phone), {"uuid", "version", "last4", "whatsapp"}, "nothing else")
+        self.assertEqual((phone["last4"], phone["whatsapp"]), ("4567", False))
         self.assertEqual(
             {c["purpose"] for c in maria["consents"]}, {"registration", "family_tracing"}
         )
@@ -185,7 +187,9 @@ class HouseholdCreateTest(RegistryApiTestCase):
         body = response.json()
         self.assertEqual((body["version"], body["organization"]), (1, "IOM"))
         self.assertEqual(body["members_count"], 2)
-        self.assertEqual(body["phones"], [{"last4": "0101", "whatsapp": True}])
+        self.assertEqual(
+            [(p["last4"], p["whatsapp"], p["version"]) for p in body["phones"]], [("0101", True, 1)]
+        )
         household = Household.objects.get(uuid=body["uuid"])
         self.assertEqual(household.population_type, "in_transit")
         self.assertEqual(household.focal_point.given_names, "Carlos Eduardo")  # type: ignore[union-attr]
@@ -409,9 +413,14 @@ class RecordsTest(RegistryApiTestCase):
         self.assertEqual((consent["recipient"], consent["active"]), ("FFS", True))
 
         path = f"/consents/{consent['uuid']}/withdraw"
-        withdrawn = self.call("POST", path, self.alice)
+        self.assertEqual(consent["version"], 1)
+        stale = self.call("POST", path, self.alice, {"version": 7})
+        self.assertEqual(stale.status_code, 409, stale.content)
+        self.assertEqual(stale.json()["current_version"], 1)
+        withdrawn = self.call("POST", path, self.alice, {"version": 1})
         self.assertEqual(withdrawn.status_code, 200, withdrawn.content)
         self.assertFalse(withdrawn.json()["active"])
+        self.assertEqual(withdrawn.json()["version"], 2)
         self.assertIsNotNone(Consent.objects.get(uuid=consent["uuid"]).withdrawn_on)
         self.assertEqual(self.call("POST", path, self.alice).status_code, 409)
 

@@ -520,6 +520,22 @@ class DuplicateTest(ImportTestCase):
 
 
 class MergeTest(ImportTestCase):
+    def test_two_batches_checked_together_do_not_both_add_the_same_person(self) -> None:
+        newcomer = person(given_names="Yorbelis", first_surname="Mendoza", second_surname="Ríos",
+                          birth_date="2001-09-09", document_number="27111222")  # fmt: skip
+        first = self.stage(to_csv([newcomer]), name="lunes.csv")
+        second = self.stage(
+            to_csv([newcomer, person(household_id="HH-9", document_type="", document_number="")]),
+            name="martes.csv",
+        )
+        self.assertEqual(second.rows.get(row_number=2).duplicate_of, [])  # not there yet
+        self.assertEqual(self.merge(first).summary["merged_households"], 1)
+        merged = self.merge(second, include_duplicates=True)
+        self.assertEqual(merged.summary["late_duplicate_households"], 1)
+        self.assertEqual(merged.summary["merged_households"], 1)  # only HH-9
+        self.assertEqual(Person.objects.filter(given_names="Yorbelis").count(), 1)
+        self.assertIn("document", merged.rows.get(row_number=2).duplicate_of[0]["reasons"])
+
     def test_it_merges_through_the_registrys_own_code(self) -> None:
         batch = self.merge(self.stage(to_csv(families())))
         self.assertEqual(batch.status, ImportBatch.Status.MERGED, batch.file_errors)

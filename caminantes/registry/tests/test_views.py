@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 
-from caminantes.registry.models import FieldChange, Household, Person
+from caminantes.registry.models import Consent, FieldChange, Household, Person
 from caminantes.registry.tests.base import RegistryTestCase
 
 
@@ -96,6 +97,26 @@ class HouseholdPageTest(RegistryTestCase):
         self.assertNotContains(response, "12.345.678")
         self.assertContains(response, "IOM")
 
+    def test_the_timeline_speaks_the_readers_language(self) -> None:
+        self.login(self.alice)
+        url = reverse("household_detail", args=[self.family.uuid])
+        self.assertContains(self.client.get(url), "Registrado por IOM; miembros: 2.")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt"
+        self.assertContains(self.client.get(url), "com 2 membros")
+
+    def test_withdrawing_a_consent_asks_first_and_refuses_a_stale_page(self) -> None:
+        self.login(self.alice)
+        consent = Consent.objects.get(person=self.focal_person(), purpose="family_tracing")
+        url = reverse("consent_withdraw", args=[consent.uuid])
+        page = self.client.get(url)
+        self.assertContains(page, 'name="version" value="1"')
+        self.assertIsNone(Consent.objects.get(pk=consent.pk).withdrawn_on)  # asking changes nothing
+        stale = self.client.post(url, {"version": "0"}, follow=True)
+        self.assertIn("error", [m.level_tag for m in stale.context["messages"]])
+        self.assertIsNone(Consent.objects.get(pk=consent.pk).withdrawn_on)
+        self.client.post(url, {"version": "1"})
+        self.assertIsNotNone(Consent.objects.get(pk=consent.pk).withdrawn_on)
+
     def test_it_hides_another_organisations_household(self) -> None:
         self.login(self.alice)
         response = self.client.get(reverse("household_detail", args=[self.ffs_family.uuid]))
@@ -111,6 +132,8 @@ class HouseholdPageTest(RegistryTestCase):
         self.assertTrue(
             FieldChange.objects.filter(field="address", reason="moved to a shelter").exists()
         )
+        page = self.client.get(reverse("household_detail", args=[self.family.uuid]))
+        self.assertContains(page, "<td>Dirección</td>", html=False)
         again = self.client.post(url, {**data, "address": "Otra"}, follow=True)
         levels = [m.level_tag for m in again.context["messages"]]
         self.assertIn("error", levels)  # someone else changed it: reload
