@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -52,6 +52,30 @@ def grant_sudo(request: HttpRequest) -> None:
     request.session[SUDO_UNTIL] = time.time() + settings.SUDO_MODE_SECONDS
 
 
+_KEPT = "kept_form"
+_NEVER_KEPT = ("csrfmiddlewaretoken", "password", "token", "secret", "code")
+
+
+def keep_form(request: HttpRequest, target: str) -> None:
+    """Remember what was typed in a form refused for want of sudo (never secrets), so the
+    page it came from can fill the form again after the password: see `kept_form`."""
+    data = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if not any(word in key.lower() for word in _NEVER_KEPT)
+    }
+    request.session[_KEPT] = {"path": urlsplit(target).path, "data": data}
+
+
+def kept_form(request: HttpRequest) -> dict[str, Any] | None:
+    """The values kept for this page (as form `initial`), once; None if there are none."""
+    kept = request.session.get(_KEPT)
+    if not kept or kept.get("path") != request.path:
+        return None
+    del request.session[_KEPT]
+    return {k: v[0] if len(v) == 1 else v for k, v in kept["data"].items()}
+
+
 def sudo_required(view: View) -> View:
     """Sensitive pages ask for the password again unless it was given in the last minutes."""
 
@@ -68,6 +92,7 @@ def sudo_required(view: View) -> View:
                 referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             )
             target = referer if referer and same_site else reverse("home")
+            keep_form(request, target)
             messages.info(request, _("Confirm your password, then send the form again."))
         query = urlencode({"next": target})
         return HttpResponseRedirect(f"{reverse('sudo')}?{query}")

@@ -24,7 +24,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caminantes.accounts import policies, services
 from caminantes.accounts.context import SESSION_COUNTRY, SESSION_ORG
-from caminantes.accounts.decorators import grant_sudo, perm_required, sudo_active, sudo_required
+from caminantes.accounts.decorators import (
+    grant_sudo,
+    kept_form,
+    perm_required,
+    sudo_active,
+    sudo_required,
+)
 from caminantes.accounts.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -280,7 +286,9 @@ def organization_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "members": members,
         "can_manage": can_manage,
         "sudo": sudo_active(request),
-        "form": MembershipForm(organization=org, actor=request.user) if can_manage else None,
+        "form": MembershipForm(organization=org, actor=request.user, initial=kept_form(request))
+        if can_manage
+        else None,
     }
     return render(request, "accounts/organization_detail.html", context)
 

@@ -149,6 +149,59 @@ def log(
     return event
 
 
+def log_many(
+    actor: User | Any,
+    action: str,
+    objects: list[Any],
+    outcome: str = Outcome.ALLOWED,
+    **context: Any,
+) -> list[AuditEvent]:
+    """One event per object, as `log` would write them one by one, chained under a single
+    lock (a household of five: one round trip instead of fifteen)."""
+    if not objects:
+        return []
+    if len(objects) == 1 or action == actions.READ_RESTRICTED:
+        return [log(actor, action, obj, outcome, **context) for obj in objects]
+    request = current_request.get()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    organization: Organization | None = None
+    role = ""
+    if request is not None and user is not None:
+        ctx = getattr(request, "context", None)
+        if ctx is not None and ctx.organization is not None:
+            organization = ctx.organization
+            role = ",".join(sorted(ctx.roles))
+    events = []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        now = timezone.now()
+        for obj in objects:
+            object_type, object_uuid = _describe(obj)
+            event = AuditEvent(
+                occurred_at=now,
+                actor=user,
+                actor_email=(user.email if user else "")[:254],
+                organization=organization,
+                role=role[:40],
+                action=action,
+                object_type=object_type,
+                object_uuid=object_uuid,
+                ip_address=_ip(request),
+                request_id=getattr(request, "request_id", "") if request is not None else "",
+                outcome=outcome,
+                context=_clean_context(dict(context)),
+                prev_hash=prev or GENESIS,
+            )
+            event.hash = event_digest(event)
+            prev = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+    return events
+
+
 def _check_bulk_reads(user: Any, organization: Organization | None) -> None:
     limit = settings.AUDIT_BULK_READ_LIMIT
     minutes = settings.AUDIT_BULK_READ_MINUTES

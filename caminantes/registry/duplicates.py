@@ -65,7 +65,10 @@ def exact_document(candidate: dict[str, Any], people: QuerySet[Person]) -> list[
 
 
 def _name_score(a: str, b: str) -> float:
-    return fuzz.token_set_ratio(a, b) / 100.0
+    """Word order does not matter; a missing second surname costs a little, a different
+    given name a lot (token_set alone calls "María Pérez" and "María José Pérez González"
+    the same, which floods a large registry with false alarms)."""
+    return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 200.0
 
 
 def close_dates(day: date) -> set[date]:
@@ -82,6 +85,9 @@ def close_dates(day: date) -> set[date]:
     return close
 
 
+NAME_THRESHOLD = 0.85
+
+
 def sound_keys(tokens: list[str] | set[str]) -> set[str]:
     return {k for k in tokens if k.startswith("~")}
 
@@ -92,7 +98,7 @@ def name_matches(keys: set[str], folded: str, other_tokens: list[str], other_nam
     if len(keys & set(other_tokens)) < min(2, len(keys)):
         return 0.0
     score = _name_score(folded, other_name)
-    return score if score >= 0.8 else 0.0
+    return score if score >= NAME_THRESHOLD else 0.0
 
 
 @register_finder

@@ -19,6 +19,7 @@ from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from caminantes.accounts import policies
@@ -311,21 +312,29 @@ def csv_stream(export: Export) -> Iterator[str]:
     return csv_rows(export.header, export.rows)
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """Numbers and dates as themselves; text always as a text cell, never a formula.
+
+    A cell a spreadsheet could read as a formula ("=…", "+57…", "-", "@") is written as a
+    text cell with Excel's quote-prefix flag: it shows as typed ("+573001234567", with no
+    apostrophe) and stays text even when someone edits it."""
     if value is None or isinstance(value, int | float | date | datetime):
         return value
-    return _xlsx_value(str(value))
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if neutralise(text) != text:
+        cell.quotePrefix = True
+    return cell
 
 
 def write_xlsx(export: Export, fh: IO[bytes]) -> None:
     """Write-only workbook: rows go to disk as they come, memory stays flat."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=export.kind)
-    sheet.append([_xlsx_value(h) for h in export.header])
+    sheet.append([_xlsx_value(sheet, h) for h in export.header])
     for row in export.rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        sheet.append([_xlsx_value(sheet, v) for v in row])
     workbook.save(fh)
 
 

@@ -17,7 +17,7 @@ from caminantes.accounts import policies
 from caminantes.accounts.models import Organization, User
 from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
-from caminantes.audit.log import log
+from caminantes.audit.log import log, log_many
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib import crypto, names
@@ -188,33 +188,82 @@ def _document_fields(d: DocumentInput) -> dict[str, str]:
     return _encrypted(d.number, "document", duplicates.normalise_document(d.number))
 
 
-def _create_person(*, user: User, household: Household, p: PersonInput, country: Country) -> Person:
+class _Refs:
+    """Countries and areas looked up once per registration, not once per member."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, Country | None] = {}
+        self.areas: dict[str, AdminArea | None] = {}
+
+    def country(self, iso2: str | None, errors: dict[str, list[str]], key: str) -> Country | None:
+        if not iso2:
+            return None
+        code = iso2.upper()
+        if code not in self.countries:
+            self.countries[code] = _country(code, {}, key)
+        if self.countries[code] is None:
+            errors.setdefault(key, []).append(_("Unknown country: %(c)s") % {"c": iso2})
+        return self.countries[code]
+
+    def area(self, code: str | None, errors: dict[str, list[str]], key: str) -> AdminArea | None:
+        if not code:
+            return None
+        if code.upper() not in self.areas:
+            self.areas[code.upper()] = _area(code, {}, key)
+        if self.areas[code.upper()] is None:
+            errors.setdefault(key, []).append(_("Unknown area: %(a)s") % {"a": code})
+        return self.areas[code.upper()]
+
+
+def _create_person(
+    *,
+    user: User,
+    household: Household,
+    p: PersonInput,
+    country: Country,
+    refs: _Refs | None = None,
+    audit: bool = True,
+) -> Person:
+    """One member with nationalities, documents, phone and consents. `audit=False` when the
+    caller logs the people it created in one go (`log_many`)."""
     errors: dict[str, list[str]] = {}
+    refs = refs or _Refs()
+    given, first, second = p.given_names.strip(), p.first_surname.strip(), p.second_surname.strip()
+    full = names.full_name(given, first, second)
     person = Person.objects.create(
         household=household,
         relationship=p.relationship,
-        given_names=p.given_names.strip(),
-        first_surname=p.first_surname.strip(),
-        second_surname=p.second_surname.strip(),
+        given_names=given,
+        first_surname=first,
+        second_surname=second,
         preferred_name=p.preferred_name.strip(),
         sex=p.sex,
         birth_date=p.birth_date,
         birth_date_estimated=p.birth_date_estimated,
-        birth_country=_country(p.birth_country, errors, "birth_country"),
-        birth_area=_area(p.birth_area, errors, "birth_area"),
+        birth_country=refs.country(p.birth_country, errors, "birth_country"),
+        birth_area=refs.area(p.birth_area, errors, "birth_area"),
         languages=p.languages,
         specific_needs=sorted(set(p.specific_needs)),
+        # What index_person writes, written with the row.
+        search_name=names.fold(full),
+        search_tokens=sorted(names.search_keys(full, p.preferred_name.strip())),
         **{f"wg_{k}": v for k, v in p.wg.items() if k in WG_DOMAINS},
     )
     nationalities = [
-        c for c in (_country(i, errors, "nationalities") for i in p.nationalities) if c
+        c for c in (refs.country(i, errors, "nationalities") for i in p.nationalities) if c
     ]
-    person.nationalities.set(nationalities)
+    # A new person has none yet: insert, without the read `.set()` does first.
+    Person.nationalities.through.objects.bulk_create(
+        [
+            Person.nationalities.through(person_id=person.pk, country_id=c.pk)
+            for c in dict.fromkeys(nationalities)
+        ]
+    )
     for d in p.documents:
         Document.objects.create(
             person=person,
             type=d.type,
-            issuing_country=_country(d.issuing_country, errors, "documents"),
+            issuing_country=refs.country(d.issuing_country, errors, "documents"),
             issued_on=d.issued_on,
             expires_on=d.expires_on,
             status=d.status,
@@ -230,8 +279,8 @@ def _create_person(*, user: User, household: Household, p: PersonInput, country:
     _record_consents(user=user, person=person, c=p.consent)
     if errors:
         raise ValidationError(errors)
-    index_person(person)
-    log(user, actions.CREATE, person)
+    if audit:
+        log(user, actions.CREATE, person)
     return person
 
 
@@ -333,7 +382,12 @@ def household_register(
             registered_by=user,
             import_batch=import_batch,
         )
-        created = [_create_person(user=user, household=hh, p=m, country=country) for m in members]
+        refs = _Refs()
+        created = [
+            _create_person(user=user, household=hh, p=m, country=country, refs=refs, audit=False)
+            for m in members
+        ]
+        log_many(user, actions.CREATE, created)
         hh.focal_point = next(p for p in created if p.relationship == Relationship.FOCAL_POINT)
         hh.save(update_fields=["focal_point"])
         for ph in household.phones:

@@ -44,6 +44,22 @@ class MembersPageTest(PersonaTestCase):
         )
         self.assertTrue(response["Location"].startswith(reverse("sudo")))
 
+    def test_what_was_typed_waits_for_the_password(self) -> None:
+        self.login(self.carla)
+        page = reverse("organization_detail", args=[self.iom.uuid])
+        self.client.post(
+            reverse("membership_add", args=[self.iom.uuid]),
+            {"email": "kept@example.org", "full_name": "Yelitza Kept", "role": "auditor",
+             "countries": [self.co.pk], "password": "never-kept"},
+            headers={"Referer": "http://testserver" + page},
+        )  # fmt: skip
+        self.assertNotIn("never-kept", str(self.client.session.get("kept_form")))
+        self.login(self.carla, sudo=True)
+        again = self.client.get(page)
+        self.assertContains(again, 'value="kept@example.org"')
+        self.assertContains(again, 'value="Yelitza Kept"')
+        self.assertNotContains(self.client.get(page), "kept@example.org")  # once only
+
     def test_it_lets_only_managers_end_memberships(self) -> None:
         membership = Membership.objects.get(user=self.alice)
         self.login(self.carla, sudo=True)

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from caminantes.audit import actions
-from caminantes.audit.log import GENESIS, log, verify_chain
+from caminantes.audit.log import GENESIS, log, log_many, verify_chain
 from caminantes.audit.models import AuditEvent
 from tests.personas import PersonaTestCase
 
@@ -34,6 +34,14 @@ class AuditChainTest(PersonaTestCase):
         self.assertEqual(chain[0].prev_hash, GENESIS)
         for before, after in itertools.pairwise(chain):
             self.assertEqual(after.prev_hash, before.hash)
+        self.assertTrue(verify_chain().ok)
+
+    def test_events_written_together_chain_like_events_written_one_by_one(self) -> None:
+        together = log_many(self.carla, actions.CREATE, [self.alice, self.bob, self.pablo])
+        people = [self.alice.uuid, self.bob.uuid, self.pablo.uuid]
+        self.assertEqual([e.object_uuid for e in together], people)
+        self.assertEqual(together[0].prev_hash, self.events[-1].hash)
+        log(self.alice, actions.UPDATE, self.alice)
         self.assertTrue(verify_chain().ok)
 
     def test_it_never_stores_field_values_only_who_what_which(self) -> None:

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
@@ -132,7 +133,9 @@ def batch_create(
                     "%(status)s). The same file is not imported twice."
                 )
                 % {
-                    "date": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
+                    "date": date_format(
+                        timezone.localtime(earlier.created_at), "SHORT_DATETIME_FORMAT"
+                    ),
                     "name": earlier.file_name,
                     "code": str(earlier.uuid)[:8],
                     "status": earlier.get_status_display(),
