@@ -1,0 +1,69 @@
+"""dedupe(): the whole batch on one machine - normalise, block, compare, score, cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from caminantes.identity.engine.blocking import candidate_pairs
+from caminantes.identity.engine.cluster import cluster
+from caminantes.identity.engine.compare import compatible, levels
+from caminantes.identity.engine.model import Model, data_tf, default_model
+from caminantes.identity.engine.record import Record
+from caminantes.identity.engine.table import Table, build
+from caminantes.identity.engine.train import chunked_levels, train
+
+SMALL = 2_000  # below this many records, name frequencies come from the model, not the data
+
+
+def frequencies(t: Table, model: Model) -> dict[str, np.ndarray]:
+    return data_tf(t) if t.n >= SMALL else model.tf_lookup(t)
+
+
+def score_pairs(
+    t: Table, i: np.ndarray, j: np.ndarray, model: Model, tf: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(probabilities, compatible, levels) of the pairs, in chunks to bound memory."""
+    lv = chunked_levels(t, i, j)
+    _, prob, _ = model.score(t, i, j, lv=lv, tf=tf, population=t.n)
+    return prob, compatible(lv), lv
+
+
+def label_rows(
+    t: Table,
+    i: np.ndarray,
+    j: np.ndarray,
+    prob: np.ndarray,
+    ok: np.ndarray,
+    model: Model,
+    tf: dict[str, np.ndarray],
+    threshold: float,
+) -> np.ndarray:
+    def scorer(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lv = levels(t, a, b)
+        return model.score(t, a, b, lv=lv, tf=tf, population=t.n)[1], compatible(lv)
+
+    return cluster(t.n, i, j, prob, ok, threshold, scorer)
+
+
+def dedupe(
+    records: Sequence[Record],
+    model: Model | None = None,
+    *,
+    threshold: float | None = None,
+    fit: bool = False,
+) -> dict[str, str]:
+    """record_id -> cluster_id (the record_id of the cluster's first record)."""
+    model = model or default_model()
+    t = build(records)
+    i, j = candidate_pairs(t)
+    lv = chunked_levels(t, i, j)
+    if fit and len(i):
+        model = train(t, lv, model)
+    tf = frequencies(t, model)
+    _, prob, _ = model.score(t, i, j, lv=lv, tf=tf, population=t.n)
+    threshold = model.threshold if threshold is None else threshold
+    label = label_rows(t, i, j, prob, compatible(lv), model, tf, threshold)
+    ids = t.ids
+    return {ids[r]: ids[c] for r, c in enumerate(label.tolist())}

@@ -1,0 +1,207 @@
+"""Comparison levels for pairs of records, vectorised over arrays of pairs.
+
+Every field is compared into a small ordered set of levels (0 is always "one side is
+missing"); `model.py` turns the levels into a match weight. The same function serves one
+pair in real time (a two-row table) and millions of pairs in a batch, so the registry, the
+command line and Spark can never disagree about what "similar" means.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.process import cpdist
+
+from caminantes.identity.engine.table import Table
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given_names": (
+        "missing", "exact", "subset", "similar", "second_differs", "partial", "different",
+    ),
+    "family_names": ("missing", "exact", "subset", "similar", "one_shared", "different"),
+    "birth_date": ("missing", "exact", "swapped", "one_part", "estimated", "different"),
+    "sex": ("missing", "same", "different"),
+    "document_number": ("missing", "exact", "one_edit", "different"),
+    "phone": ("missing", "same", "different"),
+    "birth_place": ("missing", "same", "different"),
+    "nationality": ("missing", "same", "different"),
+}  # fmt: skip
+FIELDS = tuple(LEVELS)
+TOKEN_JW = 0.88  # two name tokens this close (Jaro-Winkler) are one name mistyped
+ESTIMATED = ((1, 1), (7, 1), (6, 30), (12, 31), (0, 0))  # dates registrars write for "about"
+
+
+def _jw_tokens(t: Table, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Jaro-Winkler of token codes a[k] vs b[k], computed once per distinct pair of codes."""
+    out = np.zeros(a.shape, np.float32)
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    if not ok.any():
+        return out
+    words = t.tokens.words
+    if len(a) <= 64:  # one registration: no need to share the work between pairs
+        left = [words[k] for k in a[ok].tolist()]
+        right = [words[k] for k in b[ok].tolist()]
+        out[ok] = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
+        return out
+    key = a[ok].astype(np.int64) * (1 << 32) + b[ok]
+    uniq, inv = np.unique(key, return_inverse=True)
+    left = [words[k >> 32] for k in uniq.tolist()]
+    right = [words[k & 0xFFFFFFFF] for k in uniq.tolist()]
+    out[ok] = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)[inv]
+    return out
+
+
+def _name_match(t: Table, tok_a, snd_a, ini_a, tok_b, snd_b, ini_b):
+    """(strict, loose) boolean arrays [pair, k, l]: token k of a against token l of b."""
+    ta, tb = tok_a[:, :, None], tok_b[:, None, :]
+    present = (ta >= 0) & (tb >= 0)
+    strict = present & (ta == tb)
+    loose = strict | (present & (snd_a[:, :, None] == snd_b[:, None, :]))
+    if ini_a is not None:  # "J." matches any name that starts with j
+        initials = _initials(t)
+        same = initials[np.maximum(ta, 0)] == initials[np.maximum(tb, 0)]
+        loose |= present & (ini_a[:, :, None] | ini_b[:, None, :]) & same
+    # typos: Jaro-Winkler between the first two tokens of each side
+    a2 = np.broadcast_to(tok_a[:, :2, None], (len(tok_a), 2, 2))
+    b2 = np.broadcast_to(tok_b[:, None, :2], (len(tok_b), 2, 2))
+    jw = _jw_tokens(t, a2.reshape(-1), b2.reshape(-1)).reshape(-1, 2, 2)
+    loose[:, :2, :2] |= present[:, :2, :2] & (jw >= TOKEN_JW)
+    return strict, loose
+
+
+def _initials(t: Table) -> np.ndarray:
+    cached = getattr(t, "_initials_cache", None)
+    if cached is None or len(cached) != len(t.tokens.words):
+        cached = np.array([ord(w[0]) for w in t.tokens.words] or [0], np.int32)
+        t._initials_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _given(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    na, nb = t.g_n[i], t.g_n[j]
+    strict, loose = _name_match(
+        t, t.g_tok[i], t.g_snd[i], t.g_ini[i], t.g_tok[j], t.g_snd[j], t.g_ini[j]
+    )
+    s_a, s_b = strict.any(2).sum(1), strict.any(1).sum(1)  # tokens of a (b) found in b (a)
+    l_a, l_b = loose.any(2).sum(1), loose.any(1).sum(1)
+    shorter_strict = np.where(na <= nb, s_a >= na, s_b >= nb)
+    shorter_loose = np.where(na <= nb, l_a >= na, l_b >= nb)
+    level = np.full(len(i), 6, np.int8)  # different
+    level[loose.any((1, 2))] = 5  # partial: some name in common
+    level[loose[:, 0, 0] & ~shorter_loose] = 4  # first names agree, second names differ
+    level[shorter_loose] = 3
+    level[shorter_strict] = 2
+    level[(s_a >= na) & (s_b >= nb) & (na == nb)] = 1
+    level[(na == 0) | (nb == 0)] = 0
+    return level
+
+
+def _family(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    na, nb = t.f_n[i], t.f_n[j]
+    # a's surnames are looked for among b's surnames and b's married name, and back.
+    tok_a = np.column_stack([t.f_tok[i], t.f_mar[i]])
+    tok_b = np.column_stack([t.f_tok[j], t.f_mar[j]])
+    snd_a = np.column_stack([t.f_snd[i], np.full(len(i), -2, np.int32)])
+    snd_b = np.column_stack([t.f_snd[j], np.full(len(j), -3, np.int32)])
+    strict, loose = _name_match(t, tok_a, snd_a, None, tok_b, snd_b, None)
+    w = t.f_tok.shape[1]
+    s_a, s_b = strict[:, :w].any(2).sum(1), strict[:, :, :w].any(1).sum(1)
+    l_a, l_b = loose[:, :w].any(2).sum(1), loose[:, :, :w].any(1).sum(1)
+    level = np.full(len(i), 5, np.int8)
+    level[loose.any((1, 2))] = 4
+    level[np.where(na <= nb, l_a >= na, l_b >= nb)] = 3
+    level[np.where(na <= nb, s_a >= na, s_b >= nb)] = 2
+    level[(s_a >= na) & (s_b >= nb) & (na == nb) & (t.f_mar[i] == t.f_mar[j])] = 1
+    level[(na == 0) | (nb == 0)] = 0
+    return level
+
+
+_POW = np.array([1, 10, 100, 1000], np.int32)[:, None]
+
+
+def _digits_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Numbers written with one wrong digit (1985 / 1995) or two adjacent digits swapped
+    (1985 / 1958, 12 / 21)."""
+    da = (a.astype(np.int32)[None, :] // _POW) % 10
+    db = (b.astype(np.int32)[None, :] // _POW) % 10
+    diff = da != db
+    count = diff.sum(0)
+    # a swap of positions k, k+1: exactly those two differ, crosswise equal
+    cross = (da[:-1] == db[1:]) & (da[1:] == db[:-1]) & diff[:-1] & diff[1:]
+    return (count == 1) | ((count == 2) & cross.any(0))
+
+
+def _dates(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    ya, ma, da = t.year[i], t.month[i], t.day[i]
+    yb, mb, db = t.year[j], t.month[j], t.day[j]
+    same_y, same_m, same_d = ya == yb, ma == mb, da == db
+    est_a = np.zeros(len(i), bool)
+    est_b = np.zeros(len(i), bool)
+    for mm, dd in ESTIMATED:
+        est_a |= (ma == mm) & (da == dd)
+        est_b |= (mb == mm) & (db == dd)
+    level = np.full(len(i), 5, np.int8)
+    level[(est_a | est_b) & (np.abs(ya.astype(np.int32) - yb) <= 1)] = 4
+    n = len(i)
+    apart = _digits_apart(np.concatenate([da, ma, ya]), np.concatenate([db, mb, yb]))
+    near_year = apart[2 * n :] | (np.abs(ya.astype(np.int32) - yb) == 1)
+    one_part = (same_y & same_m & apart[:n]) | (same_y & same_d & apart[n : 2 * n])
+    one_part |= same_m & same_d & near_year
+    level[one_part] = 3
+    level[same_y & (ma == db) & (da == mb) & ~same_m] = 2
+    level[same_y & same_m & same_d] = 1
+    level[(ya == 0) | (yb == 0)] = 0
+    return level
+
+
+def _documents(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    a, b = t.doc[i], t.doc[j]
+    level = np.full(len(i), 3, np.int8)
+    level[a == b] = 1
+    check = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+    if len(check):
+        words = t.doc_text
+        left = [words[k] for k in a[check].tolist()]
+        right = [words[k] for k in b[check].tolist()]
+        dist = cpdist(left, right, scorer=OSA.distance, workers=1)
+        level[check[dist <= 1]] = 2
+    level[(a < 0) | (b < 0)] = 0
+    return level
+
+
+def _same(a: np.ndarray, b: np.ndarray, missing=-1) -> np.ndarray:
+    level = np.where(a == b, 1, 2).astype(np.int8)
+    level[(a == missing) | (b == missing)] = 0
+    return level
+
+
+def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """(pairs, fields) int8 levels for the pairs (i[k], j[k]) of rows of `t`."""
+    cols = [
+        _given(t, i, j),
+        _family(t, i, j),
+        _dates(t, i, j),
+        _same(t.sex[i], t.sex[j], 0),
+        _documents(t, i, j),
+        _same(t.phone[i], t.phone[j]),
+        _same(t.place[i], t.place[j]),
+        _same(t.nat[i], t.nat[j]),
+    ]
+    return np.column_stack(cols)
+
+
+GIVEN, FAMILY, DOB, SEX, DOC = 0, 1, 2, 3, 4
+
+
+def compatible(lv: np.ndarray) -> np.ndarray:
+    """Could these two records be one person? Relatives are told apart here.
+
+    Brothers, sisters and twins share surnames, phone, place and sometimes the birth date;
+    their given names differ (María Gabriela and María Daniela are sisters). A parent and a
+    child named after them share the whole name but not the generation. So: given names
+    that clearly differ, or birth dates that clearly differ, mean two people, unless the
+    same document number says otherwise.
+    """
+    names_differ = np.isin(lv[:, GIVEN], (4, 5, 6))
+    dates_differ = lv[:, DOB] == 5
+    return ~(names_differ | dates_differ) | (lv[:, DOC] == 1)

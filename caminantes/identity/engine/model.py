@@ -1,0 +1,162 @@
+"""Fellegi-Sunter scoring: m and u per comparison level, term frequencies for names.
+
+A pair's match weight is the log2 Bayes factor summed over the fields (a missing field adds
+nothing), plus the prior odds that two records of a population of `population` people are
+one person, plus a term-frequency correction: agreeing on "María José González" says less
+than agreeing on "Yorbelis Urribarrí". Pairs that `compare.compatible` rules out (relatives)
+get `RELATIVES_PENALTY` on top, so they never reach a merge threshold.
+
+`train` estimates u from random pairs (the exact-agreement u from the value frequencies,
+which random sampling cannot see) and m and the share of matches by expectation
+maximisation over the candidate pairs, with u held fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, levels
+from caminantes.identity.engine.table import Table
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "default_model.json"
+RELATIVES_PENALTY = -30.0
+TF_FIELDS = {"given_names": "g:", "family_names": "f:"}
+MIN_M = 1e-4
+MIN_U = 1e-9
+
+
+@dataclass
+class Model:
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    duplicates_per_record: float = 0.3  # how many other records of the same person, on average
+    population: int = 1_000_000  # the size of the registry compare() scores against
+    threshold: float = 0.9  # probability above which dedupe() joins two records
+    tf: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "duplicates_per_record": self.duplicates_per_record,
+                "population": self.population,
+                "threshold": self.threshold,
+                "levels": {f: list(LEVELS[f]) for f in FIELDS},
+                "m": {f: [round(x, 7) for x in v] for f, v in self.m.items()},
+                "u": {f: [float(f"{x:.4g}") for x in v] for f, v in self.u.items()},
+                "tf": {
+                    f: {k: float(f"{x:.4g}") for k, x in v.items()} for f, v in self.tf.items()
+                },
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Model:
+        data = json.loads(text)
+        for f in FIELDS:
+            if len(data["m"][f]) != len(LEVELS[f]) or len(data["u"][f]) != len(LEVELS[f]):
+                raise ValueError(f"model: {f} has the wrong number of levels")
+        return cls(
+            m=data["m"],
+            u=data["u"],
+            duplicates_per_record=data.get("duplicates_per_record", 0.3),
+            population=data.get("population", 1_000_000),
+            threshold=data.get("threshold", 0.9),
+            tf=data.get("tf", {}),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def prior_weight(self, population: int | None = None) -> float:
+        n = max(2, population or self.population)
+        lam = min(0.5, self.duplicates_per_record / (n - 1))
+        return math.log2(lam / (1 - lam))
+
+    def level_weights(self) -> list[np.ndarray]:
+        key = (id(self.m), id(self.u))
+        cached = self.__dict__.get("_weights")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        out = []
+        for f in FIELDS:
+            m = np.maximum(np.array(self.m[f], float), MIN_M)
+            u = np.maximum(np.array(self.u[f], float), MIN_U)
+            w = np.log2(m / u)
+            w[0] = 0.0  # missing: no evidence either way
+            out.append(w)
+        self.__dict__["_weights"] = (key, out)
+        return out
+
+    def tf_lookup(self, t: Table) -> dict[str, np.ndarray]:
+        """Frequency of each full-name code of `t` from the model's table (scalar path)."""
+        out = {}
+        words = t.full_names.words
+        for f, prefix in TF_FIELDS.items():
+            table = self.tf.get(f, {})
+            floor = min(table.values()) if table else 0.0
+            out[f] = np.array(
+                [table.get(w[2:], floor) if w.startswith(prefix) else 0.0 for w in words] or [0],
+                float,
+            )
+        return out
+
+    def score(
+        self,
+        t: Table,
+        i: np.ndarray,
+        j: np.ndarray,
+        lv: np.ndarray | None = None,
+        tf: dict[str, np.ndarray] | None = None,
+        population: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(match weights, probabilities, levels) for the pairs (i, j) of `t`."""
+        if lv is None:
+            lv = levels(t, i, j)
+        if tf is None:
+            tf = self.tf_lookup(t)
+        weights = self.level_weights()
+        w = np.full(len(i), self.prior_weight(population))
+        for k, wk in enumerate(weights):
+            w += wk[lv[:, k]]
+        for k, (f, codes) in enumerate(
+            (("given_names", t.g_full), ("family_names", t.f_full))
+        ):
+            freq = tf.get(f)
+            if freq is None or not freq.any():
+                continue
+            exact = lv[:, k] == 1
+            u_exact = max(self.u[f][1], MIN_U)
+            p = np.maximum(freq[np.maximum(codes[i[exact]], 0)], 1e-7)
+            w[exact] += np.clip(np.log2(u_exact / p), -10, 10)
+        w[~compatible(lv)] += RELATIVES_PENALTY
+        prob = 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
+        return w, prob, lv
+
+
+def data_tf(t: Table) -> dict[str, np.ndarray]:
+    """Frequencies of the full given names and surnames in the data itself (batch path)."""
+    size = max(len(t.full_names.words), 1)
+    out = {}
+    for f, codes in (("given_names", t.g_full), ("family_names", t.f_full)):
+        counts = np.bincount(codes[codes >= 0], minlength=size).astype(float)
+        out[f] = counts / max(t.n, 1)
+    return out
+
+
+@cache
+def default_model() -> Model:
+    """The shipped parameters (data/default_model.json), usable without training."""
+    return Model.load(DEFAULT_PATH)

@@ -1,0 +1,154 @@
+"""Fields as people write them -> the comparable form the engine works on.
+
+Names: accents, case and punctuation folded; particles (de, del, de la, da, dos...) dropped
+from surnames; "de Pérez" at the end of a woman's surnames kept apart as a married name;
+abbreviations (Ma., Fco.) expanded, one-letter initials ("J.") kept as initials; nicknames
+resolved to the full name. Dates as (year, month, day) without validation, so a mistyped
+31 February still compares. Documents as their digits (V-12.345.678 -> 12345678). Phones
+as E.164 when they can be read, compared on their last nine digits either way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+from caminantes.identity.engine.nicknames import expand
+from caminantes.identity.engine.phonetic import phonetic
+
+PARTICLES = frozenset(
+    {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "du", "e", "y", "van",
+     "von", "der", "den", "mc", "san"}
+)  # fmt: skip
+# Abbreviations registrars use for the commonest names (folded, dot removed).
+ABBREVIATIONS = {
+    "ma": "maria", "mª": "maria", "m": "", "fco": "francisco", "fdo": "fernando",
+    "jn": "juan", "ant": "antonio", "gmo": "guillermo", "jse": "jose", "jg": "jose gregorio",
+    "ml": "manuel", "mig": "miguel", "rfl": "rafael", "gregor": "gregorio", "alej": "alejandro",
+    "fca": "francisca", "guad": "guadalupe", "mche": "mercedes",
+}  # fmt: skip
+ABBREVIATIONS.pop("m")  # a lone "M." is an initial, not María
+_NON_LETTERS = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and ñ folded, punctuation to spaces, spaces collapsed."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _NON_LETTERS.sub(" ", text.replace("'", ""))
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A folded name: its tokens in order (initials are one letter), their sound keys."""
+
+    tokens: tuple[str, ...]
+    sounds: tuple[str, ...]
+    married: str = ""  # for surnames: "perez" in "gonzalez de perez"
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+EMPTY = Name((), ())
+
+
+@lru_cache(maxsize=500_000)
+def given_name(raw: str) -> Name:
+    """'Ma. José' -> maria jose; 'Pepe' -> jose; 'J. Gregorio' -> j gregorio."""
+    words: list[str] = []
+    for word in fold(raw).split(" "):
+        if not word or word in PARTICLES:
+            continue  # "María de los Ángeles" -> maria angeles
+        word = ABBREVIATIONS.get(word, word)
+        words.extend(expand(word).split(" "))
+    tokens = tuple(w for w in words if w)
+    return Name(tokens, tuple(phonetic(t) if len(t) > 1 else t for t in tokens))
+
+
+@lru_cache(maxsize=500_000)
+def family_name(raw: str) -> Name:
+    """'González de Pérez' -> gonzalez (+ married perez); 'De la Cruz' -> cruz."""
+    words = fold(raw).split(" ")
+    married = ""
+    # "X de Y" with nothing after Y: the married form (Y is the husband's surname); "de la",
+    # "de los" and a leading "De" (De Freitas) are parts of a surname instead.
+    if len(words) >= 3 and words[-2] == "de" and words[-1] not in PARTICLES:
+        married = words[-1]
+        words = words[:-2]
+    tokens = tuple(w for w in words if w and w not in PARTICLES)
+    return Name(tokens, tuple(phonetic(t) for t in tokens), married)
+
+
+@lru_cache(maxsize=100_000)
+def birth_date(raw: str) -> tuple[int, int, int]:
+    """(year, month, day), 0 where unknown. Accepts YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY."""
+    text = (raw or "").strip()
+    parts = _DIGITS.findall(text)
+    if len(parts) == 1 and len(parts[0]) == 8:
+        p = parts[0]
+        parts = [p[:4], p[4:6], p[6:]]
+    if len(parts) != 3:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            return (int(parts[0]), 0, 0)
+        return (0, 0, 0)
+    if len(parts[0]) == 4:
+        y, m, d = parts
+    elif len(parts[2]) == 4:
+        d, m, y = parts
+    else:
+        return (0, 0, 0)
+    return (int(y), int(m), int(d))
+
+
+@lru_cache(maxsize=500_000)
+def document(raw: str) -> str:
+    """V-12.345.678, v12345678, 12 345 678 -> 12345678; a passport keeps its letters."""
+    text = re.sub(r"[^0-9A-Z]", "", (raw or "").upper())
+    if re.fullmatch(r"[VE]\d+", text):
+        text = text[1:]  # the V/E of a cédula says nationality, not identity
+    text = text.lstrip("0")
+    return text if len(text) >= 5 else ""
+
+
+def phone_e164(raw: str, region: str = "VE") -> str:
+    """E.164 when the number can be read ('0412-555 1234' in Venezuela -> +584125551234)."""
+    text = (raw or "").strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(parsed):
+        return ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=500_000)
+def phone(raw: str) -> str:
+    """The comparison key of a phone: the last nine digits of its national number.
+
+    The country is often missing ('300 123 4567' written in Colombia); the last nine digits
+    of the E.164 form and of the number as written are the same, so no region is guessed.
+    """
+    digits = "".join(ch for ch in (raw or "") if ch.isdigit())
+    return digits[-9:] if len(digits) >= 7 else ""
+
+
+def sex(raw: str) -> str:
+    s = (raw or "").strip().upper()[:1]
+    return {"F": "F", "M": "M", "H": "M", "W": "F"}.get(s, "")
+
+
+@lru_cache(maxsize=100_000)
+def place(raw: str) -> str:
+    return fold(raw)

@@ -1,0 +1,131 @@
+"""Estimating m and u from the data itself (Fellegi-Sunter by expectation maximisation).
+
+u, the chance that two different people agree at a level, comes from random pairs; for
+exact agreement from the value frequencies (sum of p squared), which random sampling of a
+million rows cannot see. m, the chance that two records of one person agree at a level, and
+the share of candidate pairs that are matches come from EM over the candidate pairs with u
+held fixed (holding u fixed keeps EM from drifting towards "same household").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from caminantes.identity.engine.compare import FIELDS, LEVELS, levels
+from caminantes.identity.engine.model import Model, data_tf
+from caminantes.identity.engine.table import Table
+
+CHUNK = 500_000
+
+
+def chunked_levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    if len(i) <= CHUNK:
+        return levels(t, i, j)
+    return np.concatenate(
+        [levels(t, i[s : s + CHUNK], j[s : s + CHUNK]) for s in range(0, len(i), CHUNK)]
+    )
+
+
+def _sum_p2(codes: np.ndarray) -> float:
+    codes = codes[codes >= 0]
+    if len(codes) == 0:
+        return 0.0
+    p = np.bincount(codes - codes.min()) / len(codes)
+    return float((p * p).sum())
+
+
+def estimate_u(t: Table, samples: int = 1_000_000, seed: int = 0) -> dict[str, list[float]]:
+    rng = np.random.default_rng(seed)
+    ri = rng.integers(0, t.n, samples)
+    rj = rng.integers(0, t.n, samples)
+    keep = ri != rj
+    lv = chunked_levels(t, ri[keep], rj[keep])
+    date_code = (t.year.astype(np.int64) * 13 + t.month) * 32 + t.day
+    date_code[t.year == 0] = -1
+    exact_codes = {
+        "given_names": t.g_full,
+        "family_names": t.f_full,
+        "birth_date": date_code,
+        "sex": t.sex.astype(np.int64) - 1,
+        "document_number": t.doc,
+        "phone": t.phone,
+        "birth_place": t.place,
+        "nationality": t.nat,
+    }
+    u = {}
+    for k, f in enumerate(FIELDS):
+        col = lv[:, k]
+        present = max(int((col != 0).sum()), 1)
+        counts = np.bincount(col, minlength=len(LEVELS[f])).astype(float)
+        est = np.maximum(counts / present, 0.5 / present)
+        exact = _sum_p2(exact_codes[f].astype(np.int64))
+        if exact > 0:
+            est[1] = exact
+        rest = est[2:].sum()
+        if rest > 0:
+            est[2:] *= max(1.0 - est[1], 1e-6) / rest
+        est[0] = 1.0
+        u[f] = est.tolist()
+    return u
+
+
+def estimate_m(
+    lv: np.ndarray, u: dict[str, list[float]], start: Model, iterations: int = 30
+) -> tuple[dict[str, list[float]], float]:
+    """EM over the distinct patterns of levels; returns m and the share of matches."""
+    radix = max(len(v) for v in LEVELS.values())
+    code = np.zeros(len(lv), np.int64)
+    for k in range(lv.shape[1]):
+        code = code * radix + lv[:, k]
+    patterns, counts = np.unique(code, return_counts=True)
+    pat = np.zeros((len(patterns), lv.shape[1]), np.int64)
+    rest = patterns.copy()
+    for k in reversed(range(lv.shape[1])):
+        pat[:, k] = rest % radix
+        rest //= radix
+    m = {f: np.maximum(np.array(start.m[f], float), 1e-4) for f in FIELDS}
+    uu = {f: np.maximum(np.array(u[f], float), 1e-9) for f in FIELDS}
+    lam = 0.1
+    counts = counts.astype(float)
+    for _ in range(iterations):
+        logbf = np.zeros(len(pat))
+        for k, f in enumerate(FIELDS):
+            ratio = np.log(m[f] / uu[f])
+            ratio[0] = 0.0
+            logbf += ratio[pat[:, k]]
+        odds = np.exp(np.clip(logbf, -700, 700)) * lam / (1 - lam)
+        post = odds / (1 + odds)
+        weight = post * counts
+        lam = float(np.clip(weight.sum() / counts.sum(), 1e-6, 0.999))
+        for k, f in enumerate(FIELDS):
+            col = pat[:, k]
+            sums = np.bincount(col, weights=weight, minlength=len(LEVELS[f]))
+            sums[0] = 0.0
+            total = sums.sum()
+            if total > 0:
+                new = np.maximum(sums / total, 1e-4)
+                new[0] = 1.0
+                m[f] = new
+    return {f: v.tolist() for f, v in m.items()}, lam
+
+
+def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
+    """A model fitted to this table, its candidate pairs' levels `lv`, starting from `start`."""
+    u = estimate_u(t, min(1_000_000, max(t.n * 20, 10_000)), seed)
+    m, lam = estimate_m(lv, u, start)
+    per_record = float(np.clip(2 * lam * len(lv) / max(t.n, 1), 0.01, 5.0))
+    tf = data_tf(t)
+    words = t.full_names.words
+    top = {}
+    for f, prefix in (("given_names", "g:"), ("family_names", "f:")):
+        freq = tf[f]
+        best = np.argsort(-freq)[:1000]
+        top[f] = {words[c][len(prefix) :]: float(freq[c]) for c in best if freq[c] > 0}
+    return Model(
+        m=m,
+        u=u,
+        duplicates_per_record=per_record,
+        population=start.population,
+        threshold=start.threshold,
+        tf=top,
+    )
