@@ -184,8 +184,10 @@ def _foreign_pair(org: Organization, member: User) -> tuple[Any, Any]:
     first = hh.focal_point
     second = Person.objects.filter(household=hh).exclude(pk=first.pk).first()
     if second is None:
-        second = Person.objects.create(household=hh, relationship="sibling",
-                                       given_names="Foránea", first_surname="Ajena", sex="F")  # fmt: skip
+        second = Person.objects.create(
+            household=hh, relationship="sibling", given_names="Foránea", first_surname="Ajena",
+            sex="F",
+        )  # fmt: skip
     return first, second
 
 

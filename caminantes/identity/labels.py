@@ -29,7 +29,7 @@ AGREE = {"exact", "fuzzy", "phonetic", "swapped", "near", "one_digit"}
 
 
 def describe(evidence: dict[str, str]) -> list[dict[str, object]]:
-    rows = []
+    rows: list[dict[str, object]] = []
     for field, level in evidence.items():
         rows.append(
             {

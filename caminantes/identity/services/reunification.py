@@ -18,7 +18,6 @@ from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts.models import User
-from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions as audit_actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome

@@ -263,22 +263,21 @@ def disclosure(user: Any, match: TracingMatch) -> Disclosure:
     or the holding organisation has confirmed the match."""
     person = match.person
     household = person.household
-    basic = {
-        "name": person.full_name,
-        "sex": person.get_sex_display(),
-        "age": person.age,
-        "country": household.country.name,
-    }
+    name, sex, age = person.full_name, str(person.get_sex_display()), person.age
+    country = household.country.name
     full = match.status == TracingMatch.Status.CONFIRMED or selectors.holds_person(user, person)
     if not full:
-        return Disclosure(full=False, **basic)
+        return Disclosure(full=False, name=name, sex=sex, age=age, country=country)
     return Disclosure(
         full=True,
+        name=name,
+        sex=sex,
+        age=age,
+        country=country,
         birth_date=person.birth_date,
         organization=household.organization.acronym,
         area=household.admin_area.name if household.admin_area else "",
         household_code=household.code,
-        **basic,
     )
 
 
