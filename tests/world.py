@@ -171,3 +171,123 @@ def _batch(org: Organization, member: User) -> models.Model:
     country = org.countries.first()
     return ImportBatch.objects.create(organization=org, country=country, file_name="f.csv",
                                       file_sha256="0" * 64, created_by=member)  # fmt: skip
+
+
+# --- identity -------------------------------------------------------------------------
+
+
+def _foreign_pair(org: Organization, member: User) -> tuple[Any, Any]:
+    """Two people of the organisation's foreign household (a suspected duplicate)."""
+    from caminantes.registry.models import Person
+
+    hh = _foreign_household(org, member)
+    first = hh.focal_point
+    second = Person.objects.filter(household=hh).exclude(pk=first.pk).first()
+    if second is None:
+        second = Person.objects.create(
+            household=hh, relationship="sibling", given_names="Foránea", first_surname="Ajena",
+            sex="F",
+        )  # fmt: skip
+    return first, second
+
+
+def _foreign_ticket(org: Organization, member: User) -> Any:
+    from caminantes.identity.models import ReviewTicket, TicketRecord
+
+    first, second = _foreign_pair(org, member)
+    found = ReviewTicket.objects.filter(records__person=first).first()
+    if found is not None:
+        return found
+    ticket = ReviewTicket.objects.create(country=first.household.country, score=0.9)
+    TicketRecord.objects.create(ticket=ticket, person=first)
+    TicketRecord.objects.create(ticket=ticket, person=second)
+    return ticket
+
+
+@builder(_lazy("identity.Thresholds"))
+def _thresholds(org: Organization, member: User) -> models.Model:
+    from caminantes.identity.models import Thresholds
+
+    country = _foreign_household(org, member).country
+    return Thresholds.objects.get_or_create(country=country)[0]
+
+
+@builder(_lazy("identity.DedupeRun"))
+def _run(org: Organization, member: User) -> models.Model:
+    from caminantes.identity.models import DedupeRun
+
+    return DedupeRun.objects.create(country=_foreign_household(org, member).country,
+                                    started_by=member)  # fmt: skip
+
+
+@builder(_lazy("identity.ReviewTicket"))
+def _ticket(org: Organization, member: User) -> models.Model:
+    return _foreign_ticket(org, member)
+
+
+@builder(_lazy("identity.TicketRecord"))
+def _ticket_record(org: Organization, member: User) -> models.Model:
+    return _foreign_ticket(org, member).records.first()
+
+
+@builder(_lazy("identity.PairDecision"))
+def _pair(org: Organization, member: User) -> models.Model:
+    from caminantes.identity.models import PairDecision
+
+    first, second = sorted(_foreign_pair(org, member), key=lambda p: p.pk)
+    return PairDecision.objects.get_or_create(person_a=first, person_b=second,
+                                              defaults={"decided_by": member})[0]  # fmt: skip
+
+
+@builder(_lazy("identity.MergeRecord"))
+def _merge(org: Organization, member: User) -> models.Model:
+    from caminantes.identity.models import MergeRecord
+
+    first, second = _foreign_pair(org, member)
+    return MergeRecord.objects.create(survivor=first, merged=second, merged_by=member,
+                                      ticket=_foreign_ticket(org, member))  # fmt: skip
+
+
+def _foreign_tracing(org: Organization, member: User) -> Any:
+    from caminantes.identity.models import TracingRequest
+
+    found = TracingRequest.objects.filter(organization=org).first()
+    if found is not None:
+        return found
+    hh = _foreign_household(org, member)
+    return TracingRequest.objects.create(organization=org, country=hh.country, caseworker=member,
+                                         requester=hh.focal_point, sought_given_names="Perdida",
+                                         relationship="sibling")  # fmt: skip
+
+
+@builder(_lazy("identity.TracingRequest"))
+def _tracing(org: Organization, member: User) -> models.Model:
+    return _foreign_tracing(org, member)
+
+
+def _foreign_match(org: Organization, member: User) -> Any:
+    from caminantes.identity.models import TracingMatch
+
+    request = _foreign_tracing(org, member)
+    _, second = _foreign_pair(org, member)
+    return TracingMatch.objects.get_or_create(request=request, person=second,
+                                              defaults={"score": 0.9})[0]  # fmt: skip
+
+
+@builder(_lazy("identity.TracingMatch"))
+def _match(org: Organization, member: User) -> models.Model:
+    return _foreign_match(org, member)
+
+
+@builder(_lazy("identity.ReunificationCase"))
+def _case(org: Organization, member: User) -> models.Model:
+    from caminantes.identity.models import ReunificationCase
+
+    return ReunificationCase.objects.get_or_create(match=_foreign_match(org, member))[0]
+
+
+@builder(_lazy("identity.Notification"))
+def _notice(org: Organization, member: User) -> models.Model:
+    from caminantes.identity.models import Notification
+
+    return Notification.objects.create(user=member, message="x")

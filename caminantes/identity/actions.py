@@ -1,0 +1,25 @@
+"""Identity's audit actions; their labels join the audit page's list in AppConfig.ready()."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+MERGE = "identity_merge"
+MERGE_UNDONE = "identity_merge_undone"
+NOT_SAME = "identity_not_same"
+DEDUPE_RUN = "identity_dedupe_run"
+TRACING_SEARCH = "identity_tracing_search"
+TRACING_MATCH_FOUND = "identity_tracing_match_found"
+TRACING_MATCH_DECIDED = "identity_tracing_match_decided"
+REUNIFICATION_STEP = "identity_reunification_step"
+
+LABELS = {
+    MERGE: _("Records merged as the same person"),
+    MERGE_UNDONE: _("Merge undone"),
+    NOT_SAME: _("Records marked as different people"),
+    DEDUPE_RUN: _("Deduplication run"),
+    TRACING_SEARCH: _("Searched across organisations for a relative"),
+    TRACING_MATCH_FOUND: _("Possible relative found"),
+    TRACING_MATCH_DECIDED: _("Tracing match confirmed or rejected"),
+    REUNIFICATION_STEP: _("Reunification step recorded"),
+}

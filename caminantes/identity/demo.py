@@ -1,0 +1,89 @@
+"""Identity's demo: review tickets from the duplicates the registry demo planted (families
+registered twice, spelt differently), and two tracing requests by IOM in Colombia, one of
+which finds a relative registered by another organisation. Idempotent."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from caminantes.accounts.models import User
+from caminantes.geo.models import Country
+from caminantes.identity import registry_run
+from caminantes.identity.models import ReviewTicket, TracingRequest
+from caminantes.identity.services import tracing
+from caminantes.registry import consent
+from caminantes.registry.models import Person
+
+CASEWORKER = "registro.co@demo.caminantes.org"
+COUNTRIES = ["CO", "PE"]
+
+
+def _consenting(people: object) -> Person | None:
+    for person in people:  # type: ignore[attr-defined]
+        if consent.allowed(person, consent.Purpose.FAMILY_TRACING):
+            return person
+    return None
+
+
+def _tracing(say: Callable[[str], None]) -> None:
+    caseworker = User.objects.filter(email=CASEWORKER).first()
+    co = Country.objects.filter(iso2="CO").first()
+    if caseworker is None or co is None:
+        say("Identity: tracing skipped, no demo registration officer in Colombia.")
+        return
+    if TracingRequest.objects.filter(caseworker=caseworker).exists():
+        say("Identity: demo tracing requests already there.")
+        return
+    adults = Person.objects.filter(
+        household__country=co, merged_into__isnull=True, birth_date__year__lt=2000
+    ).select_related("household", "household__organization")
+    requester = _consenting(
+        adults.filter(household__organization__acronym="IOM", relationship="focal_point")[:50]
+    )
+    sought = _consenting(adults.exclude(household__organization__acronym="IOM")[:50])
+    if requester is None or sought is None:
+        say("Identity: tracing skipped, no consenting people in the demo registry.")
+        return
+    org = requester.household.organization
+    found = tracing.tracing_request_create(
+        user=caseworker,
+        organization=org,
+        country=co,
+        data=tracing.TracingInput(
+            sought_given_names=sought.given_names,
+            sought_family_names=f"{sought.first_surname} {sought.second_surname}".strip(),
+            sought_sex=sought.sex,
+            sought_birth_date=sought.birth_date,
+            relationship="sibling",
+            requester=requester,
+        ),
+    )
+    tracing.tracing_request_create(
+        user=caseworker,
+        organization=org,
+        country=co,
+        data=tracing.TracingInput(
+            sought_given_names="Wilmer Antonio",
+            sought_family_names="Castillo Mora",
+            sought_sex="M",
+            sought_age=34,
+            relationship="spouse",
+            requester=requester,
+        ),
+    )
+    say(
+        f"Identity: 2 tracing requests by {CASEWORKER}; {found.matches.count()} possible "
+        f"match(es) for {found.code}, to be confirmed by {sought.household.organization}."
+    )
+
+
+def load(say: Callable[[str], None], **options: object) -> None:
+    for iso in COUNTRIES:
+        if Country.objects.filter(iso2=iso).exists():
+            out = io.StringIO()
+            registry_run.run(iso, out)
+            say("Identity: " + out.getvalue().strip())
+    open_tickets = ReviewTicket.objects.filter(status=ReviewTicket.Status.OPEN).count()
+    say(f"Identity: {open_tickets} open review tickets.")
+    _tracing(say)

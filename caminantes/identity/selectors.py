@@ -1,0 +1,102 @@
+"""Reads of identity's records, always through the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from caminantes.accounts import policies
+from caminantes.accounts.permissions import Perm
+from caminantes.geo.models import Country
+from caminantes.identity.models import (
+    DedupeRun,
+    MergeRecord,
+    Notification,
+    ReunificationCase,
+    ReviewTicket,
+    Thresholds,
+    TicketRecord,
+    TracingMatch,
+    TracingRequest,
+)
+from caminantes.registry.models import Person
+
+
+def tickets_for_user(*, user: Any) -> QuerySet[ReviewTicket]:
+    """Tickets whose every record the user may see (the policy checks each grant; this also
+    checks the union of grants, areas included, against the registry's own policy)."""
+    people = policies.visible(user, Person)
+    hidden = TicketRecord.objects.filter(ticket=OuterRef("pk")).exclude(person__in=people)
+    return policies.visible(user, ReviewTicket).exclude(Exists(hidden)).select_related("country")
+
+
+def ticket_for_user(*, user: Any, uuid: Any) -> ReviewTicket:
+    ticket = policies.get_for_user(user, ReviewTicket, uuid)
+    if not tickets_for_user(user=user).filter(pk=ticket.pk).exists():
+        from django.http import Http404
+
+        raise Http404
+    return ticket
+
+
+def ticket_records(ticket: ReviewTicket) -> list[TicketRecord]:
+    return list(
+        ticket.records.select_related(
+            "person",
+            "person__household",
+            "person__household__organization",
+            "person__household__country",
+            "person__merged_into",
+        ).prefetch_related("person__documents")
+    )
+
+
+def merges_for_user(*, user: Any) -> QuerySet[MergeRecord]:
+    return policies.visible(user, MergeRecord).select_related("survivor", "merged", "ticket")
+
+
+def managed_countries(*, user: Any) -> list[Country]:
+    ids: set[int] = set()
+    for g in policies.grants(user):
+        if Perm.MANAGE_THRESHOLDS in g.perms:
+            ids |= g.country_ids
+    return list(Country.objects.filter(pk__in=ids).order_by("iso2"))
+
+
+def thresholds_for(country: Country) -> Thresholds:
+    found = Thresholds.objects.filter(country=country).first()
+    return found or Thresholds(country=country)
+
+
+def runs_for_user(*, user: Any) -> QuerySet[DedupeRun]:
+    return policies.visible(user, DedupeRun).select_related("country", "started_by")
+
+
+def tracing_requests_for_user(*, user: Any) -> QuerySet[TracingRequest]:
+    return policies.visible(user, TracingRequest).select_related(
+        "organization", "country", "caseworker", "requester"
+    )
+
+
+def matches_to_confirm(*, user: Any) -> QuerySet[TracingMatch]:
+    """Pending matches on people the user's organisations hold (they confirm or reject)."""
+    people = policies.visible(user, Person, Perm.FAMILY_TRACING)
+    return (
+        policies.visible(user, TracingMatch)
+        .filter(status=TracingMatch.Status.PENDING, person__in=people)
+        .select_related("request", "request__organization", "person", "person__household")
+    )
+
+
+def holds_person(user: Any, person: Person) -> bool:
+    """May the user see this person's record as its holding organisation (for tracing)?"""
+    return policies.visible(user, Person, Perm.FAMILY_TRACING).filter(pk=person.pk).exists()
+
+
+def cases_for_user(*, user: Any) -> QuerySet[ReunificationCase]:
+    return policies.visible(user, ReunificationCase).select_related("match", "match__request")
+
+
+def notifications_for_user(*, user: Any) -> QuerySet[Notification]:
+    return policies.visible(user, Notification)
