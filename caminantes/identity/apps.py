@@ -84,3 +84,6 @@ class IdentityConfig(AppConfig):
         events.people_registered.connect(
             receivers.on_people_registered, dispatch_uid="identity_tracing_rematch"
         )
+        from caminantes.identity import realtime
+
+        realtime.install()

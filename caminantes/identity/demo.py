@@ -79,6 +79,15 @@ def _tracing(say: Callable[[str], None]) -> None:
 
 
 def load(say: Callable[[str], None], **options: object) -> None:
+    # The registry's demo loads in bulk without the registration events: index it here so
+    # the duplicate check of the registration page finds the demo people.
+    from caminantes.identity import realtime
+    from caminantes.registry.models import Person
+
+    keys = realtime.index_people(
+        Person.objects.filter(anonymised_at__isnull=True).values_list("pk", flat=True)
+    )
+    say(f"Identity: {keys} matching keys for the duplicate check.")
     for iso in COUNTRIES:
         if Country.objects.filter(iso2=iso).exists():
             out = io.StringIO()

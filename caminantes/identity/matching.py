@@ -98,6 +98,24 @@ def compare(a: Any, b: Any, model: Any = None) -> Any:
     return _fallback_compare(ra, rb)
 
 
+# Tracing asks a different question from deduplication: among the consenting people whose
+# names sound like the relative sought, is this plausibly them? Not one in a million
+# (the engine's prior for two registry records) but, say, one in fifty; the caseworkers of
+# both organisations confirm before anything is disclosed.
+TRACING_PRIOR = 0.02
+
+
+def tracing_compare(a: Any, b: Any) -> Any:
+    """`compare`, with the evidence weighed against the tracing prior."""
+    c = compare(a, b)
+    if not hasattr(_engine, "default_model"):
+        return c
+    model = _engine.default_model()
+    weight = c.match_weight - model.prior_weight() + math.log2(TRACING_PRIOR / (1 - TRACING_PRIOR))
+    probability = 1.0 / (1.0 + 2.0 ** (-weight))
+    return Comparison(probability, weight, dict(c.evidence))
+
+
 def blocking_keys(r: Any) -> list[str]:
     if hasattr(_engine, "blocking_keys"):
         return list(_engine.blocking_keys(r))

@@ -128,6 +128,16 @@ def fuzzy_name_and_birth_date(
     return found
 
 
+def _merge_into(best: dict[int, Candidate], found: Iterable[Candidate]) -> None:
+    for c in found:
+        prev = best.get(c.person_id)
+        if prev is None:
+            best[c.person_id] = c
+        else:
+            reasons = tuple(dict.fromkeys(prev.reasons + c.reasons))
+            best[c.person_id] = Candidate(c.person_id, max(prev.score, c.score), reasons)
+
+
 def find_candidates(
     candidate: dict[str, Any], people: QuerySet[Person], *, limit: int = 10
 ) -> list[Candidate]:
@@ -135,11 +145,45 @@ def find_candidates(
     best: dict[int, Candidate] = {}
     people = people.filter(merged_into__isnull=True)
     for finder in _FINDERS:
-        for c in finder(candidate, people):
-            prev = best.get(c.person_id)
-            if prev is None:
-                best[c.person_id] = c
-            else:
-                reasons = tuple(dict.fromkeys(prev.reasons + c.reasons))
-                best[c.person_id] = Candidate(c.person_id, max(prev.score, c.score), reasons)
+        _merge_into(best, finder(candidate, people))
     return sorted(best.values(), key=lambda c: -c.score)[:limit]
+
+
+def find_candidates_bulk(
+    candidates: list[dict[str, Any]], people: QuerySet[Person], *, limit: int = 10
+) -> list[list[Candidate]]:
+    """`find_candidates` for many at once (imports): a finder with a `bulk` attribute
+    (candidates, people) -> one list per candidate answers in one go; others one by one."""
+    best: list[dict[int, Candidate]] = [{} for _ in candidates]
+    people = people.filter(merged_into__isnull=True)
+    for finder in _FINDERS:
+        bulk = getattr(finder, "bulk", None)
+        answers = bulk(candidates, people) if bulk else [finder(c, people) for c in candidates]
+        for slot, found in zip(best, answers, strict=True):
+            _merge_into(slot, found)
+    return [sorted(b.values(), key=lambda c: -c.score)[:limit] for b in best]
+
+
+def _exact_document_bulk(
+    candidates: list[dict[str, Any]], people: QuerySet[Person]
+) -> list[list[Candidate]]:
+    wanted: dict[str, list[int]] = {}
+    for i, candidate in enumerate(candidates):
+        for d in candidate.get("documents", []):
+            h = document_hash(d.get("number", ""))
+            if h:
+                wanted.setdefault(h, []).append(i)
+    answers: list[list[Candidate]] = [[] for _ in candidates]
+    if not wanted:
+        return answers
+    for h, pid in (
+        Document.objects.filter(number_hash__in=list(wanted), person__in=people)
+        .values_list("number_hash", "person_id")
+        .distinct()
+    ):
+        for i in wanted[h]:
+            answers[i].append(Candidate(pid, 1.0, ("document",)))
+    return answers
+
+
+exact_document.bulk = _exact_document_bulk  # type: ignore[attr-defined]

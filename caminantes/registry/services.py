@@ -188,6 +188,10 @@ def _document_fields(d: DocumentInput) -> dict[str, str]:
     return _encrypted(d.number, "document", duplicates.normalise_document(d.number))
 
 
+# Fields whose change may change who the person is taken for by the duplicate check.
+IDENTIFYING = {"given_names", "first_surname", "second_surname", "sex", "birth_date"}
+
+
 class _Refs:
     """Countries and areas looked up once per registration, not once per member."""
 
@@ -568,6 +572,8 @@ def person_update(
         if changed:
             if {"given_names", "first_surname", "second_surname", "preferred_name"} & set(changed):
                 index_person(person)
+            if IDENTIFYING & set(changed):
+                events.announce([person.pk], user, events.people_changed)
             log(user, actions.UPDATE, person, fields=sorted(changed))
             timeline.record(
                 household,
@@ -642,6 +648,7 @@ def document_add(*, user: User, person: Person, document: DocumentInput) -> Docu
             actor=user,
             organization=household.organization,
         )
+        events.announce([person.pk], user, events.people_changed)
     return doc
 
 
@@ -654,6 +661,7 @@ def phone_add(*, user: User, household: Household, phone: PhoneInput) -> Phone:
     with transaction.atomic():
         ph = Phone.objects.create(household=household, whatsapp=phone.whatsapp, **fields)
         log(user, actions.CREATE, ph)
+        events.announce(household.members.values_list("pk", flat=True), user, events.people_changed)
     return ph
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from caminantes.identity.models.keys import MatchKey
 from caminantes.identity.models.review import (
     DedupeRun,
     MergeRecord,
@@ -19,6 +20,7 @@ from caminantes.identity.models.tracing import (
 
 __all__ = [
     "DedupeRun",
+    "MatchKey",
     "MergeRecord",
     "Notification",
     "PairDecision",

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from caminantes.identity.models import (
 )
 from caminantes.lib import names
 from caminantes.registry import consent, timeline
-from caminantes.registry.models import Person, SearchKey
+from caminantes.registry.models import Person
 
 TRACING_THRESHOLD = 0.5  # a candidate worth showing a caseworker (they confirm, not us)
 AGE_TOLERANCE = 3  # years between the age given and the registered date of birth
@@ -153,7 +154,7 @@ def _score(request: TracingRequest, person: Person) -> Any | None:
         age = person.age
         if age is not None and abs(age - request.sought_age) > AGE_TOLERANCE:
             return None
-    comparison = matching.compare(request_record(request), person)
+    comparison = matching.tracing_compare(request_record(request), person)
     return comparison if comparison.probability >= TRACING_THRESHOLD else None
 
 
@@ -168,15 +169,19 @@ def _record_match(request: TracingRequest, person: Person, comparison: Any) -> T
 
 
 def _candidates(keys: list[str]) -> QuerySet[Person]:
-    shortlist = (
-        SearchKey.objects.filter(key__in=keys)
-        .values("person_id")
-        .annotate(hits=Count("*"))
-        .filter(hits__gte=min(2, len(keys)))
-        .order_by("-hits")[:SHORTLIST]
+    """People whose name shares two of the sought name's sounds (all, if it has fewer):
+    each pair is one GIN look-up on the registry's search tokens."""
+    if len(keys) < 2:
+        wanted = Q(search_tokens__has_any_token=keys)
+    else:
+        wanted = Q()
+        for a, b in combinations(keys, 2):
+            wanted |= Q(search_tokens__has_any_token=[a]) & Q(search_tokens__has_any_token=[b])
+    shortlist = list(
+        Person.objects.filter(wanted).order_by().values_list("id", flat=True)[:SHORTLIST]
     )
     return Person.objects.filter(
-        id__in=[row["person_id"] for row in shortlist],
+        id__in=shortlist,
         merged_into__isnull=True,
         anonymised_at__isnull=True,
     ).select_related("household")
@@ -219,9 +224,9 @@ def match_new_people(person_ids: list[int]) -> list[TracingMatch]:
     people = Person.objects.filter(
         pk__in=person_ids, merged_into__isnull=True, anonymised_at__isnull=True
     ).select_related("household")
-    people_keys: dict[int, set[str]] = {}
-    for pk, key in SearchKey.objects.filter(person__in=people).values_list("person_id", "key"):
-        people_keys.setdefault(pk, set()).add(key)
+    people_keys: dict[int, set[str]] = {
+        pk: set(tokens or ()) for pk, tokens in people.values_list("pk", "search_tokens")
+    }
     consenting = _consenting(people)
     found = []
     requests = TracingRequest.objects.filter(status=TracingRequest.Status.OPEN)

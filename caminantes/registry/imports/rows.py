@@ -347,14 +347,19 @@ def registry_duplicates(
     take minutes; so, while only the registry's own finders are registered, one query per
     chunk finds, among the people the user may see, those either finder could return for
     each row (the same document hash; enough sound keys in common and a close date of
-    birth), and the hook is asked about those rows and those people only. With another
-    finder registered (the identity engine), every row is asked about everyone visible.
+    birth), and the hook is asked about those rows and those people only. With other
+    finders registered (the identity engine), the hook is asked about the whole chunk at
+    once (`duplicates.find_candidates_bulk`), each finder answering in bulk if it can.
     """
     if not people:
         return {}
     shortlists: dict[int, Any] = {}
+    results: dict[int, list[Any]] = {}
     if tuple(duplicates._FINDERS) != _BUILTIN_FINDERS:
-        shortlists = dict.fromkeys(range(len(people)), visible)
+        answers = duplicates.find_candidates_bulk([p.as_candidate() for _r, p in people], visible)
+        for (row, _p), found_candidates in zip(people, answers, strict=True):
+            if found_candidates:
+                results[row.row_number] = found_candidates
     else:
         by_hash: dict[str, list[int]] = {}
         wanted: dict[int, tuple[set[str], date]] = {}
@@ -394,7 +399,6 @@ def registry_duplicates(
                         if len(keys & hit_keys) >= need:
                             ids.setdefault(i, set()).add(pid)
         shortlists = {i: Person.objects.filter(pk__in=sorted(pids)) for i, pids in ids.items()}
-    results: dict[int, list[Any]] = {}
     for i in sorted(shortlists):
         row, p = people[i]
         found_candidates = duplicates.find_candidates(p.as_candidate(), shortlists[i])

@@ -1,0 +1,243 @@
+"""Real-time candidates: the engine behind the registry's duplicate hook.
+
+Every registry person's engine blocking keys (`engine.blocking_keys`: document, name sounds
+with parts of the birth date, phone with given name …) are kept, hashed, in MatchKey. When
+someone is being registered, their keys find the few people sharing one (an index look-up,
+whatever the size of the registry), and the engine scores those in one vectorised pass
+(`engine.compare_many`). `engine_finder` is registered on `registry.duplicates` in place of
+the registry's own fuzzy finder (the exact-document finder stays).
+
+Keys are written when people enter the registry or change what identifies them
+(`registry.events`), in bulk for imports (a background task), and deleted on erasure.
+`caminantes identity-index` (re)builds them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from huey.contrib.djhuey import db_task
+
+from caminantes.identity import engine
+from caminantes.identity.models import MatchKey
+from caminantes.identity.models.review import DEFAULT_REVIEW_THRESHOLD
+from caminantes.lib import crypto
+from caminantes.registry.duplicates import Candidate
+from caminantes.registry.models import Document, Person, Phone
+
+# People read per registration: a block bigger than this is a shared phone or a very
+# common name with no date, and says nothing.
+MAX_CANDIDATES = 300
+# Chunk of people indexed per transaction by the bulk path.
+CHUNK = 2000
+# Engine evidence → the registry's reasons (what the registration page shows).
+_REASONS = {
+    "document_number": ("exact", "document"),
+    "phone": ("same", "phone"),
+}
+
+
+def hashed(keys: Iterable[str]) -> list[str]:
+    return sorted({crypto.lookup_hash(k, purpose="match")[:40] for k in keys})
+
+
+def record_from_candidate(candidate: dict[str, Any]) -> Any:
+    """The registry hook's candidate dict (PersonInput.as_candidate) as an engine Record."""
+    birth = candidate.get("birth_date")
+    documents = candidate.get("documents") or []
+    nationalities = candidate.get("nationalities") or []
+    return engine.Record(
+        record_id="new",
+        given_names=str(candidate.get("given_names") or ""),
+        family_names=" ".join(
+            str(candidate.get(k) or "") for k in ("first_surname", "second_surname")
+        ).strip(),
+        sex=str(candidate.get("sex") or "") if candidate.get("sex") in ("F", "M") else "",
+        birth_date=birth.isoformat() if birth else "",
+        nationality=_iso3(nationalities[0]) if nationalities else "",
+        document_type=str(documents[0].get("type", "")) if documents else "",
+        document_number=str(documents[0].get("number", "")) if documents else "",
+        phone=str(candidate.get("phone") or ""),
+        birth_place="",
+    )
+
+
+def _iso3(iso2: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=(iso2 or "").upper())
+    return country.alpha_3 if country else ""
+
+
+def _people_with_details(qs: QuerySet[Person]) -> QuerySet[Person]:
+    return qs.select_related("household", "birth_area").prefetch_related(
+        "nationalities",
+        Prefetch("documents", queryset=Document.objects.order_by("id")),
+        Prefetch("phones", queryset=Phone.objects.order_by("id")),
+        Prefetch("household__phones", queryset=Phone.objects.order_by("id")),
+    )
+
+
+def to_records(people: Sequence[Person]) -> list[Any]:
+    from caminantes.identity import matching
+
+    return [matching.to_record(p) for p in people]
+
+
+def index_people(person_ids: Iterable[int]) -> int:
+    """(Re)write the keys of these people; erased or merged people get none. Returns the
+    number of keys written."""
+    ids = sorted(set(person_ids))
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        people = list(
+            _people_with_details(
+                Person.objects.filter(
+                    pk__in=chunk, anonymised_at__isnull=True, merged_into__isnull=True
+                )
+            )
+        )
+        rows = [
+            MatchKey(person_id=p.pk, key=k)
+            for p, r in zip(people, to_records(people), strict=True)
+            for k in hashed(engine.blocking_keys(r))
+        ]
+        with transaction.atomic():
+            MatchKey.objects.filter(person_id__in=chunk).delete()
+            MatchKey.objects.bulk_create(rows, batch_size=5000)
+        written += len(rows)
+    return written
+
+
+def forget_people(person_ids: Iterable[int]) -> None:
+    MatchKey.objects.filter(person_id__in=list(person_ids)).delete()
+
+
+def _reasons(evidence: dict[str, str]) -> tuple[str, ...]:
+    reasons = []
+    if evidence.get("given_names") not in (None, "different", "missing") and evidence.get(
+        "family_names"
+    ) not in (None, "different", "missing"):
+        reasons.append("name")
+    date = evidence.get("birth_date")
+    if date == "exact":
+        reasons.append("birth_date")
+    elif date not in (None, "different", "missing"):
+        reasons.append("birth_date_near")
+    for field, (level, reason) in _REASONS.items():
+        if evidence.get(field) == level:
+            reasons.append(reason)
+    return tuple(reasons) or ("engine",)
+
+
+def engine_finder(candidate: dict[str, Any], people: QuerySet[Person]) -> list[Candidate]:
+    """Who might this be, among the people the user may see: blocking keys, then the
+    engine's score; relatives (the engine's rule) are never offered."""
+    record = record_from_candidate(candidate)
+    keys = hashed(engine.blocking_keys(record))
+    if not keys:
+        return []
+    ids = list(
+        MatchKey.objects.filter(key__in=keys)
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()[:MAX_CANDIDATES]
+    )
+    if not ids:
+        return []
+    found = list(
+        _people_with_details(
+            people.filter(pk__in=ids, anonymised_at__isnull=True, merged_into__isnull=True)
+        )
+    )
+    if not found:
+        return []
+    scores = engine.compare_many(record, to_records(found))
+    return [
+        Candidate(p.pk, round(s.probability, 3), _reasons(s.evidence))
+        for p, s in zip(found, scores, strict=True)
+        if s.probability >= DEFAULT_REVIEW_THRESHOLD and s.evidence.get("rule") != "relatives"
+    ]
+
+
+def _engine_finder_bulk(
+    candidates: list[dict[str, Any]], people: QuerySet[Person]
+) -> list[list[Candidate]]:
+    """The same for a chunk of import rows: one key look-up and one read for the chunk."""
+    records = [record_from_candidate(c) for c in candidates]
+    keys_of = [hashed(engine.blocking_keys(r)) for r in records]
+    by_key: dict[str, set[int]] = {}
+    wanted = sorted({k for keys in keys_of for k in keys})
+    for start in range(0, len(wanted), 5000):
+        for key, pid in MatchKey.objects.filter(key__in=wanted[start : start + 5000]).values_list(
+            "key", "person_id"
+        ):
+            by_key.setdefault(key, set()).add(pid)
+    ids_of = [set().union(*(by_key.get(k, set()) for k in keys)) for keys in keys_of]
+    every = sorted(set().union(*ids_of)) if ids_of else []
+    known: dict[int, Any] = {}
+    for start in range(0, len(every), CHUNK):
+        found = list(
+            _people_with_details(
+                people.filter(
+                    pk__in=every[start : start + CHUNK],
+                    anonymised_at__isnull=True,
+                    merged_into__isnull=True,
+                )
+            )
+        )
+        known.update(zip((p.pk for p in found), to_records(found), strict=True))
+    answers: list[list[Candidate]] = []
+    for record, ids in zip(records, ids_of, strict=True):
+        pids = [pid for pid in sorted(ids) if pid in known][:MAX_CANDIDATES]
+        scores = engine.compare_many(record, [known[pid] for pid in pids]) if pids else []
+        answers.append(
+            [
+                Candidate(pid, round(s.probability, 3), _reasons(s.evidence))
+                for pid, s in zip(pids, scores, strict=True)
+                if s.probability >= DEFAULT_REVIEW_THRESHOLD
+                and s.evidence.get("rule") != "relatives"
+            ]
+        )
+    return answers
+
+
+engine_finder.bulk = _engine_finder_bulk  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------
+# Keeping the keys in step with the registry
+
+INLINE_LIMIT = 200  # more people than this (an import) are indexed in the background
+
+
+@db_task()
+def index_people_task(person_ids: list[int]) -> None:
+    index_people(person_ids)
+
+
+def on_people_written(sender: Any, person_ids: list[int], user: Any = None, **kw: Any) -> None:
+    """Inside the registration's transaction: its keys are written with it (the next
+    registration must find it). An import's, in the background once it has committed."""
+    if len(person_ids) <= INLINE_LIMIT:
+        index_people(person_ids)
+    else:
+        ids = list(person_ids)
+        transaction.on_commit(lambda: index_people_task(ids))
+
+
+def on_people_erased(sender: Any, person_ids: list[int], **kw: Any) -> None:
+    forget_people(person_ids)
+
+
+def install() -> None:
+    """Called from IdentityConfig.ready: the engine takes over the fuzzy duplicate check."""
+    from caminantes.registry import duplicates, events
+
+    duplicates.replace_finders([duplicates.exact_document, engine_finder])
+    events.people_written.connect(on_people_written, dispatch_uid="identity_keys_written")
+    events.people_erased.connect(on_people_erased, dispatch_uid="identity_keys_erased")
