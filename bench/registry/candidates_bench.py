@@ -71,7 +71,7 @@ def _index_missing() -> None:
     keys = 0
     step = 20 * realtime.CHUNK
     for start in range(0, len(todo), step):
-        keys += realtime.index_people(todo[start : start + step])
+        keys += realtime.index_people(todo[start : start + step], replace=False)
         print(f"  … keys for {min(start + step, len(todo)):,} of {len(todo):,} people", flush=True)
     print(f"indexed {len(todo):,} people ({keys:,} keys) in {time.perf_counter() - started:.0f} s")
 

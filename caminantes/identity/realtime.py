@@ -14,11 +14,11 @@ Keys are written when people enter the registry or change what identifies them
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from huey.contrib.djhuey import db_task
 
 from caminantes.identity import engine
@@ -72,45 +72,97 @@ def _iso3(iso2: str) -> str:
     return country.alpha_3 if country else ""
 
 
-def _people_with_details(qs: QuerySet[Person]) -> QuerySet[Person]:
-    return qs.select_related("household", "birth_area").prefetch_related(
-        "nationalities",
-        Prefetch("documents", queryset=Document.objects.order_by("id")),
-        Prefetch("phones", queryset=Phone.objects.order_by("id")),
-        Prefetch("household__phones", queryset=Phone.objects.order_by("id")),
-    )
+def records_for(people: QuerySet[Person]) -> dict[int, Any]:
+    """{person pk: engine Record} read as plain values (no model instances: indexing a
+    million people is dominated by them otherwise). The same record `matching.to_record`
+    builds: first nationality, first document, the person's phone else the household's."""
+    rows = list(
+        people.order_by().values_list(
+            "pk", "given_names", "first_surname", "second_surname", "sex", "birth_date",
+            "household_id", "birth_area__iso_code", "birth_area__name_es",
+        )
+    )  # fmt: skip
+    if not rows:
+        return {}
+    pks = [r[0] for r in rows]
+    nationality: dict[int, str] = {}
+    for pid, iso3 in (
+        Person.nationalities.through.objects.filter(person_id__in=pks)
+        .order_by("-id")
+        .values_list("person_id", "country__iso3")
+    ):
+        nationality[pid] = iso3
+    document: dict[int, tuple[str, str]] = {}
+    for pid, kind, token in (
+        Document.objects.filter(person_id__in=pks)
+        .order_by("-id")
+        .values_list("person_id", "type", "number_encrypted")
+    ):
+        document[pid] = (kind, token)
+    own_phone: dict[int, str] = {}
+    household_phone: dict[int, str] = {}
+    households = {r[6] for r in rows}
+    for pid, hid, token in (
+        Phone.objects.filter(household_id__in=households)
+        .order_by("-id")
+        .values_list("person_id", "household_id", "number_encrypted")
+    ):
+        household_phone[hid] = token
+        if pid is not None:
+            own_phone[pid] = token
+    out = {}
+    for pk, given, first, second, sex, born, hid, area_iso, area_name in rows:
+        kind, token = document.get(pk, ("", ""))
+        phone = own_phone.get(pk) or household_phone.get(hid) or ""
+        out[pk] = engine.Record(
+            record_id=str(pk),
+            given_names=given,
+            family_names=f"{first} {second}".strip(),
+            sex=sex if sex in ("F", "M") else "",
+            birth_date=born.isoformat() if born else "",
+            nationality=nationality.get(pk, ""),
+            document_type=kind,
+            document_number=crypto.decrypt(token) if token else "",
+            phone=crypto.decrypt(phone) if phone else "",
+            birth_place=area_iso or area_name or "",
+        )
+    return out
 
 
-def to_records(people: Sequence[Person]) -> list[Any]:
-    from caminantes.identity import matching
-
-    return [matching.to_record(p) for p in people]
-
-
-def index_people(person_ids: Iterable[int]) -> int:
+def index_people(person_ids: Iterable[int], *, replace: bool = True) -> int:
     """(Re)write the keys of these people; erased or merged people get none. Returns the
-    number of keys written."""
+    number of keys written. `replace=False` for people known to have none yet."""
     ids = sorted(set(person_ids))
     written = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        people = list(
-            _people_with_details(
-                Person.objects.filter(
-                    pk__in=chunk, anonymised_at__isnull=True, merged_into__isnull=True
-                )
-            )
+        live = Person.objects.filter(
+            pk__in=chunk, anonymised_at__isnull=True, merged_into__isnull=True
         )
         rows = [
-            MatchKey(person_id=p.pk, key=k)
-            for p, r in zip(people, to_records(people), strict=True)
-            for k in hashed(engine.blocking_keys(r))
+            (pk, k) for pk, r in records_for(live).items() for k in hashed(engine.blocking_keys(r))
         ]
         with transaction.atomic():
-            MatchKey.objects.filter(person_id__in=chunk).delete()
-            MatchKey.objects.bulk_create(rows, batch_size=5000)
+            if replace:
+                MatchKey.objects.filter(person_id__in=chunk).delete()
+            _insert(rows)
         written += len(rows)
     return written
+
+
+def _insert(rows: list[tuple[int, str]]) -> None:
+    """Plain rows, no model instances: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    table = MatchKey._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} (person_id, key) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} (person_id, key) VALUES (%s, %s)"  # noqa: S608
+            cursor.executemany(sql, rows)
 
 
 def forget_people(person_ids: Iterable[int]) -> None:
@@ -149,17 +201,16 @@ def engine_finder(candidate: dict[str, Any], people: QuerySet[Person]) -> list[C
     )
     if not ids:
         return []
-    found = list(
-        _people_with_details(
-            people.filter(pk__in=ids, anonymised_at__isnull=True, merged_into__isnull=True)
-        )
+    found = records_for(
+        people.filter(pk__in=ids, anonymised_at__isnull=True, merged_into__isnull=True)
     )
     if not found:
         return []
-    scores = engine.compare_many(record, to_records(found))
+    pks = sorted(found)
+    scores = engine.compare_many(record, [found[pk] for pk in pks])
     return [
-        Candidate(p.pk, round(s.probability, 3), _reasons(s.evidence))
-        for p, s in zip(found, scores, strict=True)
+        Candidate(pk, round(s.probability, 3), _reasons(s.evidence))
+        for pk, s in zip(pks, scores, strict=True)
         if s.probability >= DEFAULT_REVIEW_THRESHOLD and s.evidence.get("rule") != "relatives"
     ]
 
@@ -181,8 +232,8 @@ def _engine_finder_bulk(
     every = sorted(set().union(*ids_of)) if ids_of else []
     known: dict[int, Any] = {}
     for start in range(0, len(every), CHUNK):
-        found = list(
-            _people_with_details(
+        known.update(
+            records_for(
                 people.filter(
                     pk__in=every[start : start + CHUNK],
                     anonymised_at__isnull=True,
@@ -190,7 +241,6 @@ def _engine_finder_bulk(
                 )
             )
         )
-        known.update(zip((p.pk for p in found), to_records(found), strict=True))
     answers: list[list[Candidate]] = []
     for record, ids in zip(records, ids_of, strict=True):
         pids = [pid for pid in sorted(ids) if pid in known][:MAX_CANDIDATES]

@@ -60,6 +60,7 @@ def households_for_user(*, user: Any) -> QuerySet[Household]:
 WORD_SHORTLIST = 2000  # people matched by the words, before the access policy
 NAME_SHORTLIST = 400  # people read per name query, then ranked in Python
 FALLBACK_SHORTLIST = 100  # per query leaving one word out
+MIN_RANK = 0.7  # below this a name does not answer the words searched (see rank_name)
 PARTIAL_WORD = 3  # a word still being typed is matched by its first letters from here on
 
 
@@ -178,19 +179,20 @@ def search_people(
     words = query_words(q.words, typing=not text.endswith(" "))
     if words:
         found = _name_matches(people, words)
+        loose = [w if w.partial else loosen(w) for w in words]
         if len(found) < limit:
             # Mistyped after the third letter: every word also by its first letters.
-            loose = [w if w.partial else loosen(w) for w in words]
             found.update(_name_matches(people, loose, limit=FALLBACK_SHORTLIST * 2))
         if len(found) < limit and len(words) > 1:
+            # One word mistyped anywhere (and another after its third letter).
             for i in range(len(words)):
-                rest = words[:i] + words[i + 1 :]
+                rest = loose[:i] + loose[i + 1 :]
                 found.update(_name_matches(people, rest, limit=FALLBACK_SHORTLIST))
         if q.birth_date is not None and len(found) >= NAME_SHORTLIST:
             found.update(_name_matches(people, words, q.birth_date))
         for pid, search_name in found.items():
             ratio = rank_name(words, search_name)
-            if ratio >= 0.6:
+            if ratio >= MIN_RANK:
                 scores[pid] = scores.get(pid, 0) + ratio
     if q.birth_date is not None:
         if scores:

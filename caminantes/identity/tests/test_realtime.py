@@ -23,9 +23,7 @@ class RealTimeCandidatesTest(RegistryTestCase):
         )
 
     def test_the_engine_is_the_fuzzy_finder(self) -> None:
-        self.assertEqual(
-            duplicates._FINDERS, [duplicates.exact_document, realtime.engine_finder]
-        )
+        self.assertEqual(duplicates._FINDERS, [duplicates.exact_document, realtime.engine_finder])
 
     def test_each_registration_keeps_hashed_keys_only(self) -> None:
         maria = self.focal_person()
@@ -35,8 +33,12 @@ class RealTimeCandidatesTest(RegistryTestCase):
 
     def test_an_abbreviated_misspelt_name_born_a_year_off_is_offered(self) -> None:
         result = self.register_again(
-            focal(given_names="Ma. José", first_surname="Peres", second_surname="Gonzales",
-                  birth_date=date(1991, 3, 14))  # fmt: skip
+            focal(
+                given_names="Ma. José",
+                first_surname="Peres",
+                second_surname="Gonzales",
+                birth_date=date(1991, 3, 14),
+            )
         )
         self.assertIsNone(result.household)
         [candidate] = [c for c in result.candidates[0] if c.person_id == self.focal_person().pk]
@@ -54,15 +56,22 @@ class RealTimeCandidatesTest(RegistryTestCase):
 
     def test_another_organisations_person_is_never_offered(self) -> None:
         result = self.register_again(
-            focal(given_names="Yusmary", first_surname="Rodríguez", second_surname="",
-                  birth_date=date(1985, 1, 20))  # fmt: skip
+            focal(
+                given_names="Yusmary",
+                first_surname="Rodríguez",
+                second_surname="",
+                birth_date=date(1985, 1, 20),
+            )
         )
         self.assertIsNotNone(result.household)  # FFS holds her: IOM's registrar is not told
 
     def test_an_import_asks_the_engine_in_bulk(self) -> None:
-        rows = [focal(given_names="Maria Jose", first_surname="Perez", second_surname="Gonzalez",
-                      documents=[DocumentInput(type="cedula", number="99.888.777")]),
-                child(given_names="Nadie Nuevo", first_surname="Zzyzx", second_surname="")]  # fmt: skip
+        document = DocumentInput(type="cedula", number="99.888.777")
+        rows = [
+            focal(given_names="Maria Jose", first_surname="Perez", second_surname="Gonzalez",
+                  documents=[document]),
+            child(given_names="Nadie Nuevo", first_surname="Zzyzx", second_surname=""),
+        ]  # fmt: skip
         answers = duplicates.find_candidates_bulk(
             [r.as_candidate() for r in rows], Person.objects.all()
         )
