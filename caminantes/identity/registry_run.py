@@ -85,7 +85,8 @@ def run(
     stdout.write(
         f"{found.iso2}: {run.records} records, {run.clusters} suspected clusters, "
         f"{run.tickets_opened} tickets opened, {run.auto_merged} merged automatically, "
-        f"{run.already_decided} already decided ({run.engine}, review from {review_at:.2f}, "
+        f"{run.already_decided} already in a ticket or decided "
+        f"({run.engine}, review from {review_at:.2f}, "
         f"auto-merge {'never' if auto_at is None else f'from {auto_at:.2f}'})\n"
     )
     return run

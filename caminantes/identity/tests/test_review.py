@@ -42,7 +42,7 @@ class RegistryRunTests(IdentityTestCase):
         self.assertEqual(PairDecision.objects.count(), 1)
         summary = self.run_co()
         self.assertEqual(ReviewTicket.objects.count(), 1)
-        self.assertIn("1 already decided", summary)
+        self.assertIn("1 already in a ticket or decided", summary)
 
     def test_nothing_merges_by_itself_without_an_auto_merge_threshold(self) -> None:
         self.run_co()
