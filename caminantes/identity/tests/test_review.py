@@ -221,3 +221,17 @@ class ApiTests(IdentityTestCase):
             f"/api/v1/identity/tickets/{self.ticket.uuid}/merge", headers=self.headers
         )
         self.assertEqual(response.status_code, 422)
+
+
+class RecordTests(IdentityTestCase):
+    def test_bulk_records_equal_one_by_one_records(self) -> None:
+        from caminantes.identity import matching
+
+        people = Person.objects.all()
+        bulk = matching.to_records(people)
+        for p in people:
+            self.assertEqual(bulk[p.pk], matching.to_record(p))
+        maria = bulk[self.maria(self.first).pk]
+        self.assertEqual((maria.document_number, maria.nationality), ("V-12.345.678", "VEN"))
+        self.assertEqual(maria.phone, "+573001234567")
+        self.assertEqual(bulk[self.maria(self.second).pk].phone, "")
