@@ -8,6 +8,7 @@ from caminantes.accounts.api import router as accounts_router
 from caminantes.accounts.api_auth import api_auth
 from caminantes.audit.api import router as audit_router
 from caminantes.geo.api import router as geo_router
+from caminantes.identity.api import router as identity_router
 from caminantes.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -26,3 +27,4 @@ api.add_router("/", accounts_router)
 api.add_router("/geo", geo_router)
 api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
+api.add_router("/identity", identity_router)

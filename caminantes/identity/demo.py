@@ -12,11 +12,53 @@ from caminantes.geo.models import Country
 from caminantes.identity import registry_run
 from caminantes.identity.models import ReviewTicket, TracingRequest
 from caminantes.identity.services import tracing
-from caminantes.registry import consent
-from caminantes.registry.models import Person
+from caminantes.lib import names
+from caminantes.registry import consent, services
+from caminantes.registry.inputs import ConsentInput, HouseholdInput, PersonInput
+from caminantes.registry.models import Household, Person
 
 CASEWORKER = "registro.co@demo.caminantes.org"
 COUNTRIES = ["CO", "PE"]
+# The registry demo plants duplicates across organisations, which only someone working for
+# both may review; these few are registered twice by the same office, for its reviewers.
+SECOND_VISIT = "Segunda visita (demo)"
+PLANTED = 3
+
+
+def _plant_same_office_duplicates(say: Callable[[str], None]) -> None:
+    caseworker = User.objects.filter(email=CASEWORKER).first()
+    co = Country.objects.filter(iso2="CO").first()
+    if caseworker is None or co is None:
+        return
+    if Household.objects.filter(registered_by=caseworker, address=SECOND_VISIT).exists():
+        return
+    people = Person.objects.filter(
+        household__registered_by=caseworker,
+        household__country=co,
+        relationship="focal_point",
+        birth_date__isnull=False,
+    ).select_related("household", "household__organization")[:PLANTED]
+    for p in people:
+        given = names.fold(p.given_names).split(" ")[0].title()  # first name only, no accents
+        services.household_register(
+            user=caseworker,
+            organization=p.household.organization,
+            country=co,
+            household=HouseholdInput(population_type="in_transit", address=SECOND_VISIT),
+            members=[
+                PersonInput(
+                    given_names=given,
+                    first_surname=p.first_surname,
+                    second_surname=p.second_surname,
+                    sex=p.sex,
+                    birth_date=p.birth_date,
+                    nationalities=["VE"],
+                    consent=ConsentInput(),
+                )
+            ],
+            confirmed_new=True,
+        )
+    say(f"Identity: {len(people)} people registered a second time by {CASEWORKER}.")
 
 
 def _consenting(people: object) -> Person | None:
@@ -88,6 +130,7 @@ def load(say: Callable[[str], None], **options: object) -> None:
         Person.objects.filter(anonymised_at__isnull=True).values_list("pk", flat=True)
     )
     say(f"Identity: {keys} matching keys for the duplicate check.")
+    _plant_same_office_duplicates(say)
     for iso in COUNTRIES:
         if Country.objects.filter(iso2=iso).exists():
             out = io.StringIO()

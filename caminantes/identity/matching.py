@@ -86,6 +86,59 @@ def to_record(person: Person) -> Any:
     )
 
 
+def to_records(people: Any) -> dict[int, Any]:
+    """Records for a queryset of people, from a handful of tuple queries (no model
+    instances): the path for a whole country's registry. Same fields as `to_record`."""
+    from caminantes.lib.crypto import decrypt
+    from caminantes.registry.models import Document, Phone
+
+    rows = list(
+        people.order_by().values_list(
+            "pk", "given_names", "first_surname", "second_surname", "sex", "birth_date",
+            "household_id", "birth_area__iso_code", "birth_area__name_es",
+        )
+    )  # fmt: skip
+    ids = [r[0] for r in rows]
+    nationality: dict[int, str] = {}
+    documents: dict[int, tuple[str, str]] = {}
+    phones: dict[int, str] = {}
+    household_phones: dict[int, str] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        through = Person.nationalities.through.objects.filter(person_id__in=chunk)
+        for pid, iso3 in through.order_by("-id").values_list("person_id", "country__iso3"):
+            nationality[pid] = iso3  # the lowest id wins: the first one recorded
+        docs = Document.objects.filter(person_id__in=chunk).order_by("-id")
+        for pid, kind, token in docs.values_list("person_id", "type", "number_encrypted"):
+            documents[pid] = (kind, token)
+        households = {r[6] for r in rows[start : start + 5000]}
+        for pid, hid, token in (
+            Phone.objects.filter(household_id__in=households)
+            .order_by("-id")
+            .values_list("person_id", "household_id", "number_encrypted")
+        ):
+            if pid is not None:
+                phones[pid] = token
+            household_phones[hid] = token
+    records = {}
+    for pid, given, first, second, sex, birth, hid, area_iso, area_name in rows:
+        kind, token = documents.get(pid, ("", ""))
+        phone = phones.get(pid) or household_phones.get(hid, "")
+        records[pid] = make_record(
+            record_id=str(pid),
+            given_names=given,
+            family_names=f"{first} {second}".strip(),
+            sex=sex if sex in ("F", "M") else "",
+            birth_date=birth.isoformat() if birth else "",
+            nationality=nationality.get(pid, ""),
+            document_type=kind,
+            document_number=decrypt(token),
+            phone=decrypt(phone),
+            birth_place=area_iso or area_name or "",
+        )
+    return records
+
+
 def _as_record(x: Any) -> Any:
     return to_record(x) if isinstance(x, Person) else x
 

@@ -16,7 +16,6 @@ from itertools import combinations
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from caminantes.audit.log import log
@@ -24,22 +23,12 @@ from caminantes.geo.models import Country
 from caminantes.identity import actions, matching, selectors
 from caminantes.identity.models import DedupeRun, ReviewTicket, TicketRecord
 from caminantes.identity.services import review
-from caminantes.registry.models import Document, Person, Phone
+from caminantes.registry.models import Person
 
 
 def registry_people(country: Country) -> Any:
-    return (
-        Person.objects.filter(
-            household__country=country, merged_into__isnull=True, anonymised_at__isnull=True
-        )
-        .select_related("household", "birth_area")
-        .prefetch_related(
-            "nationalities",
-            Prefetch("documents", queryset=Document.objects.order_by("id")),
-            Prefetch("phones", queryset=Phone.objects.order_by("id")),
-            Prefetch("household__phones", queryset=Phone.objects.order_by("id")),
-        )
-        .order_by("id")
+    return Person.objects.filter(
+        household__country=country, merged_into__isnull=True, anonymised_at__isnull=True
     )
 
 
@@ -85,15 +74,15 @@ def run(
     stdout.write(
         f"{found.iso2}: {run.records} records, {run.clusters} suspected clusters, "
         f"{run.tickets_opened} tickets opened, {run.auto_merged} merged automatically, "
-        f"{run.already_decided} already decided ({run.engine}, review from {review_at:.2f}, "
+        f"{run.already_decided} already in a ticket or decided "
+        f"({run.engine}, review from {review_at:.2f}, "
         f"auto-merge {'never' if auto_at is None else f'from {auto_at:.2f}'})\n"
     )
     return run
 
 
 def _run(run: DedupeRun, country: Country, review_at: float, auto_at: float | None) -> None:
-    people = {p.pk: p for p in registry_people(country)}
-    records = {pk: matching.to_record(p) for pk, p in people.items()}
+    records = matching.to_records(registry_people(country))
     run.records = len(records)
     clusters: dict[str, list[int]] = defaultdict(list)
     for record_id, cluster_id in matching.dedupe(list(records.values()), review_at).items():
@@ -121,6 +110,7 @@ def _run(run: DedupeRun, country: Country, review_at: float, auto_at: float | No
                 run.already_decided += 1
                 continue
             group_pairs = {p: c for p, c in pairs.items() if p[0] in group and p[1] in group}
+            people = Person.objects.select_related("household").in_bulk(group)
             with transaction.atomic():
                 ticket = review.ticket_open(
                     country=country,

@@ -35,7 +35,8 @@ class IdentityTestCase(PersonaTestCase):
         m.countries.set([cls.co])
         cls.first = cls.register(
             cls.alice,
-            [focal(documents=[DocumentInput(type="cedula", number="V-12.345.678")]),
+            [focal(documents=[DocumentInput(type="cedula", number="V-12.345.678")],
+                   phone="300 123 4567"),
              child(given_names="Luis Ángel", relationship="sibling", birth_date=date(1995, 7, 2))],
         )  # fmt: skip
         cls.second = cls.register(

@@ -42,7 +42,7 @@ class RegistryRunTests(IdentityTestCase):
         self.assertEqual(PairDecision.objects.count(), 1)
         summary = self.run_co()
         self.assertEqual(ReviewTicket.objects.count(), 1)
-        self.assertIn("1 already decided", summary)
+        self.assertIn("1 already in a ticket or decided", summary)
 
     def test_nothing_merges_by_itself_without_an_auto_merge_threshold(self) -> None:
         self.run_co()
@@ -186,3 +186,52 @@ class ThresholdTests(IdentityTestCase):
         self.assertEqual(ReviewTicket.objects.count(), 1)
         run = selectors.runs_for_user(user=self.carla).get()
         self.assertEqual((run.status, run.started_by, run.tickets_opened), ("done", self.carla, 1))
+
+
+class ApiTests(IdentityTestCase):
+    def setUp(self) -> None:
+        from caminantes.accounts.services import api_token_create
+
+        registry_run.run("CO", io.StringIO())
+        self.ticket = ReviewTicket.objects.get()
+        secret = api_token_create(user=self.alice, name="t", scopes=["read", "write"]).secret
+        self.headers = {"Authorization": f"Bearer {secret}"}
+
+    def test_it_lists_and_shows_a_ticket_with_masked_documents(self) -> None:
+        listing = self.client.get("/api/v1/identity/tickets", headers=self.headers).json()
+        self.assertEqual([t["uuid"] for t in listing], [str(self.ticket.uuid)])
+        detail = self.client.get(
+            f"/api/v1/identity/tickets/{self.ticket.uuid}", headers=self.headers
+        ).json()
+        self.assertEqual(len(detail["records"]), 2)
+        self.assertIn("cedula •••678", detail["records"][0]["documents"])
+        self.assertNotIn("12345678", str(detail))
+
+    def test_it_merges_through_the_api(self) -> None:
+        kept = self.maria(self.first)
+        response = self.client.post(
+            f"/api/v1/identity/tickets/{self.ticket.uuid}/merge?survivor={kept.uuid}",
+            headers=self.headers,
+        )
+        self.assertEqual(response.json()["status"], "merged")
+        self.assertEqual(self.maria(self.second).merged_into, kept)
+
+    def test_a_merge_without_a_survivor_is_refused(self) -> None:
+        response = self.client.post(
+            f"/api/v1/identity/tickets/{self.ticket.uuid}/merge", headers=self.headers
+        )
+        self.assertEqual(response.status_code, 422)
+
+
+class RecordTests(IdentityTestCase):
+    def test_bulk_records_equal_one_by_one_records(self) -> None:
+        from caminantes.identity import matching
+
+        people = Person.objects.all()
+        bulk = matching.to_records(people)
+        for p in people:
+            self.assertEqual(bulk[p.pk], matching.to_record(p))
+        maria = bulk[self.maria(self.first).pk]
+        self.assertEqual((maria.document_number, maria.nationality), ("V-12.345.678", "VEN"))
+        self.assertEqual(maria.phone, "+573001234567")
+        self.assertEqual(bulk[self.maria(self.second).pk].phone, "")

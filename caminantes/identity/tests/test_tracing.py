@@ -116,6 +116,18 @@ class DisclosureTests(IdentityTestCase):
         self.assertNotContains(page, "FFS")
         self.assertNotContains(page, self.ffs_family.code)
 
+    def test_the_api_discloses_no_more_than_the_page(self) -> None:
+        from caminantes.accounts.services import api_token_create
+
+        secret = api_token_create(user=self.alice, name="t", scopes=["read"]).secret
+        answer = self.client.get(f"/api/v1/identity/tracing/{self.request.uuid}",
+                                 headers={"Authorization": f"Bearer {secret}"}).json()  # fmt: skip
+        (candidate,) = answer["candidates"]
+        self.assertEqual((candidate["full_name"], candidate["disclosed"]),
+                         ("Yusmary Rodríguez Pérez", False))  # fmt: skip
+        self.assertIsNone(candidate["birth_date"])
+        self.assertEqual(candidate["organization"], "")
+
     def test_the_holding_organisation_confirms_and_then_the_requester_sees_more(self) -> None:
         self.login(self.ramona)
         listing = self.client.get(reverse("identity_tracing_confirm"))
