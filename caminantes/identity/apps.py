@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.apps import AppConfig
 from django.db.models import Exists, OuterRef, Q
@@ -87,3 +88,25 @@ class IdentityConfig(AppConfig):
         from caminantes.identity import realtime
 
         realtime.install()
+        from caminantes.registry import links
+
+        links.register(tracing_link)
+
+
+def tracing_link(request: Any, household: Any, person: Any) -> dict[str, str] | None:
+    """ "Look for a relative" under each member, for those who may open tracing requests."""
+    from django.urls import reverse
+
+    from caminantes.accounts import policies
+    from caminantes.accounts.permissions import Perm
+
+    allowed = policies.has_perm(
+        request.user,
+        Perm.FAMILY_TRACING,
+        organization_id=household.organization_id,
+        country_id=household.country_id,
+    )
+    if not allowed:
+        return None
+    url = reverse("identity_tracing_new") + f"?person={person.uuid}"
+    return {"url": url, "label": str(_("Look for a relative"))}

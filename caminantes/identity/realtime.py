@@ -26,7 +26,7 @@ from caminantes.identity.models import MatchKey
 from caminantes.identity.models.review import DEFAULT_REVIEW_THRESHOLD
 from caminantes.lib import crypto
 from caminantes.registry.duplicates import Candidate
-from caminantes.registry.models import Document, Person, Phone
+from caminantes.registry.models import Person
 
 # People read per registration: a block bigger than this is a shared phone or a very
 # common name with no date, and says nothing.
@@ -73,60 +73,10 @@ def _iso3(iso2: str) -> str:
 
 
 def records_for(people: QuerySet[Person]) -> dict[int, Any]:
-    """{person pk: engine Record} read as plain values (no model instances: indexing a
-    million people is dominated by them otherwise). The same record `matching.to_record`
-    builds: first nationality, first document, the person's phone else the household's."""
-    rows = list(
-        people.order_by().values_list(
-            "pk", "given_names", "first_surname", "second_surname", "sex", "birth_date",
-            "household_id", "birth_area__iso_code", "birth_area__name_es",
-        )
-    )  # fmt: skip
-    if not rows:
-        return {}
-    pks = [r[0] for r in rows]
-    nationality: dict[int, str] = {}
-    for pid, iso3 in (
-        Person.nationalities.through.objects.filter(person_id__in=pks)
-        .order_by("-id")
-        .values_list("person_id", "country__iso3")
-    ):
-        nationality[pid] = iso3
-    document: dict[int, tuple[str, str]] = {}
-    for pid, kind, token in (
-        Document.objects.filter(person_id__in=pks)
-        .order_by("-id")
-        .values_list("person_id", "type", "number_encrypted")
-    ):
-        document[pid] = (kind, token)
-    own_phone: dict[int, str] = {}
-    household_phone: dict[int, str] = {}
-    households = {r[6] for r in rows}
-    for pid, hid, token in (
-        Phone.objects.filter(household_id__in=households)
-        .order_by("-id")
-        .values_list("person_id", "household_id", "number_encrypted")
-    ):
-        household_phone[hid] = token
-        if pid is not None:
-            own_phone[pid] = token
-    out = {}
-    for pk, given, first, second, sex, born, hid, area_iso, area_name in rows:
-        kind, token = document.get(pk, ("", ""))
-        phone = own_phone.get(pk) or household_phone.get(hid) or ""
-        out[pk] = engine.Record(
-            record_id=str(pk),
-            given_names=given,
-            family_names=f"{first} {second}".strip(),
-            sex=sex if sex in ("F", "M") else "",
-            birth_date=born.isoformat() if born else "",
-            nationality=nationality.get(pk, ""),
-            document_type=kind,
-            document_number=crypto.decrypt(token) if token else "",
-            phone=crypto.decrypt(phone) if phone else "",
-            birth_place=area_iso or area_name or "",
-        )
-    return out
+    """{person pk: engine Record}, read as plain values (`matching.to_records`)."""
+    from caminantes.identity import matching
+
+    return matching.to_records(people)
 
 
 def index_people(person_ids: Iterable[int], *, replace: bool = True) -> int:

@@ -14,6 +14,7 @@ from caminantes.accounts import policies
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
+from caminantes.registry import links as person_links
 from caminantes.registry import selectors, services, timeline
 from caminantes.registry.forms import (
     ConsentForm,
@@ -202,6 +203,9 @@ def _person_links(
         if correct:
             links.append({"person": p.pk, "url": reverse("rights_correction", args=[p.uuid]),
                           "label": _("Correction request")})  # fmt: skip
+        links += [
+            {"person": p.pk, **link} for link in person_links.for_person(request, household, p)
+        ]
     return links
 
 

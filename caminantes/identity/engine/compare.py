@@ -9,7 +9,7 @@ command line and Spark can never disagree about what "similar" means.
 from __future__ import annotations
 
 import numpy as np
-from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
 
 from caminantes.identity.engine.table import Table

@@ -78,6 +78,11 @@ class RealTimeCandidatesTest(RegistryTestCase):
         self.assertIn(self.focal_person().pk, [c.person_id for c in answers[0]])
         self.assertEqual(answers[1], [])
 
+    def test_the_household_page_offers_to_look_for_a_relative(self) -> None:
+        self.login(self.alice)
+        page = self.client.get(f"/registry/households/{self.family.uuid}/")
+        self.assertContains(page, f"/identity/tracing/new/?person={self.focal_person().uuid}")
+
     def test_erasure_removes_the_keys(self) -> None:
         luis = Person.objects.get(household=self.family, given_names="Luis Ángel")
         self.assertTrue(MatchKey.objects.filter(person=luis).exists())
