@@ -177,9 +177,19 @@ def _same(a: np.ndarray, b: np.ndarray, missing=-1) -> np.ndarray:
 
 def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(pairs, fields) int8 levels for the pairs (i[k], j[k]) of rows of `t`."""
+    given, family = _given(t, i, j), _family(t, i, j)
+    # given names and surnames typed into each other's boxes
+    crossed = (
+        (given >= 5)
+        & (family >= 4)
+        & (t.g_snd[i, 0] >= 0)
+        & (t.g_snd[i, 0] == t.f_snd[j, 0])
+        & (t.f_snd[i, 0] == t.g_snd[j, 0])
+    )
+    given[crossed], family[crossed] = 3, 3
     cols = [
-        _given(t, i, j),
-        _family(t, i, j),
+        given,
+        family,
         _dates(t, i, j),
         _same(t.sex[i], t.sex[j], 0),
         _documents(t, i, j),

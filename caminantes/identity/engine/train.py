@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from caminantes.identity.engine.compare import FIELDS, LEVELS, levels
+from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, levels
 from caminantes.identity.engine.model import Model, data_tf
 from caminantes.identity.engine.table import Table
 
@@ -111,9 +111,12 @@ def estimate_m(
 
 def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     """A model fitted to this table, its candidate pairs' levels `lv`, starting from `start`."""
-    u = estimate_u(t, min(1_000_000, max(t.n * 20, 10_000)), seed)
-    m, lam = estimate_m(lv, u, start)
-    per_record = float(np.clip(2 * lam * len(lv) / max(t.n, 1), 0.01, 5.0))
+    u = estimate_u(t, min(300_000, max(t.n * 20, 10_000)), seed)
+    # Relatives (compare.compatible) are left out: EM over all candidate pairs learns
+    # "same household" instead of "same person", since households share so much.
+    fair = lv[compatible(lv)]
+    m, lam = estimate_m(fair, u, start)
+    per_record = float(np.clip(2 * lam * len(fair) / max(t.n, 1), 0.01, 5.0))
     tf = data_tf(t)
     words = t.full_names.words
     top = {}
