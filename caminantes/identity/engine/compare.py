@@ -221,8 +221,13 @@ def compatible(lv: np.ndarray) -> np.ndarray:
     that clearly differ, or birth dates that clearly differ, mean two people, unless the
     same document number says otherwise.
     """
+    return ~looks_related(lv) | (lv[:, DOC] == 1)
+
+
+def looks_related(lv: np.ndarray) -> np.ndarray:
+    """Given names or birth dates that clearly differ: relatives, not one person."""
     names_differ = np.isin(lv[:, GIVEN], (4, 5, 6))
     # a cédula one slip away overrides the date (parents and children have numbers decades
     # apart) but not the name (brothers' cédulas, issued the same day, can be consecutive)
     dates_differ = (lv[:, DOB] == 5) & (lv[:, DOC] != 2)
-    return ~(names_differ | dates_differ) | (lv[:, DOC] == 1)
+    return names_differ | dates_differ
