@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -102,7 +103,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10k,100k,1m", help="of the Venezuelan sets (10k,100k,1m)")
     ap.add_argument("--no-febrl", action="store_true")
     ap.add_argument("--engines", default="ours,splink", help="ours, ours-train, splink")
-    ap.add_argument("--work", type=Path, default=Path("/tmp/caminantes-dedupe-bench"))
+    ap.add_argument("--work", type=Path, default=Path("/tmp/caminantes-dedupe-bench"))  # noqa: S108
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -110,9 +111,12 @@ def main() -> None:
                                      ("FEBRL4", febrl("febrl4", args.work))]  # fmt: skip
     sets += [(f"VE {s}", venezuelan(s, args.work, args.seed)) for s in args.sizes.split(",") if s]
     engines = args.engines.split(",")
-    print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
-          f"{platform.processor() or platform.machine()}, python {platform.python_version()}")  # fmt: skip
-    head = f"{'set':<8} {'engine':<11} {'records':>8} {'P':>7} {'R':>7} {'F1':>7} {'s':>8} {'MB':>6}"
+    machine = platform.processor() or platform.machine()
+    print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {machine}, "
+          f"{os.cpu_count()} cores, python {platform.python_version()}")  # fmt: skip
+    head = (
+        f"{'set':<8} {'engine':<11} {'records':>8} {'P':>7} {'R':>7} {'F1':>7} {'s':>8} {'MB':>6}"
+    )
     print(head + "   F1 ours/Splink  time  memory")
     for name, src in sets:
         n = sum(1 for _ in src.open(encoding="utf-8")) - 1

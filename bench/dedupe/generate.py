@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from caminantes.lib.fakenames import FakeNames  # noqa: E402
+from caminantes.lib.fakenames import FakeNames
 
 FIELDS = ["record_id", "given_names", "family_names", "sex", "birth_date", "nationality",
           "document_type", "document_number", "phone", "birth_place"]  # fmt: skip
@@ -148,8 +148,10 @@ def corrupt(base: dict, p, hh, host: str, married: str, fake: FakeNames, rng: ra
     elif r < 0.23 and words[0].lower() in NICK:
         given = " ".join([rng.choice(NICK[words[0].lower()]), *words[1:]])
     elif r < 0.26 and words[0] in {"María", "José", "Juan", "Jesús"} and len(words) > 1:
-        given = {"María": "Ma.", "José": "J.", "Juan": "J.", "Jesús": "J."}[words[0]] + " " + (
-            " ".join(words[1:])
+        given = (
+            {"María": "Ma.", "José": "J.", "Juan": "J.", "Jesús": "J."}[words[0]]
+            + " "
+            + (" ".join(words[1:]))
         )
     if rng.random() < 0.15:
         given = typo(fake, given)

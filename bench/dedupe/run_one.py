@@ -107,8 +107,22 @@ def main() -> None:
     else:
         ours(src, out, fit=engine == "ours-train")
     seconds = time.perf_counter() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({"seconds": round(seconds, 2), "max_rss_mb": round(rss)}))
+    print(json.dumps({"seconds": round(seconds, 2), "max_rss_mb": round(peak_mb())}))
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process since it started.
+
+    VmHWM, not getrusage's ru_maxrss: on Linux ru_maxrss survives exec, so a child would
+    report the peak of the parent it was forked from."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 Each key is selective on its own (a million people give blocks of tens, not thousands) and
 together they forgive one error anywhere: a document number; a sound-alike given name and
-surname with the birth year (in either order), or with the day and month (the year mistyped); both surnames
-with the whole birth date (the given name changed); the given name with the whole date
-(the surname changed or married); the phone with the given name; the whole name's sound.
+surname with the birth year (in either order), or with the day and month (the year
+mistyped); both surnames with the whole birth date (the given name changed); the given name
+with the whole date (the surname changed or married); the phone with the given name; the
+whole name's sound; and two weak keys counted only in small blocks (rarer names).
 
 `blocking_keys(record)` gives the keys as strings for the registry's indexed table;
 `candidate_pairs(table)` builds the same keys as integers over a whole table and returns

@@ -93,7 +93,9 @@ def cluster(
     comp = label[rows]
     starts = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1]])
     bounds = np.r_[starts, len(rows)]
-    pi, pj, spans = [], [], []
+    pi: list[np.ndarray] = []
+    pj: list[np.ndarray] = []
+    spans: list[tuple[np.ndarray, int | None]] = []
     for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         members = rows[s:e]
         if len(members) > MAX_COMPONENT:

@@ -9,7 +9,7 @@ command line and Spark can never disagree about what "similar" means.
 from __future__ import annotations
 
 import numpy as np
-from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
 
 from caminantes.identity.engine.table import Table
@@ -185,8 +185,9 @@ def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     # given names and surnames typed into each other's boxes: one crosswise pair sounds
     # alike, the other at least looks alike
     gi, fj, fi, gj = t.g_snd[i, 0], t.f_snd[j, 0], t.f_snd[i, 0], t.g_snd[j, 0]
-    maybe = np.flatnonzero((given >= 5) & (family >= 4) & (((gi == fj) & (gi >= 0)) | (
-        (fi == gj) & (fi >= 0))))
+    maybe = np.flatnonzero(
+        (given >= 5) & (family >= 4) & (((gi == fj) & (gi >= 0)) | ((fi == gj) & (fi >= 0)))
+    )
     crossed = np.zeros(len(i), bool)
     if len(maybe):
         ii, jj = i[maybe], j[maybe]

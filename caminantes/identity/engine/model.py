@@ -56,9 +56,7 @@ class Model:
                 "levels": {f: list(LEVELS[f]) for f in FIELDS},
                 "m": {f: [round(x, 7) for x in v] for f, v in self.m.items()},
                 "u": {f: [float(f"{x:.4g}") for x in v] for f, v in self.u.items()},
-                "tf": {
-                    f: {k: float(f"{x:.4g}") for k, x in v.items()} for f, v in self.tf.items()
-                },
+                "tf": {f: {k: float(f"{x:.4g}") for k, x in v.items()} for f, v in self.tf.items()},
             },
             indent=1,
             ensure_ascii=False,
@@ -137,9 +135,7 @@ class Model:
         w = np.full(len(i), self.prior_weight(population))
         for k, wk in enumerate(weights):
             w += wk[lv[:, k]]
-        for k, (f, codes) in enumerate(
-            (("given_names", t.g_full), ("family_names", t.f_full))
-        ):
+        for k, (f, codes) in enumerate((("given_names", t.g_full), ("family_names", t.f_full))):
             freq = tf.get(f)
             if freq is None or not freq.any():
                 continue

@@ -96,7 +96,7 @@ def dedupe_spark(
     threshold: float | None = None,
 ) -> DataFrame:
     """record_id, cluster_id for every row of `df` (the columns of the dedupe CSV)."""
-    from pyspark.sql import functions as F  # noqa: N812
+    from pyspark.sql import functions as F
 
     model = model or default_model()
     threshold = model.threshold if threshold is None else threshold

@@ -56,8 +56,6 @@ def test_it_blocks_the_batch_as_the_registry_keys_do():
     for k, r in enumerate(FAMILY):
         for key in blocking_keys(r):
             by_key[key].add(k)
-    strings = {
-        (a, b) for rows in by_key.values() for a in rows for b in rows if a < b
-    }
+    strings = {(a, b) for rows in by_key.values() for a in rows for b in rows if a < b}
     assert batch == strings
     assert np.all(i < j)

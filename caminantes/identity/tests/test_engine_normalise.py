@@ -59,9 +59,7 @@ def test_it_keeps_different_sounds_apart():
     assert phonetic("chacon") != phonetic("cacon")
 
 
-@pytest.mark.parametrize(
-    "raw", ["1990-05-12", "19900512", "12/05/1990", " 1990-5-12 "]
-)
+@pytest.mark.parametrize("raw", ["1990-05-12", "19900512", "12/05/1990", " 1990-5-12 "])
 def test_it_reads_dates_in_the_forms_registrars_use(raw):
     assert nz.birth_date(raw) == (1990, 5, 12)
 
