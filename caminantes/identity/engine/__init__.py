@@ -1,4 +1,4 @@
-"""The matching engine: plain Python (numpy / DuckDB / rapidfuzz), no Django imports, so the
+"""The matching engine: plain Python (numpy / rapidfuzz), no Django imports, so the
 same code serves the command line, the registry, a worker and a distributed engine.
 
 Contract shared by the CLI, the registry's duplicate hook and the review screens (keep it):

@@ -42,7 +42,8 @@ def label_rows(
 ) -> np.ndarray:
     def scorer(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lv = levels(t, a, b)
-        return model.score(t, a, b, lv=lv, tf=tf, population=t.n)[1], compatible(lv)
+        ok = compatible(lv) if model.relatives_rule else np.ones(len(a), bool)
+        return model.score(t, a, b, lv=lv, tf=tf, population=t.n)[1], ok
 
     return cluster(t.n, i, j, prob, ok, threshold, scorer)
 
@@ -64,6 +65,7 @@ def dedupe(
     tf = frequencies(t, model)
     _, prob, _ = model.score(t, i, j, lv=lv, tf=tf, population=t.n)
     threshold = model.threshold if threshold is None else threshold
-    label = label_rows(t, i, j, prob, compatible(lv), model, tf, threshold)
+    ok = compatible(lv) if model.relatives_rule else np.ones(len(i), bool)
+    label = label_rows(t, i, j, prob, ok, model, tf, threshold)
     ids = t.ids
     return {ids[r]: ids[c] for r, c in enumerate(label.tolist())}

@@ -11,6 +11,7 @@ joined by a strong pair.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
@@ -40,12 +41,17 @@ def components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
             return label
 
 
+@cache
+def _triu(k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(k, 1)
+
+
 def _greedy(members: np.ndarray, prob: np.ndarray, ok: np.ndarray, threshold: float) -> list:
     """Join members of one component; prob and ok are square over `members`."""
     k = len(members)
     group = list(range(k))
     sets: dict[int, list[int]] = {x: [x] for x in range(k)}
-    a, b = np.triu_indices(k, 1)
+    a, b = _triu(k)
     strong = prob[a, b] >= threshold
     a, b = a[strong], b[strong]
     order = np.argsort(-prob[a, b], kind="stable")
@@ -87,28 +93,37 @@ def cluster(
     comp = label[rows]
     starts = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1]])
     bounds = np.r_[starts, len(rows)]
-    pi, pj, spans = [], [], []
+    pi: list[np.ndarray] = []
+    pj: list[np.ndarray] = []
+    spans: list[tuple[np.ndarray, int | None]] = []
     for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         members = rows[s:e]
         if len(members) > MAX_COMPONENT:
             spans.append((members, None))
             continue
-        a, b = np.triu_indices(len(members), 1)
+        a, b = _triu(len(members))
         spans.append((members, len(a)))
         pi.append(members[a])
         pj.append(members[b])
-    if pi:
-        all_p, all_ok = scorer(np.concatenate(pi), np.concatenate(pj))
-    at = 0
+    if not pi:
+        return label
+    all_p, all_ok = scorer(np.concatenate(pi), np.concatenate(pj))
+    counts = [c for _, c in spans if c is not None]
+    comp_of_pair = np.repeat(np.arange(len(counts)), counts)
+    clean = np.bincount(comp_of_pair, weights=~all_ok, minlength=len(counts)) == 0
+    at, q = 0, 0
     for members, count in spans:
         if count is None:
-            continue  # too big to check pair by pair: keep the components' labels
-        k = len(members)
+            continue  # too big to check pair by pair: keep the component
         p, o = all_p[at : at + count], all_ok[at : at + count]
         at += count
+        q += 1
+        if clean[q - 1]:
+            continue  # every pair compatible: the component stands
+        k = len(members)
         prob_m = np.zeros((k, k))
         ok_m = np.ones((k, k), bool)
-        a, b = np.triu_indices(k, 1)
+        a, b = _triu(k)
         prob_m[a, b] = prob_m[b, a] = p
         ok_m[a, b] = ok_m[b, a] = o
         for group in _greedy(members, prob_m, ok_m, threshold):

@@ -116,14 +116,14 @@ def _family(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return level
 
 
-_POW = np.array([1, 10, 100, 1000], np.int32)[:, None]
+_POW = (10 ** np.arange(8, dtype=np.int64))[:, None]
 
 
 def _digits_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Numbers written with one wrong digit (1985 / 1995) or two adjacent digits swapped
     (1985 / 1958, 12 / 21)."""
-    da = (a.astype(np.int32)[None, :] // _POW) % 10
-    db = (b.astype(np.int32)[None, :] // _POW) % 10
+    da = (a.astype(np.int64)[None, :] // _POW) % 10
+    db = (b.astype(np.int64)[None, :] // _POW) % 10
     diff = da != db
     count = diff.sum(0)
     # a swap of positions k, k+1: exactly those two differ, crosswise equal
@@ -147,6 +147,10 @@ def _dates(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     near_year = apart[2 * n :] | (np.abs(ya.astype(np.int32) - yb) == 1)
     one_part = (same_y & same_m & apart[:n]) | (same_y & same_d & apart[n : 2 * n])
     one_part |= same_m & same_d & near_year
+    # one slip anywhere in YYYYMMDD as typed (1993-09-25 / 1990-39-25 is two parts, one key)
+    whole_a = (ya.astype(np.int64) * 100 + ma) * 100 + da
+    whole_b = (yb.astype(np.int64) * 100 + mb) * 100 + db
+    one_part |= _digits_apart(whole_a, whole_b)
     level[one_part] = 3
     level[same_y & (ma == db) & (da == mb) & ~same_m] = 2
     level[same_y & same_m & same_d] = 1
@@ -177,9 +181,25 @@ def _same(a: np.ndarray, b: np.ndarray, missing=-1) -> np.ndarray:
 
 def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(pairs, fields) int8 levels for the pairs (i[k], j[k]) of rows of `t`."""
+    given, family = _given(t, i, j), _family(t, i, j)
+    # given names and surnames typed into each other's boxes: one crosswise pair sounds
+    # alike, the other at least looks alike
+    gi, fj, fi, gj = t.g_snd[i, 0], t.f_snd[j, 0], t.f_snd[i, 0], t.g_snd[j, 0]
+    maybe = np.flatnonzero(
+        (given >= 5) & (family >= 4) & (((gi == fj) & (gi >= 0)) | ((fi == gj) & (fi >= 0)))
+    )
+    crossed = np.zeros(len(i), bool)
+    if len(maybe):
+        ii, jj = i[maybe], j[maybe]
+        jw1 = _jw_tokens(t, t.g_tok[ii, 0], t.f_tok[jj, 0])
+        jw2 = _jw_tokens(t, t.f_tok[ii, 0], t.g_tok[jj, 0])
+        same1 = (t.g_tok[ii, 0] == t.f_tok[jj, 0]) | (jw1 >= TOKEN_JW)
+        same2 = (t.f_tok[ii, 0] == t.g_tok[jj, 0]) | (jw2 >= TOKEN_JW)
+        crossed[maybe] = same1 & same2
+    given[crossed], family[crossed] = 3, 3
     cols = [
-        _given(t, i, j),
-        _family(t, i, j),
+        given,
+        family,
         _dates(t, i, j),
         _same(t.sex[i], t.sex[j], 0),
         _documents(t, i, j),
@@ -202,6 +222,13 @@ def compatible(lv: np.ndarray) -> np.ndarray:
     that clearly differ, or birth dates that clearly differ, mean two people, unless the
     same document number says otherwise.
     """
+    return ~looks_related(lv) | (lv[:, DOC] == 1)
+
+
+def looks_related(lv: np.ndarray) -> np.ndarray:
+    """Given names or birth dates that clearly differ: relatives, not one person."""
     names_differ = np.isin(lv[:, GIVEN], (4, 5, 6))
-    dates_differ = lv[:, DOB] == 5
-    return ~(names_differ | dates_differ) | (lv[:, DOC] == 1)
+    # a cédula one slip away overrides the date (parents and children have numbers decades
+    # apart) but not the name (brothers' cédulas, issued the same day, can be consecutive)
+    dates_differ = (lv[:, DOB] == 5) & (lv[:, DOC] != 2)
+    return names_differ | dates_differ

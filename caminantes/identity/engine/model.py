@@ -38,6 +38,10 @@ class Model:
     duplicates_per_record: float = 0.3  # how many other records of the same person, on average
     population: int = 1_000_000  # the size of the registry compare() scores against
     threshold: float = 0.9  # probability above which dedupe() joins two records
+    # Keep relatives apart by rule (compare.compatible). `train` turns it off for data
+    # where records sharing a document number often disagree on name or date (FEBRL's
+    # corruptions do that; households do not).
+    relatives_rule: bool = True
     tf: dict[str, dict[str, float]] = field(default_factory=dict)
 
     # --- persistence ---------------------------------------------------------------------
@@ -48,12 +52,11 @@ class Model:
                 "duplicates_per_record": self.duplicates_per_record,
                 "population": self.population,
                 "threshold": self.threshold,
+                "relatives_rule": self.relatives_rule,
                 "levels": {f: list(LEVELS[f]) for f in FIELDS},
                 "m": {f: [round(x, 7) for x in v] for f, v in self.m.items()},
                 "u": {f: [float(f"{x:.4g}") for x in v] for f, v in self.u.items()},
-                "tf": {
-                    f: {k: float(f"{x:.4g}") for k, x in v.items()} for f, v in self.tf.items()
-                },
+                "tf": {f: {k: float(f"{x:.4g}") for k, x in v.items()} for f, v in self.tf.items()},
             },
             indent=1,
             ensure_ascii=False,
@@ -71,6 +74,7 @@ class Model:
             duplicates_per_record=data.get("duplicates_per_record", 0.3),
             population=data.get("population", 1_000_000),
             threshold=data.get("threshold", 0.9),
+            relatives_rule=data.get("relatives_rule", True),
             tf=data.get("tf", {}),
         )
 
@@ -131,9 +135,7 @@ class Model:
         w = np.full(len(i), self.prior_weight(population))
         for k, wk in enumerate(weights):
             w += wk[lv[:, k]]
-        for k, (f, codes) in enumerate(
-            (("given_names", t.g_full), ("family_names", t.f_full))
-        ):
+        for k, (f, codes) in enumerate((("given_names", t.g_full), ("family_names", t.f_full))):
             freq = tf.get(f)
             if freq is None or not freq.any():
                 continue
@@ -141,7 +143,8 @@ class Model:
             u_exact = max(self.u[f][1], MIN_U)
             p = np.maximum(freq[np.maximum(codes[i[exact]], 0)], 1e-7)
             w[exact] += np.clip(np.log2(u_exact / p), -10, 10)
-        w[~compatible(lv)] += RELATIVES_PENALTY
+        if self.relatives_rule:
+            w[~compatible(lv)] += RELATIVES_PENALTY
         prob = 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
         return w, prob, lv
 

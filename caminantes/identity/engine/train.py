@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from caminantes.identity.engine.compare import FIELDS, LEVELS, levels
+from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, levels, looks_related
 from caminantes.identity.engine.model import Model, data_tf
 from caminantes.identity.engine.table import Table
 
 CHUNK = 500_000
+RULE_BROKEN = 0.02  # share of same-document pairs the relatives rule may split
 
 
 def chunked_levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -111,9 +112,18 @@ def estimate_m(
 
 def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     """A model fitted to this table, its candidate pairs' levels `lv`, starting from `start`."""
-    u = estimate_u(t, min(1_000_000, max(t.n * 20, 10_000)), seed)
-    m, lam = estimate_m(lv, u, start)
-    per_record = float(np.clip(2 * lam * len(lv) / max(t.n, 1), 0.01, 5.0))
+    u = estimate_u(t, min(300_000, max(t.n * 20, 10_000)), seed)
+    # Relatives (compare.compatible) are left out: EM over all candidate pairs learns
+    # "same household" instead of "same person", since households share so much.
+    ok = compatible(lv)
+    # Does the rule hold here? Among pairs with the same document number, how many would it
+    # call relatives? Households: almost none (siblings have their own cédulas).
+    same_doc = lv[:, 4] == 1
+    broken = float(looks_related(lv[same_doc]).mean()) if same_doc.sum() >= 50 else 0.0
+    rule = broken < RULE_BROKEN
+    fair = lv[ok] if rule else lv
+    m, lam = estimate_m(fair, u, start)
+    per_record = float(np.clip(2 * lam * len(fair) / max(t.n, 1), 0.01, 5.0))
     tf = data_tf(t)
     words = t.full_names.words
     top = {}
@@ -127,5 +137,6 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
         duplicates_per_record=per_record,
         population=start.population,
         threshold=start.threshold,
+        relatives_rule=rule,
         tf=top,
     )

@@ -1,0 +1,56 @@
+"""CSV in and out for the command line and the benchmarks."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from caminantes.identity.engine.record import FIELDS, Record
+
+
+class InputError(ValueError):
+    """The input file cannot be deduplicated as it is; the message says why."""
+
+
+def read_records(path: str | Path) -> list[Record]:
+    try:
+        fh = Path(path).open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    with fh:
+        try:
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader, [])]
+            missing = [f for f in FIELDS if f not in header]
+            if missing:
+                raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
+            at = [header.index(f) for f in FIELDS]
+            width = len(header)
+            records: list[Record] = []
+            seen: set[str] = set()
+            for line, row in enumerate(reader, start=2):
+                if not row:
+                    continue
+                if len(row) < width:
+                    row = row + [""] * (width - len(row))
+                values = [row[k].strip() for k in at]
+                rid = values[0]
+                if not rid:
+                    raise InputError(f"{path}, line {line}: empty record_id")
+                if rid in seen:
+                    raise InputError(f"{path}, line {line}: repeated record_id {rid!r}")
+                seen.add(rid)
+                records.append(Record(*values))
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path} is not UTF-8 text: {exc.reason}") from exc
+        except csv.Error as exc:
+            raise InputError(f"{path} is not a readable CSV file: {exc}") from exc
+    return records
+
+
+def write_clusters(path: str | Path, clusters: Iterable[tuple[str, str]]) -> None:
+    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id", "cluster_id"])
+        w.writerows(clusters)

@@ -1,0 +1,155 @@
+"""The same batch on Spark, for a registry that has outgrown one machine.
+
+Spark does the heavy, embarrassingly parallel parts with the engine's own functions:
+`blocking_keys` on every record (the keys the registry stores), a join on the key for the
+candidate pairs (blocks over their cap dropped, as locally), and the comparison levels and
+Fellegi-Sunter scores partition by partition (`compare.levels`, `Model.score`) with name
+frequencies counted over the whole data and broadcast. Only the pairs above the threshold
+come back to the driver, with the records of the components they form, and are clustered
+there by `cluster.cluster` exactly as locally (a few percent of the records).
+
+    from pyspark.sql import SparkSession
+    spark = SparkSession.builder.master("spark://host:7077").getOrCreate()
+    df = spark.read.csv("s3://.../people.csv", header=True)   # the dedupe CSV columns
+    clusters = dedupe_spark(spark, df)                        # record_id, cluster_id
+
+pyspark is imported lazily: nothing else in the engine needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from caminantes.identity.engine.batch import SMALL
+from caminantes.identity.engine.blocking import MAX_BLOCK, WEAK_BLOCK, blocking_keys
+from caminantes.identity.engine.cluster import cluster
+from caminantes.identity.engine.compare import compatible, levels
+from caminantes.identity.engine.model import TF_FIELDS, Model, default_model
+from caminantes.identity.engine.record import FIELDS, Record
+from caminantes.identity.engine.table import Table, build
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame, SparkSession
+
+WEAK_PREFIXES = ("W:", "E:")
+
+
+def _record(row: Any) -> Record:
+    return Record(*[(row[f] or "").strip() for f in FIELDS])
+
+
+def _keys(rows: Iterable[Any]) -> Iterator[tuple[str, str, int]]:
+    for row in rows:
+        r = _record(row)
+        for key in blocking_keys(r):
+            yield key, r.record_id, WEAK_BLOCK if key.startswith(WEAK_PREFIXES) else MAX_BLOCK
+
+
+def _name_keys(rows: Iterable[Any]) -> Iterator[str]:
+    """The full-name keys the term frequencies are counted on (as `table.build` makes them)."""
+    for row in rows:
+        t = build([_record(row)])
+        yield from (w for w, c in zip(t.full_names.words, (t.g_full[0], t.f_full[0]), strict=False)
+                    if c >= 0)  # fmt: skip
+
+
+def _tf(t: Table, model: Model, freq: dict[str, float] | None) -> dict[str, np.ndarray]:
+    if freq is None:
+        return model.tf_lookup(t)
+    words = t.full_names.words
+    arr = np.array([freq.get(w, 0.0) for w in words] or [0.0])
+    return {f: np.where([w.startswith(p) for w in words] or [False], arr, 0.0)
+            for f, p in TF_FIELDS.items()}  # fmt: skip
+
+
+def _score(model: Model, freq, n: int, threshold: float):
+    def score_partition(rows: Iterable[Any]) -> Iterator[tuple[str, str, float, bool]]:
+        pairs = list(rows)
+        if not pairs:
+            return
+        recs: dict[str, Record] = {}
+        for p in pairs:
+            recs.setdefault(p["a"]["record_id"], _record(p["a"]))
+            recs.setdefault(p["b"]["record_id"], _record(p["b"]))
+        order = list(recs)
+        at = {rid: k for k, rid in enumerate(order)}
+        t = build([recs[rid] for rid in order])
+        i = np.array([at[p["a"]["record_id"]] for p in pairs])
+        j = np.array([at[p["b"]["record_id"]] for p in pairs])
+        lv = levels(t, i, j)
+        _, prob, _ = model.score(t, i, j, lv=lv, tf=_tf(t, model, freq), population=n)
+        ok = compatible(lv) if model.relatives_rule else np.ones(len(i), bool)
+        for k in np.flatnonzero((prob >= threshold) & ok).tolist():
+            yield order[i[k]], order[j[k]], float(prob[k]), True
+
+    return score_partition
+
+
+def dedupe_spark(
+    spark: SparkSession,
+    df: DataFrame,
+    model: Model | None = None,
+    *,
+    threshold: float | None = None,
+) -> DataFrame:
+    """record_id, cluster_id for every row of `df` (the columns of the dedupe CSV)."""
+    from pyspark.sql import functions as F
+
+    model = model or default_model()
+    threshold = model.threshold if threshold is None else threshold
+    df = df.select(*[F.coalesce(F.col(f).cast("string"), F.lit("")).alias(f) for f in FIELDS])
+    df = df.cache()
+    n = df.count()
+    freq = None
+    if n >= SMALL:
+        counts = df.rdd.mapPartitions(_name_keys).countByValue()
+        freq = {k: v / n for k, v in counts.items()}
+    freq_b = spark.sparkContext.broadcast(freq)
+
+    keys = spark.createDataFrame(df.rdd.mapPartitions(_keys), "key string, rid string, cap int")
+    sizes = keys.groupBy("key").agg(F.count("*").alias("size"), F.first("cap").alias("cap"))
+    kept = keys.join(sizes.where("size >= 2 AND size <= cap").select("key"), "key")
+    pairs = (
+        kept.alias("x")
+        .join(kept.alias("y"), "key")
+        .where(F.col("x.rid") < F.col("y.rid"))
+        .select(F.col("x.rid").alias("ra"), F.col("y.rid").alias("rb"))
+        .distinct()
+    )
+    rec = df.select(F.col("record_id").alias("rid"), F.struct(*FIELDS).alias("r"))
+    joined = (
+        pairs.join(rec.withColumnRenamed("rid", "ra").withColumnRenamed("r", "a"), "ra")
+        .join(rec.withColumnRenamed("rid", "rb").withColumnRenamed("r", "b"), "rb")
+        .select("a", "b")
+    )
+    edges = joined.rdd.mapPartitions(_score(model, freq_b.value, n, threshold)).collect()
+
+    # The driver clusters the strong pairs, with the records of the components they touch.
+    involved = sorted({e[0] for e in edges} | {e[1] for e in edges})
+    records = {r.record_id: r for r in map(_record, df.where(F.col("record_id").isin(involved))
+                                           .collect())}  # fmt: skip
+    t = build([records[rid] for rid in involved])
+    at = {rid: k for k, rid in enumerate(involved)}
+    tf = _tf(t, model, freq)
+    i = np.array([at[e[0]] for e in edges], np.int64)
+    j = np.array([at[e[1]] for e in edges], np.int64)
+    prob = np.array([e[2] for e in edges])
+
+    def scorer(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lv = levels(t, a, b)
+        ok = compatible(lv) if model.relatives_rule else np.ones(len(a), bool)
+        return model.score(t, a, b, lv=lv, tf=tf, population=n)[1], ok
+
+    label = cluster(len(involved), i, j, prob, np.ones(len(i), bool), threshold, scorer)
+    found = spark.createDataFrame(
+        [(involved[k], involved[c]) for k, c in enumerate(label.tolist())],
+        "record_id string, cluster_id string",
+    )
+    return (
+        df.select("record_id")
+        .join(found, "record_id", "left")
+        .select("record_id", F.coalesce("cluster_id", "record_id").alias("cluster_id"))
+    )

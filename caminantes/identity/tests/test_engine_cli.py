@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+HEADER = (
+    "record_id,given_names,family_names,sex,birth_date,nationality,document_type,"
+    "document_number,phone,birth_place\n"
+)
+ROWS = (
+    "1,María José,González Pérez,F,1990-05-12,VEN,cedula,V-12.345.678,,Zulia\n"
+    "2,MAJO,GONZALEZ,F,1990-12-05,VEN,,12345678,,\n"
+    "3,María Gabriela,González Pérez,F,1990-05-12,VEN,,,,Zulia\n"
+)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_it_writes_one_cluster_per_record(tmp_path):
+    out = tmp_path / "out.csv"
+    call_command("dedupe", str(write(tmp_path, HEADER + ROWS)), out=str(out))
+    with out.open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["record_id"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["cluster_id"] == rows[1]["cluster_id"] != rows[2]["cluster_id"]
+
+
+def test_it_trains_and_saves_a_model_when_asked(tmp_path):
+    out, model = tmp_path / "out.csv", tmp_path / "model.json"
+    src = write(tmp_path, HEADER + ROWS)
+    call_command("dedupe", str(src), out=str(out), train=True, save_model=str(model))
+    call_command("dedupe", str(src), out=str(out), model=str(model), threshold=0.5)
+    assert out.read_text().count("\n") == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HEADER.replace(",phone", "") + "1,a,b,F,,,,,\n", "missing column(s): phone"),
+        (HEADER + ROWS + "2,Ana,Díaz,F,,,,,,\n", "repeated record_id '2'"),
+    ],
+)
+def test_it_refuses_a_bad_file_clearly(tmp_path, text, message):
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call_command("dedupe", str(write(tmp_path, text)), out=str(tmp_path / "o.csv"))
+
+
+def test_it_refuses_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("dedupe", str(tmp_path / "nope.csv"), out=str(tmp_path / "o.csv"))
+
+
+def test_it_says_when_the_registry_mode_is_not_available():
+    with pytest.raises(CommandError, match=r"not available|country"):
+        call_command("dedupe", registry=True, country="CO")
+    with pytest.raises(CommandError, match="ISO 3166"):
+        call_command("dedupe", registry=True, country="Colombia")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:////nonexistent/dir/db.sqlite3"}
+    return subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "caminantes", "dedupe", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_it_runs_as_a_command_without_a_database(tmp_path):
+    out = tmp_path / "out.csv"
+    done = run(str(write(tmp_path, HEADER + ROWS)), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_text().startswith("record_id,cluster_id\n")
+
+
+def test_it_exits_non_zero_on_a_bad_file(tmp_path):
+    (tmp_path / "bin.csv").write_bytes(b"\xff\xfe\x00garbage")
+    done = run(str(tmp_path / "bin.csv"), "--out", str(tmp_path / "o.csv"))
+    assert done.returncode != 0
+    assert "CommandError" in done.stderr or "Error" in done.stderr
