@@ -74,6 +74,10 @@ def _index_missing() -> None:
         keys += realtime.index_people(todo[start : start + step], replace=False)
         print(f"  … keys for {min(start + step, len(todo)):,} of {len(todo):,} people", flush=True)
     print(f"indexed {len(todo):,} people ({keys:,} keys) in {time.perf_counter() - started:.0f} s")
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as autovacuum would soon: plans need the stats
+        cursor.execute("VACUUM (ANALYZE) identity_matchkey")
 
 
 def _variant(person: Any, rng: random.Random, fake: Any) -> dict[str, Any]:
