@@ -34,7 +34,14 @@ class SurveySubmission(models.Model):
     """
 
     # Free text: never leaves in a microdata export.
-    FREE_TEXT = ("origin_admin1", "destination_admin1", "other_reason", "other_need", "comments")
+    FREE_TEXT = (
+        "origin_admin1",
+        "destination_admin1",
+        "other_reason",
+        "other_need",
+        "comments",
+        "answers",
+    )
 
     uuid = models.UUIDField(unique=True, editable=False)
     point = models.ForeignKey(
