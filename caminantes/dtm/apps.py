@@ -13,6 +13,7 @@ class DtmConfig(AppConfig):
         from caminantes.accounts.permissions import Perm
         from caminantes.accounts.policies import Scope, register
         from caminantes.dtm import models as m
+        from caminantes.lib import navigation
 
         # Default permission: DTM_ANALYSE (analysts, country managers, IM officers).
         # Enumerators' pages ask with perm=Perm.DTM_COLLECT (see dtm.selectors).
@@ -42,3 +43,5 @@ class DtmConfig(AppConfig):
         register(m.DtmImport, scoped())
         # Public figures IOM publishes: any member may read them.
         register(m.DtmApiFigure, Scope(any_member=True))
+        navigation.add("dtm_home", _("DTM"), Perm.DTM_COLLECT, order=300)
+        navigation.add("dtm_imports", _("DTM imports"), Perm.DTM_COLLECT, order=310)

@@ -145,3 +145,15 @@ class FlowMonitoringPoint(models.Model):
         }[field]
         known = dict(choices.choices)
         return [str(known.get(code, code)) for code in getattr(self, field)]
+
+    @property
+    def labels_movement(self) -> list[str]:
+        return self.labels("movement_types")
+
+    @property
+    def labels_transport(self) -> list[str]:
+        return self.labels("transport_modes")
+
+    @property
+    def labels_services(self) -> list[str]:
+        return self.labels("services")

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils import translation
 
+from caminantes.accounts.models import Membership, User
+from caminantes.accounts.permissions import Role
 from caminantes.dtm.models import FlowMonitoringPoint, Operation, Round
 from caminantes.geo.models import Place
 from tests.personas import PersonaTestCase
@@ -44,6 +46,8 @@ def sheet(**overrides: Any) -> dict[str, Any]:
 
 
 class DtmTestCase(PersonaTestCase):
+    place: Place
+    andres: User
     operation: Operation
     round1: Round
     point: FlowMonitoringPoint
@@ -70,6 +74,9 @@ class DtmTestCase(PersonaTestCase):
             latitude="7.82", longitude="-72.45", point_type="border_crossing",
             movement_types=["entry", "exit"], transport_modes=["on_foot"], services=["water"],
         )  # fmt: skip
+        cls.andres = User.objects.create_user("andres@example.org", "x", full_name="Andrés")
+        m = Membership.objects.create(user=cls.andres, organization=cls.iom, role=Role.DTM_ANALYST)
+        m.countries.set([cls.co])
         ffs_op = Operation.objects.create(
             organization=cls.ffs, name="FFS monitoring", code="ffs", starts_on=date(2025, 1, 1)
         )

@@ -23,7 +23,9 @@ class FlowIntakeTest(DtmTestCase):
         self.assertEqual(count.individuals, 10)
         self.assertEqual(count.children, 3)
         self.assertEqual(count.organization, self.iom)
-        nat = dict(count.breakdowns.filter(dimension="nationality").values_list("code", "individuals"))
+        nat = dict(
+            count.breakdowns.filter(dimension="nationality").values_list("code", "individuals")
+        )
         self.assertEqual(nat, {"VE": 8, "CO": 2})
         daily = FlowDaily.objects.get(point=self.point, day=DAY, direction="incoming")
         self.assertEqual((daily.individuals, daily.sheets, daily.groups), (10, 1, 3))
