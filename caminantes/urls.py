@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("caminantes.accounts.urls")),
     path("audit/", include("caminantes.audit.urls")),
     path("registry/", include("caminantes.registry.urls")),
+    path("dtm/", include("caminantes.dtm.urls")),
     path("api/v1/", api.urls),
 ]
 
