@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("caminantes.audit.urls")),
     path("registry/", include("caminantes.registry.urls")),
     path("dtm/", include("caminantes.dtm.urls")),
+    path("dtm/", include("caminantes.dtm.urls_outputs")),
     path("api/v1/", api.urls),
 ]
 

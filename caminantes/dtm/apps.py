@@ -45,3 +45,7 @@ class DtmConfig(AppConfig):
         register(m.DtmApiFigure, Scope(any_member=True))
         navigation.add("dtm_home", _("DTM"), Perm.DTM_COLLECT, order=300)
         navigation.add("dtm_imports", _("DTM imports"), Perm.DTM_COLLECT, order=310)
+
+        from caminantes.dtm import outputs
+
+        outputs.ready()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,10 +41,9 @@ class Chart:
 
 
 def number(value: float, decimals: int = 0) -> str:
-    """A figure the way the pages print it: thousands with a thin space, no locale surprises."""
-    if decimals:
-        return f"{value:,.{decimals}f}".replace(",", "\u202f")
-    return f"{round(value):,}".replace(",", "\u202f")
+    """A figure in the active language's format: 12.345,6 in Spanish, 12,345.6 in English."""
+    rounded: float = round(value, decimals) if decimals else round(value)
+    return formats.number_format(rounded, decimals, use_l10n=True, force_grouping=True)
 
 
 def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
