@@ -76,13 +76,9 @@ def _base_layer(box: Box, width: int) -> tuple[int, str]:
         for ring in feature["r"]:
             if not any(west <= x <= east and south <= y <= north for x, y in ring):
                 continue
-            d.append(
-                "M"
-                + "L".join(
-                    f"{(x - west) * kx * scale:.1f} {(north - y) * scale:.1f}" for x, y in ring
-                )
-                + "Z"
-            )
+            path = _screen_path(ring, west, north, kx * scale, scale)
+            if path:
+                d.append(path)
         if d:
             (areas if feature["l"] == 1 else context).append("".join(d))
     layer = (
@@ -90,6 +86,23 @@ def _base_layer(box: Box, width: int) -> tuple[int, str]:
         f'<path d="{"".join(areas)}" fill="#d9e4dd" stroke="#fff" stroke-width="0.6"/>'
     )
     return height, layer
+
+
+def _screen_path(
+    ring: list[list[float]], west: float, north: float, sx: float, sy: float
+) -> str:
+    """The ring in pixels, dropping points less than a pixel from the last one kept: a
+    continent at 600 px needs a fraction of the points a country does (smaller pages and
+    PDFs, faster rendering)."""
+    kept: list[tuple[int, int]] = []
+    for x, y in ring:
+        px, py = round((x - west) * sx), round((north - y) * sy)
+        if kept and abs(px - kept[-1][0]) + abs(py - kept[-1][1]) < 2:
+            continue
+        kept.append((px, py))
+    if len(kept) < 3:
+        return ""
+    return "M" + "L".join(f"{x} {y}" for x, y in kept) + "Z"
 
 
 def region_map(

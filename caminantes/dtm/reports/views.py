@@ -89,9 +89,10 @@ def export_flows(request: HttpRequest, uuid: Any) -> HttpResponseBase:
     return _send(table, f"{operation.code}-flows", file_format)
 
 
-@perm_required(Perm.DTM_MICRODATA)
+@perm_required(Perm.DTM_ANALYSE)
 @sudo_required
 def export_microdata(request: HttpRequest, uuid: Any) -> HttpResponseBase:
+    """Operation first (404 alike for hidden and missing), then DTM_MICRODATA (403, audited)."""
     operation, _form, filters = operation_and_filters(request, uuid)
     file_format = "csv" if request.GET.get("file_format") == "csv" else "xlsx"
     export = microdata.survey_microdata(
