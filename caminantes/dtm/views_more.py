@@ -30,7 +30,7 @@ from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
 from caminantes.dtm.views import _dtm_perm, _user
 from caminantes.geo.models import AdminArea
 
-FORMS_DIR = Path(__file__).parent / "forms"
+FORMS_DIR = Path(__file__).parent / "xlsforms"
 
 
 # --- imports -----------------------------------------------------------------------------
