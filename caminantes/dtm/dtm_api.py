@@ -104,8 +104,8 @@ def import_figures(
     stored: dict[int, int] = {}
     with _client(transport) as client:
         for level in levels:
-            rows = [_row(level, raw, countries) for raw in fetch(level, admin0_pcode=pcode,
-                                                                 client=client, **params)]  # fmt: skip
+            found = fetch(level, admin0_pcode=pcode, client=client, **params)
+            rows = [_row(level, raw, countries) for raw in found]
             with transaction.atomic():
                 DtmApiFigure.objects.bulk_create(
                     rows,

@@ -73,10 +73,10 @@ class DtmApiTest(DtmTestCase):
         def client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
             return original(recorded([]))
 
-        dtm_api._client = client  # type: ignore[assignment]
+        dtm_api._client = client
         try:
             out = StringIO()
             call_command("dtm-api-import", "--country", "CO", "--level", "1", stdout=out)
         finally:
-            dtm_api._client = original  # type: ignore[assignment]
+            dtm_api._client = original
         self.assertIn("Stored 6 rows", out.getvalue())
