@@ -94,8 +94,9 @@ def import_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 def _people_rows() -> list[tuple[str, str]]:
+    words = {"female": _("Women / girls"), "male": _("Men / boys")}
     return [
-        (f"{sex}_{age}", f"{_('Women / girls') if sex == 'female' else _('Men / boys')} {label}")
+        (f"{sex}_{age}", f"{words[sex]} {label}")
         for sex in ("female", "male")
         for age, label in AGE_GROUPS
     ]
