@@ -73,6 +73,8 @@ class BaselineTest(DtmTestCase):
 
 
 class SiteAssessmentTest(DtmTestCase):
+    site: CollectiveSite
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -133,7 +133,8 @@ class SurveyImportTest(DtmTestCase):
         self.assertEqual(SurveyChoice.objects.filter(question="needs", option="food").count(), 2)
 
     def test_it_lists_row_errors_and_imports_nothing(self) -> None:
-        rows = [{"uuid": str(uuid.uuid4())}, {"uuid": str(uuid.uuid4()), "age": 15}]
+        rows: list[dict[str, Any]] = [{"uuid": str(uuid.uuid4())},
+                                      {"uuid": str(uuid.uuid4()), "age": 15}]  # fmt: skip
         batch = self.upload(kobo_csv(rows))
         self.assertEqual(batch.status, "rejected")
         self.assertEqual(batch.error_rows, 1)
