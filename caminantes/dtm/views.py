@@ -196,6 +196,8 @@ def _tally_rows(point: FlowMonitoringPoint) -> dict[str, list[tuple[str, str]]]:
     modes = point.transport_modes or list(TransportMode.values)
     labels = dict(TransportMode.choices)
     countries = {c.iso2: c.name for c in Country.objects.all()}
+    girls, women, boys, men = _("Girls"), _("Women"), _("Boys"), _("Men")
+    words = {"female": (girls, women), "male": (boys, men)}
 
     def name(code: str) -> str:
         if code == "other":
@@ -208,9 +210,7 @@ def _tally_rows(point: FlowMonitoringPoint) -> dict[str, list[tuple[str, str]]]:
 
     return {
         "sex_age": [
-            (f"{sex}_{age}", f"{_('Women') if sex == 'female' else _('Men')} {label}"
-             if age in ("18_59", "60_plus")
-             else f"{_('Girls') if sex == 'female' else _('Boys')} {label}")
+            (f"{sex}_{age}", f"{words[sex][age in ('18_59', '60_plus')]} {label}")
             for sex in ("female", "male")
             for age, label in AGE_GROUPS
         ],

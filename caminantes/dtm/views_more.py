@@ -30,7 +30,7 @@ from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
 from caminantes.dtm.views import _dtm_perm, _user
 from caminantes.geo.models import AdminArea
 
-FORMS_DIR = Path(__file__).parent / "forms"
+FORMS_DIR = Path(__file__).parent / "xlsforms"
 
 
 # --- imports -----------------------------------------------------------------------------
@@ -94,8 +94,9 @@ def import_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 def _people_rows() -> list[tuple[str, str]]:
+    words = {"female": _("Women / girls"), "male": _("Men / boys")}
     return [
-        (f"{sex}_{age}", f"{_('Women / girls') if sex == 'female' else _('Men / boys')} {label}")
+        (f"{sex}_{age}", f"{words[sex]} {label}")
         for sex in ("female", "male")
         for age, label in AGE_GROUPS
     ]

@@ -131,9 +131,11 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
             info.file_size > 1024 * 1024 and ratio > XLSX_MAX_RATIO
         ):
             raise FileProblem(_("The XLSX file unpacks to too much data: refused."))
+    handle = path.open("rb")  # a file object: openpyxl would refuse our temporary name
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
+        handle.close()
         raise FileProblem(_("The XLSX file is damaged and cannot be opened.")) from exc
     try:
         for row in book.worksheets[0].iter_rows(values_only=True):
@@ -143,6 +145,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
             yield values
     finally:
         book.close()
+        handle.close()
 
 
 def read_table(path: Path) -> Iterator[list[Any]]:

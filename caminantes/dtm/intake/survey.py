@@ -1,6 +1,6 @@
 """One flow monitoring survey in: `submit_survey(data, source=…)`.
 
-`data` uses the XLSForm's field names (caminantes/dtm/forms/build_xlsform.py) without
+`data` uses the XLSForm's field names (caminantes.dtm.xlsforms.build_xlsform.py) without
 group prefixes; multi-select answers are lists or space-separated codes, as ODK sends them.
 """
 
