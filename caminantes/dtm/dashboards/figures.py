@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ def key_figures(fig: FlowFigures) -> list[KeyFigure]:
         KeyFigure(
             _("Change against the previous period"),
             signed_percent(fig.change),
-            _("%(start)s – %(end)s: %(total)s")
+            _("%(start)s – %(end)s: %(total)s")  # noqa: RUF001
             % {
                 "start": date_format(prev.start, "SHORT_DATE_FORMAT"),
                 "end": date_format(prev.end, "SHORT_DATE_FORMAT"),
@@ -72,7 +73,7 @@ def _top(items: list[tuple[str, int]], total: int, label: object) -> list[tuple[
     return head
 
 
-def _bucket_label(step: str, day: object) -> str:
+def _bucket_label(step: str, day: date) -> str:
     if step == "month":
         return date_format(day, "YEAR_MONTH_FORMAT")
     return date_format(day, "SHORT_DATE_FORMAT")
@@ -91,7 +92,9 @@ def flow_charts(fig: FlowFigures) -> dict[str, Chart]:
         for d in directions
     ]
     charts = {
-        "series": line_chart(step_title, labels, series, label_header=_("Period"), empty_message=_empty()),
+        "series": line_chart(
+            step_title, labels, series, label_header=_("Period"), empty_message=_empty()
+        ),
         "directions": bar_chart(
             _("Incoming, outgoing and in transit"),
             [(direction_label(d), float(fig.by_direction.get(d, 0))) for d in DIRECTIONS],
@@ -142,7 +145,7 @@ def _empty() -> str:
 
 
 AGES = ("0_5", "6_17", "18_59", "60_plus")
-AGE_LABELS = {"0_5": "0–5", "6_17": "6–17", "18_59": "18–59", "60_plus": "60+"}
+AGE_LABELS = {"0_5": "0–5", "6_17": "6–17", "18_59": "18–59", "60_plus": "60+"}  # noqa: RUF001
 
 
 def _sum(items: list[tuple[str, int]]) -> int:
@@ -188,7 +191,7 @@ def survey_charts(fig: SurveyFigures) -> dict[str, Chart]:
         [(country_name(code), fig.percent(n)) for code, n in fig.destinations[:TOP]],
         percent=True,
         label_header=_("Country"),
-            empty_message=_empty(),
+        empty_message=_empty(),
         value_header=_("% of respondents"),
     )
     charts["sex"] = bar_chart(
@@ -196,7 +199,7 @@ def survey_charts(fig: SurveyFigures) -> dict[str, Chart]:
         [(sex_label(code), fig.percent(n)) for code, n in fig.sex],
         percent=True,
         label_header=_("Sex"),
-            empty_message=_empty(),
+        empty_message=_empty(),
         value_header=_("% of respondents"),
     )
     return charts

@@ -43,7 +43,9 @@ class Filters:
 
 
 class FilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
     point = forms.ModelChoiceField(
         label=_("Point"),
@@ -79,9 +81,7 @@ def default_end(operation: Operation, last_day: date | None) -> date:
     return last_day or operation.ends_on or date.today()
 
 
-def filters_from(
-    form: FilterForm, operation: Operation, last_day: date | None
-) -> Filters:
+def filters_from(form: FilterForm, operation: Operation, last_day: date | None) -> Filters:
     """The form's filters; a missing or invalid field falls back to the last 90 days."""
     data = form.cleaned_data if form.is_valid() else {}
     end = data.get("end") or default_end(operation, last_day)

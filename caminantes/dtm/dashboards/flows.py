@@ -155,7 +155,11 @@ def flow_figures(*, user: Any, operation: Operation, filters: Filters) -> FlowFi
         points = points.filter(pk__in=filters.point_ids)
     visible_points = {p.pk: p for p in points.select_related("country")}
     fig.points = sorted(
-        (PointFlow(visible_points[pk], n or 0) for pk, n in by_point.items() if pk in visible_points),
+        (
+            PointFlow(visible_points[pk], n or 0)
+            for pk, n in by_point.items()
+            if pk in visible_points
+        ),
         key=lambda p: -p.individuals,
     )
 
@@ -176,14 +180,18 @@ def flow_figures(*, user: Any, operation: Operation, filters: Filters) -> FlowFi
     return fig
 
 
-def _series(qs: QuerySet[FlowDaily], filters: Filters, step: str) -> list[tuple[date, dict[str, int]]]:
+def _series(
+    qs: QuerySet[FlowDaily], filters: Filters, step: str
+) -> list[tuple[date, dict[str, int]]]:
     if step == "day":
         rows = qs.values("day", "direction").annotate(n=Sum("individuals"))
         keyed = [(r["day"], r["direction"], r["n"]) for r in rows]
         buckets = [filters.start + timedelta(days=i) for i in range(filters.days)]
     else:
         trunc = TruncWeek("day") if step == "week" else TruncMonth("day")
-        rows = qs.annotate(bucket=trunc).values("bucket", "direction").annotate(n=Sum("individuals"))
+        rows = (
+            qs.annotate(bucket=trunc).values("bucket", "direction").annotate(n=Sum("individuals"))
+        )
         keyed = [(_as_date(r["bucket"]), r["direction"], r["n"]) for r in rows]
         buckets = _buckets(filters, step)
     table: dict[date, dict[str, int]] = {b: dict.fromkeys(DIRECTIONS, 0) for b in buckets}

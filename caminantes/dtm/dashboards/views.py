@@ -18,9 +18,7 @@ from caminantes.dtm.dashboards.surveys import survey_figures
 from caminantes.dtm.models import FlowMonitoringPoint, Operation
 
 
-def operation_and_filters(
-    request: HttpRequest, uuid: Any
-) -> tuple[Operation, FilterForm, Filters]:
+def operation_and_filters(request: HttpRequest, uuid: Any) -> tuple[Operation, FilterForm, Filters]:
     """The operation (404 when not visible) and the filters read from the query string."""
     operation = policies.get_for_user(request.user, Operation, uuid, Perm.DTM_ANALYSE)
     points = (

@@ -101,7 +101,10 @@ def flow_aggregates(
         "groups_n": Sum("groups"),
         "unaccompanied": Sum("unaccompanied_children"),
         "sheets_n": Sum("sheets"),
-        **{f"dir_{d}": Sum("individuals", filter=Q(direction=d)) for d in ("incoming", "outgoing", "transit")},
+        **{
+            f"dir_{d}": Sum("individuals", filter=Q(direction=d))
+            for d in ("incoming", "outgoing", "transit")
+        },
         **{f: Sum(f) for f in SEX_AGE_FIELDS},
     }
     grouped = (

@@ -115,7 +115,9 @@ def _key(record: Record, qis: Sequence[QuasiIdentifier], levels: list[int]) -> t
     return tuple(q.value(record, lvl) for q, lvl in zip(qis, levels, strict=True))
 
 
-def _at_risk(records: Sequence[Record], qis: Sequence[QuasiIdentifier], levels: list[int], k: int) -> int:
+def _at_risk(
+    records: Sequence[Record], qis: Sequence[QuasiIdentifier], levels: list[int], k: int
+) -> int:
     counts = Counter(_key(r, qis, levels) for r in records)
     return sum(n for n in counts.values() if n < k)
 

@@ -116,9 +116,9 @@ def survey_microdata(
         index[row["pk"]] = record
     picked: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     choices = SurveyChoice.objects.filter(submission_id__in=qs.order_by().values("pk"))
-    for sub_id, question, option in choices.order_by("submission_id", "question", "position").values_list(
-        "submission_id", "question", "option"
-    ):
+    for sub_id, question, option in choices.order_by(
+        "submission_id", "question", "position"
+    ).values_list("submission_id", "question", "option"):
         picked[sub_id][question].append(option)
     for pk, record in index.items():
         for question in MULTI:
@@ -140,11 +140,23 @@ def survey_microdata(
         suppressed=result.suppressed,
         **filters.describe(),
     )
+    reached = _(
+        "k = %(k)s: every combination of the quasi-identifiers is shared by at least "
+        "%(k)s respondents (target %(target)s)."
+    ) % {"k": result.k, "target": k}
+    removed = _(
+        "Removed: open answers, place names typed by hand, comments and the raw submission."
+    )
+    sample = _(
+        "Survey results describe the people interviewed at the flow monitoring points. The "
+        "sample is not statistically representative of all people on the move: do not "
+        "extrapolate the percentages to the whole population."
+    )
     notes = [
-        (_("k-anonymity"), _("k = %(k)s: every combination of the quasi-identifiers is shared by at least %(k)s respondents (target %(target)s).") % {"k": result.k, "target": k}),
+        (_("k-anonymity"), reached),
         (_("Quasi-identifiers"), "; ".join(f"{c}: {lvl}" for c, lvl in result.levels.items())),
         (_("Suppressed interviews"), f"{result.suppressed} / {result.total}"),
-        (_("Free text"), _("Removed: open answers, place names typed by hand, comments and the raw submission.")),
-        (_("Representativeness"), _("Survey results describe the people interviewed at the flow monitoring points. The sample is not statistically representative of all people on the move: do not extrapolate the percentages to the whole population.")),
-    ]  # fmt: skip
+        (_("Free text"), removed),
+        (_("Representativeness"), sample),
+    ]
     return MicrodataExport(Table("surveys", columns, rows, notes=notes), result)

@@ -147,7 +147,7 @@ def build(data_dir: Path) -> dict[str, Any]:
         small = iso2 in ("AW", "CW", "TT")  # islands: keep their shape
         features += _features(topo, iso2, 0.005 if small else 0.03, 0.0 if small else 0.002, 1)
     world = json.loads((data_dir / "world.topo.json").read_text())
-    wanted = {"objects": {"world": {"geometries": []}}}
+    wanted: dict[str, Any] = {"objects": {"world": {"geometries": []}}}
     for g in world["objects"]["world"]["geometries"]:
         if g.get("id") in CONTEXT:
             wanted["objects"]["world"]["geometries"].append(g)
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
         data = build(package / "src" / "js" / "data")
     args.out.write_text(json.dumps(data, separators=(",", ":")))
     points = sum(len(r) for f in data["features"] for r in f["r"])
-    print(f"{args.out}: {len(data['features'])} areas, {points} points")  # noqa: T201
+    print(f"{args.out}: {len(data['features'])} areas, {points} points")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,9 @@ def report_context(*, user: Any, round_: Round) -> dict[str, Any]:
     }
 
 
-def render_report(*, user: Any, round_: Round, language: str, for_pdf: bool = False) -> RenderedReport:
+def render_report(
+    *, user: Any, round_: Round, language: str, for_pdf: bool = False
+) -> RenderedReport:
     if language not in LANGUAGES:
         language = settings.LANGUAGE_CODE[:2]
     with translation.override(language):

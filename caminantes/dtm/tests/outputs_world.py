@@ -60,7 +60,7 @@ def survey(point: str, day: str, sex: str, **answers: Any) -> dict[str, Any]:
         "sex": sex,
         "age": 30,
         "group_size": 3,
-        "comments": "=HYPERLINK(\"http://x\") free text that must never leave",
+        "comments": '=HYPERLINK("http://x") free text that must never leave',
         "other_reason": "Texto libre",
         **answers,
     }

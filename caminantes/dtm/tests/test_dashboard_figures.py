@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import date
 
 from caminantes.dtm.dashboards.filters import Filters
-from caminantes.dtm.dashboards.flows import flow_figures
+from caminantes.dtm.dashboards.flows import FlowFigures, flow_figures
 from caminantes.dtm.dashboards.surveys import survey_figures
 from caminantes.dtm.tests.outputs_world import PERIOD, OutputsTestCase
 
 
 class FlowFiguresTest(OutputsTestCase):
-    def figures(self, filters: Filters = PERIOD):  # type: ignore[no-untyped-def]
+    def figures(self, filters: Filters = PERIOD) -> FlowFigures:
         return flow_figures(user=self.andres, operation=self.operation, filters=filters)
 
     def test_it_sums_the_period_as_computed_by_hand(self) -> None:

@@ -5,6 +5,7 @@ import io
 import random
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 import hxl
 from django.urls import reverse
@@ -21,7 +22,7 @@ QUERY = "?start=2025-03-01&end=2025-03-31"
 FREE_TEXT_MARKERS = ("free text that must never leave", "Texto libre", "HYPERLINK")
 
 
-def csv_of(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def csv_of(response: Any) -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(body)))
 
@@ -64,7 +65,7 @@ class AggregateExportTest(OutputsTestCase):
         url = reverse("dtm_export_flows", args=[self.operation.uuid])
         rows = csv_of(self.client.get(url + QUERY + "&file_format=csv"))
         self.assertEqual(len(rows), 3)
-        response = self.client.get(url + QUERY + "&file_format=xlsx")
+        response: Any = self.client.get(url + QUERY + "&file_format=xlsx")
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         self.assertEqual(book["flows"].max_row, 4)  # header, hashtags, two rows
         self.assertIn("notes", book.sheetnames)
@@ -90,7 +91,7 @@ class MicrodataExportTest(OutputsTestCase):
             )  # fmt: skip
             submit_survey(data, user=cls.eve, operation=cls.operation)
 
-    def _download(self, file_format: str):  # type: ignore[no-untyped-def]
+    def _download(self, file_format: str) -> Any:
         self.login(self.andres, sudo=True)
         url = reverse("dtm_export_microdata", args=[self.operation.uuid])
         return self.client.get(url + QUERY + f"&file_format={file_format}")

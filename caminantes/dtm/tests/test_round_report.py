@@ -28,7 +28,10 @@ class RoundReportTest(OutputsTestCase):
         super().setUpTestData()
         # Round 2 covers exactly the hand-made period: 20 movements, 4 interviews.
         cls.round2 = Round.objects.create(
-            operation=cls.operation, number=2, starts_on=date(2025, 3, 10), ends_on=date(2025, 3, 12)
+            operation=cls.operation,
+            number=2,
+            starts_on=date(2025, 3, 10),
+            ends_on=date(2025, 3, 12),
         )
 
     def _pdf(self, language: str) -> str:
@@ -41,7 +44,7 @@ class RoundReportTest(OutputsTestCase):
         self.assertIn("Monitoreo de flujo — ronda 2", text)
         with translation.override("es"):
             average, children = number(20 / 3, 1), number(25.0, 1)
-        self.assertIn(f"contaron 20 movimientos", text)
+        self.assertIn("contaron 20 movimientos", text)
         self.assertIn(average, text)  # 6,7 per day
         self.assertIn(f"{children} %", text)  # children
         self.assertIn("+150,0 %", text)
