@@ -163,12 +163,16 @@ def _scalar(statement: str, params: list[Any] | None = None) -> Any:
 def _load(fx: Fixtures, counts: int, surveys: int) -> None:
     from caminantes.dtm import rollup
 
+    _restore_indexes()  # after an interrupted load
     have = _scalar("SELECT count(*) FROM dtm_flowcount WHERE operation_id = %s", [fx.operation.pk])
     loaded = False
     if have < counts:
         t = time.perf_counter()
         _load_counts(fx, have, counts)
         print(f"loaded {counts - have:,} tally sheets in {time.perf_counter() - t:.0f} s")
+        loaded = True
+    elif _count("dtm_flowcountbreakdown") < 3 * have:  # an interrupted load
+        _sql(_BREAKDOWNS, {"after": 0, "op": fx.operation.pk})  # type: ignore[arg-type]
         loaded = True
     have_s = _scalar(
         "SELECT count(*) FROM dtm_surveysubmission WHERE operation_id = %s", [fx.operation.pk]
@@ -243,31 +247,45 @@ CROSS JOIN (VALUES
   ('destination', ARRAY['PE','CO','CL','EC','US','AR','BR','MX','PA','VE'])
 ) AS d(dimension, codes)
 WHERE c.id > %(after)s AND c.operation_id = %(op)s
+  AND NOT EXISTS (SELECT 1 FROM dtm_flowcountbreakdown x WHERE x.count_id = c.id)
 """
 
 
-def _without_indexes(table: str) -> list[str]:
+def _without_indexes(table: str) -> None:
     """Drop the table's plain secondary indexes (not keys or unique constraints) for a bulk
-    load; returns their definitions so they can be made again afterwards."""
+    load, noting their definitions in bench_dropped_indexes so that `_restore_indexes` makes
+    them again, even after an interrupted run."""
     from django.db import connection
 
     with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_dropped_indexes (definition text)")
         cur.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT "
             "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
             [table],
         )
-        found = cur.fetchall()
-        for name, _definition in found:
+        for name, definition in cur.fetchall():
+            cur.execute("INSERT INTO bench_dropped_indexes VALUES (%s)", [definition])
             cur.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in found]
+
+
+def _restore_indexes() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_dropped_indexes (definition text)")
+        cur.execute("SELECT DISTINCT definition FROM bench_dropped_indexes")
+        for (definition,) in cur.fetchall():
+            cur.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        cur.execute("DELETE FROM bench_dropped_indexes")
 
 
 def _load_counts(fx: Fixtures, have: int, want: int) -> None:
     from django.db import transaction
 
     _sql("SET synchronous_commit = off")
-    indexes = _without_indexes("dtm_flowcount") + _without_indexes("dtm_flowcountbreakdown")
+    _without_indexes("dtm_flowcount")
+    _without_indexes("dtm_flowcountbreakdown")
 
     points = fx.operation.points.count()
     after = _scalar("SELECT coalesce(max(id), 0) FROM dtm_flowcount")
@@ -280,8 +298,7 @@ def _load_counts(fx: Fixtures, have: int, want: int) -> None:
         print(f"  sheets {hi:,}/{want:,}", flush=True)
     with transaction.atomic():
         _sql(_BREAKDOWNS, {"after": after, "op": fx.operation.pk})  # type: ignore[arg-type]
-    for definition in indexes:
-        _sql(definition)
+    _restore_indexes()
 
 
 _SURVEYS = """
