@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := DEBUG=1 CAMINANTES_DEMO=1 HUEY_IMMEDIATE=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test test-quick lint browser-deps messages serve clean
+.PHONY: demo test test-quick lint browser-deps report-deps messages serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) report-deps
 	$(DEMO_ENV) $(BIN)/caminantes migrate --noinput
 	$(DEMO_ENV) $(BIN)/caminantes demo
 	@echo ""
@@ -33,17 +33,24 @@ browser-deps:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# WeasyPrint (the DTM round report PDF) needs Pango and a font; Debian's DejaVu is enough.
+report-deps:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu; } || { \
+	  echo "Installing Pango and DejaVu fonts for the PDF reports"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy caminantes
 	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
 
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps report-deps lint
 	$(BIN)/pytest
 
 # Everything but the slow browser tests, for a quick loop while coding.
-test-quick: $(STAMP) lint
+test-quick: $(STAMP) report-deps lint
 	$(BIN)/pytest -m "not browser"
 
 # The project catalogue (caminantes/locale) holds every app without a locale folder of its

@@ -226,6 +226,10 @@ else:
     HUEY["huey_class"] = "huey.SqliteHuey"
     HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
 
+# IOM DTM API v3 (public IDP figures): a subscription key from https://dtm-apim-portal.iom.int
+DTM_API_KEY = env_str("DTM_API_KEY")
+DTM_API_URL = env_str("DTM_API_URL", "https://dtm-apim.iom.int/v3")
+
 # Security: safe by default in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("caminantes.audit.urls")),
     path("registry/", include("caminantes.registry.urls")),
     path("identity/", include("caminantes.identity.urls")),
+    path("dtm/", include("caminantes.dtm.urls")),
+    path("dtm/", include("caminantes.dtm.urls_outputs")),
     path("api/v1/", api.urls),
 ]
 

@@ -291,3 +291,182 @@ def _notice(org: Organization, member: User) -> models.Model:
     from caminantes.identity.models import Notification
 
     return Notification.objects.create(user=member, message="x")
+
+
+# --- dtm ------------------------------------------------------------------------------
+
+
+def _dtm_point(org: Organization, member: User) -> Any:
+    from datetime import date
+
+    from caminantes.dtm.models import FlowMonitoringPoint, Operation
+
+    existing = FlowMonitoringPoint.objects.filter(organization=org).first()
+    if existing is not None:
+        return existing
+    country = org.countries.first()
+    op = Operation.objects.create(organization=org, name="Foreign operation", code="foreign",
+                                  starts_on=date(2025, 1, 1))  # fmt: skip
+    op.countries.set([country])
+    return FlowMonitoringPoint.objects.create(
+        operation=op, organization=org, name="Foreign point", code="foreign", country=country,
+        latitude=0, longitude=0, point_type="border_crossing",
+    )  # fmt: skip
+
+
+def _dtm_round(org: Organization, member: User) -> Any:
+    from datetime import date
+
+    from caminantes.dtm.models import Round
+
+    op = _dtm_point(org, member).operation
+    return Round.objects.get_or_create(
+        operation=op, number=1,
+        defaults={"starts_on": date(2025, 1, 1), "ends_on": date(2025, 1, 31)},
+    )[0]  # fmt: skip
+
+
+def _dtm_count(org: Organization, member: User) -> Any:
+    import uuid as uuid_lib
+    from datetime import date, time
+
+    from caminantes.dtm.models import FlowCount
+
+    point = _dtm_point(org, member)
+    existing = FlowCount.objects.filter(point=point).first()
+    return existing or FlowCount.objects.create(
+        uuid=uuid_lib.uuid4(), point=point, organization=org, country=point.country,
+        operation=point.operation, observed_on=date(2025, 1, 2), shift_start=time(8),
+        shift_end=time(12), direction="incoming", individuals=1, female_18_59=1,
+        source="tally", content_sha256="0" * 64,
+    )  # fmt: skip
+
+
+def _dtm_survey(org: Organization, member: User) -> Any:
+    import uuid as uuid_lib
+    from datetime import date
+
+    from caminantes.dtm.models import SurveySubmission
+
+    point = _dtm_point(org, member)
+    existing = SurveySubmission.objects.filter(point=point).first()
+    return existing or SurveySubmission.objects.create(
+        uuid=uuid_lib.uuid4(), point=point, organization=org, country=point.country,
+        operation=point.operation, interviewed_on=date(2025, 1, 2), consent=True,
+        nationality="VE", sex="female", age=30, source="form", content_sha256="0" * 64,
+    )  # fmt: skip
+
+
+def _dtm_site(org: Organization, member: User) -> Any:
+    from caminantes.dtm.models import CollectiveSite
+
+    return CollectiveSite.objects.get_or_create(
+        organization=org, code="foreign",
+        defaults={"country": org.countries.first(), "name": "Foreign site", "site_type": "shelter"},
+    )[0]  # fmt: skip
+
+
+def _dtm_baseline(org: Organization, member: User) -> Any:
+    from datetime import date
+
+    from caminantes.dtm.models import BaselineAssessment
+    from caminantes.geo.models import AdminArea
+
+    rnd = _dtm_round(org, member)
+    country = org.countries.first()
+    area = AdminArea.objects.filter(country=country).first() or AdminArea.objects.create(
+        country=country, name_es="Foránea", name_pt="Estrangeira", name_en="Foreign"
+    )
+    return BaselineAssessment.objects.get_or_create(
+        round=rnd, admin_area=area,
+        defaults={"organization": org, "country": country, "assessed_on": date(2025, 1, 3),
+                  "individuals": 1, "female_18_59": 1, "source": "form"},
+    )[0]  # fmt: skip
+
+
+def _dtm_site_assessment(org: Organization, member: User) -> Any:
+    from datetime import date
+
+    from caminantes.dtm.models import SiteAssessment
+
+    site = _dtm_site(org, member)
+    return SiteAssessment.objects.get_or_create(
+        site=site, round=_dtm_round(org, member),
+        defaults={"organization": org, "country": site.country, "assessed_on": date(2025, 1, 3),
+                  "capacity": 10, "individuals": 1, "male_18_59": 1, "source": "form"},
+    )[0]  # fmt: skip
+
+
+def _dtm_register() -> None:
+    """Rollup and breakdown rows have no uuid and no route of their own: the builder makes
+    one and returns the object a route would name (the point, count or assessment)."""
+    from caminantes.dtm import models as m
+
+    def daily(org: Organization, member: User) -> models.Model:
+        from caminantes.dtm import rollup
+
+        count = _dtm_count(org, member)
+        rollup.refresh([(count.point_id, count.observed_on)])
+        return count.point
+
+    def daily_breakdown(org: Organization, member: User) -> models.Model:
+        count = _dtm_count(org, member)
+        m.FlowCountBreakdown.objects.get_or_create(
+            count=count, dimension="nationality", code="VE", defaults={"individuals": 1}
+        )
+        return daily(org, member)
+
+    def count_breakdown(org: Organization, member: User) -> models.Model:
+        return m.FlowCountBreakdown.objects.get_or_create(
+            count=_dtm_count(org, member), dimension="nationality", code="VE",
+            defaults={"individuals": 1},
+        )[0].count  # fmt: skip
+
+    def choice(org: Organization, member: User) -> models.Model:
+        s = _dtm_survey(org, member)
+        return m.SurveyChoice.objects.get_or_create(
+            submission=s, question="needs", option="food",
+            defaults={"operation": s.operation, "point": s.point,
+                      "interviewed_on": s.interviewed_on},
+        )[0].submission  # fmt: skip
+
+    def baseline_breakdown(org: Organization, member: User) -> models.Model:
+        return m.BaselineBreakdown.objects.get_or_create(
+            assessment=_dtm_baseline(org, member), dimension="origin_country", code="VE",
+            defaults={"value": 1},
+        )[0].assessment  # fmt: skip
+
+    def site_breakdown(org: Organization, member: User) -> models.Model:
+        return m.SiteAssessmentBreakdown.objects.get_or_create(
+            assessment=_dtm_site_assessment(org, member), dimension="service", code="water",
+            defaults={"value": 1},
+        )[0].assessment  # fmt: skip
+
+    def dtm_import(org: Organization, member: User) -> models.Model:
+        point = _dtm_point(org, member)
+        return m.DtmImport.objects.create(
+            organization=org, country=point.country, operation=point.operation,
+            kind="flow_counts", file_name="f.csv", file_sha256="0" * 64, status="validated",
+            created_by=member,
+        )  # fmt: skip
+
+    BUILDERS.update({
+        m.Operation: lambda o, u: _dtm_point(o, u).operation,
+        m.Round: _dtm_round,
+        m.FlowMonitoringPoint: _dtm_point,
+        m.FlowCount: _dtm_count,
+        m.FlowCountBreakdown: count_breakdown,
+        m.FlowDaily: daily,
+        m.FlowDailyBreakdown: daily_breakdown,
+        m.SurveySubmission: _dtm_survey,
+        m.SurveyChoice: choice,
+        m.BaselineAssessment: _dtm_baseline,
+        m.BaselineBreakdown: baseline_breakdown,
+        m.CollectiveSite: _dtm_site,
+        m.SiteAssessment: _dtm_site_assessment,
+        m.SiteAssessmentBreakdown: site_breakdown,
+        m.DtmImport: dtm_import,
+    })  # fmt: skip
+
+
+_dtm_register()

@@ -1,0 +1,492 @@
+"""DTM dashboards and the round report with millions of flow counts in PostgreSQL.
+
+    .venv/bin/python bench/dtm/dashboards_bench.py --counts 5000000 --surveys 200000
+
+Against DATABASE_URL (default postgres://postgres@127.0.0.1:5432/caminantes_bench_dtm;
+created and migrated if missing). If the database holds fewer flow-count sheets or survey
+interviews than asked, the missing ones are generated in SQL (generate_series, no ORM):
+sheets at POINTS flow monitoring points over four years, three directions, hourly shifts,
+sex x age columns adding up, one breakdown row per dimension (nationality, transport mode,
+final destination); interviews with their multi-select answers as choice rows. Then the
+daily rollup is rebuilt with `dtm.rollup.rebuild()` (what bulk loaders must call) and the
+tables are analysed.
+
+Then, for several runs with varied filters (periods of 7 days to four years, one point or
+all, a direction or all), it times the server side of each dashboard page (the Django test
+client: middleware, policy, queries, charts, map, template) beside the bare SQL aggregate
+of the same figures on the rollup and on the raw sheets, and the round report (HTML and
+PDF) beside its bare SQL. It prints p50/p95 and the targets. Not a test: run it by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/caminantes_bench_dtm"
+TARGETS_MS = {"flows": 500.0, "surveys": 500.0, "report": 10_000.0}
+BENCH_USER = "bench.dtm@bench.invalid"
+FIRST_DAY = date(2022, 1, 1)
+DAYS = 4 * 365 + 1
+POINTS = 80
+COUNTRIES = ("CO", "PE", "EC", "BR", "CL", "AR", "PA", "BO", "VE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--counts", type=int, default=5_000_000, help="tally sheets to have")
+    parser.add_argument("--surveys", type=int, default=200_000, help="interviews to have")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per dashboard")
+    parser.add_argument("--reports", type=int, default=3, help="round reports to time")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--load-only", action="store_true")
+    args = parser.parse_args()
+
+    from bench.registry.search_register_bench import _ensure_database, _setup_django
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    _ensure_database(args.database_url)
+    _setup_django(args.database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    fx = _fixtures()
+    _load(fx, args.counts, args.surveys)
+    if args.load_only:
+        return
+    _measure(fx, args)
+
+
+# --- fixtures --------------------------------------------------------------------------
+
+
+class Fixtures:
+    def __init__(self, user: Any, operation: Any, rounds: list[Any]) -> None:
+        self.user, self.operation, self.rounds = user, operation, rounds
+
+
+def _fixtures() -> Fixtures:
+    """One organisation, one regional operation with POINTS points, one analyst, rounds."""
+    from caminantes.accounts import services as accounts
+    from caminantes.accounts.models import Organization, User
+    from caminantes.accounts.permissions import Role
+    from caminantes.dtm.models import FlowMonitoringPoint, Operation, Round
+    from caminantes.geo.models import Country, Place
+    from caminantes.geo.services import places_load
+
+    if not Country.objects.filter(iso2="CO").exists():
+        places_load()
+    countries = {c.iso2: c for c in Country.objects.filter(iso2__in=COUNTRIES)}
+    org = Organization.objects.filter(acronym="IOM").first() or accounts.organization_create(
+        actor=None,
+        name="International Organization for Migration",
+        acronym="IOM",
+        type="un_agency",
+        countries=list(countries.values()),
+    )
+    operation, created = Operation.objects.get_or_create(
+        organization=org, code="bench", defaults={"name": "Bench regional", "starts_on": FIRST_DAY}
+    )
+    if created:
+        operation.countries.set(list(countries.values()))
+    if not operation.points.exists():
+        places = list(Place.objects.filter(kind="crossing", country__iso2__in=COUNTRIES))
+        towns = Place.objects.filter(kind="town", country__iso2__in=COUNTRIES).order_by(
+            "-population"
+        )
+        places += list(towns[: POINTS - len(places)])
+        FlowMonitoringPoint.objects.bulk_create(
+            FlowMonitoringPoint(
+                operation=operation,
+                organization=org,
+                place=p,
+                name=p.name,
+                code=f"p{i:03d}",
+                country=p.country,
+                admin_area=p.admin_area,
+                latitude=p.latitude,
+                longitude=p.longitude,
+                point_type="border_crossing" if p.kind == "crossing" else "transit_point",
+            )
+            for i, p in enumerate(places[:POINTS])
+        )
+    for n in range(1, 17):  # quarterly rounds over the four years
+        start = date(FIRST_DAY.year + (n - 1) // 4, 1 + 3 * ((n - 1) % 4), 1)
+        end = date(start.year + (start.month + 3 > 12), (start.month + 2) % 12 + 1, 1)
+        Round.objects.get_or_create(
+            operation=operation,
+            number=n,
+            defaults={"starts_on": start, "ends_on": end - timedelta(days=1)},
+        )
+    user = User.objects.filter(email=BENCH_USER).first()
+    if user is None:
+        user = accounts.user_create(actor=None, email=BENCH_USER, full_name="Bench DTM",
+                                    password=None)  # fmt: skip
+        accounts.membership_add(actor=None, user=user, organization=org, role=Role.DTM_ANALYST,
+                                countries=list(countries.values()))  # fmt: skip
+    rounds = list(operation.rounds.order_by("number"))
+    return Fixtures(user, operation, rounds)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _sql(statement: str, params: list[Any] | None = None) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(statement, params or [])
+
+
+def _scalar(statement: str, params: list[Any] | None = None) -> Any:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(statement, params or [])
+        return cur.fetchone()[0]
+
+
+def _load(fx: Fixtures, counts: int, surveys: int) -> None:
+    from caminantes.dtm import rollup
+
+    _restore_indexes()  # after an interrupted load
+    have = _scalar("SELECT count(*) FROM dtm_flowcount WHERE operation_id = %s", [fx.operation.pk])
+    loaded = False
+    if have < counts:
+        t = time.perf_counter()
+        _load_counts(fx, have, counts)
+        print(f"loaded {counts - have:,} tally sheets in {time.perf_counter() - t:.0f} s")
+        loaded = True
+    elif _count("dtm_flowcountbreakdown") < 3 * have:  # an interrupted load
+        _sql(_BREAKDOWNS, {"after": 0, "op": fx.operation.pk})  # type: ignore[arg-type]
+        loaded = True
+    have_s = _scalar(
+        "SELECT count(*) FROM dtm_surveysubmission WHERE operation_id = %s", [fx.operation.pk]
+    )
+    if have_s < surveys:
+        t = time.perf_counter()
+        _load_surveys(fx, have_s, surveys)
+        print(f"loaded {surveys - have_s:,} interviews in {time.perf_counter() - t:.0f} s")
+        loaded = True
+    if loaded:
+        t = time.perf_counter()
+        rollup.rebuild()
+        _sql("ANALYZE")
+        print(f"rebuilt the rollup and analysed in {time.perf_counter() - t:.0f} s")
+    tables = {
+        "dtm_flowcount": "sheets",
+        "dtm_flowcountbreakdown": "breakdown rows",
+        "dtm_flowdaily": "daily rows",
+        "dtm_flowdailybreakdown": "daily breakdown rows",
+        "dtm_surveysubmission": "interviews",
+        "dtm_surveychoice": "answer rows",
+    }
+    print(", ".join(f"{_count(t):,} {label}" for t, label in tables.items()))
+
+
+def _count(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        return int(cur.fetchone()[0])
+
+
+_POINTS_TABLE = """
+CREATE TEMP TABLE IF NOT EXISTS bench_points AS
+SELECT (row_number() OVER (ORDER BY id) - 1)::int AS idx, id, organization_id, country_id,
+       operation_id
+FROM dtm_flowmonitoringpoint WHERE operation_id = %s
+"""
+
+# i -> point (i mod P), direction, day, hourly shift: every sheet a distinct key.
+_COUNTS = """
+INSERT INTO dtm_flowcount (uuid, point_id, organization_id, country_id, operation_id,
+  observed_on, shift_start, shift_end, direction, individuals, groups, unaccompanied_children,
+  female_0_5, female_6_17, female_18_59, female_60_plus, male_0_5, male_6_17, male_18_59,
+  male_60_plus, source, content_sha256, created_at)
+SELECT gen_random_uuid(), p.id, p.organization_id, p.country_id, p.operation_id,
+  %(first)s::date + ((r.i / %(p)s / 3) %% %(days)s)::int,
+  time '05:00' + ((r.i / %(p)s / 3 / %(days)s) * interval '1 hour'),
+  time '05:55' + ((r.i / %(p)s / 3 / %(days)s) * interval '1 hour'),
+  (ARRAY['incoming','outgoing','transit'])[1 + (r.i / %(p)s) %% 3],
+  r.n, greatest(1, r.n / 3), 0,
+  r.n * 6 / 100, r.n * 8 / 100, r.n * 30 / 100, r.n * 2 / 100,
+  r.n * 6 / 100, r.n * 8 / 100,
+  r.n - (r.n * 6 / 100) * 2 - (r.n * 8 / 100) * 2 - r.n * 30 / 100 - (r.n * 2 / 100) * 2,
+  r.n * 2 / 100, 'demo', md5(r.i::text), now()
+FROM (
+  SELECT i, (1 + abs(hashint8(i)) %% (12 * (1 + (i %% %(p)s) %% 5)))::int AS n
+  FROM generate_series(%(lo)s::bigint, %(hi)s::bigint - 1) AS i
+) r
+JOIN bench_points p ON p.idx = r.i %% %(p)s
+"""
+
+_BREAKDOWNS = """
+INSERT INTO dtm_flowcountbreakdown (count_id, dimension, code, individuals)
+SELECT c.id, d.dimension, d.codes[1 + floor(power(random(), 2.5) * array_length(d.codes, 1))::int],
+       c.individuals
+FROM dtm_flowcount c
+CROSS JOIN (VALUES
+  ('nationality', ARRAY['VE','CO','HT','CU','EC','PE']),
+  ('transport', ARRAY['on_foot','bus','car','truck','boat','motorbike','plane']),
+  ('destination', ARRAY['PE','CO','CL','EC','US','AR','BR','MX','PA','VE'])
+) AS d(dimension, codes)
+WHERE c.id > %(after)s AND c.operation_id = %(op)s
+  AND NOT EXISTS (SELECT 1 FROM dtm_flowcountbreakdown x WHERE x.count_id = c.id)
+"""
+
+
+def _without_indexes(table: str) -> None:
+    """Drop the table's plain secondary indexes (not keys or unique constraints) for a bulk
+    load, noting their definitions in bench_dropped_indexes so that `_restore_indexes` makes
+    them again, even after an interrupted run."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_dropped_indexes (definition text)")
+        cur.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT "
+            "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [table],
+        )
+        for name, definition in cur.fetchall():
+            cur.execute("INSERT INTO bench_dropped_indexes VALUES (%s)", [definition])
+            cur.execute(f'DROP INDEX "{name}"')
+
+
+def _restore_indexes() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_dropped_indexes (definition text)")
+        cur.execute("SELECT DISTINCT definition FROM bench_dropped_indexes")
+        for (definition,) in cur.fetchall():
+            cur.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        cur.execute("DELETE FROM bench_dropped_indexes")
+
+
+def _load_counts(fx: Fixtures, have: int, want: int) -> None:
+    from django.db import transaction
+
+    _sql("SET synchronous_commit = off")
+    _without_indexes("dtm_flowcount")
+    _without_indexes("dtm_flowcountbreakdown")
+
+    points = fx.operation.points.count()
+    after = _scalar("SELECT coalesce(max(id), 0) FROM dtm_flowcount")
+    _sql(_POINTS_TABLE, [fx.operation.pk])
+    step = 500_000
+    for lo in range(have, want, step):
+        hi = min(want, lo + step)
+        with transaction.atomic():
+            _sql(_COUNTS, {"first": FIRST_DAY, "p": points, "days": DAYS, "lo": lo, "hi": hi})  # type: ignore[arg-type]
+        print(f"  sheets {hi:,}/{want:,}", flush=True)
+    with transaction.atomic():
+        _sql(_BREAKDOWNS, {"after": after, "op": fx.operation.pk})  # type: ignore[arg-type]
+    _restore_indexes()
+
+
+_SURVEYS = """
+INSERT INTO dtm_surveysubmission (uuid, point_id, organization_id, country_id, operation_id,
+  interviewed_on, consent, nationality, sex, age, marital_status, education,
+  employment_before, employment_now, origin_country, origin_admin1, group_size,
+  children_in_group, unaccompanied_children, children_left_behind, main_transport,
+  destination_country, destination_admin1, intends_to_stay, regular_entry, asylum_sought,
+  health_problem, sends_remittances, other_reason, other_need, comments, answers, source,
+  content_sha256, created_at)
+SELECT gen_random_uuid(), p.id, p.organization_id, p.country_id, p.operation_id,
+  %(first)s::date + (i %% %(days)s)::int, true,
+  CASE WHEN random() < 0.93 THEN 'VE' ELSE 'CO' END,
+  CASE WHEN random() < 0.52 THEN 'female' ELSE 'male' END,
+  18 + floor(power(random(), 1.6) * 55)::int, '', '', '', '', 'VE', '',
+  2 + (i %% 4), (i %% 3), 0, '',
+  (ARRAY['on_foot','bus','car','truck'])[1 + (i %% 4)],
+  (ARRAY['PE','CO','CL','EC','US','AR','BR'])[1 + floor(power(random(), 2) * 7)::int], '',
+  '', '', '', '', '', '', '', '', '{}'::jsonb, 'demo', md5(i::text), now()
+FROM generate_series(%(lo)s::bigint, %(hi)s::bigint - 1) AS i
+JOIN bench_points p ON p.idx = i %% %(p)s
+"""
+
+# Each submission picks each option of a question with its own probability.
+_CHOICES = """
+INSERT INTO dtm_surveychoice (submission_id, question, option, position, operation_id,
+  point_id, interviewed_on)
+SELECT s.id, q.question, o.option, o.pos, s.operation_id, s.point_id, s.interviewed_on
+FROM dtm_surveysubmission s
+CROSS JOIN (VALUES
+  ('reasons_leaving', ARRAY['economic','food','health','violence','family','services'],
+                      ARRAY[0.8, 0.4, 0.3, 0.15, 0.2, 0.25]),
+  ('needs', ARRAY['food','shelter','health','documentation','employment','transport','cash'],
+            ARRAY[0.6, 0.4, 0.3, 0.35, 0.45, 0.25, 0.3]),
+  ('documents', ARRAY['passport','national_id','birth_certificate','permit'],
+                ARRAY[0.35, 0.7, 0.3, 0.1]),
+  ('incidents', ARRAY['theft','assault','extortion','discrimination'],
+                ARRAY[0.15, 0.06, 0.1, 0.12]),
+  ('transit_countries', ARRAY['CO','EC','PE','BO','CL'], ARRAY[0.9, 0.5, 0.35, 0.1, 0.05])
+) AS q(question, options, chances)
+CROSS JOIN LATERAL (
+  SELECT opt AS option, (n - 1)::int AS pos
+  FROM unnest(q.options, q.chances) WITH ORDINALITY AS u(opt, chance, n)
+  WHERE random() < u.chance + 0 * s.id
+) o
+WHERE s.id > %(after)s AND s.operation_id = %(op)s
+"""
+
+
+def _load_surveys(fx: Fixtures, have: int, want: int) -> None:
+    from django.db import transaction
+
+    points = fx.operation.points.count()
+    after = _scalar("SELECT coalesce(max(id), 0) FROM dtm_surveysubmission")
+    _sql(_POINTS_TABLE, [fx.operation.pk])
+    with transaction.atomic():
+        params = {"first": FIRST_DAY, "p": points, "days": DAYS, "lo": have, "hi": want}
+        _sql(_SURVEYS, params)  # type: ignore[arg-type]
+        _sql(_CHOICES, {"after": after, "op": fx.operation.pk})  # type: ignore[arg-type]
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+def _client(user: Any) -> Any:
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def _filters(rng: random.Random, points: list[Any]) -> dict[str, str]:
+    days = rng.choice([7, 30, 90, 90, 365, DAYS - 1])
+    end = FIRST_DAY + timedelta(days=rng.randint(days, DAYS - 1))
+    query = {"start": (end - timedelta(days=days - 1)).isoformat(), "end": end.isoformat()}
+    if rng.random() < 0.4:
+        query["point"] = str(rng.choice(points).uuid)
+    if rng.random() < 0.3:
+        query["direction"] = rng.choice(["incoming", "outgoing", "transit"])
+    return query
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    t = time.perf_counter()
+    fn()
+    return 1000 * (time.perf_counter() - t)
+
+
+def _bare_flows(op_id: int, q: dict[str, str], points: dict[str, int], table: str) -> None:
+    day = "day" if table == "dtm_flowdaily" else "observed_on"
+    where = f"operation_id = %s AND {day} BETWEEN %s AND %s"
+    params: list[Any] = [op_id, q["start"], q["end"]]
+    if "point" in q:
+        where += " AND point_id = %s"
+        params.append(points[q["point"]])
+    if "direction" in q:
+        where += " AND direction = %s"
+        params.append(q["direction"])
+    children = "female_0_5 + female_6_17 + male_0_5 + male_6_17"
+    query = (
+        f"SELECT direction, sum(individuals), sum({children}) "  # noqa: S608 - our own names
+        f"FROM {table} WHERE {where} GROUP BY direction"
+    )
+    _sql(query, params)
+
+
+def _bare_surveys(op_id: int, q: dict[str, str], points: dict[str, int]) -> None:
+    where = "operation_id = %s AND interviewed_on BETWEEN %s AND %s"
+    params: list[Any] = [op_id, q["start"], q["end"]]
+    if "point" in q:
+        where += " AND point_id = %s"
+        params.append(points[q["point"]])
+    _sql(f"SELECT question, option, count(*) FROM dtm_surveychoice WHERE {where} "  # noqa: S608
+         "GROUP BY question, option", params)  # fmt: skip
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _measure(fx: Fixtures, args: argparse.Namespace) -> None:
+    from django.urls import reverse
+
+    from caminantes.dtm.reports.builder import render_pdf, render_report
+
+    rng = random.Random(args.seed)
+    client = _client(fx.user)
+    points = list(fx.operation.points.all())
+    point_ids = {str(p.uuid): p.pk for p in points}
+    op = fx.operation
+    results: dict[str, list[float]] = {}
+    for name in ("flows", "surveys"):
+        url = reverse(f"dtm_dashboard_{name}", args=[op.uuid])
+        client.get(url)  # warm: imports, template cache, boundaries
+        for _i in range(args.runs):
+            q = _filters(rng, points)
+            ms = _timed(lambda q=q, url=url: _check(client.get(url, q)))
+            results.setdefault(name, []).append(ms)
+            if name == "flows":
+                results.setdefault("flows: bare SQL on the rollup", []).append(
+                    _timed(lambda q=q: _bare_flows(op.pk, q, point_ids, "dtm_flowdaily"))
+                )
+                results.setdefault("flows: bare SQL on the raw sheets", []).append(
+                    _timed(lambda q=q: _bare_flows(op.pk, q, point_ids, "dtm_flowcount"))
+                )
+            else:
+                results.setdefault("surveys: bare SQL on the answers", []).append(
+                    _timed(lambda q=q: _bare_surveys(op.pk, q, point_ids))
+                )
+    for round_ in rng.sample(fx.rounds, min(args.reports, len(fx.rounds))):
+        language = rng.choice(["es", "en"])
+        results.setdefault("report HTML", []).append(
+            _timed(
+                lambda r=round_, lang=language: render_report(user=fx.user, round_=r, language=lang)
+            )
+        )
+        results.setdefault("report", []).append(
+            _timed(lambda r=round_, lang=language: render_pdf(
+                render_report(user=fx.user, round_=r, language=lang, for_pdf=True)))
+        )  # fmt: skip
+        q = {"start": round_.starts_on.isoformat(), "end": round_.ends_on.isoformat()}
+        results.setdefault("report: bare SQL (flows + surveys)", []).append(
+            _timed(lambda q=q: (_bare_flows(op.pk, q, point_ids, "dtm_flowdaily"),
+                                _bare_surveys(op.pk, q, point_ids)))
+        )  # fmt: skip
+    print()
+    print(f"{'measure':<40} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'target':>9}")
+    for name, values in results.items():
+        target = TARGETS_MS.get(name)
+        mark = "" if target is None else f"< {target:,.0f}"
+        if target is not None and _pct(values, 0.95) > target:
+            mark += " MISSED"
+        print(f"{name:<40} {len(values):>5} {statistics.median(values):>9.1f} "
+              f"{_pct(values, 0.95):>9.1f} {max(values):>9.1f} {mark:>9}")  # fmt: skip
+
+
+def _check(response: Any) -> None:
+    if response.status_code != 200:
+        raise SystemExit(f"{response.status_code} from {response.request['PATH_INFO']}")
+
+
+if __name__ == "__main__":
+    main()

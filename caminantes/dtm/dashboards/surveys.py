@@ -1,0 +1,115 @@
+"""Survey figures: percentages of respondents per answer, for one operation and filters.
+
+Multi-select answers are read from `SurveyChoice` (one row per selected option), so a
+question's percentages may add up to more than 100 %. Surveys have no direction: the
+direction filter does not apply to them. The sample is not statistically representative;
+every output says so (`dtm/includes/survey_note.html`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from caminantes.accounts import policies
+from caminantes.accounts.permissions import PLATFORM_ROLES, Perm
+from caminantes.dtm.choices import SurveyQuestion
+from caminantes.dtm.dashboards.filters import Filters
+from caminantes.dtm.models import FlowMonitoringPoint, Operation, SurveyChoice, SurveySubmission
+
+QUESTIONS = (
+    SurveyQuestion.REASONS,
+    SurveyQuestion.NEEDS,
+    SurveyQuestion.DOCUMENTS,
+    SurveyQuestion.INCIDENTS,
+    SurveyQuestion.TRANSIT,
+)
+
+
+@dataclass
+class SurveyFigures:
+    filters: Filters
+    respondents: int = 0
+    # question -> [(option code, respondents who chose it)], most chosen first
+    answers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    destinations: list[tuple[str, int]] = field(default_factory=list)
+    sex: list[tuple[str, int]] = field(default_factory=list)
+    nationalities: list[tuple[str, int]] = field(default_factory=list)
+    with_children: int = 0
+
+    def percent(self, n: int) -> float:
+        return 100 * n / self.respondents if self.respondents else 0.0
+
+
+def submissions(user: Any, operation: Operation, filters: Filters) -> QuerySet[SurveySubmission]:
+    qs = policies.visible(user, SurveySubmission, Perm.DTM_ANALYSE).filter(
+        operation=operation,
+        interviewed_on__gte=filters.start,
+        interviewed_on__lte=filters.end,
+    )
+    if filters.point_ids:
+        qs = qs.filter(point_id__in=filters.point_ids)
+    return qs
+
+
+def survey_figures(*, user: Any, operation: Operation, filters: Filters) -> SurveyFigures:
+    fig = SurveyFigures(filters=filters)
+    subs = submissions(user, operation, filters)
+    profile = subs.values("sex", "nationality", "destination_country").annotate(n=Count("id"))
+    sex: dict[str, int] = {}
+    nat: dict[str, int] = {}
+    dest: dict[str, int] = {}
+    for row in profile.order_by():
+        fig.respondents += row["n"]
+        sex[row["sex"]] = sex.get(row["sex"], 0) + row["n"]
+        nat[row["nationality"]] = nat.get(row["nationality"], 0) + row["n"]
+        if row["destination_country"]:
+            code = row["destination_country"]
+            dest[code] = dest.get(code, 0) + row["n"]
+    fig.sex = _ranked(sex)
+    fig.nationalities = _ranked(nat)
+    fig.destinations = _ranked(dest)
+    fig.with_children = subs.filter(children_in_group__gt=0).count()
+
+    # The choices carry operation, point and date: filter on them, and keep only the
+    # submissions this user may see (organisation, country, area) through the subquery.
+    choices = SurveyChoice.objects.filter(
+        operation=operation,
+        interviewed_on__gte=filters.start,
+        interviewed_on__lte=filters.end,
+        question__in=[q.value for q in QUESTIONS],
+    )
+    if filters.point_ids:
+        choices = choices.filter(point_id__in=filters.point_ids)
+    if not _sees_whole_operation(user, operation):
+        choices = choices.filter(submission_id__in=subs.order_by().values("pk"))
+    fig.answers = {q.value: [] for q in QUESTIONS}
+    rows = choices.values("question", "option").annotate(n=Count("id")).order_by("-n", "option")
+    for row in rows:
+        fig.answers[row["question"]].append((row["option"], row["n"]))
+    return fig
+
+
+def _sees_whole_operation(user: Any, operation: Operation) -> bool:
+    """True when no country or area limit would hide part of the operation's surveys.
+
+    Saves the join from a few hundred thousand choices to their submissions on the common
+    case: an analyst of the organisation for every country of the operation.
+    """
+    countries = set(
+        FlowMonitoringPoint.objects.filter(operation=operation).values_list("country_id", flat=True)
+    ) | set(operation.countries.values_list("pk", flat=True))
+    for grant in policies.grants(user):
+        if Perm.DTM_ANALYSE not in grant.perms or grant.area_ids:
+            continue
+        if grant.role in PLATFORM_ROLES:
+            return True
+        if grant.organization_id == operation.organization_id and countries <= grant.country_ids:
+            return True
+    return False
+
+
+def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,0 +1,79 @@
+"""Dashboard pages: an operation's flows and surveys, filtered by period, point, direction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from caminantes.accounts import policies
+from caminantes.accounts.decorators import perm_required
+from caminantes.accounts.permissions import Perm
+from caminantes.dtm.dashboards import figures
+from caminantes.dtm.dashboards.filters import FilterForm, Filters, filters_from
+from caminantes.dtm.dashboards.flows import flow_figures, last_day
+from caminantes.dtm.dashboards.labels import forget_countries
+from caminantes.dtm.dashboards.surveys import survey_figures
+from caminantes.dtm.models import FlowMonitoringPoint, Operation
+
+
+def operation_and_filters(request: HttpRequest, uuid: Any) -> tuple[Operation, FilterForm, Filters]:
+    """The operation (404 when not visible) and the filters read from the query string."""
+    operation = policies.get_for_user(request.user, Operation, uuid, Perm.DTM_ANALYSE)
+    points = (
+        policies.visible(request.user, FlowMonitoringPoint, Perm.DTM_ANALYSE)
+        .filter(operation=operation)
+        .order_by("country__iso2", "name")
+    )
+    form = FilterForm(request.GET or None, points=points)
+    return operation, form, filters_from(form, operation, last_day(request.user, operation))
+
+
+def _countries(operation: Operation) -> list[str]:
+    return list(operation.countries.values_list("iso2", flat=True))
+
+
+@perm_required(Perm.DTM_ANALYSE)
+def index(request: HttpRequest) -> HttpResponse:
+    operations = (
+        policies.visible(request.user, Operation, Perm.DTM_ANALYSE)
+        .select_related("organization")
+        .prefetch_related("rounds")
+        .order_by("name")
+    )
+    return render(request, "dtm/dashboards/index.html", {"operations": operations})
+
+
+@perm_required(Perm.DTM_ANALYSE)
+def flows(request: HttpRequest, uuid: Any) -> HttpResponse:
+    forget_countries()
+    operation, form, filters = operation_and_filters(request, uuid)
+    fig = flow_figures(user=request.user, operation=operation, filters=filters)
+    context = {
+        "operation": operation,
+        "form": form,
+        "filters": filters,
+        "fig": fig,
+        "kpis": figures.key_figures(fig),
+        "charts": figures.flow_charts(fig),
+        "map": figures.flow_map(fig, _countries(operation)),
+        "tab": "flows",
+    }
+    return render(request, "dtm/dashboards/flows.html", context)
+
+
+@perm_required(Perm.DTM_ANALYSE)
+def surveys(request: HttpRequest, uuid: Any) -> HttpResponse:
+    forget_countries()
+    operation, form, filters = operation_and_filters(request, uuid)
+    fig = survey_figures(user=request.user, operation=operation, filters=filters)
+    context = {
+        "operation": operation,
+        "form": form,
+        "filters": filters,
+        "fig": fig,
+        "charts": figures.survey_charts(fig),
+        "tab": "surveys",
+    }
+    return render(request, "dtm/dashboards/surveys.html", context)

@@ -1,0 +1,270 @@
+"""One tally sheet in: `submit_flow_count(data, source=…)`, whoever sends it.
+
+`data` is flat, as a form, a spreadsheet row or an ODK/Kobo submission gives it:
+uuid, point (UUID or code), date, shift_start, shift_end, direction, individuals, groups,
+unaccompanied_children, female_0_5 … male_60_plus, and the breakdowns either as dicts
+(`{"nationality": {"VE": 8, "CO": 2}}`) or as flat keys `nationality_VE`, `transport_bus`,
+`destination_PE` (also `nationality__VE` or `nationality/VE`). Zero cells are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from caminantes.accounts.models import User
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.dtm import rollup
+from caminantes.dtm.choices import (
+    CHILD_FIELDS,
+    SEX_AGE_FIELDS,
+    CountDimension,
+    Direction,
+    Source,
+    TransportMode,
+)
+from caminantes.dtm.intake.common import (
+    Conflict,
+    Reader,
+    Result,
+    content_digest,
+    country_code,
+    require_collect,
+    resolve_point,
+)
+from caminantes.dtm.models import (
+    DtmImport,
+    FlowCount,
+    FlowCountBreakdown,
+    FlowMonitoringPoint,
+    Operation,
+)
+
+DIMENSIONS = tuple(CountDimension.values)
+_FLAT = re.compile(r"^(nationality|transport|destination)(?:__|_|/)(.+)$", re.IGNORECASE)
+Keys = set[tuple[int, date]]
+
+
+@dataclass
+class FlowCountInput:
+    """A validated sheet, ready to store."""
+
+    uuid: Any
+    point: FlowMonitoringPoint
+    observed_on: date
+    shift_start: time
+    shift_end: time
+    direction: str
+    totals: dict[str, int]
+    breakdowns: dict[str, dict[str, int]]
+    digest: str
+
+
+def _breakdowns(reader: Reader) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+    cells: list[tuple[str, str, Any, str]] = []
+    for key, value in reader.data.items():
+        if key in DIMENSIONS and isinstance(value, dict):
+            cells += [(key, str(code), v, f"{key}_{code}") for code, v in value.items()]
+            continue
+        match = _FLAT.match(str(key))
+        if match:
+            cells.append((match[1].lower(), match[2], value, str(key)))
+    for dimension, raw_code, value, name in cells:
+        if value in (None, ""):
+            continue
+        number = Reader({name: value}, reader.errors).integer(name)
+        if not number:
+            continue
+        if dimension == CountDimension.TRANSPORT:
+            code: str | None = (
+                raw_code.lower() if raw_code.lower() in TransportMode.values else None
+            )
+        else:
+            code = country_code(raw_code)
+        if code is None:
+            reader.error(name, _("“%(code)s” is not a known code.") % {"code": raw_code})
+            continue
+        found[dimension][code] = found[dimension].get(code, 0) + number
+    return found
+
+
+def validate_flow_count(
+    data: dict[str, Any], *, user: User | None = None, operation: Operation | None = None
+) -> FlowCountInput:
+    """Check a sheet; ValidationError lists every problem by field, in the active language."""
+    r = Reader(dict(data))
+    submission = r.uuid()
+    point = resolve_point(r.data.get("point"), user=user, operation=operation, reader=r)
+    if point is not None and not point.is_active:
+        r.error("point", _("This point is closed: counts are no longer taken here."))
+    observed_on = r.day("date")
+    start, end = r.clock("shift_start"), r.clock("shift_end")
+    if start and end and end <= start:
+        r.error("shift_end", _("The shift must end after it starts."))
+    direction = r.choice("direction", Direction, required=True)
+    totals = {
+        name: r.integer(name) or 0
+        for name in ("individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS)
+    }
+    if r.raw("individuals") is None:
+        # A sheet with only sex x age cells: the total is their sum.
+        totals["individuals"] = sum(totals[f] for f in SEX_AGE_FIELDS)
+    total = totals["individuals"]
+    by_sex_age = sum(totals[f] for f in SEX_AGE_FIELDS)
+    if by_sex_age != total:
+        r.error(
+            "individuals",
+            _("The sex and age groups add up to %(sum)d, but the total is %(total)d.")
+            % {"sum": by_sex_age, "total": total},
+        )
+    children = sum(totals[f] for f in CHILD_FIELDS)
+    if totals["unaccompanied_children"] > children:
+        r.error(
+            "unaccompanied_children",
+            _("More unaccompanied children (%(u)d) than children counted (%(c)d).")
+            % {"u": totals["unaccompanied_children"], "c": children},
+        )
+    if totals["groups"] > total:
+        r.error("groups", _("More groups than people."))
+    breakdowns = _breakdowns(r)
+    for dimension, cells in breakdowns.items():
+        if cells and sum(cells.values()) != total:
+            r.error(
+                dimension,
+                _("%(dimension)s adds up to %(sum)d, but the total is %(total)d.")
+                % {
+                    "dimension": CountDimension(dimension).label,
+                    "sum": sum(cells.values()),
+                    "total": total,
+                },
+            )
+    if r.errors:
+        raise ValidationError(r.errors)
+    assert submission and point and observed_on and start and end
+    clean = {
+        "point": str(point.uuid),
+        "date": observed_on,
+        "start": start,
+        "end": end,
+        "direction": direction,
+        "totals": totals,
+        "breakdowns": {d: dict(sorted(c.items())) for d, c in breakdowns.items() if c},
+    }
+    return FlowCountInput(
+        uuid=submission,
+        point=point,
+        observed_on=observed_on,
+        shift_start=start,
+        shift_end=end,
+        direction=direction,
+        totals=totals,
+        breakdowns=clean["breakdowns"],  # type: ignore[arg-type]
+        digest=content_digest(clean),
+    )
+
+
+def _known(sheet: FlowCountInput) -> bool:
+    """True when this id is stored with this content; Conflict when with another."""
+    existing = FlowCount.objects.filter(uuid=sheet.uuid).values_list("content_sha256", flat=True)
+    digest = existing.first()
+    if digest is None:
+        return False
+    if digest != sheet.digest:
+        raise Conflict(
+            _(
+                "This submission (%(id)s) was already received with different figures. "
+                "To correct a sheet, void it and enter it again."
+            )
+            % {"id": str(sheet.uuid)[:8]},
+            code="conflict",
+        )
+    return True
+
+
+def store_flow_count(
+    sheet: FlowCountInput,
+    *,
+    source: str,
+    user: User | None,
+    import_batch: DtmImport | None = None,
+    touched: Keys | None = None,
+) -> Result:
+    """Write a validated sheet. With `touched`, the rollup keys are collected, not refreshed:
+    the caller (an import) refreshes once at the end of its transaction."""
+    point = sheet.point
+    with transaction.atomic():
+        rollup.lock_points([point.pk])
+        if _known(sheet):
+            existing = FlowCount.objects.get(uuid=sheet.uuid)
+            return Result(existing, created=False)
+        try:
+            with transaction.atomic():
+                count = FlowCount.objects.create(
+                    uuid=sheet.uuid,
+                    point=point,
+                    organization_id=point.organization_id,
+                    country_id=point.country_id,
+                    operation_id=point.operation_id,
+                    observed_on=sheet.observed_on,
+                    shift_start=sheet.shift_start,
+                    shift_end=sheet.shift_end,
+                    direction=sheet.direction,
+                    enumerator=user,
+                    source=source,
+                    import_batch=import_batch,
+                    content_sha256=sheet.digest,
+                    **sheet.totals,
+                )
+        except IntegrityError:
+            # Another writer stored the same id meanwhile (a double tap on two workers).
+            if _known(sheet):
+                return Result(FlowCount.objects.get(uuid=sheet.uuid), created=False)
+            raise
+        FlowCountBreakdown.objects.bulk_create(
+            FlowCountBreakdown(count=count, dimension=d, code=code, individuals=n)
+            for d, cells in sheet.breakdowns.items()
+            for code, n in cells.items()
+        )
+        key = (point.pk, sheet.observed_on)
+        if touched is None:
+            rollup.refresh([key])
+        else:
+            touched.add(key)
+    return Result(count, created=True)
+
+
+def submit_flow_count(
+    data: dict[str, Any],
+    *,
+    source: str = Source.FORM,
+    user: User | None = None,
+    operation: Operation | None = None,
+) -> Result:
+    """The one door for a tally sheet: tally page, file import, OpenRosa submission.
+
+    Validates (ValidationError by field), checks that `user` may collect at the point
+    (PermissionDenied), stores the sheet and its breakdowns, refreshes the rollup, audits.
+    The same submission id again with the same content is a no-op (`created` False); with
+    other content it is a Conflict.
+    """
+    sheet = validate_flow_count(data, user=user, operation=operation)
+    require_collect(user, sheet.point)
+    result = store_flow_count(sheet, source=source, user=user)
+    if result.created:
+        log(
+            user,
+            actions.CREATE,
+            result.obj,
+            organization=sheet.point.organization,
+            source=source,
+            **({} if user is not None else {"actor_email": f"system:dtm-{source}"}),
+        )
+    return result

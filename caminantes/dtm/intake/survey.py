@@ -1,0 +1,231 @@
+"""One flow monitoring survey in: `submit_survey(data, source=…)`.
+
+`data` uses the XLSForm's field names (caminantes.dtm.xlsforms.build_xlsform.py) without
+group prefixes; multi-select answers are lists or space-separated codes, as ODK sends them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from caminantes.accounts.models import User
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.dtm.choices import (
+    Document,
+    Education,
+    Employment,
+    Incident,
+    MaritalStatus,
+    Need,
+    ReasonForLeaving,
+    Sex,
+    Source,
+    SurveyQuestion,
+    TransportMode,
+    YesNo,
+)
+from caminantes.dtm.intake.common import (
+    Conflict,
+    Reader,
+    Result,
+    content_digest,
+    country_code,
+    require_collect,
+    resolve_point,
+)
+from caminantes.dtm.models import (
+    DtmImport,
+    FlowMonitoringPoint,
+    Operation,
+    SurveyChoice,
+    SurveySubmission,
+)
+
+# Multi-select questions and their options; transit countries are country codes, in order.
+MULTI: dict[str, Any] = {
+    SurveyQuestion.REASONS: ReasonForLeaving,
+    SurveyQuestion.NEEDS: Need,
+    SurveyQuestion.DOCUMENTS: Document,
+    SurveyQuestion.INCIDENTS: Incident,
+    SurveyQuestion.TRANSPORT: TransportMode,
+    SurveyQuestion.TRANSIT: None,
+}
+# Options that exclude the others of the same question.
+EXCLUSIVE = {"documents": {"none"}, "incidents": {"none", "refused"}}
+YES_NO_FIELDS = (
+    "children_left_behind",
+    "intends_to_stay",
+    "regular_entry",
+    "asylum_sought",
+    "health_problem",
+    "sends_remittances",
+)
+
+
+@dataclass
+class SurveyInput:
+    uuid: Any
+    point: FlowMonitoringPoint
+    fields: dict[str, Any]
+    choices: dict[str, list[str]]
+    answers: dict[str, Any]
+    digest: str
+
+
+def validate_survey(
+    data: dict[str, Any], *, user: User | None = None, operation: Operation | None = None
+) -> SurveyInput:
+    r = Reader(dict(data))
+    submission = r.uuid()
+    point = resolve_point(r.data.get("point"), user=user, operation=operation, reader=r)
+    consent = str(r.raw("consent") or "").lower()
+    if consent not in ("yes", "si", "sí", "sim", "1", "true"):
+        r.error("consent", _("Only interviews with consent are recorded."))
+    age = r.integer("age", required=True, default=None)
+    if age is not None and age < 18:
+        r.error("age", _("The survey is for adults (18 or older)."))
+    f: dict[str, Any] = {
+        "interviewed_on": r.day("date"),
+        "nationality": r.country("nationality", required=True),
+        "sex": r.choice("sex", Sex, required=True),
+        "age": age,
+        "marital_status": r.choice("marital_status", MaritalStatus),
+        "education": r.choice("education", Education),
+        "employment_before": r.choice("employment_before", Employment),
+        "employment_now": r.choice("employment_now", Employment),
+        "origin_country": r.country("origin_country"),
+        "origin_admin1": r.text("origin_admin1", 100),
+        "departure_date": r.day("departure_date", required=False),
+        "group_size": r.integer("group_size", default=1) or 1,
+        "children_in_group": r.integer("children_in_group") or 0,
+        "unaccompanied_children": r.integer("unaccompanied_children") or 0,
+        "days_in_transit": r.integer("days_in_transit", default=None),
+        "main_transport": r.choice("main_transport", TransportMode),
+        "travel_cost_usd": r.integer("travel_cost_usd", default=None),
+        "destination_country": r.country("destination_country"),
+        "destination_admin1": r.text("destination_admin1", 100),
+        "other_reason": r.text("other_reason"),
+        "other_need": r.text("other_need"),
+        "comments": r.text("comments", 2000),
+    }
+    for name in YES_NO_FIELDS:
+        f[name] = r.choice(name, YesNo)
+    if f["children_in_group"] >= f["group_size"]:
+        r.error("children_in_group", _("The group must include the adult interviewed."))
+    if f["departure_date"] and f["interviewed_on"] and f["departure_date"] > f["interviewed_on"]:
+        r.error("departure_date", _("The departure is after the interview."))
+    choices: dict[str, list[str]] = {}
+    for question, options in MULTI.items():
+        picked = list(dict.fromkeys(r.multi(question)))
+        if options is None:
+            codes = [country_code(c) for c in picked]
+            for raw, code in zip(picked, codes, strict=True):
+                if code is None:
+                    r.error(question, _("“%(value)s” is not a country code.") % {"value": raw})
+            picked = [c for c in codes if c]
+        else:
+            for code in picked:
+                if code not in options.values:
+                    r.error(question, _("“%(value)s” is not one of the options.") % {"value": code})
+            picked = [c for c in picked if c in options.values]
+            alone = EXCLUSIVE.get(question, set()) & set(picked)
+            if alone and len(picked) > 1:
+                r.error(
+                    question,
+                    _("“%(value)s” cannot go with other answers.") % {"value": alone.pop()},
+                )
+        if picked:
+            choices[question] = picked
+    if r.errors:
+        raise ValidationError(r.errors)
+    assert submission and point
+    answers = {
+        k: v if isinstance(v, str | int | float | bool | list | None) else str(v)
+        for k, v in data.items()
+        if k != "point"
+    }
+    clean = {"point": str(point.uuid), "fields": f, "choices": choices}
+    return SurveyInput(submission, point, f, choices, answers, content_digest(clean))
+
+
+def _known(survey: SurveyInput) -> bool:
+    digest = (
+        SurveySubmission.objects.filter(uuid=survey.uuid)
+        .values_list("content_sha256", flat=True)
+        .first()
+    )
+    if digest is None:
+        return False
+    if digest != survey.digest:
+        raise Conflict(
+            _("This survey (%(id)s) was already received with different answers.")
+            % {"id": str(survey.uuid)[:8]},
+            code="conflict",
+        )
+    return True
+
+
+def store_survey(
+    survey: SurveyInput, *, source: str, user: User | None, import_batch: DtmImport | None = None
+) -> Result:
+    point = survey.point
+    with transaction.atomic():
+        if _known(survey):
+            return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
+        try:
+            with transaction.atomic():
+                sub = SurveySubmission.objects.create(
+                    uuid=survey.uuid,
+                    point=point,
+                    organization_id=point.organization_id,
+                    country_id=point.country_id,
+                    operation_id=point.operation_id,
+                    consent=True,
+                    answers=survey.answers,
+                    enumerator=user,
+                    source=source,
+                    import_batch=import_batch,
+                    content_sha256=survey.digest,
+                    **survey.fields,
+                )
+        except IntegrityError:
+            if _known(survey):
+                return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
+            raise
+        SurveyChoice.objects.bulk_create(
+            SurveyChoice(
+                submission=sub,
+                question=question,
+                option=option,
+                position=i,
+                operation_id=point.operation_id,
+                point=point,
+                interviewed_on=sub.interviewed_on,
+            )
+            for question, options in survey.choices.items()
+            for i, option in enumerate(options, start=1)
+        )
+    return Result(sub, created=True)
+
+
+def submit_survey(
+    data: dict[str, Any],
+    *,
+    source: str = Source.FORM,
+    user: User | None = None,
+    operation: Operation | None = None,
+) -> Result:
+    """The one door for a survey: web form, file import, OpenRosa. Same rules as counts."""
+    survey = validate_survey(data, user=user, operation=operation)
+    require_collect(user, survey.point)
+    result = store_survey(survey, source=source, user=user)
+    if result.created:
+        log(user, actions.CREATE, result.obj, organization=survey.point.organization,
+            source=source)  # fmt: skip
+    return result

@@ -1,0 +1,167 @@
+"""Flow monitoring survey: one row per interview, one row per selected option."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from caminantes.dtm.choices import (
+    Education,
+    Employment,
+    MaritalStatus,
+    Sex,
+    SurveyQuestion,
+    TransportMode,
+    YesNo,
+)
+from caminantes.dtm.models.reference import FlowMonitoringPoint, Operation
+from caminantes.geo.models import Country
+
+
+def _yes_no(label: Any) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=10, choices=YesNo.choices, blank=True)
+
+
+class SurveySubmission(models.Model):
+    """An interview with a consenting adult at a flow monitoring point.
+
+    Single-select answers are columns; multi-select answers are SurveyChoice rows. Countries
+    are ISO 3166-1 alpha-2 codes. Write only through `dtm.intake.submit_survey`.
+    """
+
+    # Free text: never leaves in a microdata export.
+    FREE_TEXT = (
+        "origin_admin1",
+        "destination_admin1",
+        "other_reason",
+        "other_need",
+        "comments",
+        "answers",
+    )
+
+    uuid = models.UUIDField(unique=True, editable=False)
+    point = models.ForeignKey(
+        FlowMonitoringPoint,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+        verbose_name=_("flow monitoring point"),
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
+    interviewed_on = models.DateField(_("interview date"))
+    consent = models.BooleanField(_("consent given"))
+    # Profile
+    nationality = models.CharField(_("nationality"), max_length=2)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    age = models.PositiveSmallIntegerField(_("age"))
+    marital_status = models.CharField(
+        _("marital status"), max_length=12, choices=MaritalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("education"), max_length=15, choices=Education.choices, blank=True
+    )
+    employment_before = models.CharField(
+        _("employment before leaving"), max_length=15, choices=Employment.choices, blank=True
+    )
+    employment_now = models.CharField(
+        _("employment now"), max_length=15, choices=Employment.choices, blank=True
+    )
+    # Origin
+    origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
+    origin_admin1 = models.CharField(_("state or department of origin"), max_length=100, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    # Group
+    group_size = models.PositiveSmallIntegerField(_("people travelling together"), default=1)
+    children_in_group = models.PositiveSmallIntegerField(_("children in the group"), default=0)
+    unaccompanied_children = models.PositiveSmallIntegerField(
+        _("unaccompanied children met"), default=0
+    )
+    children_left_behind = _yes_no(_("children left behind"))
+    # Route
+    days_in_transit = models.PositiveSmallIntegerField(_("days in transit"), null=True, blank=True)
+    main_transport = models.CharField(
+        _("main transport mode"), max_length=12, choices=TransportMode.choices, blank=True
+    )
+    travel_cost_usd = models.PositiveIntegerField(
+        _("cost of the journey (USD)"), null=True, blank=True
+    )
+    # Intentions
+    destination_country = models.CharField(_("destination country"), max_length=2, blank=True)
+    destination_admin1 = models.CharField(
+        _("destination state or department"), max_length=100, blank=True
+    )
+    intends_to_stay = _yes_no(_("intends to stay at the destination"))
+    # Documents and status
+    regular_entry = _yes_no(_("entered through a regular crossing"))
+    asylum_sought = _yes_no(_("has sought asylum"))
+    # Health and remittances
+    health_problem = _yes_no(_("health problem during the journey"))
+    sends_remittances = _yes_no(_("sends money home"))
+    other_reason = models.CharField(_("other reason (text)"), max_length=300, blank=True)
+    other_need = models.CharField(_("other need (text)"), max_length=300, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    answers = models.JSONField(_("submission as received"), default=dict, blank=True)
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=10)
+    import_batch = models.ForeignKey(
+        "dtm.DtmImport", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-interviewed_on"]
+        verbose_name = _("flow monitoring survey")
+        verbose_name_plural = _("flow monitoring surveys")
+        indexes = [
+            models.Index(fields=["operation", "interviewed_on"], name="dtm_survey_op_day"),
+            models.Index(fields=["point", "interviewed_on"], name="dtm_survey_point_day"),
+        ]
+        constraints = [
+            # Interviews are with adults only.
+            models.CheckConstraint(condition=Q(age__gte=18), name="dtm_survey_adult"),
+            models.CheckConstraint(condition=Q(consent=True), name="dtm_survey_consent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.interviewed_on}"
+
+
+class SurveyChoice(models.Model):
+    """One selected option of a multi-select question; `position` keeps order (transit)."""
+
+    submission = models.ForeignKey(
+        SurveySubmission, on_delete=models.CASCADE, related_name="choices"
+    )
+    question = models.CharField(max_length=20, choices=SurveyQuestion.choices)
+    option = models.CharField(max_length=30)
+    position = models.PositiveSmallIntegerField(default=0)
+    # Copied from the submission: dashboards filter by operation, point and date.
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
+    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.PROTECT, related_name="+")
+    interviewed_on = models.DateField()
+
+    class Meta:
+        ordering = ["submission", "question", "position"]
+        indexes = [
+            models.Index(
+                fields=["operation", "question", "interviewed_on"], name="dtm_choice_op_q_day"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question", "option"], name="dtm_choice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.option}"

@@ -1,0 +1,131 @@
+"""The daily rollup of flow counts: what dashboards read instead of millions of raw rows.
+
+Contract: whoever writes FlowCount or FlowCountBreakdown rows calls `refresh(keys)` in the
+same transaction, with the (point_id, day) pairs it touched, after locking those points
+(`lock_points`) so that two writers of one point cannot interleave. `refresh` recomputes
+those days from the raw rows, so calling it twice changes nothing. Bulk loaders (demo,
+benchmark) insert raw rows and then call `rebuild()` once: one INSERT … SELECT per table.
+Voided sheets (`voided_at` set) are left out everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+
+from caminantes.dtm.choices import SEX_AGE_FIELDS
+from caminantes.dtm.models import (
+    FlowCount,
+    FlowCountBreakdown,
+    FlowDaily,
+    FlowDailyBreakdown,
+    FlowMonitoringPoint,
+)
+
+TOTALS = ("individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS)
+COPIED = ("organization_id", "country_id", "operation_id")
+
+
+def lock_points(point_ids: Iterable[int]) -> None:
+    """Serialise writers per point (a row lock on PostgreSQL; SQLite locks the database)."""
+    ids = sorted(set(point_ids))
+    if ids:
+        list(FlowMonitoringPoint.objects.select_for_update().filter(pk__in=ids).values("pk"))
+
+
+def refresh(keys: Iterable[tuple[int, date]]) -> int:
+    """Recompute the rollup rows of these (point_id, day) pairs; returns rows written."""
+    days_by_point: dict[int, set[date]] = defaultdict(set)
+    for point_id, day in keys:
+        days_by_point[point_id].add(day)
+    written = 0
+    with transaction.atomic():
+        for point_id, days in days_by_point.items():
+            written += _refresh_point(point_id, sorted(days))
+    return written
+
+
+def _refresh_point(point_id: int, days: list[date]) -> int:
+    FlowDaily.objects.filter(point_id=point_id, day__in=days).delete()
+    FlowDailyBreakdown.objects.filter(point_id=point_id, day__in=days).delete()
+    live = FlowCount.objects.filter(point_id=point_id, observed_on__in=days, voided_at__isnull=True)
+    daily = [
+        FlowDaily(
+            point_id=point_id,
+            day=row["observed_on"],
+            direction=row["direction"],
+            sheets=row["sheets"],
+            **{f: row[f] for f in COPIED},
+            **{f: row[f"sum_{f}"] for f in TOTALS},
+        )
+        for row in live.values("observed_on", "direction", *COPIED)
+        .annotate(sheets=Count("id"), **{f"sum_{f}": Sum(f) for f in TOTALS})
+        .order_by()
+    ]
+    parts = [
+        FlowDailyBreakdown(
+            point_id=point_id,
+            day=row["count__observed_on"],
+            direction=row["count__direction"],
+            dimension=row["dimension"],
+            code=row["code"],
+            organization_id=row["count__organization_id"],
+            country_id=row["count__country_id"],
+            operation_id=row["count__operation_id"],
+            individuals=row["total"],
+        )
+        for row in FlowCountBreakdown.objects.filter(count__in=live)
+        .values(
+            "count__observed_on",
+            "count__direction",
+            "dimension",
+            "code",
+            *(f"count__{f}" for f in COPIED),
+        )
+        .annotate(total=Sum("individuals"))
+        .order_by()
+    ]
+    FlowDaily.objects.bulk_create(daily)
+    FlowDailyBreakdown.objects.bulk_create(parts)
+    return len(daily) + len(parts)
+
+
+def rebuild(operation_id: int | None = None) -> None:
+    """Recompute the whole rollup (or one operation's) from the raw rows in SQL."""
+    daily = FlowDaily._meta.db_table
+    parts = FlowDailyBreakdown._meta.db_table
+    counts = FlowCount._meta.db_table
+    breakdowns = FlowCountBreakdown._meta.db_table
+    where = "c.voided_at IS NULL" + (" AND c.operation_id = %s" if operation_id else "")
+    params = [operation_id] if operation_id else []
+    sums = ", ".join(f"SUM(c.{f})" for f in TOTALS)
+    with transaction.atomic(), connection.cursor() as cur:
+        if operation_id:
+            FlowDaily.objects.filter(operation_id=operation_id).delete()
+            FlowDailyBreakdown.objects.filter(operation_id=operation_id).delete()
+        else:
+            cur.execute(f"DELETE FROM {daily}")  # noqa: S608 - table names from the models
+            cur.execute(f"DELETE FROM {parts}")  # noqa: S608
+        cur.execute(
+            f"INSERT INTO {daily} (point_id, day, direction, organization_id, country_id, "  # noqa: S608
+            f"operation_id, sheets, {', '.join(TOTALS)}) "
+            f"SELECT c.point_id, c.observed_on, c.direction, c.organization_id, c.country_id, "
+            f"c.operation_id, COUNT(*), {sums} FROM {counts} c WHERE {where} "
+            f"GROUP BY c.point_id, c.observed_on, c.direction, c.organization_id, "
+            f"c.country_id, c.operation_id",
+            params,
+        )
+        cur.execute(
+            f"INSERT INTO {parts} (point_id, day, direction, dimension, code, organization_id, "  # noqa: S608
+            f"country_id, operation_id, individuals) "
+            f"SELECT c.point_id, c.observed_on, c.direction, b.dimension, b.code, "
+            f"c.organization_id, c.country_id, c.operation_id, SUM(b.individuals) "
+            f"FROM {breakdowns} b JOIN {counts} c ON c.id = b.count_id WHERE {where} "
+            f"GROUP BY c.point_id, c.observed_on, c.direction, b.dimension, b.code, "
+            f"c.organization_id, c.country_id, c.operation_id",
+            params,
+        )

@@ -1,0 +1,83 @@
+"""Writes of DTM reference data and corrections: permission check, change, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caminantes.accounts import policies
+from caminantes.accounts.models import User
+from caminantes.accounts.permissions import Perm
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.dtm import rollup
+from caminantes.dtm.models import CollectiveSite, FlowCount, FlowMonitoringPoint, Operation, Round
+
+
+def _organization_and_country(obj: models.Model) -> tuple[int, int | None]:
+    if isinstance(obj, Operation):
+        return obj.organization_id, None
+    if isinstance(obj, Round):
+        return obj.operation.organization_id, None
+    if isinstance(obj, FlowMonitoringPoint | CollectiveSite):
+        return obj.organization_id, obj.country_id
+    raise TypeError(type(obj).__name__)
+
+
+def _require(actor: User, perm: Perm, obj: models.Model) -> None:
+    org_id, country_id = _organization_and_country(obj)
+    if not policies.has_perm(actor, perm, organization_id=org_id, country_id=country_id):
+        log(actor, actions.ACCESS_DENIED, obj if obj.pk else type(obj), "denied",
+            permission=perm.value)  # fmt: skip
+        raise PermissionDenied(_("Your roles do not allow this here."))
+
+
+def reference_save(*, actor: User, obj: models.Model, m2m: dict[str, Any] | None = None) -> Any:
+    """Create or change an operation, round, point or collective site (analysts only).
+
+    `obj` comes from a ModelForm with commit=False; `m2m` holds many-to-many values
+    (an operation's countries)."""
+    _require(actor, Perm.DTM_ANALYSE, obj)
+    if isinstance(obj, FlowMonitoringPoint):
+        obj.organization_id = obj.operation.organization_id
+        if obj.place is not None and not obj.admin_area_id:
+            obj.admin_area_id = obj.place.admin_area_id
+    created = obj.pk is None
+    with transaction.atomic():
+        obj.save()
+        for name, value in (m2m or {}).items():
+            getattr(obj, name).set(value)
+        log(actor, actions.CREATE if created else actions.UPDATE, obj, organization=obj_org(obj))
+    return obj
+
+
+def obj_org(obj: models.Model) -> Any:
+    if isinstance(obj, Round):
+        return obj.operation.organization
+    return obj.organization  # type: ignore[attr-defined]
+
+
+def flow_count_void(*, actor: User, count: FlowCount) -> FlowCount:
+    """Take a sheet out of every figure (kept for the record). Its enumerator or an analyst."""
+    own = count.enumerator_id == actor.pk and policies.has_perm(
+        actor, Perm.DTM_COLLECT, organization_id=count.organization_id, country_id=count.country_id
+    )
+    analyst = policies.has_perm(
+        actor, Perm.DTM_ANALYSE, organization_id=count.organization_id, country_id=count.country_id
+    )
+    if not (own or analyst):
+        log(actor, actions.ACCESS_DENIED, count, "denied", permission=Perm.DTM_ANALYSE.value)
+        raise PermissionDenied(_("Only the enumerator who entered it or an analyst may void it."))
+    with transaction.atomic():
+        rollup.lock_points([count.point_id])
+        count.refresh_from_db()
+        if count.voided_at is None:
+            count.voided_at = timezone.now()
+            count.save(update_fields=["voided_at"])
+            rollup.refresh([(count.point_id, count.observed_on)])
+            log(actor, actions.UPDATE, count, organization=count.organization, change="voided")
+    return count

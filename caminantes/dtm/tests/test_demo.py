@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import random
+from unittest import mock
+
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from caminantes.dtm import demo
+from caminantes.dtm.models import FlowCount, FlowDaily, Operation, Round, SurveyChoice
+from caminantes.dtm.tests.base import DtmTestCase
+
+
+class DemoTest(DtmTestCase):
+    def test_it_splits_exactly(self) -> None:
+        rng = random.Random(1)
+        for total in (0, 1, 7, 1234):
+            self.assertEqual(sum(demo._split(rng, total, demo.SEX_AGE_SHARE).values()), total)
+
+    def test_it_loads_a_year_at_the_seeded_crossing_once(self) -> None:
+        lines: list[str] = []
+        with mock.patch.object(demo, "SURVEYS", 40):
+            demo.load(lines.append)
+            demo.load(lines.append)
+        op = Operation.objects.get(code=demo.CODE)
+        self.assertEqual(Round.objects.filter(operation=op).count(), 12)
+        counts = FlowCount.objects.filter(operation=op)
+        self.assertGreater(counts.values("observed_on").distinct().count(), 330)
+        totals = counts.aggregate(
+            people=Sum("individuals"),
+            kids=Sum("female_0_5") + Sum("female_6_17") + Sum("male_0_5") + Sum("male_6_17"),
+        )
+        self.assertAlmostEqual(totals["kids"] / totals["people"], 0.25, delta=0.04)
+        daily = FlowDaily.objects.filter(operation=op).aggregate(s=Sum("individuals"))["s"]
+        self.assertEqual(daily, totals["people"])
+        self.assertTrue(SurveyChoice.objects.filter(operation=op, question="needs").exists())
+        self.assertIn("already there", lines[-1])
+
+
+class SurveyNoteTest(DtmTestCase):
+    def test_it_gives_outputs_the_representativeness_note_in_each_language(self) -> None:
+        for lang, words in (("es", "no es estadísticamente representativa"),
+                            ("pt", "não é estatisticamente representativa"),
+                            ("en", "not statistically representative")):  # fmt: skip
+            with translation.override(lang):
+                self.assertIn(words, render_to_string("dtm/includes/survey_note.html"))

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from caminantes.dtm import views, views_more
+
+urlpatterns = [
+    path("", views.home, name="dtm_home"),
+    path("operations/new/", views.operation_new, name="dtm_operation_new"),
+    path("operations/<uuid:uuid>/", views.operation_detail, name="dtm_operation"),
+    path("operations/<uuid:uuid>/edit/", views.operation_edit, name="dtm_operation_edit"),
+    path("operations/<uuid:uuid>/rounds/new/", views.round_new, name="dtm_round_new"),
+    path("operations/<uuid:uuid>/points/new/", views.point_new, name="dtm_point_new"),
+    path("operations/<uuid:uuid>/baseline/new/", views_more.baseline_new, name="dtm_baseline_new"),
+    path("rounds/<uuid:uuid>/edit/", views.round_edit, name="dtm_round_edit"),
+    path("points/<uuid:uuid>/", views.point_detail, name="dtm_point"),
+    path("points/<uuid:uuid>/edit/", views.point_edit, name="dtm_point_edit"),
+    path("points/<uuid:uuid>/tally/", views.tally, name="dtm_tally"),
+    path("counts/<uuid:uuid>/void/", views.count_void, name="dtm_count_void"),
+    path("sites/", views.sites, name="dtm_sites"),
+    path("sites/new/", views.site_new, name="dtm_site_new"),
+    path("sites/<uuid:uuid>/edit/", views.site_edit, name="dtm_site_edit"),
+    path("sites/<uuid:uuid>/assess/", views_more.site_assess, name="dtm_site_assess"),
+    path("imports/", views_more.import_list, name="dtm_imports"),
+    path("imports/<uuid:uuid>/", views_more.import_detail, name="dtm_import"),
+    path("forms/flow-monitoring-survey.xlsx", views_more.survey_form, name="dtm_survey_form"),
+]

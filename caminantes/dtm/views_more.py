@@ -1,0 +1,176 @@
+"""DTM imports, mobility tracking forms and the survey questionnaire download."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from caminantes.accounts import policies
+from caminantes.accounts.decorators import perm_required
+from caminantes.accounts.permissions import Perm
+from caminantes.dtm import imports, selectors
+from caminantes.dtm.choices import (
+    AGE_GROUPS,
+    ArrivalPeriod,
+    Sector,
+    Service,
+    ShelterType,
+    Source,
+)
+from caminantes.dtm.forms import ImportForm
+from caminantes.dtm.intake import submit_baseline, submit_site_assessment
+from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
+from caminantes.dtm.views import _dtm_perm, _user
+from caminantes.geo.models import AdminArea
+
+FORMS_DIR = Path(__file__).parent / "xlsforms"
+
+
+# --- imports -----------------------------------------------------------------------------
+
+
+@perm_required(Perm.DTM_COLLECT)
+def import_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    ctx = request.context  # type: ignore[attr-defined]
+    operations = selectors.visible_dtm(user, Operation)
+    form = ImportForm(request.POST or None, request.FILES or None, operations=operations,
+                      kinds=DtmImport.Kind.choices)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        op = form.cleaned_data["operation"]
+        country = ctx.country or op.countries.first()
+        upload = form.cleaned_data["file"]
+        try:
+            batch = imports.import_create(
+                user=user, operation=op, country=country, kind=form.cleaned_data["kind"],
+                file_name=upload.name, chunks=upload.chunks(),
+            )  # fmt: skip
+        except imports.SameFile as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("dtm_import", uuid=exc.earlier.uuid)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages[0])
+        else:
+            return redirect("dtm_import", uuid=batch.uuid)
+    return render(request, "dtm/imports.html", {
+        "form": form,
+        "batches": selectors.imports_for_user(user=user)[:50],
+        "columns": {k: sorted(imports.COLUMNS[k][0]) + [p + "…" for p in imports.COLUMNS[k][1]]
+                    for k in DtmImport.Kind.values},
+        "kinds": DtmImport.Kind.choices,
+    })  # fmt: skip
+
+
+@_dtm_perm
+def import_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    user = _user(request)
+    batch = selectors.get_dtm_for_user(user, DtmImport, uuid)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "commit":
+                batch = imports.import_commit(user=user, batch=batch)
+                messages.success(request, _("%(n)d rows imported.") % {"n": batch.imported_rows})
+            elif action == "cancel":
+                imports.import_cancel(user=user, batch=batch)
+                messages.info(request, _("Import cancelled."))
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        return redirect("dtm_import", uuid=batch.uuid)
+    return render(request, "dtm/import.html", {
+        "batch": batch,
+        "error_rows": batch.rows.exclude(errors=[])[:200],
+    })  # fmt: skip
+
+
+# --- mobility tracking -------------------------------------------------------------------
+
+
+def _people_rows() -> list[tuple[str, str]]:
+    words = {"female": _("Women / girls"), "male": _("Men / boys")}
+    return [
+        (f"{sex}_{age}", f"{words[sex]} {label}")
+        for sex in ("female", "male")
+        for age, label in AGE_GROUPS
+    ]
+
+
+def _assessment(
+    request: HttpRequest, op: Operation, kind: str, extra: dict[str, Any], fixed: dict[str, str]
+) -> Any:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = {**request.POST.dict(), **fixed}
+        values.pop("csrfmiddlewaretoken", None)
+        data = dict(values)
+        if kind == "site":
+            data["services"] = " ".join(request.POST.getlist("services"))
+        submit = submit_baseline if kind == "baseline" else submit_site_assessment
+        try:
+            submit(data, operation=op, user=_user(request), source=Source.FORM,
+                   replace=bool(values.get("replace")))  # fmt: skip
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("Assessment saved."))
+            return redirect("dtm_operation", uuid=op.uuid)
+    return render(request, "dtm/assessment.html", {
+        "operation": op, "kind": kind, "values": values, "errors": errors,
+        "rounds": op.rounds.all(), "people": _people_rows(), **extra,
+    })  # fmt: skip
+
+
+@perm_required(Perm.DTM_COLLECT)
+def baseline_new(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    op = policies.get_for_user(request.user, Operation, uuid, Perm.DTM_COLLECT)
+    areas = AdminArea.objects.filter(country__in=op.countries.all()).select_related("country")
+    arrival = [(f"arrival_{c}", lbl) for c, lbl in ArrivalPeriod.choices]
+    shelter = [(f"shelter_{c}", lbl) for c, lbl in ShelterType.choices]
+    origin = [("origin_VE", _("Venezuela")), ("origin_CO", _("Colombia")),
+              ("origin_other", _("Other"))]  # fmt: skip
+    needs = [(f"need_{c}", lbl) for c, lbl in Sector.choices]
+    return _assessment(request, op, "baseline", {
+        "areas": areas,
+        "sections": [
+            (_("Arrival period (people)"), arrival),
+            (_("Shelter type (people)"), shelter),
+            (_("Origin (people)"), origin),
+            (_("Needs by sector (severity 1-5)"), needs),
+        ],
+    }, {})  # fmt: skip
+
+
+@perm_required(Perm.DTM_COLLECT)
+def site_assess(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    site = policies.get_for_user(request.user, CollectiveSite, uuid, Perm.DTM_COLLECT)
+    op = (
+        selectors.visible_dtm(request.user, Operation)
+        .filter(organization_id=site.organization_id, countries=site.country_id)
+        .first()
+    )
+    if op is None:
+        raise Http404
+    return _assessment(request, op, "site", {
+        "site": site,
+        "services": Service.choices,
+        "sections": [(_("Nationality (people)"), [("nationality_VE", _("Venezuela")),
+                                                  ("nationality_CO", _("Colombia")),
+                                                  ("nationality_other", _("Other"))])],
+    }, {"site": str(site.uuid)})  # fmt: skip
+
+
+# --- the survey questionnaire ------------------------------------------------------------
+
+
+@_dtm_perm
+def survey_form(request: HttpRequest) -> FileResponse:
+    path = FORMS_DIR / "flow_monitoring_survey.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
