@@ -106,3 +106,16 @@ def test_it_ships_compiled_catalogues_that_match_the_sources(lang: str) -> None:
                 continue
             expected = entry.msgstr or entry.msgstr_plural.get(0, "")
             assert shipped.get(entry.msgid) == expected, f"recompile {path}: {entry.msgid!r}"
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_it_gives_every_plural_as_many_forms_as_the_catalogue_declares(lang: str) -> None:
+    # A plural with fewer forms than `nplurals` silently falls back to English for the
+    # missing ones ("31 people were interviewed" on a Spanish page).
+    for path in catalogue_paths(lang):
+        po = polib.pofile(str(path))
+        declared = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+        assert declared, f"{path} declares no Plural-Forms"
+        nplurals = int(declared.group(1))
+        short = [e.msgid for e in po if e.msgid_plural and len(e.msgstr_plural) != nplurals]
+        assert short == [], f"{path}: nplurals={nplurals} but these have another count: {short}"

@@ -328,9 +328,9 @@ def load(say: Callable[[str], None], **options: Any) -> None:
         return
     rng = random.Random(20250301)  # noqa: S311 - synthetic demo figures
     today = timezone.localdate()
-    # Twelve monthly rounds, the last one the current month; counts up to yesterday.
-    first = date(today.year - 1, today.month, 1) + timedelta(days=31)
-    first = first.replace(day=1)
+    # Twelve monthly rounds, the last one the month that just ended (its report is complete);
+    # the counts go on into the current month, up to yesterday, for the dashboards.
+    first = date(today.year - 1, today.month, 1)
     days = [first + timedelta(days=i) for i in range((today - first).days)]
     enumerator = User.objects.filter(email="dtm.enumerador@demo.caminantes.org").first()
     analyst = User.objects.filter(email="dtm.analista@demo.caminantes.org").first()

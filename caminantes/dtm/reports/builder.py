@@ -9,6 +9,7 @@ PDF is made offline. A report of a round with millions of counts takes well unde
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,10 @@ class RenderedReport:
     filename: str
 
 
+def today() -> date:
+    return timezone.localdate()
+
+
 def report_title(round_: Round) -> str:
     return _("Flow monitoring report — round %(number)s") % {"number": round_.number}
 
@@ -41,7 +46,12 @@ def report_context(*, user: Any, round_: Round) -> dict[str, Any]:
     """Everything the template needs, in the active language."""
     forget_countries()
     operation = round_.operation
-    filters = Filters(start=round_.starts_on, end=round_.ends_on)
+    # A round still running is reported up to yesterday (today's counts are still coming
+    # in), so its daily average and its comparison with the previous period stay fair.
+    yesterday = today() - timedelta(days=1)
+    in_progress = round_.ends_on > yesterday
+    end = max(round_.starts_on, yesterday) if in_progress else round_.ends_on
+    filters = Filters(start=round_.starts_on, end=end)
     flows = flow_figures(user=user, operation=operation, filters=filters)
     surveys = survey_figures(user=user, operation=operation, filters=filters)
     countries = list(operation.countries.values_list("iso2", flat=True))
@@ -50,6 +60,7 @@ def report_context(*, user: Any, round_: Round) -> dict[str, Any]:
         "operation": operation,
         "title": report_title(round_),
         "filters": filters,
+        "in_progress": in_progress,
         "flows": flows,
         "kpis": figures.key_figures(flows),
         "flow_charts": figures.flow_charts(flows),

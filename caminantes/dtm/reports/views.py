@@ -32,7 +32,7 @@ def reports(request: HttpRequest, uuid: Any) -> HttpResponse:
     context = {
         "operation": operation,
         "rounds": rounds.order_by("-number"),
-        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "report_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         "form": form,
         "filters": filters,
         "query": request.GET.urlencode(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from unittest import mock
 
 from django.urls import reverse
 from django.utils import translation
@@ -42,6 +43,7 @@ class RoundReportTest(OutputsTestCase):
     def test_it_prints_the_key_figures_in_the_spanish_pdf(self) -> None:
         text = self._pdf("es")
         self.assertIn("Monitoreo de flujo — ronda 2", text)
+        self.assertIn("4 personas fueron encuestadas", text)
         with translation.override("es"):
             average, children = number(20 / 3, 1), number(25.0, 1)
         self.assertIn("contaron 20 movimientos", text)
@@ -81,3 +83,25 @@ class RoundReportTest(OutputsTestCase):
         self.login(self.charlie)
         url = reverse("dtm_round_report", args=[self.round2.uuid])
         self.assertIn(self.client.get(url).status_code, (403, 404))
+
+    def test_it_lists_the_round_with_a_link_per_language_on_the_reports_page(self) -> None:
+        self.login(self.andres)
+        response = self.client.get(reverse("dtm_reports", args=[self.operation.uuid]))
+        self.assertEqual(response.status_code, 200)
+        link = reverse("dtm_round_report", args=[self.round2.uuid])
+        for code in ("es", "en", "pt"):
+            self.assertContains(response, f'href="{link}?lang={code}"')
+        # The language switcher of the page header still lists the interface languages.
+        self.assertContains(response, '<option value="pt"')
+
+    def test_it_reports_a_round_in_progress_up_to_yesterday(self) -> None:
+        running = Round.objects.create(
+            operation=self.operation, number=3, starts_on=date(2025, 3, 10),
+            ends_on=date(2025, 3, 31),
+        )  # fmt: skip
+        # On 13 March the round has three days behind it: the average is over those, not 22.
+        with mock.patch("caminantes.dtm.reports.builder.today",
+                        return_value=date(2025, 3, 13)):  # fmt: skip
+            html = render_report(user=self.andres, round_=running, language="en").html
+        self.assertIn("Round in progress: the figures cover the days up to March 12, 2025", html)
+        self.assertIn("6.7", html)  # 20 movements over 3 days
