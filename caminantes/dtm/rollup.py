@@ -1,4 +1,4 @@
-"""The daily rollup of flow counts: what dashboards read instead of millions of raw rows.
+"""The daily and monthly rollups: what dashboards read instead of millions of raw rows.
 
 Contract: whoever writes FlowCount or FlowCountBreakdown rows calls `refresh(keys)` in the
 same transaction, with the (point_id, day) pairs it touched, after locking those points
@@ -6,6 +6,11 @@ same transaction, with the (point_id, day) pairs it touched, after locking those
 those days from the raw rows, so calling it twice changes nothing. Bulk loaders (demo,
 benchmark) insert raw rows and then call `rebuild()` once: one INSERT … SELECT per table.
 Voided sheets (`voided_at` set) are left out everywhere.
+
+Each refreshed day also refreshes its calendar month (`FlowMonthly`,
+`FlowMonthlyBreakdown`, summed from the daily rows). Surveys have a monthly rollup only
+(`SurveyChoiceMonthly`): whoever stores interviews calls `refresh_surveys(keys)` with the
+(point_id, day) pairs touched, under the same point lock.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 
 from caminantes.dtm.choices import SEX_AGE_FIELDS
 from caminantes.dtm.models import (
@@ -24,6 +31,11 @@ from caminantes.dtm.models import (
     FlowDaily,
     FlowDailyBreakdown,
     FlowMonitoringPoint,
+    FlowMonthly,
+    FlowMonthlyBreakdown,
+    SurveyChoice,
+    SurveyChoiceMonthly,
+    SurveySubmission,
 )
 
 TOTALS = ("individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS)
@@ -46,6 +58,93 @@ def refresh(keys: Iterable[tuple[int, date]]) -> int:
     with transaction.atomic():
         for point_id, days in days_by_point.items():
             written += _refresh_point(point_id, sorted(days))
+            written += _refresh_point_months(point_id, sorted({month_of(d) for d in days}))
+    return written
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _refresh_point_months(point_id: int, months: list[date]) -> int:
+    FlowMonthly.objects.filter(point_id=point_id, month__in=months).delete()
+    FlowMonthlyBreakdown.objects.filter(point_id=point_id, month__in=months).delete()
+    daily = (
+        FlowDaily.objects.filter(point_id=point_id)
+        .annotate(m=TruncMonth("day"))
+        .filter(m__in=months)
+    )
+    monthly = [
+        FlowMonthly(
+            point_id=point_id,
+            month=row["m"],
+            direction=row["direction"],
+            sheets=row["n_sheets"],
+            **{f: row[f] for f in COPIED},
+            **{f: row[f"sum_{f}"] for f in TOTALS},
+        )
+        for row in daily.values("m", "direction", *COPIED)
+        .annotate(n_sheets=Sum("sheets"), **{f"sum_{f}": Sum(f) for f in TOTALS})
+        .order_by()
+    ]
+    parts = [
+        FlowMonthlyBreakdown(
+            point_id=point_id,
+            month=row["m"],
+            direction=row["direction"],
+            dimension=row["dimension"],
+            code=row["code"],
+            individuals=row["total"],
+            **{f: row[f] for f in COPIED},
+        )
+        for row in FlowDailyBreakdown.objects.filter(point_id=point_id)
+        .annotate(m=TruncMonth("day"))
+        .filter(m__in=months)
+        .values("m", "direction", "dimension", "code", *COPIED)
+        .annotate(total=Sum("individuals"))
+        .order_by()
+    ]
+    FlowMonthly.objects.bulk_create(monthly)
+    FlowMonthlyBreakdown.objects.bulk_create(parts)
+    return len(monthly) + len(parts)
+
+
+def refresh_surveys(keys: Iterable[tuple[int, date]]) -> int:
+    """Recompute the survey rollup of the months of these (point_id, day) pairs."""
+    months_by_point: dict[int, set[date]] = defaultdict(set)
+    for point_id, day in keys:
+        months_by_point[point_id].add(month_of(day))
+    written = 0
+    with transaction.atomic():
+        for point_id, months in months_by_point.items():
+            SurveyChoiceMonthly.objects.filter(point_id=point_id, month__in=months).delete()
+            rows = [
+                SurveyChoiceMonthly(
+                    point_id=point_id,
+                    month=row["m"],
+                    question=row["question"],
+                    option=row["option"],
+                    organization_id=row["submission__organization"],
+                    country_id=row["submission__country"],
+                    operation_id=row["operation_id"],
+                    respondents=row["n"],
+                )
+                for row in SurveyChoice.objects.filter(point_id=point_id)
+                .annotate(m=TruncMonth("interviewed_on"))
+                .filter(m__in=months)
+                .values(
+                    "m",
+                    "question",
+                    "option",
+                    "operation_id",
+                    "submission__organization",
+                    "submission__country",
+                )
+                .annotate(n=Count("id"))
+                .order_by()
+            ]
+            SurveyChoiceMonthly.objects.bulk_create(rows)
+            written += len(rows)
     return written
 
 
@@ -127,5 +226,55 @@ def rebuild(operation_id: int | None = None) -> None:
             f"FROM {breakdowns} b JOIN {counts} c ON c.id = b.count_id WHERE {where} "
             f"GROUP BY c.point_id, c.observed_on, c.direction, b.dimension, b.code, "
             f"c.organization_id, c.country_id, c.operation_id",
+            params,
+        )
+        rebuild_months(operation_id)
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def rebuild_months(operation_id: int | None = None) -> None:
+    """Recompute the monthly rollups (flows from the daily tables, surveys from the raw
+    choices) for the whole database or one operation, in SQL."""
+    op_where = " WHERE operation_id = %s" if operation_id else ""
+    params = [operation_id] if operation_id else []
+    month = _month_sql("day")
+    copied = "organization_id, country_id, operation_id"
+    sums = ", ".join(f"SUM({f})" for f in TOTALS)
+    models = (FlowDaily, FlowDailyBreakdown, FlowMonthly, FlowMonthlyBreakdown, SurveyChoice,
+              SurveyChoiceMonthly, SurveySubmission)  # fmt: skip
+    tables: dict[Any, str] = {m: m._meta.db_table for m in models}
+    submissions = tables[SurveySubmission]
+    with transaction.atomic(), connection.cursor() as cur:
+        for model in (FlowMonthly, FlowMonthlyBreakdown, SurveyChoiceMonthly):
+            cur.execute(f"DELETE FROM {tables[model]}{op_where}", params)  # noqa: S608
+        cur.execute(
+            f"INSERT INTO {tables[FlowMonthly]} (point_id, month, direction, {copied}, sheets, "  # noqa: S608
+            f"{', '.join(TOTALS)}) SELECT point_id, {month}, direction, {copied}, SUM(sheets), "
+            f"{sums} FROM {tables[FlowDaily]}{op_where} "
+            f"GROUP BY point_id, {month}, direction, {copied}",
+            params,
+        )
+        cur.execute(
+            f"INSERT INTO {tables[FlowMonthlyBreakdown]} (point_id, month, direction, "  # noqa: S608
+            f"dimension, code, {copied}, individuals) SELECT point_id, {month}, direction, "
+            f"dimension, code, {copied}, SUM(individuals) FROM {tables[FlowDailyBreakdown]}"
+            f"{op_where} GROUP BY point_id, {month}, direction, dimension, code, {copied}",
+            params,
+        )
+        choice_month = _month_sql("c.interviewed_on")
+        where = " WHERE c.operation_id = %s" if operation_id else ""
+        cur.execute(
+            f"INSERT INTO {tables[SurveyChoiceMonthly]} (point_id, month, question, option, "  # noqa: S608
+            f"organization_id, country_id, operation_id, respondents) "
+            f"SELECT c.point_id, {choice_month}, c.question, c.option, s.organization_id, "
+            f"s.country_id, c.operation_id, COUNT(*) FROM {tables[SurveyChoice]} c "
+            f"JOIN {submissions} s ON s.id = c.submission_id{where} "
+            f"GROUP BY c.point_id, {choice_month}, c.question, c.option, s.organization_id, "
+            f"s.country_id, c.operation_id",
             params,
         )

@@ -1,25 +1,35 @@
 """Flow figures for one operation and filters, read from the daily rollup only.
 
-Four queries whatever the period: totals by direction for this period and the previous
-one (conditional sums in one pass), the time series, the totals per point, and the
-breakdowns (nationality, transport, destination). Everything goes through
+A handful of small queries whatever the period: totals by direction for this period and
+the previous one, the time series, the totals per point, and the breakdowns (nationality,
+transport, destination). Each reads whole calendar months from the monthly rollup and
+only the days at the period's edges from the daily one (`periods.split`). Everything goes through
 `policies.visible`, so an analyst sees the figures of the points in their scope only.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import Perm
 from caminantes.dtm.choices import CHILD_FIELDS, SEX_AGE_FIELDS, CountDimension, Direction
 from caminantes.dtm.dashboards.filters import Filters
-from caminantes.dtm.models import FlowDaily, FlowDailyBreakdown, FlowMonitoringPoint, Operation
+from caminantes.dtm.dashboards.periods import split
+from caminantes.dtm.models import (
+    FlowDaily,
+    FlowDailyBreakdown,
+    FlowMonitoringPoint,
+    FlowMonthly,
+    FlowMonthlyBreakdown,
+    Operation,
+)
 
 DIRECTIONS = tuple(d.value for d in Direction)
 FEMALE = tuple(f for f in SEX_AGE_FIELDS if f.startswith("female"))
@@ -108,33 +118,50 @@ def series_step(filters: Filters) -> str:
     return "month"
 
 
+def _summed(
+    daily: QuerySet[Any],
+    monthly: QuerySet[Any],
+    period: Filters,
+    group: tuple[str, ...],
+    sums: dict[str, str],
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Sums over the period, grouped: whole months from `monthly`, edge days from `daily`."""
+    cut = split(period.start, period.end)
+    parts = []
+    if (edges := cut.edges_q("day")) is not None:
+        parts.append(daily.filter(edges))
+    if (months := cut.months_q()) is not None:
+        parts.append(monthly.filter(months))
+    out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: dict.fromkeys(sums, 0))
+    for qs in parts:
+        rows = qs.values(*group).annotate(**{k: Sum(f) for k, f in sums.items()}).order_by()
+        for row in rows:
+            totals = out[tuple(row[g] for g in group)]
+            for k in sums:
+                totals[k] += row[k] or 0
+    return out
+
+
 def flow_figures(*, user: Any, operation: Operation, filters: Filters) -> FlowFigures:
     fig = FlowFigures(filters=filters)
-    prev = filters.previous()
-    base = _narrow(daily_rows(user, operation), filters)
-    now_q = Q(day__gte=filters.start, day__lte=filters.end)
-    prev_q = Q(day__gte=prev.start, day__lte=prev.end)
-    sums: dict[str, Any] = {
-        f"{f}_now": Sum(f, filter=now_q)
-        for f in ("individuals", "groups", "unaccompanied_children", "sheets", *SEX_AGE_FIELDS)
-    }
-    sums["individuals_prev"] = Sum("individuals", filter=prev_q)
-    totals = (
-        base.filter(day__gte=prev.start, day__lte=filters.end)
-        .values("direction")
-        .annotate(**sums)
-        .order_by()
+    daily = _narrow(daily_rows(user, operation), filters)
+    monthly = _narrow(
+        policies.visible(user, FlowMonthly, Perm.DTM_ANALYSE).filter(operation=operation),
+        filters,
     )
+    fields = ("individuals", "groups", "unaccompanied_children", "sheets", *SEX_AGE_FIELDS)
+    now = _summed(daily, monthly, filters, ("direction",), {f: f for f in fields})
+    prev = _summed(daily, monthly, filters.previous(), ("direction",), {"n": "individuals"})
     fig.sex_age = dict.fromkeys(SEX_AGE_FIELDS, 0)
-    for row in totals:
-        direction = row["direction"]
-        fig.by_direction[direction] = row["individuals_now"] or 0
-        fig.previous_by_direction[direction] = row["individuals_prev"] or 0
-        fig.groups += row["groups_now"] or 0
-        fig.unaccompanied_children += row["unaccompanied_children_now"] or 0
-        fig.sheets += row["sheets_now"] or 0
+    for (direction,), row in now.items():
+        fig.by_direction[direction] = row["individuals"]
+        fig.groups += row["groups"]
+        fig.unaccompanied_children += row["unaccompanied_children"]
+        fig.sheets += row["sheets"]
         for f in SEX_AGE_FIELDS:
-            fig.sex_age[f] += row[f"{f}_now"] or 0
+            fig.sex_age[f] += row[f]
+    for (direction,), row in prev.items():
+        fig.previous_by_direction[direction] = row["n"]
     for d in DIRECTIONS:
         fig.by_direction.setdefault(d, 0)
         fig.previous_by_direction.setdefault(d, 0)
@@ -144,36 +171,37 @@ def flow_figures(*, user: Any, operation: Operation, filters: Filters) -> FlowFi
     fig.female = sum(fig.sex_age[f] for f in FEMALE)
     fig.male = sum(fig.sex_age[f] for f in MALE)
 
-    current = base.filter(now_q)
     fig.series_step = series_step(filters)
-    fig.series = _series(current, filters, fig.series_step)
-    by_point = dict(
-        current.values("point_id").annotate(n=Sum("individuals")).values_list("point_id", "n")
-    )
+    fig.series = _series(daily, monthly, filters, fig.series_step)
+    by_point = _summed(daily, monthly, filters, ("point_id",), {"n": "individuals"})
     points = FlowMonitoringPoint.objects.filter(operation=operation)
     if filters.point_ids:
         points = points.filter(pk__in=filters.point_ids)
     visible_points = {p.pk: p for p in points.select_related("country")}
     fig.points = sorted(
         (
-            PointFlow(visible_points[pk], n or 0)
-            for pk, n in by_point.items()
+            PointFlow(visible_points[pk], row["n"])
+            for (pk,), row in by_point.items()
             if pk in visible_points
         ),
         key=lambda p: -p.individuals,
     )
 
-    breakdowns = _narrow(
-        policies.visible(user, FlowDailyBreakdown, Perm.DTM_ANALYSE).filter(
-            operation=operation, day__gte=filters.start, day__lte=filters.end
-        ),
+    def scoped(model: Any) -> QuerySet[Any]:
+        visible = policies.visible(user, model, Perm.DTM_ANALYSE).filter(operation=operation)
+        return _narrow(visible, filters)
+
+    breakdowns = _summed(
+        scoped(FlowDailyBreakdown),
+        scoped(FlowMonthlyBreakdown),
         filters,
+        ("dimension", "code"),
+        {"n": "individuals"},
     )
     grouped: dict[str, list[tuple[str, int]]] = {d.value: [] for d in CountDimension}
-    for row in (
-        breakdowns.values("dimension", "code").annotate(n=Sum("individuals")).order_by("-n", "code")
-    ):
-        grouped.setdefault(row["dimension"], []).append((row["code"], row["n"] or 0))
+    ranked = sorted(breakdowns.items(), key=lambda kv: (-kv[1]["n"], kv[0][1]))
+    for (dimension, code), row in ranked:
+        grouped.setdefault(dimension, []).append((code, row["n"]))
     fig.nationalities = grouped[CountDimension.NATIONALITY]
     fig.transport = grouped[CountDimension.TRANSPORT]
     fig.destinations = grouped[CountDimension.DESTINATION]
@@ -181,18 +209,31 @@ def flow_figures(*, user: Any, operation: Operation, filters: Filters) -> FlowFi
 
 
 def _series(
-    qs: QuerySet[FlowDaily], filters: Filters, step: str
+    daily: QuerySet[FlowDaily], monthly: QuerySet[FlowMonthly], filters: Filters, step: str
 ) -> list[tuple[date, dict[str, int]]]:
+    current = daily.filter(day__gte=filters.start, day__lte=filters.end)
     if step == "day":
-        rows = qs.values("day", "direction").annotate(n=Sum("individuals"))
+        rows = current.values("day", "direction").annotate(n=Sum("individuals")).order_by()
         keyed = [(r["day"], r["direction"], r["n"]) for r in rows]
         buckets = [filters.start + timedelta(days=i) for i in range(filters.days)]
-    else:
-        trunc = TruncWeek("day") if step == "week" else TruncMonth("day")
+    elif step == "week":
         rows = (
-            qs.annotate(bucket=trunc).values("bucket", "direction").annotate(n=Sum("individuals"))
+            current.annotate(bucket=TruncWeek("day"))
+            .values("bucket", "direction")
+            .annotate(n=Sum("individuals"))
+            .order_by()
         )
         keyed = [(_as_date(r["bucket"]), r["direction"], r["n"]) for r in rows]
+        buckets = _buckets(filters, step)
+    else:
+        by_month = _summed(
+            daily.annotate(month=TruncMonth("day")),
+            monthly,
+            filters,
+            ("month", "direction"),
+            {"n": "individuals"},
+        )
+        keyed = [(_as_date(m), d, row["n"]) for (m, d), row in by_month.items()]
         buckets = _buckets(filters, step)
     table: dict[date, dict[str, int]] = {b: dict.fromkeys(DIRECTIONS, 0) for b in buckets}
     for bucket, direction, n in keyed:

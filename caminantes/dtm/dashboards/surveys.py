@@ -11,13 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import PLATFORM_ROLES, Perm
 from caminantes.dtm.choices import SurveyQuestion
 from caminantes.dtm.dashboards.filters import Filters
-from caminantes.dtm.models import FlowMonitoringPoint, Operation, SurveyChoice, SurveySubmission
+from caminantes.dtm.dashboards.periods import split
+from caminantes.dtm.models import (
+    FlowMonitoringPoint,
+    Operation,
+    SurveyChoice,
+    SurveyChoiceMonthly,
+    SurveySubmission,
+)
 
 QUESTIONS = (
     SurveyQuestion.REASONS,
@@ -57,12 +64,15 @@ def submissions(user: Any, operation: Operation, filters: Filters) -> QuerySet[S
 def survey_figures(*, user: Any, operation: Operation, filters: Filters) -> SurveyFigures:
     fig = SurveyFigures(filters=filters)
     subs = submissions(user, operation, filters)
-    profile = subs.values("sex", "nationality", "destination_country").annotate(n=Count("id"))
+    profile = subs.values("sex", "nationality", "destination_country").annotate(
+        n=Count("id"), kids=Count("id", filter=Q(children_in_group__gt=0))
+    )
     sex: dict[str, int] = {}
     nat: dict[str, int] = {}
     dest: dict[str, int] = {}
     for row in profile.order_by():
         fig.respondents += row["n"]
+        fig.with_children += row["kids"]
         sex[row["sex"]] = sex.get(row["sex"], 0) + row["n"]
         nat[row["nationality"]] = nat.get(row["nationality"], 0) + row["n"]
         if row["destination_country"]:
@@ -71,25 +81,42 @@ def survey_figures(*, user: Any, operation: Operation, filters: Filters) -> Surv
     fig.sex = _ranked(sex)
     fig.nationalities = _ranked(nat)
     fig.destinations = _ranked(dest)
-    fig.with_children = subs.filter(children_in_group__gt=0).count()
 
-    # The choices carry operation, point and date: filter on them, and keep only the
-    # submissions this user may see (organisation, country, area) through the subquery.
-    choices = SurveyChoice.objects.filter(
-        operation=operation,
-        interviewed_on__gte=filters.start,
-        interviewed_on__lte=filters.end,
-        question__in=[q.value for q in QUESTIONS],
-    )
-    if filters.point_ids:
-        choices = choices.filter(point_id__in=filters.point_ids)
-    if not _sees_whole_operation(user, operation):
-        choices = choices.filter(submission_id__in=subs.order_by().values("pk"))
     fig.answers = {q.value: [] for q in QUESTIONS}
-    rows = choices.values("question", "option").annotate(n=Count("id")).order_by("-n", "option")
-    for row in rows:
-        fig.answers[row["question"]].append((row["option"], row["n"]))
+    counts: dict[tuple[str, str], int] = {}
+    for row in _choice_counts(user, operation, filters, subs):
+        key = (row["question"], row["option"])
+        counts[key] = counts.get(key, 0) + (row["n"] or 0)
+    for (question, option), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1])):
+        fig.answers[question].append((option, n))
     return fig
+
+
+def _choice_counts(
+    user: Any, operation: Operation, filters: Filters, subs: QuerySet[SurveySubmission]
+) -> list[dict[str, Any]]:
+    """Respondents per (question, option): whole months from the monthly rollup, the days
+    at the edges of the period from the choices themselves."""
+    questions = [q.value for q in QUESTIONS]
+    cut = split(filters.start, filters.end)
+    rows: list[dict[str, Any]] = []
+    if (edges := cut.edges_q("interviewed_on")) is not None:
+        # The choices carry operation, point and date: filter on them, and keep only the
+        # submissions this user may see (organisation, country, area) through the subquery.
+        choices = SurveyChoice.objects.filter(edges, operation=operation, question__in=questions)
+        if filters.point_ids:
+            choices = choices.filter(point_id__in=filters.point_ids)
+        if not _sees_whole_operation(user, operation):
+            choices = choices.filter(submission_id__in=subs.order_by().values("pk"))
+        rows += choices.values("question", "option").annotate(n=Count("id")).order_by()
+    if (months := cut.months_q()) is not None:
+        monthly = policies.visible(user, SurveyChoiceMonthly, Perm.DTM_ANALYSE).filter(
+            months, operation=operation, question__in=questions
+        )
+        if filters.point_ids:
+            monthly = monthly.filter(point_id__in=filters.point_ids)
+        rows += monthly.values("question", "option").annotate(n=Sum("respondents")).order_by()
+    return rows
 
 
 def _sees_whole_operation(user: Any, operation: Operation) -> bool:

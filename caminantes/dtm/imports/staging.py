@@ -268,6 +268,7 @@ def import_commit(*, user: User | None, batch: DtmImport) -> DtmImport:
         if locked.status != DtmImport.Status.VALIDATED:
             raise ValidationError(_("Only a checked file without errors can be imported."))
         touched: set[tuple[int, date]] = set()
+        surveyed: set[tuple[int, date]] = set()
         written = 0
         op = locked.operation
         rows = DtmImportRow.objects.filter(batch=locked, known=False).order_by("row_number")
@@ -280,7 +281,7 @@ def import_commit(*, user: User | None, batch: DtmImport) -> DtmImport:
                 elif locked.kind == K.SURVEY:
                     survey = validate_survey(row.data, user=user, operation=op)
                     result = store_survey(survey, source=Source.IMPORT, user=user,
-                                          import_batch=locked)  # fmt: skip
+                                          import_batch=locked, touched=surveyed)  # fmt: skip
                 else:
                     submit = (
                         submit_baseline if locked.kind == K.BASELINE else submit_site_assessment
@@ -294,9 +295,10 @@ def import_commit(*, user: User | None, batch: DtmImport) -> DtmImport:
                     % {"row": row.row_number, "e": "; ".join(exc.messages)}
                 ) from exc
             written += int(result.created)
-        if touched:
-            rollup.lock_points(p for p, _d in touched)
+        if touched or surveyed:
+            rollup.lock_points(p for p, _d in touched | surveyed)
             rollup.refresh(touched)
+            rollup.refresh_surveys(surveyed)
         locked.status = DtmImport.Status.COMMITTED
         locked.imported_rows = written
         locked.committed_at = timezone.now()

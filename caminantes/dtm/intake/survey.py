@@ -7,6 +7,7 @@ group prefixes; multi-select answers are lists or space-separated codes, as ODK 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from caminantes.accounts.models import User
 from caminantes.audit import actions
 from caminantes.audit.log import log
+from caminantes.dtm import rollup
 from caminantes.dtm.choices import (
     Document,
     Education,
@@ -172,10 +174,20 @@ def _known(survey: SurveyInput) -> bool:
 
 
 def store_survey(
-    survey: SurveyInput, *, source: str, user: User | None, import_batch: DtmImport | None = None
+    survey: SurveyInput,
+    *,
+    source: str,
+    user: User | None,
+    import_batch: DtmImport | None = None,
+    touched: set[tuple[int, date]] | None = None,
 ) -> Result:
+    """Store one interview and its choices. The monthly rollup is refreshed here, or, when
+    the caller passes `touched` (a file of many interviews), left to the caller with the
+    (point_id, day) added to it."""
     point = survey.point
     with transaction.atomic():
+        if touched is None:
+            rollup.lock_points([point.pk])
         if _known(survey):
             return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
         try:
@@ -211,6 +223,11 @@ def store_survey(
             for question, options in survey.choices.items()
             for i, option in enumerate(options, start=1)
         )
+        key = (point.pk, sub.interviewed_on)
+        if touched is None:
+            rollup.refresh_surveys([key])
+        else:
+            touched.add(key)
     return Result(sub, created=True)
 
 

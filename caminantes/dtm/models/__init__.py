@@ -27,6 +27,10 @@ Daily rollup (what dashboards read; never written by hand)
   (point_id, day) pairs touched. `refresh` recomputes those days from the raw rows (so it
   is idempotent); writers lock the point row first, so two writers of one point cannot
   interleave. Bulk loaders (demo, benchmark) call `dtm.rollup.rebuild()` at the end.
+- `FlowMonthly`, `FlowMonthlyBreakdown`: the same by calendar month, refreshed with the
+  days; dashboards read whole months there and the days at a period's edges from the
+  daily tables. `SurveyChoiceMonthly`: respondents per point, month, question and option,
+  refreshed by `dtm.intake.survey` (one interview) and the survey imports.
 
 Flow monitoring survey
 - `SurveySubmission`: one interview (single-select answers as columns; `answers` keeps
@@ -62,6 +66,8 @@ from caminantes.dtm.models.flow import (
     FlowCountBreakdown,
     FlowDaily,
     FlowDailyBreakdown,
+    FlowMonthly,
+    FlowMonthlyBreakdown,
 )
 from caminantes.dtm.models.imports import DtmImport, DtmImportRow
 from caminantes.dtm.models.mobility import (
@@ -72,7 +78,7 @@ from caminantes.dtm.models.mobility import (
     SiteAssessmentBreakdown,
 )
 from caminantes.dtm.models.reference import FlowMonitoringPoint, Operation, Round
-from caminantes.dtm.models.survey import SurveyChoice, SurveySubmission
+from caminantes.dtm.models.survey import SurveyChoice, SurveyChoiceMonthly, SurveySubmission
 
 __all__ = [
     "BaselineAssessment",
@@ -86,10 +92,13 @@ __all__ = [
     "FlowDaily",
     "FlowDailyBreakdown",
     "FlowMonitoringPoint",
+    "FlowMonthly",
+    "FlowMonthlyBreakdown",
     "Operation",
     "Round",
     "SiteAssessment",
     "SiteAssessmentBreakdown",
     "SurveyChoice",
+    "SurveyChoiceMonthly",
     "SurveySubmission",
 ]

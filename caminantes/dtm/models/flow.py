@@ -166,3 +166,64 @@ class FlowDailyBreakdown(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.day} {self.dimension}:{self.code}={self.individuals}"
+
+
+class FlowMonthly(SexAge):
+    """Rollup of FlowDaily by calendar month (`month` is its first day).
+
+    Long periods read whole months here and only the days at their edges from FlowDaily,
+    so four years cost about fifty rows per point instead of fifteen hundred.
+    """
+
+    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    sheets = models.PositiveIntegerField(default=0)
+    individuals = models.PositiveIntegerField(default=0)
+    groups = models.PositiveIntegerField(default=0)
+    unaccompanied_children = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["operation", "month"], name="dtm_monthly_op_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "month", "direction"], name="dtm_monthly_unique"
+            ),
+            sex_age_adds_up("dtm_monthly_sex_age_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.month:%Y-%m} {self.direction}: {self.individuals}"
+
+
+class FlowMonthlyBreakdown(models.Model):
+    """Rollup of FlowDailyBreakdown by calendar month."""
+
+    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    dimension = models.CharField(max_length=12, choices=CountDimension.choices)
+    code = models.CharField(max_length=20)
+    individuals = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["operation", "month"], name="dtm_monthlybd_op_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "month", "direction", "dimension", "code"],
+                name="dtm_monthlybd_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.month:%Y-%m} {self.dimension}:{self.code}={self.individuals}"

@@ -165,3 +165,35 @@ class SurveyChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}={self.option}"
+
+
+class SurveyChoiceMonthly(models.Model):
+    """Rollup of SurveyChoice: respondents per point, month, question and option.
+
+    Maintained by `dtm.rollup` only; the survey dashboard reads whole months here and the
+    days at the edges of its period from SurveyChoice.
+    """
+
+    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    question = models.CharField(max_length=20, choices=SurveyQuestion.choices)
+    option = models.CharField(max_length=30)
+    respondents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["operation", "month"], name="dtm_choicemonth_op_month"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "month", "question", "option"], name="dtm_choicemonth_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.month:%Y-%m} {self.question}={self.option}"
