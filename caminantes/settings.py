@@ -135,6 +135,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     if _db["NAME"] and _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs 50-100 ms on every mid-sized aggregate (the dashboards' edge
+    # days, the registry's shortlists) and pays back only on analytical scans of minutes:
+    # off for this workload, unless PGOPTIONS or DATABASE_URL's options say otherwise.
+    options = _db.setdefault("OPTIONS", {})
+    if "jit" not in str(options.get("options", "")):
+        options["options"] = (str(options.get("options", "")) + " -c jit=off").strip()
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -412,6 +412,61 @@ def _bare_flows(op_id: int, q: dict[str, str], points: dict[str, int], table: st
     _sql(query, params)
 
 
+def _two_tier(q: dict[str, str], day: str) -> tuple[list[str], list[list[Any]]]:
+    """The period as whole months + edge days (dashboards.periods.split), as WHERE clauses."""
+    from caminantes.dtm.dashboards.periods import split
+
+    cut = split(date.fromisoformat(q["start"]), date.fromisoformat(q["end"]))
+    wheres, params = [], []
+    if cut.first_month is not None:
+        wheres.append("month BETWEEN %s AND %s")
+        params.append([cut.first_month, cut.last_month])
+    if cut.edges:
+        wheres.append("(" + " OR ".join(f"{day} BETWEEN %s AND %s" for _e in cut.edges) + ")")
+        params.append([d for edge in cut.edges for d in edge])
+    return wheres, params
+
+
+def _bare_flows_monthly(op_id: int, q: dict[str, str], points: dict[str, int]) -> None:
+    """The same totals as `_bare_flows`, whole months from the monthly rollup."""
+    wheres, periods = _two_tier(q, "day")
+    children = "female_0_5 + female_6_17 + male_0_5 + male_6_17"
+    parts, params = [], []
+    for where, period in zip(wheres, periods, strict=True):
+        table = "dtm_flowmonthly" if where.startswith("month") else "dtm_flowdaily"
+        extra = ""
+        params += [op_id, *period]
+        if "point" in q:
+            extra += " AND point_id = %s"
+            params.append(points[q["point"]])
+        if "direction" in q:
+            extra += " AND direction = %s"
+            params.append(q["direction"])
+        parts.append(f"SELECT direction, individuals, {children} AS children FROM {table} "  # noqa: S608
+                     f"WHERE operation_id = %s AND {where}{extra}")  # fmt: skip
+    _sql(f"SELECT direction, sum(individuals), sum(children) FROM ({' UNION ALL '.join(parts)}) t "  # noqa: S608
+         "GROUP BY direction", params)  # fmt: skip
+
+
+def _bare_surveys_monthly(op_id: int, q: dict[str, str], points: dict[str, int]) -> None:
+    """The same answers as `_bare_surveys`, whole months from the monthly rollup."""
+    wheres, periods = _two_tier(q, "interviewed_on")
+    parts, params = [], []
+    for where, period in zip(wheres, periods, strict=True):
+        monthly = where.startswith("month")
+        table = "dtm_surveychoicemonthly" if monthly else "dtm_surveychoice"
+        n = "respondents" if monthly else "1"
+        extra = ""
+        params += [op_id, *period]
+        if "point" in q:
+            extra += " AND point_id = %s"
+            params.append(points[q["point"]])
+        parts.append(f"SELECT question, option, {n} AS n FROM {table} "  # noqa: S608
+                     f"WHERE operation_id = %s AND {where}{extra}")  # fmt: skip
+    _sql(f"SELECT question, option, sum(n) FROM ({' UNION ALL '.join(parts)}) t "  # noqa: S608
+         "GROUP BY question, option", params)  # fmt: skip
+
+
 def _bare_surveys(op_id: int, q: dict[str, str], points: dict[str, int]) -> None:
     where = "operation_id = %s AND interviewed_on BETWEEN %s AND %s"
     params: list[Any] = [op_id, q["start"], q["end"]]
@@ -452,9 +507,15 @@ def _measure(fx: Fixtures, args: argparse.Namespace) -> None:
                 results.setdefault("flows: bare SQL on the raw sheets", []).append(
                     _timed(lambda q=q: _bare_flows(op.pk, q, point_ids, "dtm_flowcount"))
                 )
+                results.setdefault("flows: bare SQL, months + edge days", []).append(
+                    _timed(lambda q=q: _bare_flows_monthly(op.pk, q, point_ids))
+                )
             else:
                 results.setdefault("surveys: bare SQL on the answers", []).append(
                     _timed(lambda q=q: _bare_surveys(op.pk, q, point_ids))
+                )
+                results.setdefault("surveys: bare SQL, months + edge days", []).append(
+                    _timed(lambda q=q: _bare_surveys_monthly(op.pk, q, point_ids))
                 )
     for round_ in rng.sample(fx.rounds, min(args.reports, len(fx.rounds))):
         language = rng.choice(["es", "en"])

@@ -153,9 +153,8 @@ class SurveyChoice(models.Model):
     class Meta:
         ordering = ["submission", "question", "position"]
         indexes = [
-            models.Index(
-                fields=["operation", "question", "interviewed_on"], name="dtm_choice_op_q_day"
-            ),
+            # The survey dashboard reads the days at the edges of a period here.
+            models.Index(fields=["operation", "interviewed_on"], name="dtm_choice_op_day"),
         ]
         constraints = [
             models.UniqueConstraint(
