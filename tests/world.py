@@ -430,6 +430,13 @@ def _dtm_register() -> None:
                       "interviewed_on": s.interviewed_on},
         )[0].submission  # fmt: skip
 
+    def choice_monthly(org: Organization, member: User) -> models.Model:
+        from caminantes.dtm import rollup
+
+        s = choice(org, member)
+        rollup.refresh_surveys([(s.point_id, s.interviewed_on)])
+        return s.point
+
     def baseline_breakdown(org: Organization, member: User) -> models.Model:
         return m.BaselineBreakdown.objects.get_or_create(
             assessment=_dtm_baseline(org, member), dimension="origin_country", code="VE",
@@ -458,6 +465,9 @@ def _dtm_register() -> None:
         m.FlowCountBreakdown: count_breakdown,
         m.FlowDaily: daily,
         m.FlowDailyBreakdown: daily_breakdown,
+        m.FlowMonthly: daily,  # refreshing a day refreshes its month
+        m.FlowMonthlyBreakdown: daily_breakdown,
+        m.SurveyChoiceMonthly: choice_monthly,
         m.SurveySubmission: _dtm_survey,
         m.SurveyChoice: choice,
         m.BaselineAssessment: _dtm_baseline,

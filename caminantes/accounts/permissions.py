@@ -124,7 +124,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         {P.DTM_ANALYSE, P.REPORT_5W, P.EXPORT_AGGREGATES, P.IMPORT_DATA, P.USE_API}
         | {P.VIEW_PERSONAL_DATA, P.REVIEW_DUPLICATES}
     ),
-    Role.PARTNER_FOCAL_POINT: frozenset(_CASEWORK | {P.REPORT_5W, P.REFER, P.VIEW_MEMBERS}),
+    # A partner organisation may also ask to trace a relative for someone it assists.
+    Role.PARTNER_FOCAL_POINT: frozenset(
+        _CASEWORK | {P.REPORT_5W, P.REFER, P.VIEW_MEMBERS, P.FAMILY_TRACING}
+    ),
     # Reads the audit trail of its organisation; changes nothing.
     Role.AUDITOR: frozenset({P.VIEW_AUDIT, P.VIEW_ALERTS, P.VIEW_MEMBERS, P.USE_API}),
 }

@@ -84,6 +84,17 @@ class TracingRequestTests(IdentityTestCase):
                 user=self.alice, organization=self.iom, country=self.co, data=data
             )
 
+    def test_a_partner_asks_for_someone_it_assists_who_is_not_registered(self) -> None:
+        # Charlie, FFS's partner focal point, records a mother's request and her consent.
+        data = looking_for_yusmary(self.maria(self.first))
+        data.requester, data.requester_description = None, "Madre, atendida en Cúcuta"
+        data.requester_consent_on = date(2026, 11, 30)
+        request = tracing.tracing_request_create(
+            user=self.charlie, organization=self.ffs, country=self.co, data=data
+        )
+        self.assertEqual(request.organization, self.ffs)
+        self.assertIsNone(request.requester)
+
     def test_another_organisation_cannot_open_the_request(self) -> None:
         request = self.open_request()
         self.login(self.ramona)
