@@ -14,11 +14,12 @@ Keys are written when people enter the registry or change what identifies them
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from huey.contrib.djhuey import db_task
 
 from caminantes.identity import engine
@@ -143,11 +144,15 @@ def engine_finder(candidate: dict[str, Any], people: QuerySet[Person]) -> list[C
     keys = hashed(engine.blocking_keys(record))
     if not keys:
         return []
+    # The people who share the most keys first: a cap taken in no order would drop the
+    # very person sought whenever two large blocks (a common surname and a birth year)
+    # are among the keys.
     ids = list(
         MatchKey.objects.filter(key__in=keys)
-        .order_by()
-        .values_list("person_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
+        .values("person_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "person_id")
+        .values_list("person_id", flat=True)[:MAX_CANDIDATES]
     )
     if not ids:
         return []
@@ -178,7 +183,12 @@ def _engine_finder_bulk(
             "key", "person_id"
         ):
             by_key.setdefault(key, set()).add(pid)
-    ids_of = [set().union(*(by_key.get(k, set()) for k in keys)) for keys in keys_of]
+    # Per record, the people sharing the most keys first (see engine_finder), capped.
+    ids_of: list[list[int]] = []
+    for keys in keys_of:
+        shared = Counter(pid for k in keys for pid in by_key.get(k, ()))
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        ids_of.append([pid for pid, _n in ranked[:MAX_CANDIDATES]])
     every = sorted(set().union(*ids_of)) if ids_of else []
     known: dict[int, Any] = {}
     for start in range(0, len(every), CHUNK):
@@ -193,7 +203,7 @@ def _engine_finder_bulk(
         )
     answers: list[list[Candidate]] = []
     for record, ids in zip(records, ids_of, strict=True):
-        pids = [pid for pid in sorted(ids) if pid in known][:MAX_CANDIDATES]
+        pids = [pid for pid in ids if pid in known]
         scores = engine.compare_many(record, [known[pid] for pid in pids]) if pids else []
         answers.append(
             [

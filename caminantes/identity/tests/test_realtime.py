@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from unittest import mock
 
 from caminantes.identity import realtime
 from caminantes.identity.models import MatchKey
@@ -98,3 +99,26 @@ class RealTimeCandidatesTest(RegistryTestCase):
         )  # fmt: skip
         after = set(MatchKey.objects.filter(person=maria).values_list("key", flat=True))
         self.assertNotEqual(before, after)
+
+    def test_a_crowded_block_does_not_push_the_person_sought_out_of_the_shortlist(self) -> None:
+        # Many Pérez González born in 1990 share blocks with Yoselin, registered after them;
+        # when the shortlist is full, those sharing the most keys with her come first.
+        for i, given in enumerate(["Ana", "Carla", "Diana", "Elena", "Flor", "Gisela"]):
+            self.register_again(
+                focal(given_names=given, first_surname="Pérez", second_surname="González",
+                      birth_date=date(1990, 1 + i, 1))
+            )  # fmt: skip
+        self.register_again(
+            focal(given_names="Yoselin", first_surname="Pérez", second_surname="González",
+                  birth_date=date(1990, 7, 7))
+        )  # fmt: skip
+        yoselin = Person.objects.get(given_names="Yoselin")
+        candidate = {"given_names": "Yoselin", "first_surname": "Pérez",
+                     "second_surname": "González", "sex": yoselin.sex,
+                     "birth_date": yoselin.birth_date, "documents": [], "phone": "",
+                     "nationalities": ["VE"]}  # fmt: skip
+        with mock.patch.object(realtime, "MAX_CANDIDATES", 2):
+            found = realtime.engine_finder(candidate, Person.objects.all())
+            [bulk] = realtime.engine_finder.bulk([candidate], Person.objects.all())  # type: ignore[attr-defined]
+        self.assertIn(yoselin.pk, [c.person_id for c in found])
+        self.assertIn(yoselin.pk, [c.person_id for c in bulk])
