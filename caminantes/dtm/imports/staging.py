@@ -513,13 +513,22 @@ def _write_rows(locked: DtmImport, user: User | None, progress: Path) -> int:
             written += write(chunk)
             done += len(chunk)
             chunk = []
-            progress.write_text(str(done))
+            _report(progress, done)
     written += write(chunk)
     if touched or surveyed:
         rollup.lock_points(p for p, _d in touched | surveyed)
         rollup.refresh(touched)
         rollup.refresh_surveys(surveyed)
     return written
+
+
+def _report(progress: Path, done: int) -> None:
+    """Rows written so far, for the progress bar; a full disk does not stop the commit."""
+    try:
+        progress.parent.mkdir(parents=True, exist_ok=True)
+        progress.write_text(str(done))
+    except OSError:
+        logger.warning("DTM import: cannot write the progress to %s", progress)
 
 
 @contextmanager

@@ -274,3 +274,20 @@ class BackgroundImportTest(DtmTestCase):
         self.assertEqual(self.client.get(reverse("dtm_import", args=[batch.uuid])).status_code, 404)
         missing = reverse("dtm_import_progress", args=[uuid.uuid4()])
         self.assertEqual(self.client.get(missing).status_code, 404)
+
+    def test_the_commit_counts_its_progress_beside_the_uploads(self) -> None:
+        batch = self.upload(flow_csv([sheet(point="simon-bolivar") for _ in range(5)]))
+        real = staging._report
+        seen: list[int] = []
+
+        def spy(progress: Path, done: int) -> None:
+            real(progress, done)
+            seen.append(int(progress.read_text()))
+
+        with mock.patch.object(staging, "ROW_CHUNK", 2), mock.patch.object(staging, "_report", spy):
+            batch = import_commit(user=self.eve, batch=batch)
+        self.assertEqual((seen, batch.status, batch.processed_rows), ([2, 4], "committed", 5))
+        self.assertEqual(staging.commit_progress(batch), 5)
+        self.assertFalse(
+            (Path(settings.VAR_DIR) / staging.IMPORTS_DIR / f"{batch.uuid}.progress").exists()
+        )
