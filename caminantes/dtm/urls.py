@@ -23,5 +23,6 @@ urlpatterns = [
     path("sites/<uuid:uuid>/assess/", views_more.site_assess, name="dtm_site_assess"),
     path("imports/", views_more.import_list, name="dtm_imports"),
     path("imports/<uuid:uuid>/", views_more.import_detail, name="dtm_import"),
+    path("imports/<uuid:uuid>/progress/", views_more.import_progress, name="dtm_import_progress"),
     path("forms/flow-monitoring-survey.xlsx", views_more.survey_form, name="dtm_survey_form"),
 ]

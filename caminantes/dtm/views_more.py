@@ -68,6 +68,21 @@ def import_list(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+def _progress_context(batch: DtmImport) -> dict[str, Any]:
+    if batch.status == DtmImport.Status.COMMITTING:
+        done = imports.commit_progress(batch)
+        total = batch.total_rows - batch.known_rows
+    else:
+        done, total = batch.processed_rows, batch.total_rows
+    return {
+        "batch": batch,
+        "running": batch.status in imports.RUNNING,
+        "done": done,
+        "total": total,
+        "percent": min(100, int(100 * done / total)) if total else 0,
+    }
+
+
 @_dtm_perm
 def import_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     user = _user(request)
@@ -77,17 +92,36 @@ def import_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
         try:
             if action == "commit":
                 batch = imports.import_commit(user=user, batch=batch)
-                messages.success(request, _("%(n)d rows imported.") % {"n": batch.imported_rows})
+                if batch.status == DtmImport.Status.COMMITTED:
+                    messages.success(
+                        request, _("%(n)d rows imported.") % {"n": batch.imported_rows}
+                    )
+                elif batch.status == DtmImport.Status.FAILED:
+                    messages.error(request, batch.file_errors[0] if batch.file_errors else
+                                   batch.get_status_display())  # fmt: skip
+                else:
+                    messages.info(request, _("The rows are being imported: this page follows it."))
             elif action == "cancel":
                 imports.import_cancel(user=user, batch=batch)
                 messages.info(request, _("Import cancelled."))
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         return redirect("dtm_import", uuid=batch.uuid)
-    return render(request, "dtm/import.html", {
-        "batch": batch,
-        "error_rows": batch.rows.exclude(errors=[])[:200],
+    done = batch.status not in imports.RUNNING
+    return render(request, "dtm/import.html", _progress_context(batch) | {
+        "error_rows": batch.rows.exclude(errors=[])[:200] if done and batch.error_rows else [],
+        "can_cancel": batch.status in imports.CANCELLABLE,
     })  # fmt: skip
+
+
+@_dtm_perm
+def import_progress(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    """The progress bar alone, polled by htmx; the whole page reloads once the work ends."""
+    batch = selectors.get_dtm_for_user(_user(request), DtmImport, uuid)
+    response = render(request, "dtm/_import_progress.html", _progress_context(batch))
+    if batch.status not in imports.RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 # --- mobility tracking -------------------------------------------------------------------

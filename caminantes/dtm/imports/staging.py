@@ -1,16 +1,31 @@
-"""Upload, validation (staging) and the all-or-nothing commit of a DTM import."""
+"""Upload, validation (staging) and the all-or-nothing commit of a DTM import.
+
+The request only stores the upload (`import_create`) and enqueues `tasks.import_stage_task`,
+which reads and checks the rows in chunks (`import_stage`), counting them on the batch as it
+goes. `import_commit` likewise enqueues `tasks.import_commit_task`, which writes every row
+in one transaction (`import_write`). Under tests and with HUEY_IMMEDIATE the tasks run
+inline, so both calls return the finished batch.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
@@ -30,15 +45,23 @@ from caminantes.dtm.intake import (
     validate_flow_count,
     validate_survey,
 )
+from caminantes.dtm.intake.common import PointCache
 from caminantes.dtm.intake.flow import _known as flow_known
+from caminantes.dtm.intake.flow import stored_digests as flow_digests
 from caminantes.dtm.intake.survey import YES_NO_FIELDS
 from caminantes.dtm.intake.survey import _known as survey_known
+from caminantes.dtm.intake.survey import stored_digests as survey_digests
 from caminantes.dtm.models import DtmImport, DtmImportRow, Operation
 from caminantes.geo.models import Country
 
+logger = logging.getLogger(__name__)
+
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 50_000
+MAX_ROWS = 200_000
+ROW_CHUNK = 1000  # rows checked, staged and counted together
+IMPORTS_DIR = "dtm-imports"
 K = DtmImport.Kind
+S = DtmImport.Status
 
 _PEOPLE = ("households", "individuals", *SEX_AGE_FIELDS)
 # Field names per kind; prefixes are breakdown columns (nationality_VE, need_food …).
@@ -66,13 +89,36 @@ COLUMNS: dict[str, tuple[set[str], tuple[str, ...]]] = {
         ("nationality_",),
     ),
 }  # fmt: skip
-LIVE = (DtmImport.Status.VALIDATED, DtmImport.Status.COMMITTED)
+# A batch with this content is waiting, checked or imported: the same file again is refused.
+LIVE = (S.QUEUED, S.READING, S.VALIDATED, S.COMMITTING, S.COMMITTED)
+RUNNING = (S.QUEUED, S.READING, S.COMMITTING)
+CANCELLABLE = (S.QUEUED, S.READING, S.VALIDATED, S.REJECTED, S.FAILED)
 
 
 class SameFile(ValidationError):
     def __init__(self, message: str, earlier: DtmImport) -> None:
         super().__init__(message, code="same_file")
         self.earlier = earlier
+
+
+def _folder() -> Path:
+    return Path(settings.VAR_DIR) / IMPORTS_DIR
+
+
+def _upload_path(batch: DtmImport) -> Path:
+    return _folder() / batch.file_path
+
+
+def _progress_path(batch: DtmImport) -> Path:
+    return _folder() / f"{batch.uuid}.progress"
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _actor(user: User | None) -> dict[str, Any]:
+    return {} if user else {"actor_email": "system:dtm-import"}
 
 
 def _json_safe(value: Any) -> Any:
@@ -109,27 +155,47 @@ def _dry_run(fn: Callable[[], Any]) -> None:
         pass
 
 
-def _check_row(
-    batch: DtmImport, data: dict[str, Any], user: User | None
-) -> tuple[list[dict[str, str]], bool]:
-    """(errors, known) of one row, by the intake's own rules."""
+Checked = tuple[list[dict[str, str]], bool]  # (errors, known) of one row
+
+
+def _check_rows(
+    batch: DtmImport, rows: list[dict[str, Any]], user: User | None, points: PointCache
+) -> list[Checked]:
+    """(errors, known) of each row, by the intake's own rules.
+
+    Flow counts and surveys: the points are looked up once per batch (`points`) and the
+    submission ids already stored are read in one query per chunk."""
     op = batch.operation
-    try:
-        if batch.kind == K.FLOW_COUNTS:
-            sheet = validate_flow_count(data, user=user, operation=op)
-            return [], flow_known(sheet)
-        if batch.kind == K.SURVEY:
-            survey = validate_survey(data, user=user, operation=op)
-            return [], survey_known(survey)
-        submit = submit_baseline if batch.kind == K.BASELINE else submit_site_assessment
-        _dry_run(lambda: submit(data, operation=op, user=user, source=Source.IMPORT, audit=False))
-    except Conflict as exc:
-        return [{"column": "uuid", "message": str(exc.messages[0])}], False
-    except ValidationError as exc:
-        return _errors(exc), False
-    except PermissionDenied as exc:
-        return [{"column": "", "message": str(exc)}], False
-    return [], False
+    out: list[Checked] = [([], False) for _r in rows]
+    if batch.kind in (K.FLOW_COUNTS, K.SURVEY):
+        flow = batch.kind == K.FLOW_COUNTS
+        validate: Callable[..., Any] = validate_flow_count if flow else validate_survey
+        valid: list[tuple[int, Any]] = []
+        for i, data in enumerate(rows):
+            try:
+                valid.append((i, validate(data, user=user, operation=op, points=points)))
+            except ValidationError as exc:
+                out[i] = (_errors(exc), False)
+            except PermissionDenied as exc:
+                out[i] = ([{"column": "", "message": str(exc)}], False)
+        stored = (flow_digests if flow else survey_digests)(v.uuid for _i, v in valid)
+        known: Callable[..., bool] = flow_known if flow else survey_known
+        for i, value in valid:
+            try:
+                out[i] = ([], known(value, stored))
+            except Conflict as exc:
+                out[i] = ([{"column": "uuid", "message": str(exc.messages[0])}], False)
+        return out
+    submit = submit_baseline if batch.kind == K.BASELINE else submit_site_assessment
+    for i, data in enumerate(rows):
+        try:
+            _dry_run(partial(submit, data, operation=op, user=user, source=Source.IMPORT,
+                             audit=False))  # fmt: skip
+        except ValidationError as exc:
+            out[i] = (_errors(exc), False)
+        except PermissionDenied as exc:
+            out[i] = ([{"column": "", "message": str(exc)}], False)
+    return out
 
 
 def import_create(
@@ -141,28 +207,30 @@ def import_create(
     file_name: str,
     chunks: Iterable[bytes],
 ) -> DtmImport:
-    """Read and validate a whole file into staged rows; SameFile when already imported."""
+    """Store the upload and have it checked in the background; SameFile when imported.
+
+    The batch is `queued` until the task reads it (at once under HUEY_IMMEDIATE and tests,
+    which get the batch `validated` or `rejected`)."""
     if user is not None and not policies.has_perm(
         user, Perm.DTM_COLLECT, organization_id=operation.organization_id, country_id=country.pk
     ):
         log(user, actions.ACCESS_DENIED, DtmImport, "denied", permission=Perm.DTM_COLLECT.value)
         raise PermissionDenied(_("Your roles do not allow importing DTM data here."))
-    import tempfile
-    from pathlib import Path
-
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    with tempfile.NamedTemporaryFile(suffix=".upload", delete=False) as out:
-        tmp = Path(out.name)
-        for chunk in chunks:
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                tmp.unlink(missing_ok=True)
-                raise ValidationError(_("The file is larger than %(mb)d MB: split it in parts.")
-                                      % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})  # fmt: skip
-            digest.update(chunk)
-            out.write(chunk)
+    fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=".part")
+    tmp = Path(tmp_name)
     try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    raise ValidationError(_("The file is larger than %(mb)d MB: split it in parts.")
+                                          % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})  # fmt: skip
+                digest.update(chunk)
+                out.write(chunk)
         if size == 0:
             raise ValidationError(_("The file is empty."))
         sha = digest.hexdigest()
@@ -184,71 +252,141 @@ def import_create(
         batch = DtmImport.objects.create(
             organization_id=operation.organization_id, country=country, operation=operation,
             kind=kind, file_name=file_name[:255] or "import", file_sha256=sha,
-            status=DtmImport.Status.VALIDATED, created_by=user,
+            status=S.QUEUED, created_by=user,
         )  # fmt: skip
-        _stage(batch, tmp, user)
+        batch.file_path = f"{batch.uuid}.upload"
+        batch.save(update_fields=["file_path"])
+        tmp.rename(_upload_path(batch))
     finally:
         tmp.unlink(missing_ok=True)
     log(user, actions.IMPORT, batch, organization=operation.organization, step="upload",
-        kind=kind, rows=batch.total_rows, error_rows=batch.error_rows, status=batch.status,
-        **({} if user else {"actor_email": "system:dtm-import"}))  # fmt: skip
+        kind=kind, bytes=size, **_actor(user))  # fmt: skip
+    from caminantes.dtm import tasks
+
+    tasks.import_stage_task(batch.pk, _language())
+    batch.refresh_from_db()
     return batch
 
 
-def _stage(batch: DtmImport, path: Any, user: User | None) -> None:
+def _is_cancelled(batch: DtmImport) -> bool:
+    return DtmImport.objects.filter(pk=batch.pk, status=S.CANCELLED).exists()
+
+
+def _finish(batch: DtmImport, status: str, **fields: Any) -> None:
+    """Write the outcome, unless someone cancelled the batch meanwhile."""
+    DtmImport.objects.filter(pk=batch.pk).exclude(status=S.CANCELLED).update(
+        status=status, **fields
+    )
+    batch.refresh_from_db()
+
+
+def import_stage(batch: DtmImport, *, language: str = "es") -> DtmImport:
+    """Read the stored upload into staged rows with their errors, in chunks, counting them
+    on the batch; end `validated`, `rejected` (the file or a row) or `failed` (a bug)."""
+    claimed = DtmImport.objects.filter(pk=batch.pk, status=S.QUEUED).update(
+        status=S.READING, processed_rows=0, total_rows=0
+    )
+    batch.refresh_from_db()
+    path = _upload_path(batch) if batch.file_path else None
+    if not claimed:
+        if batch.status == S.CANCELLED and path is not None:
+            path.unlink(missing_ok=True)
+        return batch
+    user = batch.created_by
+    with translation.override(language):
+        try:
+            if path is None or not path.exists():
+                raise FileProblem(_("The uploaded file is gone: upload it again."))
+            _stage(batch, path, user)
+        except FileProblem as exc:
+            DtmImportRow.objects.filter(batch=batch).delete()
+            _finish(batch, S.REJECTED, file_errors=[str(exc)], total_rows=0, error_rows=0,
+                    known_rows=0, processed_rows=0)  # fmt: skip
+        except Exception as exc:
+            logger.exception("DTM import %s: the check failed", batch.pk)
+            DtmImportRow.objects.filter(batch=batch).delete()
+            _finish(batch, S.FAILED, total_rows=0, error_rows=0, known_rows=0, file_errors=[
+                _("The check stopped on an unexpected error: %(e)s")
+                % {"e": f"{type(exc).__name__}: {exc}"[:300]}])  # fmt: skip
+        finally:
+            if path is not None:
+                path.unlink(missing_ok=True)
+            DtmImport.objects.filter(pk=batch.pk).update(file_path="")
+    batch.refresh_from_db()
+    if batch.status == S.CANCELLED:
+        DtmImportRow.objects.filter(batch=batch).update(data={})
+    log(user, actions.IMPORT, batch, organization=batch.organization, step="validate",
+        kind=batch.kind, rows=batch.total_rows, error_rows=batch.error_rows,
+        status=batch.status, **_actor(user))  # fmt: skip
+    return batch
+
+
+def _stage(batch: DtmImport, path: Path, user: User | None) -> None:
+    """Stream the file: ROW_CHUNK rows at a time are checked, staged and counted."""
     fields, prefixes = COLUMNS[batch.kind]
     multi = set(SurveyQuestion.values) | {"services"}
-    staged: list[DtmImportRow] = []
-    try:
-        rows = read_table(path)
-        raw_header = next(rows, None)
-        if raw_header is None or not any(raw_header):
-            raise FileProblem(_("The file is empty."))
-        header = map_header(list(raw_header), fields, prefixes, multi)
-        mapped = {n for n in header.names if n}
-        required = {"uuid", "point"} if batch.kind in (K.FLOW_COUNTS, K.SURVEY) else {"round"}
-        missing = sorted(required - mapped)
-        if missing:
-            raise FileProblem(_("Columns missing: %(c)s.") % {"c": ", ".join(missing)})
-        seen: dict[str, int] = {}
-        for number, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in values):
-                continue
-            if len(staged) >= MAX_ROWS:
-                raise FileProblem(_("The file has more than %(n)d rows: split it in parts.")
-                                  % {"n": MAX_ROWS})  # fmt: skip
-            data = {
-                name: _json_safe(v)
-                for name, v in zip(header.names, values, strict=False)
-                if name and v not in (None, "")
-            }
-            errors, known = _check_row(batch, data, user)
+    rows = read_table(path)
+    raw_header = next(rows, None)
+    if raw_header is None or not any(raw_header):
+        raise FileProblem(_("The file is empty."))
+    header = map_header(list(raw_header), fields, prefixes, multi)
+    mapped = {n for n in header.names if n}
+    required = {"uuid", "point"} if batch.kind in (K.FLOW_COUNTS, K.SURVEY) else {"round"}
+    missing = sorted(required - mapped)
+    if missing:
+        raise FileProblem(_("Columns missing: %(c)s.") % {"c": ", ".join(missing)})
+    points: PointCache = {}
+    seen: dict[str, int] = {}
+    totals = {"total_rows": 0, "error_rows": 0, "known_rows": 0}
+    pending: list[tuple[int, dict[str, Any]]] = []
+
+    def flush() -> None:
+        checked = _check_rows(batch, [d for _n, d in pending], user, points)
+        staged = []
+        for (number, data), (errors, known) in zip(pending, checked, strict=True):
             key = str(data.get("uuid", "")).lower().removeprefix("uuid:")
             if key and key in seen:
-                errors.append({"column": "uuid", "message": _(
-                    "The same submission id is on row %(row)d.") % {"row": seen[key]}})  # fmt: skip
+                errors = [*errors, {"column": "uuid", "message": _(
+                    "The same submission id is on row %(row)d.") % {"row": seen[key]}}]  # fmt: skip
             elif key:
                 seen[key] = number
             staged.append(DtmImportRow(batch=batch, row_number=number, data=data,
                                        errors=errors, known=known and not errors))  # fmt: skip
-        if not staged:
-            raise FileProblem(_("The file has column names but no rows."))
-    except FileProblem as exc:
-        batch.status = DtmImport.Status.REJECTED
-        batch.file_errors = [str(exc)]
-        batch.save(update_fields=["status", "file_errors"])
-        return
-    DtmImportRow.objects.bulk_create(staged, batch_size=1000)
-    batch.total_rows = len(staged)
-    batch.error_rows = sum(1 for r in staged if r.errors)
-    batch.known_rows = sum(1 for r in staged if r.known)
-    batch.columns_ignored = header.ignored[:50]
-    if batch.error_rows:
-        batch.status = DtmImport.Status.REJECTED
-    elif batch.known_rows == batch.total_rows:
-        batch.status = DtmImport.Status.REJECTED
-        batch.file_errors = [_("Every row is already imported: nothing new in this file.")]
-    batch.save()
+        DtmImportRow.objects.bulk_create(staged, batch_size=ROW_CHUNK)
+        totals["total_rows"] += len(staged)
+        totals["error_rows"] += sum(1 for r in staged if r.errors)
+        totals["known_rows"] += sum(1 for r in staged if r.known)
+        DtmImport.objects.filter(pk=batch.pk).update(processed_rows=totals["total_rows"])
+        pending.clear()
+
+    for number, values in enumerate(rows, start=2):
+        if not any(v not in (None, "") for v in values):
+            continue
+        if totals["total_rows"] + len(pending) >= MAX_ROWS:
+            raise FileProblem(_("The file has more than %(n)d rows: split it in parts.")
+                              % {"n": MAX_ROWS})  # fmt: skip
+        pending.append((number, {
+            name: _json_safe(v)
+            for name, v in zip(header.names, values, strict=False)
+            if name and v not in (None, "")
+        }))  # fmt: skip
+        if len(pending) >= ROW_CHUNK:
+            flush()
+            if _is_cancelled(batch):
+                return
+    if pending:
+        flush()
+    if not totals["total_rows"]:
+        raise FileProblem(_("The file has column names but no rows."))
+    file_errors: list[str] = []
+    status = S.VALIDATED
+    if totals["error_rows"]:
+        status = S.REJECTED
+    elif totals["known_rows"] == totals["total_rows"]:
+        status = S.REJECTED
+        file_errors = [_("Every row is already imported: nothing new in this file.")]
+    _finish(batch, status, file_errors=file_errors, columns_ignored=header.ignored[:50],
+            processed_rows=totals["total_rows"], **totals)  # fmt: skip
 
 
 def _require_owner_or_analyst(user: User | None, batch: DtmImport) -> None:
@@ -261,62 +399,159 @@ def _require_owner_or_analyst(user: User | None, batch: DtmImport) -> None:
 
 
 def import_commit(*, user: User | None, batch: DtmImport) -> DtmImport:
-    """Write every row in one transaction through the intake; all or nothing."""
+    """Have every row written in the background, in one transaction (`import_write`).
+
+    The batch turns `committing` at once (a second click finds it so); under HUEY_IMMEDIATE
+    and tests the returned batch is already `committed` or `failed`."""
     _require_owner_or_analyst(user, batch)
-    with transaction.atomic():
-        locked = DtmImport.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != DtmImport.Status.VALIDATED:
-            raise ValidationError(_("Only a checked file without errors can be imported."))
-        touched: set[tuple[int, date]] = set()
-        surveyed: set[tuple[int, date]] = set()
-        written = 0
-        op = locked.operation
-        rows = DtmImportRow.objects.filter(batch=locked, known=False).order_by("row_number")
-        for row in rows.iterator(chunk_size=1000):
-            try:
-                if locked.kind == K.FLOW_COUNTS:
-                    sheet = validate_flow_count(row.data, user=user, operation=op)
-                    result = store_flow_count(sheet, source=Source.IMPORT, user=user,
-                                              import_batch=locked, touched=touched)  # fmt: skip
-                elif locked.kind == K.SURVEY:
-                    survey = validate_survey(row.data, user=user, operation=op)
-                    result = store_survey(survey, source=Source.IMPORT, user=user,
-                                          import_batch=locked, touched=surveyed)  # fmt: skip
-                else:
-                    submit = (
-                        submit_baseline if locked.kind == K.BASELINE else submit_site_assessment
-                    )
-                    result = submit(row.data, operation=op, user=user, source=Source.IMPORT,
-                                    import_batch=locked, audit=False)  # fmt: skip
-            except ValidationError as exc:
-                # Something changed since the check (another import, a closed point).
-                raise ValidationError(
-                    _("Row %(row)d no longer passes the checks: %(e)s. Nothing was imported.")
-                    % {"row": row.row_number, "e": "; ".join(exc.messages)}
-                ) from exc
-            written += int(result.created)
-        if touched or surveyed:
-            rollup.lock_points(p for p, _d in touched | surveyed)
-            rollup.refresh(touched)
-            rollup.refresh_surveys(surveyed)
-        locked.status = DtmImport.Status.COMMITTED
-        locked.imported_rows = written
-        locked.committed_at = timezone.now()
-        locked.save(update_fields=["status", "imported_rows", "committed_at"])
-        log(user, actions.IMPORT, locked, organization=op.organization, step="commit",
-            kind=locked.kind, rows=written,
-            **({} if user else {"actor_email": "system:dtm-import"}))  # fmt: skip
+    claimed = DtmImport.objects.filter(pk=batch.pk, status=S.VALIDATED).update(
+        status=S.COMMITTING, processed_rows=0
+    )
+    if not claimed:
+        raise ValidationError(_("Only a checked file without errors can be imported."))
+    from caminantes.dtm import tasks
+
+    tasks.import_commit_task(batch.pk, user.pk if user else None, _language())
     batch.refresh_from_db()
     return batch
 
 
+def commit_progress(batch: DtmImport) -> int:
+    """Rows written so far. The commit is one transaction, invisible to other connections
+    until it ends, so it counts in a small file beside the uploads."""
+    if batch.status != S.COMMITTING:
+        return batch.processed_rows
+    try:
+        return int(_progress_path(batch).read_text() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def import_write(batch: DtmImport, *, user: User | None, language: str = "es") -> DtmImport:
+    """Write every row of a `committing` batch in ONE transaction through the intake.
+
+    All or nothing: a row that no longer passes the checks, or any failure, rolls it all
+    back and leaves the batch `failed` with the reason."""
+    progress = _progress_path(batch)
+    with translation.override(language):
+        try:
+            with transaction.atomic():
+                locked = DtmImport.objects.select_for_update().get(pk=batch.pk)
+                if locked.status != S.COMMITTING:
+                    return locked
+                written = _write_rows(locked, user, progress)
+                locked.status = S.COMMITTED
+                locked.imported_rows = written
+                locked.processed_rows = written
+                locked.committed_at = timezone.now()
+                locked.save(update_fields=["status", "imported_rows", "processed_rows",
+                                           "committed_at"])  # fmt: skip
+                log(user, actions.IMPORT, locked, organization=locked.operation.organization,
+                    step="commit", kind=locked.kind, rows=written, **_actor(user))  # fmt: skip
+        except Exception as exc:
+            if isinstance(exc, ValidationError):
+                message = exc.messages[0]
+            else:
+                logger.exception("DTM import %s: the commit failed", batch.pk)
+                message = _("The import failed and nothing was written: %(e)s") % {
+                    "e": f"{type(exc).__name__}: {exc}"[:300]
+                }
+            DtmImport.objects.filter(pk=batch.pk, status=S.COMMITTING).update(
+                status=S.FAILED, file_errors=[message], processed_rows=0
+            )
+            log(user, actions.IMPORT, batch, organization=batch.organization,
+                step="commit_failed", error=type(exc).__name__, **_actor(user))  # fmt: skip
+        finally:
+            progress.unlink(missing_ok=True)
+    batch.refresh_from_db()
+    return batch
+
+
+def _write_rows(locked: DtmImport, user: User | None, progress: Path) -> int:
+    """Check again and store each row, ROW_CHUNK at a time (one query for the ids already
+    stored per chunk); the rollup is refreshed once, for the points and days touched."""
+    touched: set[tuple[int, date]] = set()
+    surveyed: set[tuple[int, date]] = set()
+    points: PointCache = {}
+    written = done = 0
+    op = locked.operation
+    rows = DtmImportRow.objects.filter(batch=locked, known=False).order_by("row_number")
+    chunk: list[DtmImportRow] = []
+
+    def write(chunk: list[DtmImportRow]) -> int:
+        created = 0
+        if locked.kind not in (K.FLOW_COUNTS, K.SURVEY):
+            submit = submit_baseline if locked.kind == K.BASELINE else submit_site_assessment
+            for row in chunk:
+                with _row_errors(row):
+                    created += int(submit(row.data, operation=op, user=user, source=Source.IMPORT,
+                                          import_batch=locked, audit=False).created)  # fmt: skip
+            return created
+        flow = locked.kind == K.FLOW_COUNTS
+        validate: Callable[..., Any] = validate_flow_count if flow else validate_survey
+        checked = []
+        for row in chunk:
+            with _row_errors(row):
+                checked.append((row, validate(row.data, user=user, operation=op, points=points)))
+        stored = (flow_digests if flow else survey_digests)(v.uuid for _r, v in checked)
+        for row, value in checked:
+            with _row_errors(row):
+                if flow:
+                    result = store_flow_count(value, source=Source.IMPORT, user=user,
+                                              import_batch=locked, touched=touched,
+                                              stored=stored)  # fmt: skip
+                else:
+                    result = store_survey(value, source=Source.IMPORT, user=user,
+                                          import_batch=locked, touched=surveyed,
+                                          stored=stored)  # fmt: skip
+            created += int(result.created)
+        return created
+
+    for row in rows.iterator(chunk_size=ROW_CHUNK):
+        chunk.append(row)
+        if len(chunk) >= ROW_CHUNK:
+            written += write(chunk)
+            done += len(chunk)
+            chunk = []
+            _report(progress, done)
+    written += write(chunk)
+    if touched or surveyed:
+        rollup.lock_points(p for p, _d in touched | surveyed)
+        rollup.refresh(touched)
+        rollup.refresh_surveys(surveyed)
+    return written
+
+
+def _report(progress: Path, done: int) -> None:
+    """Rows written so far, for the progress bar; a full disk does not stop the commit."""
+    try:
+        progress.parent.mkdir(parents=True, exist_ok=True)
+        progress.write_text(str(done))
+    except OSError:
+        logger.warning("DTM import: cannot write the progress to %s", progress)
+
+
+@contextmanager
+def _row_errors(row: DtmImportRow) -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:
+        # Something changed since the check (another import, a closed point).
+        raise ValidationError(
+            _("Row %(row)d no longer passes the checks: %(e)s. Nothing was imported.")
+            % {"row": row.row_number, "e": "; ".join(exc.messages)}
+        ) from exc
+
+
 def import_cancel(*, user: User | None, batch: DtmImport) -> DtmImport:
     _require_owner_or_analyst(user, batch)
-    updated = DtmImport.objects.filter(
-        pk=batch.pk, status__in=(DtmImport.Status.VALIDATED, DtmImport.Status.REJECTED)
-    ).update(status=DtmImport.Status.CANCELLED)
+    updated = DtmImport.objects.filter(pk=batch.pk, status__in=CANCELLABLE).update(
+        status=S.CANCELLED
+    )
     if updated:
         DtmImportRow.objects.filter(batch=batch).update(data={})
+        if batch.file_path:
+            _upload_path(batch).unlink(missing_ok=True)
         log(user, actions.IMPORT, batch, organization=batch.organization, step="cancel")
     batch.refresh_from_db()
     return batch

@@ -200,15 +200,41 @@ def content_digest(clean: dict[str, Any]) -> str:
     ).hexdigest()
 
 
+# Points already looked up, by the text given: a file import resolves each point once.
+PointCache = dict[str, FlowMonitoringPoint | None]
+
+
 def resolve_point(
-    value: Any, *, user: User | None, operation: Operation | None, reader: Reader
+    value: Any,
+    *,
+    user: User | None,
+    operation: Operation | None,
+    reader: Reader,
+    cache: PointCache | None = None,
 ) -> FlowMonitoringPoint | None:
-    """A point given as the object, its UUID or its code (within `operation` when given)."""
+    """A point given as the object, its UUID or its code (within `operation` when given).
+
+    `cache` (for one user and operation) keeps each answer, found or not."""
     if isinstance(value, FlowMonitoringPoint):
         return value
     if value in (None, ""):
         reader.error("point", _("The flow monitoring point is required."))
         return None
+    text = str(value).strip()
+    if cache is not None:
+        if text not in cache:
+            cache[text] = _find_point(text, user=user, operation=operation)
+        found = cache[text]
+    else:
+        found = _find_point(text, user=user, operation=operation)
+    if found is None:
+        reader.error("point", _("No flow monitoring point “%(value)s” here.") % {"value": text})
+    return found
+
+
+def _find_point(
+    text: str, *, user: User | None, operation: Operation | None
+) -> FlowMonitoringPoint | None:
     points = FlowMonitoringPoint.objects.select_related("organization", "country", "operation")
     if user is not None:
         points = points.filter(
@@ -216,15 +242,11 @@ def resolve_point(
         )
     if operation is not None:
         points = points.filter(operation=operation)
-    text = str(value).strip()
     try:
-        found = points.filter(uuid=uuid_lib.UUID(text)).first()
+        return points.filter(uuid=uuid_lib.UUID(text)).first()
     except ValueError:
         matches = list(points.filter(code__iexact=text)[:2])
-        found = matches[0] if len(matches) == 1 else None
-    if found is None:
-        reader.error("point", _("No flow monitoring point “%(value)s” here.") % {"value": text})
-    return found
+        return matches[0] if len(matches) == 1 else None
 
 
 def require_collect(user: User | None, point: FlowMonitoringPoint) -> None:

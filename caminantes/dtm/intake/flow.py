@@ -10,6 +10,7 @@ unaccompanied_children, female_0_5 … male_60_plus, and the breakdowns either a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -32,6 +33,7 @@ from caminantes.dtm.choices import (
 )
 from caminantes.dtm.intake.common import (
     Conflict,
+    PointCache,
     Reader,
     Result,
     content_digest,
@@ -97,12 +99,18 @@ def _breakdowns(reader: Reader) -> dict[str, dict[str, int]]:
 
 
 def validate_flow_count(
-    data: dict[str, Any], *, user: User | None = None, operation: Operation | None = None
+    data: dict[str, Any],
+    *,
+    user: User | None = None,
+    operation: Operation | None = None,
+    points: PointCache | None = None,
 ) -> FlowCountInput:
     """Check a sheet; ValidationError lists every problem by field, in the active language."""
     r = Reader(dict(data))
     submission = r.uuid()
-    point = resolve_point(r.data.get("point"), user=user, operation=operation, reader=r)
+    point = resolve_point(
+        r.data.get("point"), user=user, operation=operation, reader=r, cache=points
+    )
     if point is not None and not point.is_active:
         r.error("point", _("This point is closed: counts are no longer taken here."))
     observed_on = r.day("date")
@@ -171,10 +179,24 @@ def validate_flow_count(
     )
 
 
-def _known(sheet: FlowCountInput) -> bool:
-    """True when this id is stored with this content; Conflict when with another."""
-    existing = FlowCount.objects.filter(uuid=sheet.uuid).values_list("content_sha256", flat=True)
-    digest = existing.first()
+def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
+    """The content digest of each of these submission ids already stored, in one query."""
+    return dict(
+        FlowCount.objects.filter(uuid__in=list(uuids)).values_list("uuid", "content_sha256")
+    )
+
+
+def _known(sheet: FlowCountInput, stored: dict[Any, str] | None = None) -> bool:
+    """True when this id is stored with this content; Conflict when with another.
+
+    `stored` (from `stored_digests`) answers without a query."""
+    if stored is not None:
+        digest = stored.get(sheet.uuid)
+    else:
+        existing = FlowCount.objects.filter(uuid=sheet.uuid).values_list(
+            "content_sha256", flat=True
+        )
+        digest = existing.first()
     if digest is None:
         return False
     if digest != sheet.digest:
@@ -196,13 +218,17 @@ def store_flow_count(
     user: User | None,
     import_batch: DtmImport | None = None,
     touched: Keys | None = None,
+    stored: dict[Any, str] | None = None,
 ) -> Result:
     """Write a validated sheet. With `touched`, the rollup keys are collected, not refreshed:
-    the caller (an import) refreshes once at the end of its transaction."""
+    the caller (an import) locks the points and refreshes once at the end of its
+    transaction. `stored` (from `stored_digests`, read in the caller's transaction) saves
+    the query for an id already received."""
     point = sheet.point
     with transaction.atomic():
-        rollup.lock_points([point.pk])
-        if _known(sheet):
+        if touched is None:
+            rollup.lock_points([point.pk])
+        if _known(sheet, stored):
             existing = FlowCount.objects.get(uuid=sheet.uuid)
             return Result(existing, created=False)
         try:

@@ -6,6 +6,7 @@ group prefixes; multi-select answers are lists or space-separated codes, as ODK 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +35,7 @@ from caminantes.dtm.choices import (
 )
 from caminantes.dtm.intake.common import (
     Conflict,
+    PointCache,
     Reader,
     Result,
     content_digest,
@@ -81,11 +83,17 @@ class SurveyInput:
 
 
 def validate_survey(
-    data: dict[str, Any], *, user: User | None = None, operation: Operation | None = None
+    data: dict[str, Any],
+    *,
+    user: User | None = None,
+    operation: Operation | None = None,
+    points: PointCache | None = None,
 ) -> SurveyInput:
     r = Reader(dict(data))
     submission = r.uuid()
-    point = resolve_point(r.data.get("point"), user=user, operation=operation, reader=r)
+    point = resolve_point(
+        r.data.get("point"), user=user, operation=operation, reader=r, cache=points
+    )
     consent = str(r.raw("consent") or "").lower()
     if consent not in ("yes", "si", "sí", "sim", "1", "true"):
         r.error("consent", _("Only interviews with consent are recorded."))
@@ -156,12 +164,22 @@ def validate_survey(
     return SurveyInput(submission, point, f, choices, answers, content_digest(clean))
 
 
-def _known(survey: SurveyInput) -> bool:
-    digest = (
-        SurveySubmission.objects.filter(uuid=survey.uuid)
-        .values_list("content_sha256", flat=True)
-        .first()
+def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
+    """The content digest of each of these interview ids already stored, in one query."""
+    return dict(
+        SurveySubmission.objects.filter(uuid__in=list(uuids)).values_list("uuid", "content_sha256")
     )
+
+
+def _known(survey: SurveyInput, stored: dict[Any, str] | None = None) -> bool:
+    if stored is not None:
+        digest = stored.get(survey.uuid)
+    else:
+        digest = (
+            SurveySubmission.objects.filter(uuid=survey.uuid)
+            .values_list("content_sha256", flat=True)
+            .first()
+        )
     if digest is None:
         return False
     if digest != survey.digest:
@@ -180,15 +198,17 @@ def store_survey(
     user: User | None,
     import_batch: DtmImport | None = None,
     touched: set[tuple[int, date]] | None = None,
+    stored: dict[Any, str] | None = None,
 ) -> Result:
     """Store one interview and its choices. The monthly rollup is refreshed here, or, when
     the caller passes `touched` (a file of many interviews), left to the caller with the
-    (point_id, day) added to it."""
+    (point_id, day) added to it. `stored` (from `stored_digests`) saves the query for an
+    id already received."""
     point = survey.point
     with transaction.atomic():
         if touched is None:
             rollup.lock_points([point.pk])
-        if _known(survey):
+        if _known(survey, stored):
             return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
         try:
             with transaction.atomic():

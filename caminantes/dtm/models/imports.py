@@ -19,9 +19,13 @@ class DtmImport(models.Model):
         SITES = "sites", _("Site assessments")
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        READING = "reading", _("Checking the file")
         VALIDATED = "validated", _("Ready to import")
         REJECTED = "rejected", _("Rejected: errors")
+        COMMITTING = "committing", _("Importing")
         COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed: nothing imported")
         CANCELLED = "cancelled", _("Cancelled")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -33,8 +37,12 @@ class DtmImport(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     file_name = models.CharField(_("file"), max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
+    # The upload waiting to be read by the background task (under VAR_DIR); "" once read.
+    file_path = models.CharField(max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     total_rows = models.PositiveIntegerField(default=0)
+    # Rows read and checked so far while the file is being checked (the progress bar).
+    processed_rows = models.PositiveIntegerField(default=0)
     error_rows = models.PositiveIntegerField(default=0)
     # Rows whose submission id is already stored with the same content (a resend).
     known_rows = models.PositiveIntegerField(default=0)

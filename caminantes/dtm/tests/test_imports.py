@@ -3,13 +3,19 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from caminantes.dtm.imports import SameFile, import_cancel, import_commit, import_create
+from caminantes.accounts.models import Membership, User
+from caminantes.accounts.permissions import Role
+from caminantes.dtm.imports import SameFile, import_cancel, import_commit, import_create, staging
 from caminantes.dtm.models import DtmImport, FlowCount, FlowDaily
+from caminantes.dtm.tasks import import_commit_task, import_stage_task
 from caminantes.dtm.tests.base import DtmTestCase, sheet
 
 COLUMNS = ["uuid", "point", "date", "shift_start", "shift_end", "direction", "individuals",
@@ -106,8 +112,10 @@ class FlowImportTest(DtmTestCase):
         batch = self.upload(flow_csv(self.rows(3)))
         self.point.is_active = False
         self.point.save()
-        with self.assertRaises(ValidationError):
-            import_commit(user=self.eve, batch=batch)
+        batch = import_commit(user=self.eve, batch=batch)
+        self.assertEqual(batch.status, "failed")
+        self.assertIn("Row 2 no longer passes the checks", batch.file_errors[0])
+        self.assertIn("This point is closed", batch.file_errors[0])
         self.assertEqual(FlowCount.objects.count(), 0)
         self.assertEqual(FlowDaily.objects.count(), 0)
 
@@ -148,3 +156,138 @@ class ImportPagesTest(DtmTestCase):
         self.client.post(reverse("dtm_import", args=[batch.uuid]), {"action": "commit"})
         self.assertEqual(FlowCount.objects.count(), 1)
         _ = uuid
+
+
+class BackgroundImportTest(DtmTestCase):
+    """The request stores the file; huey tasks check and write it (inline under tests)."""
+
+    def upload(self, content: bytes, name: str = "counts.csv") -> DtmImport:
+        return import_create(user=self.eve, operation=self.operation, country=self.co,
+                             kind="flow_counts", file_name=name, chunks=[content])  # fmt: skip
+
+    def queued(self, content: bytes) -> DtmImport:
+        with mock.patch("caminantes.dtm.tasks.import_stage_task") as task:
+            batch = self.upload(content)
+        task.assert_called_once_with(batch.pk, "en")
+        return batch
+
+    def test_the_upload_queues_and_the_task_stages_the_rows_with_progress(self) -> None:
+        batch = self.queued(flow_csv([sheet(point="simon-bolivar") for _ in range(5)]))
+        self.assertEqual((batch.status, batch.total_rows, batch.rows.count()), ("queued", 0, 0))
+        upload = Path(settings.VAR_DIR) / staging.IMPORTS_DIR / batch.file_path
+        self.assertTrue(upload.exists())
+        seen: list[int] = []
+        real = staging._is_cancelled
+
+        def spy(b: DtmImport) -> bool:
+            seen.append(DtmImport.objects.get(pk=b.pk).processed_rows)
+            return real(b)
+
+        with (
+            mock.patch.object(staging, "ROW_CHUNK", 2),
+            mock.patch.object(staging, "_is_cancelled", spy),
+        ):
+            import_stage_task.call_local(batch.pk, "en")
+        batch.refresh_from_db()
+        self.assertEqual(seen, [2, 4])
+        self.assertEqual(
+            (batch.status, batch.total_rows, batch.processed_rows), ("validated", 5, 5)
+        )
+        self.assertEqual(batch.rows.count(), 5)
+        self.assertEqual((batch.file_path, upload.exists()), ("", False))
+        self.assertEqual(FlowCount.objects.count(), 0)
+
+    def test_a_bad_row_rejects_the_file_with_its_error_and_writes_nothing(self) -> None:
+        rows = [sheet(point="simon-bolivar") for _ in range(3)]
+        rows[2]["shift_end"] = "07:00"
+        batch = self.upload(flow_csv(rows))
+        self.assertEqual((batch.status, batch.error_rows, batch.processed_rows), ("rejected", 1, 3))
+        bad = batch.rows.exclude(errors=[]).get()
+        self.assertEqual((bad.row_number, bad.errors[0]["column"]), (4, "shift_end"))
+        with self.assertRaises(ValidationError):
+            import_commit(user=self.eve, batch=batch)
+        self.assertEqual(FlowCount.objects.count(), 0)
+
+    def test_the_commit_runs_in_the_task_and_is_all_or_nothing(self) -> None:
+        batch = self.upload(flow_csv([sheet(point="simon-bolivar") for _ in range(5)]))
+        with mock.patch("caminantes.dtm.tasks.import_commit_task") as task:
+            batch = import_commit(user=self.eve, batch=batch)
+        self.assertEqual(batch.status, "committing")
+        task.assert_called_once_with(batch.pk, self.eve.pk, "en")
+        with self.assertRaises(ValidationError):  # a second click
+            import_commit(user=self.eve, batch=batch)
+        # The last row no longer passes: the rows before it, written in the same
+        # transaction (two chunks of two), are rolled back with it.
+        last = batch.rows.get(row_number=6)
+        last.data = {**last.data, "groups": 99}
+        last.save()
+        with mock.patch.object(staging, "ROW_CHUNK", 2):
+            import_commit_task.call_local(batch.pk, self.eve.pk, "en")
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, "failed")
+        self.assertIn("Row 6 no longer passes the checks", batch.file_errors[0])
+        self.assertEqual((FlowCount.objects.count(), FlowDaily.objects.count()), (0, 0))
+        # A failed batch no longer holds its content: the corrected file may come again.
+        fixed = self.upload(flow_csv([sheet(point="simon-bolivar") for _ in range(5)]))
+        fixed = import_commit(user=self.eve, batch=fixed)
+        self.assertEqual((fixed.status, fixed.imported_rows), ("committed", 5))
+        self.assertEqual(FlowCount.objects.count(), 5)
+
+    def test_the_same_file_is_refused_while_the_first_is_still_waiting(self) -> None:
+        content = flow_csv([sheet(point="simon-bolivar")])
+        first = self.queued(content)
+        with self.assertRaises(SameFile) as cm:
+            self.upload(content, name="again.csv")
+        self.assertEqual(cm.exception.earlier, first)
+        self.assertEqual(DtmImport.objects.count(), 1)
+
+    def test_a_queued_file_can_be_cancelled_and_is_then_not_read(self) -> None:
+        batch = self.queued(flow_csv([sheet(point="simon-bolivar")]))
+        upload = Path(settings.VAR_DIR) / staging.IMPORTS_DIR / batch.file_path
+        import_cancel(user=self.eve, batch=batch)
+        self.assertFalse(upload.exists())
+        import_stage_task.call_local(batch.pk, "en")
+        batch.refresh_from_db()
+        self.assertEqual((batch.status, batch.rows.count()), ("cancelled", 0))
+
+    def test_the_progress_page_polls_while_running_and_is_scoped(self) -> None:
+        from django.urls import reverse
+
+        batch = self.queued(flow_csv([sheet(point="simon-bolivar")]))
+        url = reverse("dtm_import_progress", args=[batch.uuid])
+        self.login(self.eve)
+        page = self.client.get(reverse("dtm_import", args=[batch.uuid]))
+        self.assertContains(page, f'hx-get="{url}"')
+        response = self.client.get(url)
+        self.assertContains(response, 'hx-trigger="every 2s"')
+        self.assertNotIn("HX-Refresh", response)
+        import_stage_task.call_local(batch.pk, "en")
+        response = self.client.get(url)
+        self.assertEqual(response["HX-Refresh"], "true")
+        self.assertNotContains(response, "hx-get")
+        # A DTM enumerator of another organisation: 404, as for a batch that does not exist.
+        other = User.objects.create_user("ffs.dtm@example.org", "x", full_name="FFS DTM")
+        m = Membership.objects.create(user=other, organization=self.ffs, role=Role.DTM_ENUMERATOR)
+        m.countries.set([self.co])
+        self.login(other)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.get(reverse("dtm_import", args=[batch.uuid])).status_code, 404)
+        missing = reverse("dtm_import_progress", args=[uuid.uuid4()])
+        self.assertEqual(self.client.get(missing).status_code, 404)
+
+    def test_the_commit_counts_its_progress_beside_the_uploads(self) -> None:
+        batch = self.upload(flow_csv([sheet(point="simon-bolivar") for _ in range(5)]))
+        real = staging._report
+        seen: list[int] = []
+
+        def spy(progress: Path, done: int) -> None:
+            real(progress, done)
+            seen.append(int(progress.read_text()))
+
+        with mock.patch.object(staging, "ROW_CHUNK", 2), mock.patch.object(staging, "_report", spy):
+            batch = import_commit(user=self.eve, batch=batch)
+        self.assertEqual((seen, batch.status, batch.processed_rows), ([2, 4], "committed", 5))
+        self.assertEqual(staging.commit_progress(batch), 5)
+        self.assertFalse(
+            (Path(settings.VAR_DIR) / staging.IMPORTS_DIR / f"{batch.uuid}.progress").exists()
+        )
