@@ -4,7 +4,9 @@
 and the managers' "run now" button (a huey task) both call. It reads the country's people
 (not merged, not anonymised), turns them into engine Records, asks the engine for clusters,
 then, per suspected cluster of two or more, drops the pairs a reviewer already said are
-different people, and opens one ticket per remaining group that no open ticket covers.
+different people, splits what remains by organisation (a reviewer sees only records they
+may see; the links across organisations are counted on the run, not shown), and opens one
+ticket per group that no open ticket covers.
 Only a group whose every pair scores at or above the country's auto-merge threshold merges
 by itself; nothing merges when the country has none.
 """
@@ -49,6 +51,23 @@ def _components(ids: list[int], edges: list[tuple[int, int]]) -> list[list[int]]
     return [sorted(g) for g in groups.values() if len(g) >= 2]
 
 
+def _per_organisation(
+    run: DedupeRun, groups: list[list[int]], people: dict[int, Person]
+) -> list[list[int]]:
+    """A ticket is seen only by who may see all its records: a group held by several
+    organisations becomes one group per organisation (two records or more), and the run
+    counts it as a cross-organisation cluster."""
+    out: list[list[int]] = []
+    for group in groups:
+        by_org: dict[int, list[int]] = defaultdict(list)
+        for pk in group:
+            by_org[people[pk].household.organization_id].append(pk)
+        if len(by_org) > 1:
+            run.cross_organisation += 1
+        out += [sorted(ids) for ids in by_org.values() if len(ids) >= 2]
+    return out
+
+
 def run(
     country: str, stdout: IO[str], threshold: float | None = None, *, run: DedupeRun | None = None
 ) -> DedupeRun:
@@ -74,7 +93,8 @@ def run(
     stdout.write(
         f"{found.iso2}: {run.records} records, {run.clusters} suspected clusters, "
         f"{run.tickets_opened} tickets opened, {run.auto_merged} merged automatically, "
-        f"{run.already_decided} already in a ticket or decided "
+        f"{run.already_decided} already in a ticket or decided, "
+        f"{run.cross_organisation} across organisations "
         f"({run.engine}, review from {review_at:.2f}, "
         f"auto-merge {'never' if auto_at is None else f'from {auto_at:.2f}'})\n"
     )
@@ -105,12 +125,12 @@ def _run(run: DedupeRun, country: Country, review_at: float, auto_at: float | No
         if not groups:
             run.already_decided += 1
             continue
-        for group in groups:
+        people = Person.objects.select_related("household").in_bulk(ids)
+        for group in _per_organisation(run, groups, people):
             if set(group) <= covered:
                 run.already_decided += 1
                 continue
             group_pairs = {p: c for p, c in pairs.items() if p[0] in group and p[1] in group}
-            people = Person.objects.select_related("household").in_bulk(group)
             with transaction.atomic():
                 ticket = review.ticket_open(
                     country=country,
@@ -136,5 +156,6 @@ def _run(run: DedupeRun, country: Country, review_at: float, auto_at: float | No
         country=country.iso2,
         records=run.records,
         tickets=run.tickets_opened,
+        cross_organisation=run.cross_organisation,
         auto_merged=run.auto_merged,
     )

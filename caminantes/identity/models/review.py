@@ -81,6 +81,10 @@ class DedupeRun(models.Model):
     tickets_opened = models.PositiveIntegerField(default=0)
     auto_merged = models.PositiveIntegerField(default=0)
     already_decided = models.PositiveIntegerField(default=0)
+    # Suspected clusters whose records are held by more than one organisation: each
+    # organisation reviews its own records; the link between them is counted, not shown,
+    # since no organisation may see another's people without a sharing agreement.
+    cross_organisation = models.PositiveIntegerField(default=0)
     engine = models.CharField(max_length=20, blank=True)
     error = models.CharField(max_length=300, blank=True)
 

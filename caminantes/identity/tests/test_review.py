@@ -9,6 +9,7 @@ from caminantes.identity import actions, registry_run, selectors
 from caminantes.identity.models import MergeRecord, PairDecision, ReviewTicket, Thresholds
 from caminantes.identity.services import review, survivor_of
 from caminantes.identity.tests.base import IdentityTestCase, focal
+from caminantes.registry.inputs import DocumentInput
 from caminantes.registry.models import Person, TimelineEntry
 
 
@@ -146,6 +147,29 @@ class ScopeTests(IdentityTestCase):
         mixed = self._ticket(self.maria(self.first), self.maria(self.ffs_family))
         for user in (self.alice, self.carla, self.ramona):
             self.assertNotIn(mixed, selectors.tickets_for_user(user=user))
+
+    def test_a_run_gives_each_organisation_a_ticket_of_its_own_records(self) -> None:
+        # FFS registers María José too (twice): the cluster spans IOM and FFS. Each
+        # organisation gets a ticket with its own records; the link is counted, not shown.
+        for _i in range(2):
+            self.register(
+                self.ramona,
+                [focal(documents=[DocumentInput(type="cedula", number="V-12.345.678")])],
+                org=self.ffs,
+            )
+        run = registry_run.run("CO", io.StringIO())
+        self.assertGreaterEqual(run.cross_organisation, 1)
+        iom_tickets = list(selectors.tickets_for_user(user=self.alice))
+        ffs_tickets = list(selectors.tickets_for_user(user=self.ramona))
+        self.assertTrue(iom_tickets)
+        self.assertTrue(ffs_tickets)
+        for tickets, org in ((iom_tickets, self.iom), (ffs_tickets, self.ffs)):
+            for ticket in tickets:
+                holders = {r.person.household.organization for r in ticket.records.all()}
+                self.assertEqual(holders, {org})
+        self.login(self.carla)
+        page = self.client.get(reverse("identity_thresholds"))
+        self.assertContains(page, "Entre organizaciones")
 
     def test_a_reviewer_from_another_organisation_cannot_decide(self) -> None:
         from django.core.exceptions import PermissionDenied
