@@ -2,7 +2,8 @@
 
 Spark does the heavy, embarrassingly parallel parts with the engine's own functions:
 `blocking_keys` on every record (the keys the registry stores), a join on the key for the
-candidate pairs (blocks over their cap dropped, as locally), and the comparison levels and
+candidate pairs (blocks over their cap dropped; the local batch splits them by a further
+column instead, so at scale Spark finds a few pairs fewer), and the comparison levels and
 Fellegi-Sunter scores partition by partition (`compare.levels`, `Model.score`) with name
 frequencies counted over the whole data and broadcast. Only the pairs above the threshold
 come back to the driver, with the records of the components they form, and are clustered

@@ -5,7 +5,12 @@ from collections import defaultdict
 import numpy as np
 
 from caminantes.identity.engine import Record, blocking_keys, dedupe
-from caminantes.identity.engine.blocking import candidate_pairs
+from caminantes.identity.engine.blocking import (
+    NO_REFINEMENT,
+    WEAK_BLOCK,
+    candidate_pairs,
+    pairs_from_keys,
+)
 from caminantes.identity.engine.table import build
 
 FAMILY = [
@@ -59,3 +64,37 @@ def test_it_blocks_the_batch_as_the_registry_keys_do():
     strings = {(a, b) for rows in by_key.values() for a in rows for b in rows if a < b}
     assert batch == strings
     assert np.all(i < j)
+
+
+def test_a_block_too_big_is_split_not_dropped():
+    """50 rows share a key (cap 10): the two that also share the refinement still pair."""
+    keys = np.zeros(50, np.int64)
+    rows = np.arange(50, dtype=np.int64)
+    caps = np.full(50, 10, np.int32)
+    year = np.arange(1950, 2000, dtype=np.int64)
+    year[7] = year[42]
+    refine = np.column_stack([year, np.full(50, NO_REFINEMENT)])
+    i, j = pairs_from_keys(keys, rows, 50, caps, refine)
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == [(7, 42)]
+    # without a refinement the oversized block is skipped, as before
+    i, _ = pairs_from_keys(keys, rows, 50, caps)
+    assert len(i) == 0
+
+
+def test_a_common_name_keeps_its_weak_key_when_it_outgrows_the_cap():
+    """60 women and men called Yorbelis Urribarrí: the name-only key's block is over its cap,
+    is split by sex and by place, and the two records of one woman (no date on one, a
+    second surname on the other: no other key in common) are still compared."""
+    others = [
+        Record(f"o{k}", "Yorbelis", "Urribarrí Páez", "FM"[k % 2], f"{1950 + k}-02-03", "VEN",
+               "", "", "", f"Lugar {k}")
+        for k in range(60)
+    ]  # fmt: skip
+    a = Record("a", "Yorbelis", "Urribarrí", "F", "", "VEN", "", "", "", "Zulia")
+    b = Record("b", "Yorbelis", "Urribarrí Soto", "F", "1990-03-04", "VEN", "", "", "", "Zulia")
+    records = [*others, a, b]
+    assert set(blocking_keys(a)) & set(blocking_keys(b)) == {"W:jorbelis:uribari"}
+    by_key = sum(1 for r in records if "W:jorbelis:uribari" in blocking_keys(r))
+    assert by_key > WEAK_BLOCK
+    i, j = candidate_pairs(build(records))
+    assert (60, 61) in set(zip(i.tolist(), j.tolist(), strict=True))
