@@ -19,7 +19,9 @@ LEVELS: dict[str, tuple[str, ...]] = {
         "missing", "exact", "subset", "similar", "second_differs", "partial", "different",
     ),
     "family_names": ("missing", "exact", "subset", "similar", "one_shared", "different"),
-    "birth_date": ("missing", "exact", "swapped", "one_part", "estimated", "different"),
+    "birth_date": (
+        "missing", "exact", "swapped", "one_part", "estimated", "months_apart", "different",
+    ),
     "sex": ("missing", "same", "different"),
     "document_number": ("missing", "exact", "one_edit", "different"),
     "phone": ("missing", "same", "different"),
@@ -29,25 +31,56 @@ LEVELS: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(LEVELS)
 TOKEN_JW = 0.88  # two name tokens this close (Jaro-Winkler) are one name mistyped
 ESTIMATED = ((1, 1), (7, 1), (6, 30), (12, 31), (0, 0))  # dates registrars write for "about"
+# Two children of one mother are born at least this far apart, twins aside (same day): two
+# dates closer than this are one person's, mistyped, not a brother's or a sister's.
+SIBLING_DAYS = 270
+TYPO_LEN = 4  # name tokens this long may differ by one edit (Gosue / Josué) and still agree
+
+
+def _distinct_pairs(
+    t: Table, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, list[str], list[str], np.ndarray | None]:
+    """(mask of pairs of two different tokens, their distinct left and right words, and
+    the index of each masked pair among them - None when every pair is its own)."""
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    words = t.tokens.words
+    if len(a) <= 64:  # one registration: no need to share the work between pairs
+        return ok, [words[k] for k in a[ok].tolist()], [words[k] for k in b[ok].tolist()], None
+    key = a[ok].astype(np.int64) * (1 << 32) + b[ok]
+    uniq, inv = np.unique(key, return_inverse=True)
+    left = [words[k >> 32] for k in uniq.tolist()]
+    right = [words[k & 0xFFFFFFFF] for k in uniq.tolist()]
+    return ok, left, right, inv
 
 
 def _jw_tokens(t: Table, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Jaro-Winkler of token codes a[k] vs b[k], computed once per distinct pair of codes."""
     out = np.zeros(a.shape, np.float32)
-    ok = (a >= 0) & (b >= 0) & (a != b)
-    if not ok.any():
+    ok, left, right, inv = _distinct_pairs(t, a, b)
+    if left:
+        jw = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
+        out[ok] = jw if inv is None else jw[inv]
+    return out
+
+
+def _close_tokens(t: Table, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Token codes a[k] and b[k] that are one name mistyped: Jaro-Winkler at least TOKEN_JW,
+    or (both at least TYPO_LEN letters) one edit apart, which forgives the slip in the first
+    letter that Jaro-Winkler punishes (Gosue / Josue 0.87, Ieiker / Yeiker 0.82)."""
+    out = np.zeros(a.shape, bool)
+    ok, left, right, inv = _distinct_pairs(t, a, b)
+    if not left:
         return out
-    words = t.tokens.words
-    if len(a) <= 64:  # one registration: no need to share the work between pairs
-        left = [words[k] for k in a[ok].tolist()]
-        right = [words[k] for k in b[ok].tolist()]
-        out[ok] = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
-        return out
-    key = a[ok].astype(np.int64) * (1 << 32) + b[ok]
-    uniq, inv = np.unique(key, return_inverse=True)
-    left = [words[k >> 32] for k in uniq.tolist()]
-    right = [words[k & 0xFFFFFFFF] for k in uniq.tolist()]
-    out[ok] = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)[inv]
+    close = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1) >= TOKEN_JW
+    long = np.flatnonzero(
+        [min(len(x), len(y)) >= TYPO_LEN for x, y in zip(left, right, strict=True)]
+    )
+    if len(long):
+        edits = cpdist(
+            [left[k] for k in long], [right[k] for k in long], scorer=OSA.distance, workers=1
+        )
+        close[long[edits <= 1]] = True
+    out[ok] = close if inv is None else close[inv]
     return out
 
 
@@ -64,8 +97,8 @@ def _name_match(t: Table, tok_a, snd_a, ini_a, tok_b, snd_b, ini_b):
     # typos: Jaro-Winkler between the first two tokens of each side
     a2 = np.broadcast_to(tok_a[:, :2, None], (len(tok_a), 2, 2))
     b2 = np.broadcast_to(tok_b[:, None, :2], (len(tok_b), 2, 2))
-    jw = _jw_tokens(t, a2.reshape(-1), b2.reshape(-1)).reshape(-1, 2, 2)
-    loose[:, :2, :2] |= present[:, :2, :2] & (jw >= TOKEN_JW)
+    close = _close_tokens(t, a2.reshape(-1), b2.reshape(-1)).reshape(-1, 2, 2)
+    loose[:, :2, :2] |= present[:, :2, :2] & close
     return strict, loose
 
 
@@ -140,7 +173,10 @@ def _dates(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     for mm, dd in ESTIMATED:
         est_a |= (ma == mm) & (da == dd)
         est_b |= (mb == mm) & (db == dd)
-    level = np.full(len(i), 5, np.int8)
+    level = np.full(len(i), 6, np.int8)
+    days_a = ya.astype(np.float64) * 365.25 + ma * 30.44 + da
+    days_b = yb.astype(np.float64) * 365.25 + mb * 30.44 + db
+    level[np.abs(days_a - days_b) < SIBLING_DAYS] = 5
     level[(est_a | est_b) & (np.abs(ya.astype(np.int32) - yb) <= 1)] = 4
     n = len(i)
     apart = _digits_apart(np.concatenate([da, ma, ya]), np.concatenate([db, mb, yb]))
@@ -211,6 +247,7 @@ def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 GIVEN, FAMILY, DOB, SEX, DOC = 0, 1, 2, 3, 4
+DATE_DIFFERENT = LEVELS["birth_date"].index("different")
 
 
 def compatible(lv: np.ndarray) -> np.ndarray:
@@ -219,8 +256,9 @@ def compatible(lv: np.ndarray) -> np.ndarray:
     Brothers, sisters and twins share surnames, phone, place and sometimes the birth date;
     their given names differ (María Gabriela and María Daniela are sisters). A parent and a
     child named after them share the whole name but not the generation. So: given names
-    that clearly differ, or birth dates that clearly differ, mean two people, unless the
-    same document number says otherwise.
+    that clearly differ, or birth dates that clearly differ (further apart than two
+    siblings' can be, and not one slip apart), mean two people, unless the same document
+    number says otherwise.
     """
     return ~looks_related(lv) | (lv[:, DOC] == 1)
 
@@ -230,5 +268,5 @@ def looks_related(lv: np.ndarray) -> np.ndarray:
     names_differ = np.isin(lv[:, GIVEN], (4, 5, 6))
     # a cédula one slip away overrides the date (parents and children have numbers decades
     # apart) but not the name (brothers' cédulas, issued the same day, can be consecutive)
-    dates_differ = (lv[:, DOB] == 5) & (lv[:, DOC] != 2)
+    dates_differ = (lv[:, DOB] == DATE_DIFFERENT) & (lv[:, DOC] != 2)
     return names_differ | dates_differ

@@ -123,6 +123,11 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     rule = broken < RULE_BROKEN
     fair = lv[ok] if rule else lv
     m, lam = estimate_m(fair, u, start)
+    # Dates months apart are there for the relatives rule (siblings cannot be born so close),
+    # not as evidence: in the candidate pairs, blocked on name and birth year, they are
+    # mostly namesakes born the same year, and EM would learn them as a match.
+    dob, near, far = m["birth_date"], LEVELS["birth_date"].index("months_apart"), -1
+    dob[near] = min(dob[near], dob[far] * u["birth_date"][near] / u["birth_date"][far])
     per_record = float(np.clip(2 * lam * len(fair) / max(t.n, 1), 0.01, 5.0))
     tf = data_tf(t)
     words = t.full_names.words

@@ -30,6 +30,7 @@ def test_it_tolerates_the_usual_date_slips():
     assert level(a, person(birth_date="1990-05-21"), "birth_date") == "one_part"
     assert level(a, person(birth_date="1990-01-01"), "birth_date") == "estimated"
     assert level(a, person(birth_date="1995-08-30"), "birth_date") == "different"
+    assert level(a, person(birth_date="1990-11-03"), "birth_date") == "months_apart"
     assert level(a, person(birth_date=""), "birth_date") == "missing"
 
 
@@ -66,6 +67,28 @@ def test_it_keeps_sisters_apart_even_with_everything_else_shared():
         result = compare(a, other)
         assert result.probability < 0.01
         assert result.evidence["rule"] == "relatives"
+
+
+def test_a_slip_in_the_first_letter_or_the_date_is_not_a_brother():
+    """Dates closer than two siblings' can be, and a given name one edit away (Jaro-Winkler
+    punishes a wrong first letter), are one person mistyped; a year apart is a brother."""
+    a = person(given_names="Josué", family_names="Torres Rangel", sex="M")
+    typo = person("2", given_names="Gosue", family_names="Torres Rangel", sex="M")
+    assert compare(a, typo).evidence["given_names"] == "similar"
+    assert compare(a, typo).probability > 0.9
+    later = person("3", given_names="Josué", family_names="Torres Rangel", sex="M",
+                   birth_date="1990-10-04")  # fmt: skip
+    assert "rule" not in compare(a, later).evidence
+    brother = person("4", given_names="Josué", family_names="Torres Rangel", sex="M",
+                     birth_date="1991-09-30", phone="")  # fmt: skip
+    assert compare(a, brother).evidence["rule"] == "relatives"
+    short = person("5", given_names="Ana", family_names="Torres Rangel")
+    assert (
+        compare(short, person("6", given_names="Ada", family_names="Torres Rangel")).evidence[
+            "rule"
+        ]
+        == "relatives"
+    )
 
 
 def test_it_keeps_a_son_named_after_his_father_apart():
