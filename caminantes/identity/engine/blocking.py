@@ -31,6 +31,7 @@ WEAK_BLOCK = 20
 REFINEMENTS = 2  # columns that can sub-divide an oversized block, one after the other
 NO_REFINEMENT = -2  # (-1 is a missing value: such records form a part of their own)
 PAIR_RADIX = 1 << 32  # a pair (i, j) is coded i * PAIR_RADIX + j
+PAIR_CHUNK = 4_000_000  # pairs expanded at a time
 
 
 def _first(sounds: tuple[str, ...]) -> str:
@@ -160,8 +161,10 @@ def table_keys(t: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
 
 def _block_pairs(
     keys: np.ndarray, rows: np.ndarray, caps: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(pair codes of the blocks within their cap, mask of the elements of bigger blocks)."""
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """(pair codes of the blocks within their cap, in sorted unique runs; mask of the
+    elements of bigger blocks). Blocks are expanded a few million pairs at a time, so the
+    temporaries stay small whatever the number of records."""
     order = np.lexsort((rows, keys))
     keys, rows, caps = keys[order], rows[order], caps[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
@@ -170,9 +173,20 @@ def _block_pairs(
     over[order] = np.repeat(sizes > caps[starts], sizes)
     keep = (sizes >= 2) & (sizes <= caps[starts])
     starts, sizes = starts[keep], sizes[keep]
+    found: list[np.ndarray] = []
     if len(starts) == 0:
-        return np.zeros(0, np.int64), over
-    # position of each element of the kept blocks, and how many partners follow it
+        return found, over
+    total = np.cumsum(sizes * (sizes - 1) // 2)
+    cut = np.searchsorted(total, np.arange(PAIR_CHUNK, total[-1], PAIR_CHUNK), side="right")
+    for lo, hi in zip(np.r_[0, cut], np.r_[cut, len(starts)], strict=True):
+        if hi > lo:
+            found.append(_expand(rows, starts[lo:hi], sizes[lo:hi]))
+    return found, over
+
+
+def _expand(rows: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Sorted unique codes of every pair inside the blocks rows[start:start + size]."""
+    # position of each element of the blocks, and how many partners follow it
     elem = np.repeat(starts, sizes) + (
         np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     )
@@ -183,7 +197,7 @@ def _block_pairs(
     del left, offs
     diff = a != b  # one row can hold a key twice (its surname and its married name)
     a, b = a[diff], b[diff]
-    return np.unique(np.minimum(a, b) * np.int64(PAIR_RADIX) + np.maximum(a, b)), over
+    return np.unique(np.minimum(a, b) * np.int64(PAIR_RADIX) + np.maximum(a, b))
 
 
 def pairs_from_keys(
@@ -208,7 +222,9 @@ def pairs_from_keys(
         if len(keys) == 0:
             break
         codes, over = _block_pairs(keys, rows, caps)
-        found.append(codes)
+        found.extend(codes)
+        if len(found) > 8:  # merge as we go: many keys give the same pairs
+            found = [np.unique(np.concatenate(found))]
         if level == refine.shape[1] or not over.any():
             break
         col = refine[over, level]
