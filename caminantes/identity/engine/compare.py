@@ -25,7 +25,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "sex": ("missing", "same", "different"),
     "document_number": ("missing", "exact", "one_edit", "different"),
     "phone": ("missing", "same", "different"),
-    "birth_place": ("missing", "same", "different"),
+    "birth_place": ("missing", "same", "similar", "different"),
     "nationality": ("missing", "same", "different"),
 }  # fmt: skip
 FIELDS = tuple(LEVELS)
@@ -34,6 +34,7 @@ ESTIMATED = ((1, 1), (7, 1), (6, 30), (12, 31), (0, 0))  # dates registrars writ
 # Two children of one mother are born at least this far apart, twins aside (same day): two
 # dates closer than this are one person's, mistyped, not a brother's or a sister's.
 SIBLING_DAYS = 270
+PLACE_JW = 0.92  # two place names this close are one place mistyped
 TYPO_LEN = 4  # name tokens this long may differ by one edit (Gosue / Josué) and still agree
 
 
@@ -215,6 +216,25 @@ def _same(a: np.ndarray, b: np.ndarray, missing=-1) -> np.ndarray:
     return level
 
 
+def _places(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Places compare as same, similar (a typo, a space: "Coolar oo", "Barquisimento") or
+    different, each distinct pair of place names measured once."""
+    a, b = t.place[i], t.place[j]
+    level = np.full(len(i), 3, np.int8)
+    level[a == b] = 1
+    check = (a >= 0) & (b >= 0) & (a != b)
+    if check.any():
+        key = a[check].astype(np.int64) * (1 << 32) + b[check]
+        uniq, inv = np.unique(key, return_inverse=True)
+        words = t.place_text
+        left = [words[k >> 32].replace(" ", "") for k in uniq.tolist()]
+        right = [words[k & 0xFFFFFFFF].replace(" ", "") for k in uniq.tolist()]
+        jw = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
+        level[np.flatnonzero(check)[jw[inv] >= PLACE_JW]] = 2
+    level[(a < 0) | (b < 0)] = 0
+    return level
+
+
 def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(pairs, fields) int8 levels for the pairs (i[k], j[k]) of rows of `t`."""
     given, family = _given(t, i, j), _family(t, i, j)
@@ -240,7 +260,7 @@ def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         _same(t.sex[i], t.sex[j], 0),
         _documents(t, i, j),
         _same(t.phone[i], t.phone[j]),
-        _same(t.place[i], t.place[j]),
+        _places(t, i, j),
         _same(t.nat[i], t.nat[j]),
     ]
     return np.column_stack(cols)

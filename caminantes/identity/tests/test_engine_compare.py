@@ -113,3 +113,26 @@ def test_it_gives_few_selective_blocking_keys():
     assert 3 <= len(keys) <= 20
     assert len(set(keys)) == len(keys)
     assert set(blocking_keys(person(given_names="Ma. Gabriela"))) & set(keys)
+
+
+def test_a_mistyped_place_is_similar():
+    a = person(birth_place="Coolaroo")
+    assert level(a, person(birth_place="coolar oo"), "birth_place") == "similar"
+    assert level(a, person(birth_place="Coolaroo"), "birth_place") == "same"
+    assert level(person(), person(birth_place="Lara"), "birth_place") == "different"
+
+
+def test_a_model_saved_before_new_levels_still_loads():
+    """Levels added since (months_apart, a similar place) score as "different" did."""
+    import json
+
+    from caminantes.identity.engine import Model, default_model
+
+    data = json.loads(default_model().to_json())
+    for f, gone in (("birth_date", "months_apart"), ("birth_place", "similar")):
+        at = data["levels"][f].index(gone)
+        for part in ("levels", "m", "u"):
+            del data[part][f][at]
+    old = Model.from_json(json.dumps(data))
+    assert old.m["birth_date"][5] == old.m["birth_date"][6] == data["m"]["birth_date"][-1]
+    assert old.u["birth_place"] == [data["u"]["birth_place"][k] for k in (0, 1, 2, 2)]
