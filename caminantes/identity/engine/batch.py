@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -12,7 +13,7 @@ from caminantes.identity.engine.compare import compatible, levels
 from caminantes.identity.engine.model import Model, data_tf, default_model
 from caminantes.identity.engine.record import Record
 from caminantes.identity.engine.table import Table, build
-from caminantes.identity.engine.train import chunked_levels, train
+from caminantes.identity.engine.train import chunked_levels, relatives_rule_holds, train
 
 SMALL = 2_000  # below this many records, name frequencies come from the model, not the data
 
@@ -62,6 +63,9 @@ def dedupe(
     lv = chunked_levels(t, i, j)
     if fit and len(i):
         model = train(t, lv, model)
+    elif model.relatives_rule and not relatives_rule_holds(lv):
+        # the data's own documents say the rule is wrong here (see train)
+        model = replace(model, relatives_rule=False)
     tf = frequencies(t, model)
     _, prob, _ = model.score(t, i, j, lv=lv, tf=tf, population=t.n)
     threshold = model.threshold if threshold is None else threshold

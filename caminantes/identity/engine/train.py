@@ -110,17 +110,22 @@ def estimate_m(
     return {f: v.tolist() for f, v in m.items()}, lam
 
 
+def relatives_rule_holds(lv: np.ndarray) -> bool:
+    """Does the relatives rule hold in this data? Among candidate pairs with the same
+    document number, how many would it call relatives? Households: almost none (siblings
+    have their own cédulas); FEBRL's corruptions (a name or a date replaced): many."""
+    same_doc = lv[:, 4] == 1
+    broken = float(looks_related(lv[same_doc]).mean()) if same_doc.sum() >= 50 else 0.0
+    return broken < RULE_BROKEN
+
+
 def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     """A model fitted to this table, its candidate pairs' levels `lv`, starting from `start`."""
     u = estimate_u(t, min(300_000, max(t.n * 20, 10_000)), seed)
     # Relatives (compare.compatible) are left out: EM over all candidate pairs learns
     # "same household" instead of "same person", since households share so much.
     ok = compatible(lv)
-    # Does the rule hold here? Among pairs with the same document number, how many would it
-    # call relatives? Households: almost none (siblings have their own cédulas).
-    same_doc = lv[:, 4] == 1
-    broken = float(looks_related(lv[same_doc]).mean()) if same_doc.sum() >= 50 else 0.0
-    rule = broken < RULE_BROKEN
+    rule = relatives_rule_holds(lv)
     fair = lv[ok] if rule else lv
     m, lam = estimate_m(fair, u, start)
     # Dates months apart are there for the relatives rule (siblings cannot be born so close),

@@ -98,3 +98,24 @@ def test_a_common_name_keeps_its_weak_key_when_it_outgrows_the_cap():
     assert by_key > WEAK_BLOCK
     i, j = candidate_pairs(build(records))
     assert (60, 61) in set(zip(i.tolist(), j.tolist(), strict=True))
+
+
+def test_the_relatives_rule_is_checked_against_the_data():
+    """Where records with one document number often disagree on the given name (FEBRL's
+    corruptions), the data says the rule is wrong there: dedupe turns it off, as --train
+    does. Siblings have their own documents, so households keep it."""
+    names = ["Ana", "Luisa", "Carmen", "Rosa", "Elena", "Sofía", "Julia", "Marta"]
+    records = []
+    for k in range(80):
+        date = f"{1950 + k % 50}-{1 + k % 12:02d}-{1 + k % 28:02d}"
+        doc = f"V-{10_000_000 + 7919 * k}"
+        records += [
+            Record(f"a{k}", names[k % 8], f"Apellido{k} Soto", "F", date, "VEN", "", doc),
+            Record(f"b{k}", names[(k + 3) % 8], f"Apellido{k} Soto", "F", date, "VEN", "", doc),
+        ]
+    clusters = dedupe(records)
+    assert all(clusters[f"a{k}"] == clusters[f"b{k}"] for k in range(80))
+    # the same data without documents: nothing says the rule is wrong, relatives stay apart
+    bare = [Record(r.record_id, r.given_names, r.family_names, "F", r.birth_date) for r in records]
+    clusters = dedupe(bare)
+    assert not any(clusters[f"a{k}"] == clusters[f"b{k}"] for k in range(80))
