@@ -24,10 +24,10 @@ from caminantes.identity.engine import normalise as nz
 from caminantes.identity.engine.record import Record
 from caminantes.identity.engine.table import Table
 
-MAX_BLOCK = 400
+MAX_BLOCK = 30
 # Weaker keys (a given name with one surname; both surnames with the year) only count in
 # small blocks: they are there for people with rarer names whose other keys all broke.
-WEAK_BLOCK = 20
+WEAK_BLOCK = 10
 REFINEMENTS = 2  # columns that can sub-divide an oversized block, one after the other
 NO_REFINEMENT = -2  # (-1 is a missing value: such records form a part of their own)
 PAIR_RADIX = 1 << 32  # a pair (i, j) is coded i * PAIR_RADIX + j
@@ -65,8 +65,6 @@ def blocking_keys(r: Record) -> list[str]:
         # any name, given or surname (typed in either box), with the whole date
         tokens = [s for s in gname.sounds[:3] if len(s) > 1] + surnames
         keys.extend(f"T:{s}:{y}:{m}:{d}" for s in dict.fromkeys(tokens))
-    if fam.sounds and y and m and d:
-        keys.append(f"B:{pair}:{y}:{m}:{d}")
     if fam.sounds and m and d:
         keys.append(f"A:{pair}:{m}:{d}")
     if phone:
@@ -104,7 +102,6 @@ def table_keys(t: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     g = _first_given_sound(t)
     y, m, d = t.year.astype(np.int64), t.month.astype(np.int64), t.day.astype(np.int64)
     has_g, full_date = g >= 0, (y > 0) & (m > 0) & (d > 0)
-    md = m * 32 + d
     sex = t.sex.astype(np.int64)
     rows = np.arange(t.n, dtype=np.int64)
     s1, s2 = t.f_snd[:, 0], t.f_snd[:, 1]
@@ -119,12 +116,12 @@ def table_keys(t: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
         tag: int,
         mask: np.ndarray,
         *cols: np.ndarray,
-        cap: int = MAX_BLOCK,
+        cap: int | None = None,
         refine: tuple[np.ndarray, ...] = (),
     ) -> None:
         keys.append(_pack(np.full(int(mask.sum()), tag), *(c[mask] for c in cols)))
         owners.append(rows[mask])
-        caps.append(np.full(int(mask.sum()), cap, np.int32))
+        caps.append(np.full(int(mask.sum()), cap or MAX_BLOCK, np.int32))
         ref = [*refine, none, none][:REFINEMENTS]
         refines.append(np.column_stack([r[mask] for r in ref]))
 
@@ -133,24 +130,23 @@ def table_keys(t: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     for s in surnames:
         # the name pair unordered: given names and surnames typed in each other's boxes
         add(2, has_g & (s >= 0) & (y > 0), np.minimum(g, s), np.maximum(g, s), y,
-            refine=(sex, md))  # fmt: skip
-        add(3, has_g & (s >= 0) & (m > 0) & (d > 0), g, s, m, d, refine=(sex, y))
+            refine=(sex, place))  # fmt: skip
+        add(3, has_g & (s >= 0) & (m > 0) & (d > 0), g, s, m, d, refine=(sex, place))
     # any name token with the whole date (each sound once per record)
     given_snd = np.where(t.g_ini, -1, t.g_snd)
     tokens = np.column_stack([given_snd, *surnames])
     for k in range(tokens.shape[1]):
         s = tokens[:, k]
         first = (s >= 0) & ~(tokens[:, :k] == s[:, None]).any(1)
-        add(4, first & full_date, s, y, m, d, refine=(sex,))
+        add(4, first & full_date, s, y, m, d, refine=(sex, place))
     add(5, has_g & (t.phone >= 0), t.phone, g, refine=(y,))
-    add(6, has_g & (s1 >= 0), g, lo, hi + 1, refine=(sex, y))
-    add(7, (s1 >= 0) & full_date, lo, hi + 1, y, m, d, refine=(sex,))
-    add(10, (s1 >= 0) & (m > 0) & (d > 0), lo, hi + 1, m, d, refine=(sex, y))
+    add(6, has_g & (s1 >= 0), g, lo, hi + 1, refine=(sex, place))
+    add(10, (s1 >= 0) & (m > 0) & (d > 0), lo, hi + 1, m, d, refine=(sex, place))
     for s in surnames[:2]:
         add(11, (t.phone >= 0) & (s >= 0), t.phone, s, refine=(y,))
     for s in surnames[:2]:
-        add(8, has_g & (s >= 0), g, s, cap=WEAK_BLOCK, refine=(sex, place))
-    add(9, (s1 >= 0) & (y > 0), lo, hi + 1, y, cap=WEAK_BLOCK, refine=(sex, g))
+        add(8, has_g & (s >= 0), g, s, cap=WEAK_BLOCK, refine=(sex,))
+    add(9, (s1 >= 0) & (y > 0), lo, hi + 1, y, cap=WEAK_BLOCK, refine=(sex,))
     return (
         np.concatenate(keys),
         np.concatenate(owners),
@@ -160,11 +156,12 @@ def table_keys(t: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
 
 
 def _block_pairs(
-    keys: np.ndarray, rows: np.ndarray, caps: np.ndarray
-) -> tuple[list[np.ndarray], np.ndarray]:
-    """(pair codes of the blocks within their cap, in sorted unique runs; mask of the
-    elements of bigger blocks). Blocks are expanded a few million pairs at a time, so the
-    temporaries stay small whatever the number of records."""
+    keys: np.ndarray, rows: np.ndarray, caps: np.ndarray, found: list[np.ndarray]
+) -> np.ndarray:
+    """Adds to `found` the pair codes of the blocks within their cap, as sorted unique runs;
+    returns the mask of the elements of bigger blocks. Blocks are expanded a few million
+    pairs at a time and the runs merged as they grow, so memory stays bounded whatever the
+    number of records."""
     order = np.lexsort((rows, keys))
     keys, rows, caps = keys[order], rows[order], caps[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
@@ -173,15 +170,17 @@ def _block_pairs(
     over[order] = np.repeat(sizes > caps[starts], sizes)
     keep = (sizes >= 2) & (sizes <= caps[starts])
     starts, sizes = starts[keep], sizes[keep]
-    found: list[np.ndarray] = []
     if len(starts) == 0:
-        return found, over
+        return over
     total = np.cumsum(sizes * (sizes - 1) // 2)
     cut = np.searchsorted(total, np.arange(PAIR_CHUNK, total[-1], PAIR_CHUNK), side="right")
     for lo, hi in zip(np.r_[0, cut], np.r_[cut, len(starts)], strict=True):
         if hi > lo:
             found.append(_expand(rows, starts[lo:hi], sizes[lo:hi]))
-    return found, over
+            # many keys give the same pairs: merge when the new runs outgrow the merged one
+            if sum(map(len, found[1:])) > max(8 * PAIR_CHUNK, len(found[0])):
+                found[:] = [np.unique(np.concatenate(found))]
+    return over
 
 
 def _expand(rows: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -217,14 +216,11 @@ def pairs_from_keys(
         caps = np.full(len(keys), MAX_BLOCK, np.int32)
     if refine is None:
         refine = np.full((len(keys), 0), -1, np.int64)
-    found = []
+    found: list[np.ndarray] = []
     for level in range(refine.shape[1] + 1):
         if len(keys) == 0:
             break
-        codes, over = _block_pairs(keys, rows, caps)
-        found.extend(codes)
-        if len(found) > 8:  # merge as we go: many keys give the same pairs
-            found = [np.unique(np.concatenate(found))]
+        over = _block_pairs(keys, rows, caps, found)
         if level == refine.shape[1] or not over.any():
             break
         col = refine[over, level]

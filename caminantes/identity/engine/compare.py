@@ -150,14 +150,12 @@ def _family(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return level
 
 
-_POW = (10 ** np.arange(8, dtype=np.int64))[:, None]
-
-
-def _digits_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _digits_apart(a: np.ndarray, b: np.ndarray, digits: int = 8) -> np.ndarray:
     """Numbers written with one wrong digit (1985 / 1995) or two adjacent digits swapped
-    (1985 / 1958, 12 / 21)."""
-    da = (a.astype(np.int64)[None, :] // _POW) % 10
-    db = (b.astype(np.int64)[None, :] // _POW) % 10
+    (1985 / 1958, 12 / 21), compared on their last `digits` digits."""
+    pow10 = (10 ** np.arange(digits, dtype=np.int32))[:, None]
+    da = (a.astype(np.int32)[None, :] // pow10) % 10
+    db = (b.astype(np.int32)[None, :] // pow10) % 10
     diff = da != db
     count = diff.sum(0)
     # a swap of positions k, k+1: exactly those two differ, crosswise equal
@@ -180,9 +178,9 @@ def _dates(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     level[np.abs(days_a - days_b) < SIBLING_DAYS] = 5
     level[(est_a | est_b) & (np.abs(ya.astype(np.int32) - yb) <= 1)] = 4
     n = len(i)
-    apart = _digits_apart(np.concatenate([da, ma, ya]), np.concatenate([db, mb, yb]))
-    near_year = apart[2 * n :] | (np.abs(ya.astype(np.int32) - yb) == 1)
-    one_part = (same_y & same_m & apart[:n]) | (same_y & same_d & apart[n : 2 * n])
+    apart = _digits_apart(np.concatenate([da, ma]), np.concatenate([db, mb]), 2)
+    near_year = _digits_apart(ya, yb, 4) | (np.abs(ya.astype(np.int32) - yb) == 1)
+    one_part = (same_y & same_m & apart[:n]) | (same_y & same_d & apart[n:])
     one_part |= same_m & same_d & near_year
     # one slip anywhere in YYYYMMDD as typed (1993-09-25 / 1990-39-25 is two parts, one key)
     whole_a = (ya.astype(np.int64) * 100 + ma) * 100 + da
@@ -239,18 +237,21 @@ def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(pairs, fields) int8 levels for the pairs (i[k], j[k]) of rows of `t`."""
     given, family = _given(t, i, j), _family(t, i, j)
     # given names and surnames typed into each other's boxes: one crosswise pair sounds
-    # alike, the other at least looks alike
+    # alike, the other at least looks alike (either surname: "Villalobos Zambrano" typed as
+    # the given names of Luciana Zambrano Villalobos)
     gi, fj, fi, gj = t.g_snd[i, 0], t.f_snd[j, 0], t.f_snd[i, 0], t.g_snd[j, 0]
-    maybe = np.flatnonzero(
-        (given >= 5) & (family >= 4) & (((gi == fj) & (gi >= 0)) | ((fi == gj) & (fi >= 0)))
-    )
+    fi2, fj2 = t.f_snd[i, 1], t.f_snd[j, 1]
+    sound = ((gi == fj) | (gi == fj2)) & (gi >= 0) | ((gj == fi) | (gj == fi2)) & (gj >= 0)
+    maybe = np.flatnonzero((given >= 5) & (family >= 4) & sound)
     crossed = np.zeros(len(i), bool)
     if len(maybe):
         ii, jj = i[maybe], j[maybe]
-        jw1 = _jw_tokens(t, t.g_tok[ii, 0], t.f_tok[jj, 0])
-        jw2 = _jw_tokens(t, t.f_tok[ii, 0], t.g_tok[jj, 0])
-        same1 = (t.g_tok[ii, 0] == t.f_tok[jj, 0]) | (jw1 >= TOKEN_JW)
-        same2 = (t.f_tok[ii, 0] == t.g_tok[jj, 0]) | (jw2 >= TOKEN_JW)
+
+        def alike(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return (a >= 0) & ((a == b) | (_jw_tokens(t, a, b) >= TOKEN_JW))
+
+        same1 = alike(t.g_tok[ii, 0], t.f_tok[jj, 0]) | alike(t.g_tok[ii, 0], t.f_tok[jj, 1])
+        same2 = alike(t.g_tok[jj, 0], t.f_tok[ii, 0]) | alike(t.g_tok[jj, 0], t.f_tok[ii, 1])
         crossed[maybe] = same1 & same2
     given[crossed], family[crossed] = 3, 3
     cols = [

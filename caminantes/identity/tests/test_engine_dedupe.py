@@ -82,12 +82,12 @@ def test_a_block_too_big_is_split_not_dropped():
 
 
 def test_a_common_name_keeps_its_weak_key_when_it_outgrows_the_cap():
-    """60 women and men called Yorbelis Urribarrí: the name-only key's block is over its cap,
-    is split by sex and by place, and the two records of one woman (no date on one, a
-    second surname on the other: no other key in common) are still compared."""
+    """60 men and women called Yorbelis Urribarrí: the name-only key's block is over its cap,
+    is split by sex, and the two records of one woman (no date on one, a second surname on
+    the other: no other key in common) are still compared."""
     others = [
-        Record(f"o{k}", "Yorbelis", "Urribarrí Páez", "FM"[k % 2], f"{1950 + k}-02-03", "VEN",
-               "", "", "", f"Lugar {k}")
+        Record(f"o{k}", "Yorbelis", "Urribarrí Páez", "F" if k < 5 else "M",
+               f"{1950 + k}-02-03", "VEN", "", "", "", "")
         for k in range(60)
     ]  # fmt: skip
     a = Record("a", "Yorbelis", "Urribarrí", "F", "", "VEN", "", "", "", "Zulia")
