@@ -119,3 +119,24 @@ def test_the_relatives_rule_is_checked_against_the_data():
     bare = [Record(r.record_id, r.given_names, r.family_names, "F", r.birth_date) for r in records]
     clusters = dedupe(bare)
     assert not any(clusters[f"a{k}"] == clusters[f"b{k}"] for k in range(80))
+
+
+def test_training_reads_m_off_the_pairs_that_share_a_document():
+    """Records with one document number are one person: how they agree on the other fields
+    is m, read directly instead of by EM (which also takes in namesakes and households)."""
+    from caminantes.identity.engine.compare import LEVELS
+    from caminantes.identity.engine.model import default_model
+    from caminantes.identity.engine.train import ANCHOR_PAIRS, m_from_documents
+
+    width = len(LEVELS)
+    same = np.zeros((ANCHOR_PAIRS, width), np.int8)
+    same[:, :] = 1  # every field agrees...
+    same[: ANCHOR_PAIRS // 4, 0] = 3  # ...but a quarter have a similar given name
+    other = np.full((500, width), 2, np.int8)
+    other[:, 4] = 3  # different documents: not used
+    m = m_from_documents(np.vstack([same, other]), default_model())
+    assert m is not None
+    assert 0.2 < m["given_names"][3] < 0.3
+    assert m["given_names"][1] > 0.7
+    assert m["birth_date"][1] > 0.95
+    assert m_from_documents(same[:50], default_model()) is None
