@@ -57,6 +57,17 @@ def dedupe(
     fit: bool = False,
 ) -> dict[str, str]:
     """record_id -> cluster_id (the record_id of the cluster's first record)."""
+    return dedupe_and_model(records, model, threshold=threshold, fit=fit)[0]
+
+
+def dedupe_and_model(
+    records: Sequence[Record],
+    model: Model | None = None,
+    *,
+    threshold: float | None = None,
+    fit: bool = False,
+) -> tuple[dict[str, str], Model]:
+    """`dedupe`, and the model it scored with (trained on the records with `fit`)."""
     model = model or default_model()
     t = build(records)
     i, j = candidate_pairs(t)
@@ -72,4 +83,4 @@ def dedupe(
     ok = compatible(lv) if model.relatives_rule else np.ones(len(i), bool)
     label = label_rows(t, i, j, prob, ok, model, tf, threshold)
     ids = t.ids
-    return {ids[r]: ids[c] for r, c in enumerate(label.tolist())}
+    return {ids[r]: ids[c] for r, c in enumerate(label.tolist())}, model
