@@ -179,8 +179,15 @@ def _block_pairs(
             found.append(_expand(rows, starts[lo:hi], sizes[lo:hi]))
             # many keys give the same pairs: merge when the new runs outgrow the merged one
             if sum(map(len, found[1:])) > max(8 * PAIR_CHUNK, len(found[0])):
-                found[:] = [np.unique(np.concatenate(found))]
+                found[:] = [_distinct(np.concatenate(found))]
     return over
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values: np.unique by a plain sort, several times faster than the
+    hash table numpy 2.x uses for tens of millions of int64."""
+    codes = np.sort(codes)
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
 
 
 def _expand(rows: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -196,7 +203,7 @@ def _expand(rows: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarr
     del left, offs
     diff = a != b  # one row can hold a key twice (its surname and its married name)
     a, b = a[diff], b[diff]
-    return np.unique(np.minimum(a, b) * np.int64(PAIR_RADIX) + np.maximum(a, b))
+    return _distinct(np.minimum(a, b) * np.int64(PAIR_RADIX) + np.maximum(a, b))
 
 
 def pairs_from_keys(
@@ -232,7 +239,7 @@ def pairs_from_keys(
         rows, caps, refine = rows[sel], caps[sel], refine[sel]
     if not found:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    code = np.unique(np.concatenate(found))
+    code = _distinct(np.concatenate(found))
     return code // PAIR_RADIX, code % PAIR_RADIX
 
 
