@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -12,7 +13,7 @@ from caminantes.identity.engine.compare import compatible, levels
 from caminantes.identity.engine.model import Model, data_tf, default_model
 from caminantes.identity.engine.record import Record
 from caminantes.identity.engine.table import Table, build
-from caminantes.identity.engine.train import chunked_levels, train
+from caminantes.identity.engine.train import chunked_levels, relatives_rule_holds, train
 
 SMALL = 2_000  # below this many records, name frequencies come from the model, not the data
 
@@ -56,16 +57,30 @@ def dedupe(
     fit: bool = False,
 ) -> dict[str, str]:
     """record_id -> cluster_id (the record_id of the cluster's first record)."""
+    return dedupe_and_model(records, model, threshold=threshold, fit=fit)[0]
+
+
+def dedupe_and_model(
+    records: Sequence[Record],
+    model: Model | None = None,
+    *,
+    threshold: float | None = None,
+    fit: bool = False,
+) -> tuple[dict[str, str], Model]:
+    """`dedupe`, and the model it scored with (trained on the records with `fit`)."""
     model = model or default_model()
     t = build(records)
     i, j = candidate_pairs(t)
     lv = chunked_levels(t, i, j)
     if fit and len(i):
         model = train(t, lv, model)
+    elif model.relatives_rule and not relatives_rule_holds(lv):
+        # the data's own documents say the rule is wrong here (see train)
+        model = replace(model, relatives_rule=False)
     tf = frequencies(t, model)
     _, prob, _ = model.score(t, i, j, lv=lv, tf=tf, population=t.n)
     threshold = model.threshold if threshold is None else threshold
     ok = compatible(lv) if model.relatives_rule else np.ones(len(i), bool)
     label = label_rows(t, i, j, prob, ok, model, tf, threshold)
     ids = t.ids
-    return {ids[r]: ids[c] for r, c in enumerate(label.tolist())}
+    return {ids[r]: ids[c] for r, c in enumerate(label.tolist())}, model

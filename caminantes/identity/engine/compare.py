@@ -19,35 +19,69 @@ LEVELS: dict[str, tuple[str, ...]] = {
         "missing", "exact", "subset", "similar", "second_differs", "partial", "different",
     ),
     "family_names": ("missing", "exact", "subset", "similar", "one_shared", "different"),
-    "birth_date": ("missing", "exact", "swapped", "one_part", "estimated", "different"),
+    "birth_date": (
+        "missing", "exact", "swapped", "one_part", "estimated", "months_apart", "different",
+    ),
     "sex": ("missing", "same", "different"),
     "document_number": ("missing", "exact", "one_edit", "different"),
     "phone": ("missing", "same", "different"),
-    "birth_place": ("missing", "same", "different"),
+    "birth_place": ("missing", "same", "similar", "different"),
     "nationality": ("missing", "same", "different"),
 }  # fmt: skip
 FIELDS = tuple(LEVELS)
 TOKEN_JW = 0.88  # two name tokens this close (Jaro-Winkler) are one name mistyped
 ESTIMATED = ((1, 1), (7, 1), (6, 30), (12, 31), (0, 0))  # dates registrars write for "about"
+# Two children of one mother are born at least this far apart, twins aside (same day): two
+# dates closer than this are one person's, mistyped, not a brother's or a sister's.
+SIBLING_DAYS = 270
+PLACE_JW = 0.92  # two place names this close are one place mistyped
+TYPO_LEN = 4  # name tokens this long may differ by one edit (Gosue / Josué) and still agree
+
+
+def _distinct_pairs(
+    t: Table, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, list[str], list[str], np.ndarray | None]:
+    """(mask of pairs of two different tokens, their distinct left and right words, and
+    the index of each masked pair among them - None when every pair is its own)."""
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    words = t.tokens.words
+    if len(a) <= 64:  # one registration: no need to share the work between pairs
+        return ok, [words[k] for k in a[ok].tolist()], [words[k] for k in b[ok].tolist()], None
+    key = a[ok].astype(np.int64) * (1 << 32) + b[ok]
+    uniq, inv = np.unique(key, return_inverse=True)
+    left = [words[k >> 32] for k in uniq.tolist()]
+    right = [words[k & 0xFFFFFFFF] for k in uniq.tolist()]
+    return ok, left, right, inv
 
 
 def _jw_tokens(t: Table, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Jaro-Winkler of token codes a[k] vs b[k], computed once per distinct pair of codes."""
     out = np.zeros(a.shape, np.float32)
-    ok = (a >= 0) & (b >= 0) & (a != b)
-    if not ok.any():
+    ok, left, right, inv = _distinct_pairs(t, a, b)
+    if left:
+        jw = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
+        out[ok] = jw if inv is None else jw[inv]
+    return out
+
+
+def _close_tokens(t: Table, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Token codes a[k] and b[k] that are one name mistyped: Jaro-Winkler at least TOKEN_JW,
+    or (both at least TYPO_LEN letters) one edit apart, which forgives the slip in the first
+    letter that Jaro-Winkler punishes (Gosue / Josue 0.87, Ieiker / Yeiker 0.82)."""
+    out = np.zeros(a.shape, bool)
+    ok, left, right, inv = _distinct_pairs(t, a, b)
+    if not left:
         return out
-    words = t.tokens.words
-    if len(a) <= 64:  # one registration: no need to share the work between pairs
-        left = [words[k] for k in a[ok].tolist()]
-        right = [words[k] for k in b[ok].tolist()]
-        out[ok] = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
-        return out
-    key = a[ok].astype(np.int64) * (1 << 32) + b[ok]
-    uniq, inv = np.unique(key, return_inverse=True)
-    left = [words[k >> 32] for k in uniq.tolist()]
-    right = [words[k & 0xFFFFFFFF] for k in uniq.tolist()]
-    out[ok] = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)[inv]
+    close = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1) >= TOKEN_JW
+    long = np.flatnonzero(
+        [min(len(x), len(y)) >= TYPO_LEN for x, y in zip(left, right, strict=True)]
+    )
+    if len(long):
+        edits = cpdist(
+            [left[k] for k in long], [right[k] for k in long], scorer=OSA.distance, workers=1
+        )
+        close[long[edits <= 1]] = True
+    out[ok] = close if inv is None else close[inv]
     return out
 
 
@@ -64,8 +98,8 @@ def _name_match(t: Table, tok_a, snd_a, ini_a, tok_b, snd_b, ini_b):
     # typos: Jaro-Winkler between the first two tokens of each side
     a2 = np.broadcast_to(tok_a[:, :2, None], (len(tok_a), 2, 2))
     b2 = np.broadcast_to(tok_b[:, None, :2], (len(tok_b), 2, 2))
-    jw = _jw_tokens(t, a2.reshape(-1), b2.reshape(-1)).reshape(-1, 2, 2)
-    loose[:, :2, :2] |= present[:, :2, :2] & (jw >= TOKEN_JW)
+    close = _close_tokens(t, a2.reshape(-1), b2.reshape(-1)).reshape(-1, 2, 2)
+    loose[:, :2, :2] |= present[:, :2, :2] & close
     return strict, loose
 
 
@@ -116,14 +150,12 @@ def _family(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return level
 
 
-_POW = (10 ** np.arange(8, dtype=np.int64))[:, None]
-
-
-def _digits_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _digits_apart(a: np.ndarray, b: np.ndarray, digits: int = 8) -> np.ndarray:
     """Numbers written with one wrong digit (1985 / 1995) or two adjacent digits swapped
-    (1985 / 1958, 12 / 21)."""
-    da = (a.astype(np.int64)[None, :] // _POW) % 10
-    db = (b.astype(np.int64)[None, :] // _POW) % 10
+    (1985 / 1958, 12 / 21), compared on their last `digits` digits."""
+    pow10 = (10 ** np.arange(digits, dtype=np.int32))[:, None]
+    da = (a.astype(np.int32)[None, :] // pow10) % 10
+    db = (b.astype(np.int32)[None, :] // pow10) % 10
     diff = da != db
     count = diff.sum(0)
     # a swap of positions k, k+1: exactly those two differ, crosswise equal
@@ -140,12 +172,15 @@ def _dates(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     for mm, dd in ESTIMATED:
         est_a |= (ma == mm) & (da == dd)
         est_b |= (mb == mm) & (db == dd)
-    level = np.full(len(i), 5, np.int8)
+    level = np.full(len(i), 6, np.int8)
+    days_a = ya.astype(np.float64) * 365.25 + ma * 30.44 + da
+    days_b = yb.astype(np.float64) * 365.25 + mb * 30.44 + db
+    level[np.abs(days_a - days_b) < SIBLING_DAYS] = 5
     level[(est_a | est_b) & (np.abs(ya.astype(np.int32) - yb) <= 1)] = 4
     n = len(i)
-    apart = _digits_apart(np.concatenate([da, ma, ya]), np.concatenate([db, mb, yb]))
-    near_year = apart[2 * n :] | (np.abs(ya.astype(np.int32) - yb) == 1)
-    one_part = (same_y & same_m & apart[:n]) | (same_y & same_d & apart[n : 2 * n])
+    apart = _digits_apart(np.concatenate([da, ma]), np.concatenate([db, mb]), 2)
+    near_year = _digits_apart(ya, yb, 4) | (np.abs(ya.astype(np.int32) - yb) == 1)
+    one_part = (same_y & same_m & apart[:n]) | (same_y & same_d & apart[n:])
     one_part |= same_m & same_d & near_year
     # one slip anywhere in YYYYMMDD as typed (1993-09-25 / 1990-39-25 is two parts, one key)
     whole_a = (ya.astype(np.int64) * 100 + ma) * 100 + da
@@ -179,22 +214,44 @@ def _same(a: np.ndarray, b: np.ndarray, missing=-1) -> np.ndarray:
     return level
 
 
+def _places(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Places compare as same, similar (a typo, a space: "Coolar oo", "Barquisimento") or
+    different, each distinct pair of place names measured once."""
+    a, b = t.place[i], t.place[j]
+    level = np.full(len(i), 3, np.int8)
+    level[a == b] = 1
+    check = (a >= 0) & (b >= 0) & (a != b)
+    if check.any():
+        key = a[check].astype(np.int64) * (1 << 32) + b[check]
+        uniq, inv = np.unique(key, return_inverse=True)
+        words = t.place_text
+        left = [words[k >> 32].replace(" ", "") for k in uniq.tolist()]
+        right = [words[k & 0xFFFFFFFF].replace(" ", "") for k in uniq.tolist()]
+        jw = cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=1)
+        level[np.flatnonzero(check)[jw[inv] >= PLACE_JW]] = 2
+    level[(a < 0) | (b < 0)] = 0
+    return level
+
+
 def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(pairs, fields) int8 levels for the pairs (i[k], j[k]) of rows of `t`."""
     given, family = _given(t, i, j), _family(t, i, j)
     # given names and surnames typed into each other's boxes: one crosswise pair sounds
-    # alike, the other at least looks alike
+    # alike, the other at least looks alike (either surname: "Villalobos Zambrano" typed as
+    # the given names of Luciana Zambrano Villalobos)
     gi, fj, fi, gj = t.g_snd[i, 0], t.f_snd[j, 0], t.f_snd[i, 0], t.g_snd[j, 0]
-    maybe = np.flatnonzero(
-        (given >= 5) & (family >= 4) & (((gi == fj) & (gi >= 0)) | ((fi == gj) & (fi >= 0)))
-    )
+    fi2, fj2 = t.f_snd[i, 1], t.f_snd[j, 1]
+    sound = ((gi == fj) | (gi == fj2)) & (gi >= 0) | ((gj == fi) | (gj == fi2)) & (gj >= 0)
+    maybe = np.flatnonzero((given >= 5) & (family >= 4) & sound)
     crossed = np.zeros(len(i), bool)
     if len(maybe):
         ii, jj = i[maybe], j[maybe]
-        jw1 = _jw_tokens(t, t.g_tok[ii, 0], t.f_tok[jj, 0])
-        jw2 = _jw_tokens(t, t.f_tok[ii, 0], t.g_tok[jj, 0])
-        same1 = (t.g_tok[ii, 0] == t.f_tok[jj, 0]) | (jw1 >= TOKEN_JW)
-        same2 = (t.f_tok[ii, 0] == t.g_tok[jj, 0]) | (jw2 >= TOKEN_JW)
+
+        def alike(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return (a >= 0) & ((a == b) | (_jw_tokens(t, a, b) >= TOKEN_JW))
+
+        same1 = alike(t.g_tok[ii, 0], t.f_tok[jj, 0]) | alike(t.g_tok[ii, 0], t.f_tok[jj, 1])
+        same2 = alike(t.g_tok[jj, 0], t.f_tok[ii, 0]) | alike(t.g_tok[jj, 0], t.f_tok[ii, 1])
         crossed[maybe] = same1 & same2
     given[crossed], family[crossed] = 3, 3
     cols = [
@@ -204,13 +261,14 @@ def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         _same(t.sex[i], t.sex[j], 0),
         _documents(t, i, j),
         _same(t.phone[i], t.phone[j]),
-        _same(t.place[i], t.place[j]),
+        _places(t, i, j),
         _same(t.nat[i], t.nat[j]),
     ]
     return np.column_stack(cols)
 
 
 GIVEN, FAMILY, DOB, SEX, DOC = 0, 1, 2, 3, 4
+DATE_DIFFERENT = LEVELS["birth_date"].index("different")
 
 
 def compatible(lv: np.ndarray) -> np.ndarray:
@@ -219,8 +277,9 @@ def compatible(lv: np.ndarray) -> np.ndarray:
     Brothers, sisters and twins share surnames, phone, place and sometimes the birth date;
     their given names differ (María Gabriela and María Daniela are sisters). A parent and a
     child named after them share the whole name but not the generation. So: given names
-    that clearly differ, or birth dates that clearly differ, mean two people, unless the
-    same document number says otherwise.
+    that clearly differ, or birth dates that clearly differ (further apart than two
+    siblings' can be, and not one slip apart), mean two people, unless the same document
+    number says otherwise.
     """
     return ~looks_related(lv) | (lv[:, DOC] == 1)
 
@@ -230,5 +289,5 @@ def looks_related(lv: np.ndarray) -> np.ndarray:
     names_differ = np.isin(lv[:, GIVEN], (4, 5, 6))
     # a cédula one slip away overrides the date (parents and children have numbers decades
     # apart) but not the name (brothers' cédulas, issued the same day, can be consecutive)
-    dates_differ = (lv[:, DOB] == 5) & (lv[:, DOC] != 2)
+    dates_differ = (lv[:, DOB] == DATE_DIFFERENT) & (lv[:, DOC] != 2)
     return names_differ | dates_differ

@@ -65,6 +65,13 @@ class Model:
     @classmethod
     def from_json(cls, text: str) -> Model:
         data = json.loads(text)
+        for f, saved in data.get("levels", {}).items():
+            if f in LEVELS and tuple(saved) != LEVELS[f] and set(saved) <= set(LEVELS[f]):
+                # a model saved before a level was added: the new level gets the m and u
+                # of "different" (the level it was split from), so it scores as before
+                for name in ("m", "u"):
+                    old = dict(zip(saved, data[name][f], strict=True))
+                    data[name][f] = [old.get(lv, old.get("different", 0.0)) for lv in LEVELS[f]]
         for f in FIELDS:
             if len(data["m"][f]) != len(LEVELS[f]) or len(data["u"][f]) != len(LEVELS[f]):
                 raise ValueError(f"model: {f} has the wrong number of levels")

@@ -2,11 +2,13 @@
 
 Spark does the heavy, embarrassingly parallel parts with the engine's own functions:
 `blocking_keys` on every record (the keys the registry stores), a join on the key for the
-candidate pairs (blocks over their cap dropped, as locally), and the comparison levels and
-Fellegi-Sunter scores partition by partition (`compare.levels`, `Model.score`) with name
-frequencies counted over the whole data and broadcast. Only the pairs above the threshold
-come back to the driver, with the records of the components they form, and are clustered
-there by `cluster.cluster` exactly as locally (a few percent of the records).
+candidate pairs (blocks over their cap dropped, with higher caps: the local batch splits
+them by a further column instead, so the two can differ a little at scale), and the
+comparison levels and Fellegi-Sunter scores partition by partition (`compare.levels`,
+`Model.score`) with name frequencies counted over the whole data and broadcast. Only the
+pairs above the threshold come back to the driver, with the records of the components
+they form, and are clustered there by `cluster.cluster` exactly as locally (a few percent
+of the records).
 
     from pyspark.sql import SparkSession
     spark = SparkSession.builder.master("spark://host:7077").getOrCreate()
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from caminantes.identity.engine.batch import SMALL
-from caminantes.identity.engine.blocking import MAX_BLOCK, WEAK_BLOCK, blocking_keys
+from caminantes.identity.engine.blocking import blocking_keys
 from caminantes.identity.engine.cluster import cluster
 from caminantes.identity.engine.compare import compatible, levels
 from caminantes.identity.engine.model import TF_FIELDS, Model, default_model
@@ -35,6 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
 WEAK_PREFIXES = ("W:", "E:")
+# Spark drops a block above its cap instead of splitting it (the local batch splits it by
+# sex or place, see blocking.py), so its caps stay as high as they were before splitting.
+MAX_BLOCK, WEAK_BLOCK = 400, 20
 
 
 def _record(row: Any) -> Record:

@@ -65,6 +65,7 @@ class Table:
     doc_text: list[str]
     phone: np.ndarray
     place: np.ndarray
+    place_text: list[str]
     nat: np.ndarray
     full_names: Vocab = field(default_factory=Vocab)  # g_full / f_full codes -> text
 
@@ -119,6 +120,7 @@ def build(records: Sequence[Record]) -> Table:
     ymd = np.array([nz.birth_date(v) for v in duniq] or [(0, 0, 0)], np.int16)[dc]
 
     doc, doc_words = _coded(cols["document_number"], nz.document)
+    place, place_words = _coded(cols["birth_place"], nz.place)
     sex = np.array([{"F": 1, "M": 2}.get(nz.sex(v), 0) for v in cols["sex"]], np.int8)
     return Table(
         n=n,
@@ -143,7 +145,8 @@ def build(records: Sequence[Record]) -> Table:
         doc=doc,
         doc_text=doc_words,
         phone=_coded(cols["phone"], nz.phone)[0],
-        place=_coded(cols["birth_place"], nz.place)[0],
+        place=place,
+        place_text=place_words,
         nat=_coded(cols["nationality"], lambda v: v.strip().upper())[0],
         full_names=full,
     )

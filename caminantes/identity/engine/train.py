@@ -110,19 +110,79 @@ def estimate_m(
     return {f: v.tolist() for f, v in m.items()}, lam
 
 
+ANCHOR_PAIRS = 200  # same-document pairs needed to read m off them
+ANCHOR_PRIOR = 20.0  # pseudo-pairs of the starting model's m mixed in (smoothing)
+ANCHOR_FLOOR = 0.002  # no level is read as rarer than this for one person
+
+
+def m_from_documents(lv: np.ndarray, start: Model) -> dict[str, list[float]] | None:
+    """m of every field from the candidate pairs with the same document number (one person
+    by their papers), smoothed towards the starting model's m; None if too few."""
+    same = lv[lv[:, 4] == 1]
+    if len(same) < ANCHOR_PAIRS:
+        return None
+    m = {}
+    for k, f in enumerate(FIELDS):
+        counts = np.bincount(same[:, k], minlength=len(LEVELS[f])).astype(float)
+        counts[0] = 0.0
+        prior = np.array(start.m[f], float)
+        prior[0] = 0.0
+        prior = prior / prior.sum() * ANCHOR_PRIOR
+        est = (counts + prior) / (counts.sum() + ANCHOR_PRIOR)
+        est[0] = 1.0
+        m[f] = np.maximum(est, ANCHOR_FLOOR).tolist()
+    return m
+
+
+def estimate_share(
+    lv: np.ndarray, m: dict[str, list[float]], u: dict[str, list[float]], iterations: int = 50
+) -> float:
+    """The share of matches among the pairs `lv`, by EM with m and u held fixed."""
+    logbf = np.zeros(len(lv))
+    for k, f in enumerate(FIELDS):
+        ratio = np.log(np.maximum(m[f], 1e-9) / np.maximum(u[f], 1e-9))
+        ratio[0] = 0.0
+        logbf += ratio[lv[:, k]]
+    bf = np.exp(np.clip(logbf, -700, 700))
+    lam = 0.1
+    for _ in range(iterations):
+        odds = bf * lam / (1 - lam)
+        lam = float(np.clip((odds / (1 + odds)).mean(), 1e-6, 0.999))
+    return lam
+
+
+def relatives_rule_holds(lv: np.ndarray) -> bool:
+    """Does the relatives rule hold in this data? Among candidate pairs with the same
+    document number, how many would it call relatives? Households: almost none (siblings
+    have their own cédulas); FEBRL's corruptions (a name or a date replaced): many."""
+    same_doc = lv[:, 4] == 1
+    broken = float(looks_related(lv[same_doc]).mean()) if same_doc.sum() >= 50 else 0.0
+    return broken < RULE_BROKEN
+
+
 def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     """A model fitted to this table, its candidate pairs' levels `lv`, starting from `start`."""
     u = estimate_u(t, min(300_000, max(t.n * 20, 10_000)), seed)
     # Relatives (compare.compatible) are left out: EM over all candidate pairs learns
     # "same household" instead of "same person", since households share so much.
     ok = compatible(lv)
-    # Does the rule hold here? Among pairs with the same document number, how many would it
-    # call relatives? Households: almost none (siblings have their own cédulas).
-    same_doc = lv[:, 4] == 1
-    broken = float(looks_related(lv[same_doc]).mean()) if same_doc.sum() >= 50 else 0.0
-    rule = broken < RULE_BROKEN
+    rule = relatives_rule_holds(lv)
     fair = lv[ok] if rule else lv
     m, lam = estimate_m(fair, u, start)
+    anchored = m_from_documents(lv, start)
+    if anchored is not None:
+        # EM's "match" class also takes in namesakes and households; records that share a
+        # document number are one person, so how they agree on the other fields is m
+        # itself. The document's own m stays the starting model's (these pairs cannot
+        # tell it), and the share of matches is re-estimated with m held fixed.
+        anchored["document_number"] = list(start.m["document_number"])
+        m = anchored
+        lam = estimate_share(fair, m, u)
+    # Dates months apart are there for the relatives rule (siblings cannot be born so close),
+    # not as evidence: in the candidate pairs, blocked on name and birth year, they are
+    # mostly namesakes born the same year, and EM would learn them as a match.
+    dob, near, far = m["birth_date"], LEVELS["birth_date"].index("months_apart"), -1
+    dob[near] = min(dob[near], dob[far] * u["birth_date"][near] / u["birth_date"][far])
     per_record = float(np.clip(2 * lam * len(fair) / max(t.n, 1), 0.01, 5.0))
     tf = data_tf(t)
     words = t.full_names.words

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from caminantes.identity.engine import default_model
 
 HEADER = (
     "record_id,given_names,family_names,sex,birth_date,nationality,document_type,"
@@ -41,6 +44,9 @@ def test_it_trains_and_saves_a_model_when_asked(tmp_path):
     call_command("dedupe", str(src), out=str(out), train=True, save_model=str(model))
     call_command("dedupe", str(src), out=str(out), model=str(model), threshold=0.5)
     assert out.read_text().count("\n") == 4
+    # the model saved is the one trained on the input, not the shipped one it started from
+    saved = json.loads(model.read_text())
+    assert saved["m"] != json.loads(default_model().to_json())["m"]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,12 @@ from collections import defaultdict
 import numpy as np
 
 from caminantes.identity.engine import Record, blocking_keys, dedupe
-from caminantes.identity.engine.blocking import candidate_pairs
+from caminantes.identity.engine.blocking import (
+    NO_REFINEMENT,
+    WEAK_BLOCK,
+    candidate_pairs,
+    pairs_from_keys,
+)
 from caminantes.identity.engine.table import build
 
 FAMILY = [
@@ -59,3 +64,79 @@ def test_it_blocks_the_batch_as_the_registry_keys_do():
     strings = {(a, b) for rows in by_key.values() for a in rows for b in rows if a < b}
     assert batch == strings
     assert np.all(i < j)
+
+
+def test_a_block_too_big_is_split_not_dropped():
+    """50 rows share a key (cap 10): the two that also share the refinement still pair."""
+    keys = np.zeros(50, np.int64)
+    rows = np.arange(50, dtype=np.int64)
+    caps = np.full(50, 10, np.int32)
+    year = np.arange(1950, 2000, dtype=np.int64)
+    year[7] = year[42]
+    refine = np.column_stack([year, np.full(50, NO_REFINEMENT)])
+    i, j = pairs_from_keys(keys, rows, 50, caps, refine)
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == [(7, 42)]
+    # without a refinement the oversized block is skipped, as before
+    i, _ = pairs_from_keys(keys, rows, 50, caps)
+    assert len(i) == 0
+
+
+def test_a_common_name_keeps_its_weak_key_when_it_outgrows_the_cap():
+    """60 men and women called Yorbelis Urribarrí: the name-only key's block is over its cap,
+    is split by sex, and the two records of one woman (no date on one, a second surname on
+    the other: no other key in common) are still compared."""
+    others = [
+        Record(f"o{k}", "Yorbelis", "Urribarrí Páez", "F" if k < 5 else "M",
+               f"{1950 + k}-02-03", "VEN", "", "", "", "")
+        for k in range(60)
+    ]  # fmt: skip
+    a = Record("a", "Yorbelis", "Urribarrí", "F", "", "VEN", "", "", "", "Zulia")
+    b = Record("b", "Yorbelis", "Urribarrí Soto", "F", "1990-03-04", "VEN", "", "", "", "Zulia")
+    records = [*others, a, b]
+    assert set(blocking_keys(a)) & set(blocking_keys(b)) == {"W:jorbelis:uribari"}
+    by_key = sum(1 for r in records if "W:jorbelis:uribari" in blocking_keys(r))
+    assert by_key > WEAK_BLOCK
+    i, j = candidate_pairs(build(records))
+    assert (60, 61) in set(zip(i.tolist(), j.tolist(), strict=True))
+
+
+def test_the_relatives_rule_is_checked_against_the_data():
+    """Where records with one document number often disagree on the given name (FEBRL's
+    corruptions), the data says the rule is wrong there: dedupe turns it off, as --train
+    does. Siblings have their own documents, so households keep it."""
+    names = ["Ana", "Luisa", "Carmen", "Rosa", "Elena", "Sofía", "Julia", "Marta"]
+    records = []
+    for k in range(80):
+        date = f"{1950 + k % 50}-{1 + k % 12:02d}-{1 + k % 28:02d}"
+        doc = f"V-{10_000_000 + 7919 * k}"
+        records += [
+            Record(f"a{k}", names[k % 8], f"Apellido{k} Soto", "F", date, "VEN", "", doc),
+            Record(f"b{k}", names[(k + 3) % 8], f"Apellido{k} Soto", "F", date, "VEN", "", doc),
+        ]
+    clusters = dedupe(records)
+    assert all(clusters[f"a{k}"] == clusters[f"b{k}"] for k in range(80))
+    # the same data without documents: nothing says the rule is wrong, relatives stay apart
+    bare = [Record(r.record_id, r.given_names, r.family_names, "F", r.birth_date) for r in records]
+    clusters = dedupe(bare)
+    assert not any(clusters[f"a{k}"] == clusters[f"b{k}"] for k in range(80))
+
+
+def test_training_reads_m_off_the_pairs_that_share_a_document():
+    """Records with one document number are one person: how they agree on the other fields
+    is m, read directly instead of by EM (which also takes in namesakes and households)."""
+    from caminantes.identity.engine.compare import LEVELS
+    from caminantes.identity.engine.model import default_model
+    from caminantes.identity.engine.train import ANCHOR_PAIRS, m_from_documents
+
+    width = len(LEVELS)
+    same = np.zeros((ANCHOR_PAIRS, width), np.int8)
+    same[:, :] = 1  # every field agrees...
+    same[: ANCHOR_PAIRS // 4, 0] = 3  # ...but a quarter have a similar given name
+    other = np.full((500, width), 2, np.int8)
+    other[:, 4] = 3  # different documents: not used
+    m = m_from_documents(np.vstack([same, other]), default_model())
+    assert m is not None
+    assert 0.2 < m["given_names"][3] < 0.3
+    assert m["given_names"][1] > 0.7
+    assert m["birth_date"][1] > 0.95
+    assert m_from_documents(same[:50], default_model()) is None

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caminantes.identity.engine import Model, default_model
-from caminantes.identity.engine.batch import dedupe
+from caminantes.identity.engine.batch import dedupe_and_model
 from caminantes.identity.engine.io import InputError, read_records, write_clusters
 
 
@@ -54,7 +54,8 @@ class Command(BaseCommand):
             records = read_records(opts["input"])
         except InputError as exc:
             raise CommandError(str(exc)) from exc
-        clusters = dedupe(records, model, threshold=threshold, fit=opts["train"])
+        # the model actually used: trained on the input with --train, so --save-model keeps it
+        clusters, model = dedupe_and_model(records, model, threshold=threshold, fit=opts["train"])
         try:
             write_clusters(opts["out"], clusters.items())
         except OSError as exc:
