@@ -107,8 +107,8 @@ class FlowCountBreakdown(models.Model):
         return f"{self.dimension}:{self.code}={self.individuals}"
 
 
-class FlowDaily(SexAge):
-    """Rollup: one point, one day, one direction. Maintained by `dtm.rollup` only."""
+class RollupScope(models.Model):
+    """Point, and what scoping and filters need without a join (copied from the point)."""
 
     point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(
@@ -116,12 +116,40 @@ class FlowDaily(SexAge):
     )
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class FlowTotals(RollupScope, SexAge):
+    """A rollup row of totals: direction, sheets, individuals and the sex x age columns."""
+
     direction = models.CharField(max_length=10, choices=Direction.choices)
     sheets = models.PositiveIntegerField(default=0)
     individuals = models.PositiveIntegerField(default=0)
     groups = models.PositiveIntegerField(default=0)
     unaccompanied_children = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FlowParts(RollupScope):
+    """A rollup row of one breakdown cell: direction, dimension, code, individuals."""
+
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    dimension = models.CharField(max_length=12, choices=CountDimension.choices)
+    code = models.CharField(max_length=20)
+    individuals = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FlowDaily(FlowTotals):
+    """Rollup: one point, one day, one direction. Maintained by `dtm.rollup` only."""
+
+    day = models.DateField()
 
     class Meta:
         ordering = ["day", "point", "direction"]
@@ -138,20 +166,10 @@ class FlowDaily(SexAge):
         return f"{self.point_id} {self.day} {self.direction}: {self.individuals}"
 
 
-class FlowDailyBreakdown(models.Model):
+class FlowDailyBreakdown(FlowParts):
     """Rollup of FlowCountBreakdown: point x day x direction x dimension x code."""
 
-    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    direction = models.CharField(max_length=10, choices=Direction.choices)
-    dimension = models.CharField(max_length=12, choices=CountDimension.choices)
-    code = models.CharField(max_length=20)
-    individuals = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -169,25 +187,14 @@ class FlowDailyBreakdown(models.Model):
         return f"{self.point_id} {self.day} {self.dimension}:{self.code}={self.individuals}"
 
 
-class FlowMonthly(SexAge):
+class FlowMonthly(FlowTotals):
     """Rollup of FlowDaily by calendar month (`month` is its first day).
 
     Long periods read whole months here and only the days at their edges from FlowDaily,
     so four years cost about fifty rows per point instead of fifteen hundred.
     """
 
-    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    direction = models.CharField(max_length=10, choices=Direction.choices)
-    sheets = models.PositiveIntegerField(default=0)
-    individuals = models.PositiveIntegerField(default=0)
-    groups = models.PositiveIntegerField(default=0)
-    unaccompanied_children = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["operation", "month"], name="dtm_monthly_op_month")]
@@ -202,20 +209,10 @@ class FlowMonthly(SexAge):
         return f"{self.point_id} {self.month:%Y-%m} {self.direction}: {self.individuals}"
 
 
-class FlowMonthlyBreakdown(models.Model):
+class FlowMonthlyBreakdown(FlowParts):
     """Rollup of FlowDailyBreakdown by calendar month."""
 
-    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    direction = models.CharField(max_length=10, choices=Direction.choices)
-    dimension = models.CharField(max_length=12, choices=CountDimension.choices)
-    code = models.CharField(max_length=20)
-    individuals = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["operation", "month"], name="dtm_monthlybd_op_month")]

@@ -18,6 +18,7 @@ from caminantes.dtm.choices import (
     TransportMode,
     YesNo,
 )
+from caminantes.dtm.models.flow import RollupScope
 from caminantes.dtm.models.reference import FlowMonitoringPoint, Operation
 from caminantes.geo.models import Country
 
@@ -166,19 +167,13 @@ class SurveyChoice(models.Model):
         return f"{self.question}={self.option}"
 
 
-class SurveyChoiceMonthly(models.Model):
+class SurveyChoiceMonthly(RollupScope):
     """Rollup of SurveyChoice: respondents per point, month, question and option.
 
     Maintained by `dtm.rollup` only; the survey dashboard reads whole months here and the
     days at the edges of its period from SurveyChoice.
     """
 
-    point = models.ForeignKey(FlowMonitoringPoint, on_delete=models.CASCADE, related_name="+")
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     question = models.CharField(max_length=20, choices=SurveyQuestion.choices)
     option = models.CharField(max_length=30)
