@@ -48,7 +48,7 @@ def main() -> None:
     rows = [_bench(fx, args.queries, random.Random(args.seed))]
     base._print_table(rows)
     print("candidates: the duplicate hook for one person (exact document + identity engine);")
-    print("       floor = SELECT of the 300 person ids sharing most of the same hashed keys.")
+    print("       floor = SELECT of the 100 person ids sharing most of the same hashed keys.")
 
 
 def _index_missing() -> None:
@@ -136,7 +136,7 @@ def _bench(fx: Any, n: int, rng: random.Random) -> base.Row:
             def floor(keys: list[str] = keys) -> Any:
                 cursor.execute(
                     "SELECT person_id FROM identity_matchkey WHERE key = ANY(%s) "
-                    "GROUP BY person_id ORDER BY count(*) DESC, person_id LIMIT 300",
+                    "GROUP BY person_id ORDER BY count(*) DESC, person_id LIMIT 100",
                     [keys],
                 )
                 return cursor.fetchall()
