@@ -66,47 +66,44 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+def _replace(
+    model: Any, point_id: int, period: str, periods: list[date], rows: Any, fields: dict[str, str]
+) -> int:
+    """Delete the point's rows of these periods and write the aggregated `rows` instead;
+    `fields` maps each model field to its key in a row."""
+    model.objects.filter(point_id=point_id, **{f"{period}__in": periods}).delete()
+    objs = [model(point_id=point_id, **{f: row[k] for f, k in fields.items()}) for row in rows]
+    model.objects.bulk_create(objs)
+    return len(objs)
+
+
+_SUMS = {**{f: f for f in COPIED}, **{f: f"sum_{f}" for f in TOTALS}}
+
+
 def _refresh_point_months(point_id: int, months: list[date]) -> int:
-    FlowMonthly.objects.filter(point_id=point_id, month__in=months).delete()
-    FlowMonthlyBreakdown.objects.filter(point_id=point_id, month__in=months).delete()
-    daily = (
-        FlowDaily.objects.filter(point_id=point_id)
-        .annotate(m=TruncMonth("day"))
-        .filter(m__in=months)
-    )
-    monthly = [
-        FlowMonthly(
-            point_id=point_id,
-            month=row["m"],
-            direction=row["direction"],
-            sheets=row["n_sheets"],
-            **{f: row[f] for f in COPIED},
-            **{f: row[f"sum_{f}"] for f in TOTALS},
-        )
-        for row in daily.values("m", "direction", *COPIED)
+    def in_months(model: Any) -> Any:
+        by_month = model.objects.filter(point_id=point_id).annotate(m=TruncMonth("day"))
+        return by_month.filter(m__in=months)
+
+    totals = (
+        in_months(FlowDaily)
+        .values("m", "direction", *COPIED)
         .annotate(n_sheets=Sum("sheets"), **{f"sum_{f}": Sum(f) for f in TOTALS})
         .order_by()
-    ]
-    parts = [
-        FlowMonthlyBreakdown(
-            point_id=point_id,
-            month=row["m"],
-            direction=row["direction"],
-            dimension=row["dimension"],
-            code=row["code"],
-            individuals=row["total"],
-            **{f: row[f] for f in COPIED},
-        )
-        for row in FlowDailyBreakdown.objects.filter(point_id=point_id)
-        .annotate(m=TruncMonth("day"))
-        .filter(m__in=months)
+    )
+    parts = (
+        in_months(FlowDailyBreakdown)
         .values("m", "direction", "dimension", "code", *COPIED)
         .annotate(total=Sum("individuals"))
         .order_by()
-    ]
-    FlowMonthly.objects.bulk_create(monthly)
-    FlowMonthlyBreakdown.objects.bulk_create(parts)
-    return len(monthly) + len(parts)
+    )
+    per_month = {"month": "m", "direction": "direction"}
+    return _replace(FlowMonthly, point_id, "month", months, totals,
+                    {**per_month, "sheets": "n_sheets", **_SUMS}) + _replace(
+        FlowMonthlyBreakdown, point_id, "month", months, parts,
+        {**per_month, "dimension": "dimension", "code": "code", "individuals": "total",
+         **{f: f for f in COPIED}},
+    )  # fmt: skip
 
 
 def refresh_surveys(keys: Iterable[tuple[int, date]]) -> int:
@@ -149,48 +146,26 @@ def refresh_surveys(keys: Iterable[tuple[int, date]]) -> int:
 
 
 def _refresh_point(point_id: int, days: list[date]) -> int:
-    FlowDaily.objects.filter(point_id=point_id, day__in=days).delete()
-    FlowDailyBreakdown.objects.filter(point_id=point_id, day__in=days).delete()
     live = FlowCount.objects.filter(point_id=point_id, observed_on__in=days, voided_at__isnull=True)
-    daily = [
-        FlowDaily(
-            point_id=point_id,
-            day=row["observed_on"],
-            direction=row["direction"],
-            sheets=row["sheets"],
-            **{f: row[f] for f in COPIED},
-            **{f: row[f"sum_{f}"] for f in TOTALS},
-        )
-        for row in live.values("observed_on", "direction", *COPIED)
+    totals = (
+        live.values("observed_on", "direction", *COPIED)
         .annotate(sheets=Count("id"), **{f"sum_{f}": Sum(f) for f in TOTALS})
         .order_by()
-    ]
-    parts = [
-        FlowDailyBreakdown(
-            point_id=point_id,
-            day=row["count__observed_on"],
-            direction=row["count__direction"],
-            dimension=row["dimension"],
-            code=row["code"],
-            organization_id=row["count__organization_id"],
-            country_id=row["count__country_id"],
-            operation_id=row["count__operation_id"],
-            individuals=row["total"],
-        )
-        for row in FlowCountBreakdown.objects.filter(count__in=live)
-        .values(
-            "count__observed_on",
-            "count__direction",
-            "dimension",
-            "code",
-            *(f"count__{f}" for f in COPIED),
-        )
+    )
+    parts = (
+        FlowCountBreakdown.objects.filter(count__in=live)
+        .values("count__observed_on", "count__direction", "dimension", "code",
+                *(f"count__{f}" for f in COPIED))
         .annotate(total=Sum("individuals"))
         .order_by()
-    ]
-    FlowDaily.objects.bulk_create(daily)
-    FlowDailyBreakdown.objects.bulk_create(parts)
-    return len(daily) + len(parts)
+    )  # fmt: skip
+    return _replace(FlowDaily, point_id, "day", days, totals,
+                    {"day": "observed_on", "direction": "direction", "sheets": "sheets",
+                     **_SUMS}) + _replace(
+        FlowDailyBreakdown, point_id, "day", days, parts,
+        {"day": "count__observed_on", "direction": "count__direction", "dimension": "dimension",
+         "code": "code", "individuals": "total", **{f: f"count__{f}" for f in COPIED}},
+    )  # fmt: skip
 
 
 def rebuild(operation_id: int | None = None) -> None:
