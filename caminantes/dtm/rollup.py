@@ -114,34 +114,22 @@ def refresh_surveys(keys: Iterable[tuple[int, date]]) -> int:
     written = 0
     with transaction.atomic():
         for point_id, months in months_by_point.items():
-            SurveyChoiceMonthly.objects.filter(point_id=point_id, month__in=months).delete()
-            rows = [
-                SurveyChoiceMonthly(
-                    point_id=point_id,
-                    month=row["m"],
-                    question=row["question"],
-                    option=row["option"],
-                    organization_id=row["submission__organization"],
-                    country_id=row["submission__country"],
-                    operation_id=row["operation_id"],
-                    respondents=row["n"],
-                )
-                for row in SurveyChoice.objects.filter(point_id=point_id)
+            rows = (
+                SurveyChoice.objects.filter(point_id=point_id)
                 .annotate(m=TruncMonth("interviewed_on"))
                 .filter(m__in=months)
-                .values(
-                    "m",
-                    "question",
-                    "option",
-                    "operation_id",
-                    "submission__organization",
-                    "submission__country",
-                )
+                .values("m", "question", "option", "operation_id", "submission__organization",
+                        "submission__country")
                 .annotate(n=Count("id"))
                 .order_by()
-            ]
-            SurveyChoiceMonthly.objects.bulk_create(rows)
-            written += len(rows)
+            )  # fmt: skip
+            written += _replace(
+                SurveyChoiceMonthly, point_id, "month", sorted(months), rows,
+                {"month": "m", "question": "question", "option": "option",
+                 "organization_id": "submission__organization",
+                 "country_id": "submission__country", "operation_id": "operation_id",
+                 "respondents": "n"},
+            )  # fmt: skip
     return written
 
 
