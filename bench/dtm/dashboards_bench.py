@@ -394,16 +394,25 @@ def _timed(fn: Callable[[], Any]) -> float:
     return 1000 * (time.perf_counter() - t)
 
 
+def _narrowing(
+    q: dict[str, str], points: dict[str, int], *, direction: bool = True
+) -> tuple[str, list[Any]]:
+    """The dashboard's point and direction filters as SQL (surveys have no direction)."""
+    sql, params = "", []
+    if "point" in q:
+        sql += " AND point_id = %s"
+        params.append(points[q["point"]])
+    if direction and "direction" in q:
+        sql += " AND direction = %s"
+        params.append(q["direction"])
+    return sql, params
+
+
 def _bare_flows(op_id: int, q: dict[str, str], points: dict[str, int], table: str) -> None:
     day = "day" if table == "dtm_flowdaily" else "observed_on"
-    where = f"operation_id = %s AND {day} BETWEEN %s AND %s"
-    params: list[Any] = [op_id, q["start"], q["end"]]
-    if "point" in q:
-        where += " AND point_id = %s"
-        params.append(points[q["point"]])
-    if "direction" in q:
-        where += " AND direction = %s"
-        params.append(q["direction"])
+    extra, narrow = _narrowing(q, points)
+    where = f"operation_id = %s AND {day} BETWEEN %s AND %s{extra}"
+    params: list[Any] = [op_id, q["start"], q["end"], *narrow]
     children = "female_0_5 + female_6_17 + male_0_5 + male_6_17"
     query = (
         f"SELECT direction, sum(individuals), sum({children}) "  # noqa: S608 - our own names
@@ -434,14 +443,8 @@ def _bare_flows_monthly(op_id: int, q: dict[str, str], points: dict[str, int]) -
     parts, params = [], []
     for where, period in zip(wheres, periods, strict=True):
         table = "dtm_flowmonthly" if where.startswith("month") else "dtm_flowdaily"
-        extra = ""
-        params += [op_id, *period]
-        if "point" in q:
-            extra += " AND point_id = %s"
-            params.append(points[q["point"]])
-        if "direction" in q:
-            extra += " AND direction = %s"
-            params.append(q["direction"])
+        extra, narrow = _narrowing(q, points)
+        params += [op_id, *period, *narrow]
         parts.append(f"SELECT direction, individuals, {children} AS children FROM {table} "  # noqa: S608
                      f"WHERE operation_id = %s AND {where}{extra}")  # fmt: skip
     _sql(f"SELECT direction, sum(individuals), sum(children) FROM ({' UNION ALL '.join(parts)}) t "  # noqa: S608
@@ -456,11 +459,8 @@ def _bare_surveys_monthly(op_id: int, q: dict[str, str], points: dict[str, int])
         monthly = where.startswith("month")
         table = "dtm_surveychoicemonthly" if monthly else "dtm_surveychoice"
         n = "respondents" if monthly else "1"
-        extra = ""
-        params += [op_id, *period]
-        if "point" in q:
-            extra += " AND point_id = %s"
-            params.append(points[q["point"]])
+        extra, narrow = _narrowing(q, points, direction=False)
+        params += [op_id, *period, *narrow]
         parts.append(f"SELECT question, option, {n} AS n FROM {table} "  # noqa: S608
                      f"WHERE operation_id = %s AND {where}{extra}")  # fmt: skip
     _sql(f"SELECT question, option, sum(n) FROM ({' UNION ALL '.join(parts)}) t "  # noqa: S608
@@ -468,11 +468,9 @@ def _bare_surveys_monthly(op_id: int, q: dict[str, str], points: dict[str, int])
 
 
 def _bare_surveys(op_id: int, q: dict[str, str], points: dict[str, int]) -> None:
-    where = "operation_id = %s AND interviewed_on BETWEEN %s AND %s"
-    params: list[Any] = [op_id, q["start"], q["end"]]
-    if "point" in q:
-        where += " AND point_id = %s"
-        params.append(points[q["point"]])
+    extra, narrow = _narrowing(q, points, direction=False)
+    where = f"operation_id = %s AND interviewed_on BETWEEN %s AND %s{extra}"
+    params: list[Any] = [op_id, q["start"], q["end"], *narrow]
     _sql(f"SELECT question, option, count(*) FROM dtm_surveychoice WHERE {where} "  # noqa: S608
          "GROUP BY question, option", params)  # fmt: skip
 
