@@ -102,7 +102,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="10k,100k,1m", help="of the Venezuelan sets (10k,100k,1m)")
     ap.add_argument("--no-febrl", action="store_true")
-    ap.add_argument("--engines", default="ours,splink", help="ours, ours-train, splink")
+    ap.add_argument("--engines", default="ours,splink", help="ours, ours-shipped, splink")
     ap.add_argument("--work", type=Path, default=Path("/tmp/caminantes-dedupe-bench"))  # noqa: S108
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -115,7 +115,7 @@ def main() -> None:
     print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {machine}, "
           f"{os.cpu_count()} cores, python {platform.python_version()}")  # fmt: skip
     head = (
-        f"{'set':<8} {'engine':<11} {'records':>8} {'P':>7} {'R':>7} {'F1':>7} {'s':>8} {'MB':>6}"
+        f"{'set':<8} {'engine':<12} {'records':>8} {'P':>7} {'R':>7} {'F1':>7} {'s':>8} {'MB':>6}"
     )
     print(head + "   F1 ours/Splink  time  memory")
     for name, src in sets:
@@ -123,9 +123,9 @@ def main() -> None:
         results = {e: run(e, src) for e in engines}
         for e, r in results.items():
             if "error" in r:
-                print(f"{name:<8} {e:<11} {n:>8}  failed: {r['error']}")
+                print(f"{name:<8} {e:<12} {n:>8}  failed: {r['error']}")
                 continue
-            line = (f"{name:<8} {e:<11} {n:>8} {r['p']:>7.4f} {r['r']:>7.4f} {r['f1']:>7.4f} "
+            line = (f"{name:<8} {e:<12} {n:>8} {r['p']:>7.4f} {r['r']:>7.4f} {r['f1']:>7.4f} "
                     f"{r['seconds']:>8.1f} {r['max_rss_mb']:>6}")  # fmt: skip
             s = results.get("splink")
             if e != "splink" and s and "error" not in s:

@@ -14,8 +14,8 @@ Contract shared by the CLI, the registry's duplicate hook and the review screens
 
 Modules: normalise (names, dates, documents, phones), phonetic, nicknames, table (records
 as integer columns), compare (levels per field, vectorised), blocking, model
-(Fellegi-Sunter weights, term frequencies), train (EM), cluster, batch (dedupe), io (CSV),
-spark (the same batch on Spark).
+(Fellegi-Sunter weights, term frequencies), train (m and u from the data), cluster,
+batch (dedupe), io (CSV), spark (the same batch on Spark).
 """
 
 from __future__ import annotations

@@ -4,8 +4,11 @@ Connected components over the pairs above the threshold would join María Gabrie
 sister María Daniela through a third record that looks a bit like both. So components are
 only the first cut: inside a component of three or more records every pair is scored, and
 records are joined greedily, strongest pair first, only when every record of one side is
-compatible with every record of the other (`compare.compatible`) and the two sides are
-joined by a strong pair.
+compatible with every record of the other (`compare.compatible`), the two sides are joined
+by a strong pair, and the pairs across the two sides are, on average, more likely one
+person than two (average linkage, mean probability at least 1/2): a chain A-B-C whose ends
+do not look like one person stays apart, so one false pair cannot pull two people's
+records into one cluster.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from functools import cache
 
 import numpy as np
 
+LINKAGE = 0.5  # two groups join if their pairs are on average at least this likely one person
 MAX_COMPONENT = 400  # beyond this a component is split on its edges alone
 
 # (rows_i, rows_j) -> (probabilities, compatible) for arbitrary pairs of rows
@@ -47,7 +51,10 @@ def _triu(k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _greedy(members: np.ndarray, prob: np.ndarray, ok: np.ndarray, threshold: float) -> list:
-    """Join members of one component; prob and ok are square over `members`."""
+    """Join members of one component; prob and ok are square over `members`. Two groups
+    join through their strongest pair if every pair across them is compatible and their
+    mean probability is at least LINKAGE (or the threshold, if that is lower)."""
+    linkage = min(LINKAGE, threshold)
     k = len(members)
     group = list(range(k))
     sets: dict[int, list[int]] = {x: [x] for x in range(k)}
@@ -60,7 +67,8 @@ def _greedy(members: np.ndarray, prob: np.ndarray, ok: np.ndarray, threshold: fl
         if gx == gy:
             continue
         left, right = sets[gx], sets[gy]
-        if not ok[np.ix_(left, right)].all():
+        across = np.ix_(left, right)
+        if not ok[across].all() or prob[across].mean() < linkage:
             continue
         if len(left) < len(right):
             gx, gy, left, right = gy, gx, right, left
@@ -110,7 +118,9 @@ def cluster(
     all_p, all_ok = scorer(np.concatenate(pi), np.concatenate(pj))
     counts = [c for _, c in spans if c is not None]
     comp_of_pair = np.repeat(np.arange(len(counts)), counts)
-    clean = np.bincount(comp_of_pair, weights=~all_ok, minlength=len(counts)) == 0
+    # a component whose every pair is compatible and more likely one person stands as it is
+    weak = ~all_ok | (all_p < min(LINKAGE, threshold))
+    clean = np.bincount(comp_of_pair, weights=weak, minlength=len(counts)) == 0
     at, q = 0, 0
     for members, count in spans:
         if count is None:
@@ -119,7 +129,7 @@ def cluster(
         at += count
         q += 1
         if clean[q - 1]:
-            continue  # every pair compatible: the component stands
+            continue
         k = len(members)
         prob_m = np.zeros((k, k))
         ok_m = np.ones((k, k), bool)

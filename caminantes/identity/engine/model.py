@@ -3,12 +3,15 @@
 A pair's match weight is the log2 Bayes factor summed over the fields (a missing field adds
 nothing), plus the prior odds that two records of a population of `population` people are
 one person, plus a term-frequency correction: agreeing on "María José González" says less
-than agreeing on "Yorbelis Urribarrí". Pairs that `compare.compatible` rules out (relatives)
-get `RELATIVES_PENALTY` on top, so they never reach a merge threshold.
+than agreeing on "Yorbelis Urribarrí". Birth dates get the same correction on their day
+and month: registrars who do not know a date write 1 January or 1 July, so two records
+agreeing on 1 January 1990 say much less than two agreeing on 17 March 1990. Pairs that
+`compare.compatible` rules out (relatives) get `RELATIVES_PENALTY` on top, so they never
+reach a merge threshold.
 
 `train` estimates u from random pairs (the exact-agreement u from the value frequencies,
-which random sampling cannot see) and m and the share of matches by expectation
-maximisation over the candidate pairs, with u held fixed.
+which random sampling cannot see), m from the pairs that share a document number, and the
+share of matches by expectation maximisation with m and u held fixed.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, levels
+from caminantes.identity.engine.compare import DOB, FIELDS, LEVELS, compatible, levels
 from caminantes.identity.engine.table import Table
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "default_model.json"
 RELATIVES_PENALTY = -30.0
 TF_FIELDS = {"given_names": "g:", "family_names": "f:"}
+DAYS = 13 * 32  # month * 32 + day codes of the birth dates' day and month
 MIN_M = 1e-4
 MIN_U = 1e-9
 
@@ -150,6 +154,13 @@ class Model:
             u_exact = max(self.u[f][1], MIN_U)
             p = np.maximum(freq[np.maximum(codes[i[exact]], 0)], 1e-7)
             w[exact] += np.clip(np.log2(u_exact / p), -10, 10)
+        days = tf.get("birth_date")
+        if days is not None and days.any():
+            # the day and month's own frequency against the average one (sum of p squared)
+            exact = np.flatnonzero((lv[:, DOB] == 1) & (t.day[i] > 0))
+            md = t.month[i[exact]].astype(np.int64) * 32 + t.day[i[exact]]
+            p = np.maximum(days[md], 1e-7)
+            w[exact] += np.clip(np.log2(float((days * days).sum()) / p), -10, 10)
         if self.relatives_rule:
             w[~compatible(lv)] += RELATIVES_PENALTY
         prob = 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
@@ -163,7 +174,16 @@ def data_tf(t: Table) -> dict[str, np.ndarray]:
     for f, codes in (("given_names", t.g_full), ("family_names", t.f_full)):
         counts = np.bincount(codes[codes >= 0], minlength=size).astype(float)
         out[f] = counts / max(t.n, 1)
+    out["birth_date"] = day_frequencies(t)
     return out
+
+
+def day_frequencies(t: Table) -> np.ndarray:
+    """Share of each day and month (month * 32 + day) among the full birth dates of `t`."""
+    full = (t.year > 0) & (t.month > 0) & (t.day > 0)
+    md = t.month[full].astype(np.int64) * 32 + t.day[full]
+    counts = np.bincount(md, minlength=DAYS).astype(float)[:DAYS]
+    return counts / max(counts.sum(), 1.0)
 
 
 @cache

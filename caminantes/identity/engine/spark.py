@@ -5,10 +5,10 @@ Spark does the heavy, embarrassingly parallel parts with the engine's own functi
 candidate pairs (blocks over their cap dropped, with higher caps: the local batch splits
 them by a further column instead, so the two can differ a little at scale), and the
 comparison levels and Fellegi-Sunter scores partition by partition (`compare.levels`,
-`Model.score`) with name frequencies counted over the whole data and broadcast. Only the
-pairs above the threshold come back to the driver, with the records of the components
-they form, and are clustered there by `cluster.cluster` exactly as locally (a few percent
-of the records).
+`Model.score`) with the frequencies of names and birthdays counted over the whole data
+and broadcast. Only the pairs above the threshold come back to the driver, with the
+records of the components they form, and are clustered there by `cluster.cluster` exactly
+as locally (a few percent of the records).
 
     from pyspark.sql import SparkSession
     spark = SparkSession.builder.master("spark://host:7077").getOrCreate()
@@ -29,7 +29,7 @@ from caminantes.identity.engine.batch import SMALL
 from caminantes.identity.engine.blocking import blocking_keys
 from caminantes.identity.engine.cluster import cluster
 from caminantes.identity.engine.compare import compatible, levels
-from caminantes.identity.engine.model import TF_FIELDS, Model, default_model
+from caminantes.identity.engine.model import DAYS, TF_FIELDS, Model, default_model
 from caminantes.identity.engine.record import FIELDS, Record
 from caminantes.identity.engine.table import Table, build
 
@@ -54,11 +54,14 @@ def _keys(rows: Iterable[Any]) -> Iterator[tuple[str, str, int]]:
 
 
 def _name_keys(rows: Iterable[Any]) -> Iterator[str]:
-    """The full-name keys the term frequencies are counted on (as `table.build` makes them)."""
+    """The keys the term frequencies are counted on: full names (as `table.build` makes
+    them) and the day and month of full birth dates ("d:MM-DD")."""
     for row in rows:
         t = build([_record(row)])
         yield from (w for w, c in zip(t.full_names.words, (t.g_full[0], t.f_full[0]), strict=False)
                     if c >= 0)  # fmt: skip
+        if t.year[0] and t.month[0] and t.day[0]:
+            yield f"d:{t.month[0]:02d}-{t.day[0]:02d}"
 
 
 def _tf(t: Table, model: Model, freq: dict[str, float] | None) -> dict[str, np.ndarray]:
@@ -66,8 +69,14 @@ def _tf(t: Table, model: Model, freq: dict[str, float] | None) -> dict[str, np.n
         return model.tf_lookup(t)
     words = t.full_names.words
     arr = np.array([freq.get(w, 0.0) for w in words] or [0.0])
-    return {f: np.where([w.startswith(p) for w in words] or [False], arr, 0.0)
-            for f, p in TF_FIELDS.items()}  # fmt: skip
+    out = {f: np.where([w.startswith(p) for w in words] or [False], arr, 0.0)
+           for f, p in TF_FIELDS.items()}  # fmt: skip
+    days = np.zeros(DAYS)
+    for key, share in freq.items():
+        if key.startswith("d:"):
+            days[int(key[2:4]) * 32 + int(key[5:7])] = share
+    out["birth_date"] = days
+    return out
 
 
 def _score(model: Model, freq, n: int, threshold: float):
@@ -111,7 +120,8 @@ def dedupe_spark(
     freq = None
     if n >= SMALL:
         counts = df.rdd.mapPartitions(_name_keys).countByValue()
-        freq = {k: v / n for k, v in counts.items()}
+        dated = sum(v for k, v in counts.items() if k.startswith("d:")) or 1
+        freq = {k: v / (dated if k.startswith("d:") else n) for k, v in counts.items()}
     freq_b = spark.sparkContext.broadcast(freq)
 
     keys = spark.createDataFrame(df.rdd.mapPartitions(_keys), "key string, rid string, cap int")

@@ -46,7 +46,25 @@ def test_it_trains_and_saves_a_model_when_asked(tmp_path):
     assert out.read_text().count("\n") == 4
     # the model saved is the one trained on the input, not the shipped one it started from
     saved = json.loads(model.read_text())
-    assert saved["m"] != json.loads(default_model().to_json())["m"]
+    assert saved["u"] != json.loads(default_model().to_json())["u"]
+
+
+def test_it_estimates_m_and_u_on_the_input_unless_told_not_to(tmp_path, monkeypatch):
+    """By default (from TRAIN_MIN records: 2,000) the model is fitted to the input, as the
+    issue asks; --no-train and --model score with a model as it is."""
+    from caminantes.identity.engine import batch
+
+    monkeypatch.setattr(batch, "TRAIN_MIN", 3)
+    out, model = tmp_path / "out.csv", tmp_path / "model.json"
+    src = write(tmp_path, HEADER + ROWS)
+    shipped = json.loads(default_model().to_json())
+    call_command("dedupe", str(src), out=str(out), save_model=str(model))
+    assert json.loads(model.read_text())["u"] != shipped["u"]
+    call_command("dedupe", str(src), out=str(out), no_train=True, save_model=str(model))
+    assert json.loads(model.read_text())["u"] == shipped["u"]
+    monkeypatch.setattr(batch, "TRAIN_MIN", 4)  # one record short: the shipped model
+    call_command("dedupe", str(src), out=str(out), save_model=str(model))
+    assert json.loads(model.read_text())["u"] == shipped["u"]
 
 
 @pytest.mark.parametrize(

@@ -140,3 +140,72 @@ def test_training_reads_m_off_the_pairs_that_share_a_document():
     assert m["given_names"][1] > 0.7
     assert m["birth_date"][1] > 0.95
     assert m_from_documents(same[:50], default_model()) is None
+
+
+def test_a_chain_of_two_strong_pairs_does_not_join_people_who_do_not_match():
+    """A-B and B-C look like one person each, A and C do not (nothing rules them apart as
+    relatives, they just do not match): A and C are not put in one cluster through B."""
+    from caminantes.identity.engine.cluster import cluster
+
+    prob = {(0, 1): 0.99, (1, 2): 0.95, (0, 2): 0.02}
+
+    def scorer(a, b):
+        return np.array([prob[p] for p in zip(a.tolist(), b.tolist(), strict=True)]), np.ones(
+            len(a), bool
+        )
+
+    i, j = np.array([0, 1]), np.array([1, 2])
+    p = np.array([prob[0, 1], prob[1, 2]])
+    label = cluster(3, i, j, p, np.ones(2, bool), 0.9, scorer)
+    assert label.tolist() == [0, 0, 2]
+    # when the ends match well enough on average, the three are one person
+    prob[0, 2] = 0.4
+    assert cluster(3, i, j, p, np.ones(2, bool), 0.9, scorer).tolist() == [0, 0, 0]
+
+
+def test_agreeing_on_1_january_says_less_than_agreeing_on_a_real_birthday():
+    """Registrars who do not know a date write 1 January: in data full of them, two
+    namesakes born on 1 January 1990 are weaker evidence than two born on 17 March 1990."""
+    from caminantes.identity.engine.model import data_tf, default_model
+
+    filler = [
+        Record(f"x{k}", f"Nombre{k}", f"Apellido{k}", "F",
+               f"{1950 + k % 50}-01-01" if k % 4 == 0 else f"{1950 + k % 50}-{1 + k % 12:02d}-"
+               f"{1 + k % 28:02d}")
+        for k in range(400)
+    ]  # fmt: skip
+    pairs = [
+        Record("a1", "Ana", "Soto", "F", "1990-01-01"),
+        Record("a2", "Ana", "Soto", "F", "1990-01-01"),
+        Record("b1", "Luz", "Mora", "F", "1990-03-17"),
+        Record("b2", "Luz", "Mora", "F", "1990-03-17"),
+    ]
+    t = build(filler + pairs)
+    n = len(filler)
+    model = default_model()
+    i, j = np.array([n, n + 2]), np.array([n + 1, n + 3])
+    plain, _, _ = model.score(t, i, j, tf={})
+    adjusted, _, _ = model.score(t, i, j, tf={"birth_date": data_tf(t)["birth_date"]})
+    assert plain[0] == plain[1]
+    assert adjusted[0] < plain[0] - 1  # 1 January: a quarter of the dates
+    assert adjusted[1] > plain[1]  # 17 March: rarer than the average day
+
+
+def test_training_without_documents_keeps_the_shipped_m():
+    """m is read off records that share a document number; with none, the shipped m stay
+    (EM for m on its own learnt households and namesakes) and only u and the share of
+    matches come from the data."""
+    from caminantes.identity.engine.compare import FIELDS
+    from caminantes.identity.engine.model import default_model
+    from caminantes.identity.engine.train import chunked_levels, train
+
+    bare = [Record(r.record_id, r.given_names, r.family_names, r.sex, r.birth_date)
+            for r in FAMILY]  # fmt: skip
+    t = build(bare)
+    i, j = candidate_pairs(t)
+    shipped = default_model()
+    model = train(t, chunked_levels(t, i, j), shipped)
+    for f in FIELDS:
+        if f != "birth_date":  # its "months apart" level is capped, see train
+            assert model.m[f] == shipped.m[f]
+    assert model.u != shipped.u

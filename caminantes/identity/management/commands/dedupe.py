@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caminantes.identity.engine import Model, default_model
-from caminantes.identity.engine.batch import dedupe_and_model
+from caminantes.identity.engine.batch import TRAIN_MIN, dedupe_and_model
 from caminantes.identity.engine.io import InputError, read_records, write_clusters
 
 
@@ -31,9 +31,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threshold", type=float, help="match probability to join two records (0-1)"
         )
-        parser.add_argument("--model", help="a model JSON (default: the shipped one)")
         parser.add_argument(
-            "--train", action="store_true", help="estimate m and u on the input (EM) first"
+            "--model",
+            help="a model JSON to score with as it is (default: the shipped one, trained on "
+            "the input)",
+        )
+        train = parser.add_mutually_exclusive_group()
+        train.add_argument(
+            "--train",
+            action="store_true",
+            help="estimate m and u on the input first, whatever its size (the default from "
+            f"{TRAIN_MIN:,} records, unless --model is given)",
+        )
+        train.add_argument(
+            "--no-train",
+            action="store_true",
+            help="score with the model as it is, without estimating m and u on the input",
         )
         parser.add_argument("--save-model", help="write the model used to this JSON file")
         parser.add_argument("--registry", action="store_true", help="run over the registry")
@@ -54,8 +67,14 @@ class Command(BaseCommand):
             records = read_records(opts["input"])
         except InputError as exc:
             raise CommandError(str(exc)) from exc
-        # the model actually used: trained on the input with --train, so --save-model keeps it
-        clusters, model = dedupe_and_model(records, model, threshold=threshold, fit=opts["train"])
+        # m and u estimated on the input unless told otherwise (a saved model is used as
+        # it is); the model actually used is returned, so --save-model keeps it
+        fit: bool | None = None
+        if opts["train"]:
+            fit = True
+        elif opts["no_train"] or opts["model"]:
+            fit = False
+        clusters, model = dedupe_and_model(records, model, threshold=threshold, fit=fit)
         try:
             write_clusters(opts["out"], clusters.items())
         except OSError as exc:
