@@ -11,6 +11,9 @@ and u held fixed (EM that also moves m drifts towards "same household" and names
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, levels, looks_related
@@ -18,15 +21,33 @@ from caminantes.identity.engine.model import Model, data_tf
 from caminantes.identity.engine.table import Table
 
 CHUNK = 500_000
+MAX_THREADS = 4  # comparison threads at most (each holds one chunk's work arrays)
 RULE_BROKEN = 0.02  # share of same-document pairs the relatives rule may split
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def chunked_levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """`levels` of many pairs, CHUNK at a time (bounded memory), on one thread per core:
+    the work is numpy and rapidfuzz, which release the GIL, so two cores give ~1.7 times
+    the speed within one process (threads share the table; processes would copy it)."""
     if len(i) <= CHUNK:
         return levels(t, i, j)
-    return np.concatenate(
-        [levels(t, i[s : s + CHUNK], j[s : s + CHUNK]) for s in range(0, len(i), CHUNK)]
-    )
+    starts = range(0, len(i), CHUNK)
+
+    def chunk(s: int) -> np.ndarray:
+        return levels(t, i[s : s + CHUNK], j[s : s + CHUNK])
+
+    workers = min(_cores(), MAX_THREADS, len(starts))
+    if workers <= 1:
+        return np.concatenate([chunk(s) for s in starts])
+    with ThreadPoolExecutor(workers, thread_name_prefix="dedupe-levels") as pool:
+        return np.concatenate(list(pool.map(chunk, starts)))
 
 
 def _sum_p2(codes: np.ndarray) -> float:

@@ -209,3 +209,14 @@ def test_training_without_documents_keeps_the_shipped_m():
         if f != "birth_date":  # its "months apart" level is capped, see train
             assert model.m[f] == shipped.m[f]
     assert model.u != shipped.u
+
+
+def test_levels_in_chunks_on_several_threads_are_the_levels_in_one_go(monkeypatch):
+    from caminantes.identity.engine import train
+    from caminantes.identity.engine.compare import levels
+
+    t = build(FAMILY)
+    i, j = np.triu_indices(len(FAMILY), 1)
+    monkeypatch.setattr(train, "CHUNK", 5)
+    monkeypatch.setattr(train, "_cores", lambda: 2)
+    assert (train.chunked_levels(t, i, j) == levels(t, i, j)).all()
