@@ -121,6 +121,8 @@ def estimate_share(
     lv: np.ndarray, m: dict[str, list[float]], u: dict[str, list[float]], iterations: int = 50
 ) -> float:
     """The share of matches among the pairs `lv`, by EM with m and u held fixed."""
+    if len(lv) == 0:
+        return 1e-6
     logbf = np.zeros(len(lv))
     for k, f in enumerate(FIELDS):
         ratio = np.log(np.maximum(m[f], 1e-9) / np.maximum(u[f], 1e-9))

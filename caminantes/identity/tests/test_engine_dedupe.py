@@ -220,3 +220,17 @@ def test_levels_in_chunks_on_several_threads_are_the_levels_in_one_go(monkeypatc
     monkeypatch.setattr(train, "CHUNK", 5)
     monkeypatch.setattr(train, "_cores", lambda: 2)
     assert (train.chunked_levels(t, i, j) == levels(t, i, j)).all()
+
+
+def test_training_on_pairs_that_are_all_relatives_still_gives_a_usable_model():
+    """Every candidate pair ruled out as relatives: no share of matches to estimate, and the
+    model must still score (no NaN that would silently join or split everyone)."""
+    from caminantes.identity.engine.model import default_model
+    from caminantes.identity.engine.train import chunked_levels, train
+
+    twins = [FAMILY[2], FAMILY[3], FAMILY[5]]  # Santiago, Sebastián, Valentina
+    t = build(twins)
+    i, j = candidate_pairs(t)
+    model = train(t, chunked_levels(t, i, j), default_model())
+    assert np.isfinite(model.duplicates_per_record)
+    assert len(set(dedupe(twins, model).values())) == 3
