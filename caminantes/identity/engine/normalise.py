@@ -144,9 +144,21 @@ def phone(raw: str) -> str:
     return digits[-9:] if len(digits) >= 7 else ""
 
 
+_SEX_WORDS = {
+    "MUJER": "F", "MULHER": "F", "FEMENINO": "F", "FEMININO": "F", "FEMALE": "F",
+    "WOMAN": "F", "NINA": "F", "MENINA": "F", "GIRL": "F",
+    "HOMBRE": "M", "HOMEM": "M", "MASCULINO": "M", "MALE": "M", "MAN": "M", "NINO": "M",
+    "MENINO": "M", "BOY": "M", "VARON": "M",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=256)
 def sex(raw: str) -> str:
-    s = (raw or "").strip().upper()[:1]
-    return {"F": "F", "M": "M", "H": "M", "W": "F"}.get(s, "")
+    """F, M or "" from F/M (the contract), H or W, or the word in es/pt/en ("Mujer" is F)."""
+    text = fold(raw or "").upper()
+    if len(text) > 1:
+        return _SEX_WORDS.get(text, "")
+    return {"F": "F", "M": "M", "H": "M", "W": "F"}.get(text, "")
 
 
 @lru_cache(maxsize=100_000)

@@ -80,3 +80,14 @@ def test_it_reads_phones_as_e164_and_compares_their_tail():
     assert nz.phone("+58 412 5551234") == nz.phone("04125551234")
     assert nz.phone("+57 300 123 4567") == nz.phone("300 123 4567")
     assert nz.phone("123") == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("F", "F"), ("m", "M"), ("Mujer", "F"), ("MULHER", "F"), ("Femenino", "F"),
+     ("Hombre", "M"), ("Masculino", "M"), ("male", "M"), ("Female", "F"), ("Varón", "M"),
+     ("", ""), ("X", ""), ("otro", "")],
+)  # fmt: skip
+def test_it_reads_the_sex_as_registrars_write_it(raw, expected):
+    # "Mujer" and "Mulher" start with M: read the word, not its first letter
+    assert nz.sex(raw) == expected
