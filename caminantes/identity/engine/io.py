@@ -21,7 +21,7 @@ def read_records(path: str | Path) -> list[Record]:
     with fh:
         try:
             reader = csv.reader(fh)
-            header = [h.strip() for h in next(reader, [])]
+            header = [h.strip().lower() for h in next(reader, [])]
             missing = [f for f in FIELDS if f not in header]
             if missing:
                 raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
