@@ -23,6 +23,10 @@ VAR_DIR = Path(env_str("CAMINANTES_VAR_DIR", str(PROJECT_DIR / "var")))
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 # Developer tools that never serve anyone may run with throwaway secrets too.
 TOOLING = sys.argv[1:2] in (["makemigrations"], ["makemessages"], ["compilemessages"])
+# `caminantes dedupe FILE.csv --out OUT.csv` reads one file and writes another: no database,
+# no session, nothing encrypted, so it runs on any machine without the server's secrets
+# (its --registry mode reads the registry and needs them like the server).
+TOOLING = TOOLING or (sys.argv[1:2] == ["dedupe"] and "--registry" not in sys.argv)
 
 DEBUG = env_bool("DEBUG", False)
 

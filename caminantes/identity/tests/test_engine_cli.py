@@ -90,8 +90,14 @@ def test_the_registry_mode_wants_a_country_code():
         call_command("dedupe", registry=True, country="Colombia")
 
 
+# the environment of a fresh machine: no server secrets, production settings, no database
+SECRETS = ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "FIELD_ENCRYPTION_KEYS",
+           "FIELD_ENCRYPTION_KEYS_FILE", "CAMINANTES_DEMO")  # fmt: skip
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:////nonexistent/dir/db.sqlite3"}
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    env["DATABASE_URL"] = "sqlite:////nonexistent/dir/db.sqlite3"
     return subprocess.run(  # noqa: S603 - our own interpreter and command
         [sys.executable, "-m", "caminantes", "dedupe", *args],
         capture_output=True,
@@ -101,7 +107,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_it_runs_as_a_command_without_a_database(tmp_path):
+def test_it_runs_as_a_command_without_a_database_or_the_servers_secrets(tmp_path):
     out = tmp_path / "out.csv"
     done = run(str(write(tmp_path, HEADER + ROWS)), "--out", str(out))
     assert done.returncode == 0, done.stderr
@@ -113,3 +119,9 @@ def test_it_exits_non_zero_on_a_bad_file(tmp_path):
     done = run(str(tmp_path / "bin.csv"), "--out", str(tmp_path / "o.csv"))
     assert done.returncode != 0
     assert "CommandError" in done.stderr or "Error" in done.stderr
+
+
+def test_the_registry_mode_still_needs_the_servers_secrets():
+    done = run("--registry", "--country", "CO")
+    assert done.returncode != 0
+    assert "SECRET_KEY is not set" in done.stderr
