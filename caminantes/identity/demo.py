@@ -14,6 +14,7 @@ from caminantes.identity.models import ReviewTicket, TracingRequest
 from caminantes.identity.services import tracing
 from caminantes.lib import names
 from caminantes.registry import consent, services
+from caminantes.registry.demo import REGISTRARS
 from caminantes.registry.inputs import ConsentInput, HouseholdInput, PersonInput
 from caminantes.registry.models import Household, Person
 
@@ -114,9 +115,12 @@ def _tracing(say: Callable[[str], None]) -> None:
             requester=requester,
         ),
     )
+    holder = sought.household.organization
+    login = REGISTRARS.get((holder.acronym, "CO"), ("",))[0]
+    confirmer = f" ({login}@demo.caminantes.org can confirm it)" if login else ""
     say(
         f"Identity: 2 tracing requests by {CASEWORKER}; {found.matches.count()} possible "
-        f"match(es) for {found.code}, to be confirmed by {sought.household.organization}."
+        f"match(es) for {found.code}, to be confirmed by {holder}{confirmer}."
     )
 
 

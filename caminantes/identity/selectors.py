@@ -48,7 +48,14 @@ def ticket_records(ticket: ReviewTicket) -> list[TicketRecord]:
             "person__household__organization",
             "person__household__country",
             "person__merged_into",
-        ).prefetch_related("person__documents")
+            "person__birth_area",
+            "person__birth_country",
+        ).prefetch_related(
+            "person__documents",
+            "person__nationalities",
+            "person__phones",
+            "person__household__phones",
+        )
     )
 
 

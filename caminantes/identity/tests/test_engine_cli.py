@@ -125,3 +125,4 @@ def test_the_registry_mode_still_needs_the_servers_secrets():
     done = run("--registry", "--country", "CO")
     assert done.returncode != 0
     assert "SECRET_KEY is not set" in done.stderr
+    assert "Traceback" not in done.stderr  # one line saying what is missing

@@ -109,6 +109,11 @@ class DecisionTests(IdentityTestCase):
         self.assertContains(response, "•••678")
         self.assertNotContains(response, "12345678")
         self.assertNotContains(response, "345678<")
+        # the fields the evidence speaks of are on the cards too, and it speaks Spanish
+        self.assertContains(response, "<dt>Nacionalidad</dt><dd>Venezuela</dd>", count=2)
+        self.assertContains(response, "<dt>Lugar de nacimiento</dt>")
+        self.assertContains(response, "Sexo: igual")
+        self.assertNotContains(response, ": same<")
 
     def test_a_reviewer_merges_from_the_page(self) -> None:
         self.login(self.alice)
@@ -259,3 +264,20 @@ class RecordTests(IdentityTestCase):
         self.assertEqual((maria.document_number, maria.nationality), ("V-12.345.678", "VEN"))
         self.assertEqual(maria.phone, "+573001234567")
         self.assertEqual(bulk[self.maria(self.second).pk].phone, "")
+
+
+def test_every_level_the_engine_gives_has_words_for_the_reviewer() -> None:
+    """The ticket shows the engine's evidence: a level without a label would show raw
+    English ("Sexo: same") on a Spanish page."""
+    from django.utils import translation
+
+    from caminantes.identity import labels
+    from caminantes.identity.engine.compare import LEVELS
+
+    for field, levels in LEVELS.items():
+        for level in levels:
+            assert level in labels.LEVELS, (field, level)
+    with translation.override("es"):
+        rows = labels.describe({"sex": "same", "birth_date": "months_apart"})
+        assert [str(r["level"]) for r in rows] == ["igual", "con meses de diferencia"]
+        assert rows[0]["agrees"] and not rows[1]["agrees"] and not rows[1]["differs"]

@@ -78,6 +78,16 @@ def _columns(records: list[TicketRecord]) -> list[dict[str, Any]]:
                 "documents": [
                     (d.get_type_display(), _mask(d.number_last4)) for d in p.documents.all()
                 ],
+                # what the engine compared, so a "differs" in the evidence can be seen
+                "nationalities": ", ".join(str(c.name) for c in p.nationalities.all()),
+                "birth_place": ", ".join(
+                    str(x.name) for x in (p.birth_area, p.birth_country) if x is not None
+                ),
+                "phones": [
+                    _mask(ph.number_last4)
+                    for ph in (p.phones.all() or p.household.phones.all())
+                    if ph.number_last4
+                ],
                 "comparisons": comparisons,
             }
         )
