@@ -81,7 +81,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         login(request, user)
         response = HttpResponseRedirect(_next_url(request))
         return _with_language(response, user)
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    from django.conf import settings
+
+    demo = bool(settings.CAMINANTES_DEMO and settings.DEBUG)  # as twofactor.waived
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _next_url(request), "demo": demo}
+    )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

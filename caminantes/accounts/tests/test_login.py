@@ -26,6 +26,16 @@ class LoginTest(PersonaTestCase):
         self.assertContains(response, "Iniciar sesión")
         self.assertContains(response, 'lang="es"')
 
+    def test_the_login_page_says_the_second_factor_is_waived_only_on_a_demo_server(
+        self,
+    ) -> None:
+        response = self.client.get(reverse("login"))
+        self.assertContains(response, "aplicación de autenticación")
+        self.assertNotContains(response, "demostración")
+        with override_settings(CAMINANTES_DEMO=True, DEBUG=True):
+            response = self.client.get(reverse("login"))
+        self.assertContains(response, "Servidor de demostración")
+
     def test_it_sends_anonymous_visitors_to_the_login_page(self) -> None:
         response = self.client.get(reverse("home"))
         self.assertRedirects(response, f"{reverse('login')}?next=/", fetch_redirect_response=False)
