@@ -32,9 +32,13 @@ class ThresholdsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, countries: list[Country], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels without a colon, as on other pages
         super().__init__(*args, **kwargs)
         field = self.fields["country"]
         field.queryset = Country.objects.filter(pk__in=[c.pk for c in countries])  # type: ignore[attr-defined]
+        if len(countries) == 1:  # a manager of one country need not pick it
+            field.initial = countries[0].iso2
+            field.empty_label = None  # type: ignore[attr-defined]
 
 
 class TracingForm(forms.Form):
