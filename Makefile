@@ -16,6 +16,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# pyspark (~500 MB) for the test of the identity engine's Spark path: `make test` only
+SPARK_STAMP := $(VENV)/.spark-installed
+$(SPARK_STAMP): pyproject.toml | $(STAMP)
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java runtime for the Spark test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+	$(BIN)/pip install --quiet -e '.[test,spark]'
+	touch $(SPARK_STAMP)
+
 demo: $(STAMP) report-deps
 	$(DEMO_ENV) $(BIN)/caminantes migrate --noinput
 	$(DEMO_ENV) $(BIN)/caminantes demo
@@ -46,7 +55,7 @@ lint: $(STAMP)
 	DEBUG=1 $(BIN)/mypy caminantes
 	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
 
-test: $(STAMP) browser-deps report-deps lint
+test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps lint
 	$(BIN)/pytest
 
 # Everything but the slow browser tests, for a quick loop while coding.
