@@ -644,6 +644,11 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     merged_at = models.DateTimeField(null=True, blank=True)
+    # Moves with every progress count the background task writes (outside its transaction):
+    # a batch in progress whose heartbeat stopped lost its worker (see imports.recovery).
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    # Times its step was queued again after the worker died; failed past the limit.
+    recovery_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -282,9 +282,12 @@ def _finish(batch: DtmImport, status: str, **fields: Any) -> None:
 
 def import_stage(batch: DtmImport, *, language: str = "es") -> DtmImport:
     """Read the stored upload into staged rows with their errors, in chunks, counting them
-    on the batch; end `validated`, `rejected` (the file or a row) or `failed` (a bug)."""
+    on the batch; end `validated`, `rejected` (the file or a row) or `failed` (a bug).
+
+    Started again on a batch whose worker died while reading it (imports.recovery puts it
+    back to `queued`), it stages the file from the start."""
     claimed = DtmImport.objects.filter(pk=batch.pk, status=S.QUEUED).update(
-        status=S.READING, processed_rows=0, total_rows=0
+        status=S.READING, processed_rows=0, total_rows=0, heartbeat_at=timezone.now()
     )
     batch.refresh_from_db()
     path = _upload_path(batch) if batch.file_path else None
@@ -292,6 +295,8 @@ def import_stage(batch: DtmImport, *, language: str = "es") -> DtmImport:
         if batch.status == S.CANCELLED and path is not None:
             path.unlink(missing_ok=True)
         return batch
+    # Rows of an earlier check whose worker died midway (imports.recovery started it again).
+    DtmImportRow.objects.filter(batch=batch).delete()
     user = batch.created_by
     with translation.override(language):
         try:
@@ -356,7 +361,9 @@ def _stage(batch: DtmImport, path: Path, user: User | None) -> None:
         totals["total_rows"] += len(staged)
         totals["error_rows"] += sum(1 for r in staged if r.errors)
         totals["known_rows"] += sum(1 for r in staged if r.known)
-        DtmImport.objects.filter(pk=batch.pk).update(processed_rows=totals["total_rows"])
+        DtmImport.objects.filter(pk=batch.pk).update(
+            processed_rows=totals["total_rows"], heartbeat_at=timezone.now()
+        )
         pending.clear()
 
     for number, values in enumerate(rows, start=2):
@@ -405,7 +412,7 @@ def import_commit(*, user: User | None, batch: DtmImport) -> DtmImport:
     and tests the returned batch is already `committed` or `failed`."""
     _require_owner_or_analyst(user, batch)
     claimed = DtmImport.objects.filter(pk=batch.pk, status=S.VALIDATED).update(
-        status=S.COMMITTING, processed_rows=0
+        status=S.COMMITTING, processed_rows=0, committed_by=user, heartbeat_at=timezone.now()
     )
     if not claimed:
         raise ValidationError(_("Only a checked file without errors can be imported."))
@@ -431,7 +438,10 @@ def import_write(batch: DtmImport, *, user: User | None, language: str = "es") -
     """Write every row of a `committing` batch in ONE transaction through the intake.
 
     All or nothing: a row that no longer passes the checks, or any failure, rolls it all
-    back and leaves the batch `failed` with the reason."""
+    back and leaves the batch `failed` with the reason. A worker that dies midway leaves it
+    `committing` with nothing written: imports.recovery sees the progress file stop and
+    queues it again; a batch no longer `committing` (committed meanwhile) is left as it is.
+    The batch row is held to the end, so on PostgreSQL a live commit is never recovered."""
     progress = _progress_path(batch)
     with translation.override(language):
         try:
@@ -439,6 +449,8 @@ def import_write(batch: DtmImport, *, user: User | None, language: str = "es") -
                 locked = DtmImport.objects.select_for_update().get(pk=batch.pk)
                 if locked.status != S.COMMITTING:
                     return locked
+                # Its time is the heartbeat of a commit, whose writes nobody sees until it ends.
+                _report(progress, 0)
                 written = _write_rows(locked, user, progress)
                 locked.status = S.COMMITTED
                 locked.imported_rows = written
@@ -515,6 +527,7 @@ def _write_rows(locked: DtmImport, user: User | None, progress: Path) -> int:
             chunk = []
             _report(progress, done)
     written += write(chunk)
+    _report(progress, done + len(chunk))
     if touched or surveyed:
         rollup.lock_points(p for p, _d in touched | surveyed)
         rollup.refresh(touched)

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import Country
@@ -53,7 +54,16 @@ class DtmImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who asked for the commit: the commit task acts as them (again, if it is started again).
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Moves with every progress count the background task writes (outside its transaction):
+    # a batch in progress whose heartbeat stopped lost its worker (see imports.recovery).
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    # Times its step was queued again after the worker died; failed past the limit.
+    recovery_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

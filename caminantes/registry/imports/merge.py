@@ -71,6 +71,7 @@ def batch_approve(
         ).update(
             status=ImportBatch.Status.APPROVED,
             approved_by=user,
+            heartbeat_at=timezone.now(),
             summary=batch.summary
             | {
                 "include_duplicates": include_duplicates,
@@ -180,10 +181,12 @@ def _mergeable_keys(batch: ImportBatch, include_duplicates: bool) -> tuple[list[
     return sorted(keep), len(bad - {""}), skipped_duplicates
 
 
-def late_duplicates(batch: ImportBatch, keys: list[str]) -> set[str]:
+def late_duplicates(batch: ImportBatch, keys: list[str], progress: Path | None = None) -> set[str]:
     """Households that got a possible duplicate in the registry after the batch was checked
     (another batch or a registration by hand in the meantime): they are left out and their
-    rows say with whom, whatever the approval said about the duplicates seen then."""
+    rows say with whom, whatever the approval said about the duplicates seen then.
+
+    `progress` (the merge's progress file) is touched after each chunk: the merge is alive."""
     since = batch.summary.get("checked_at")
     if not keys or not since:
         return set()
@@ -212,16 +215,21 @@ def late_duplicates(batch: ImportBatch, keys: list[str]) -> set[str]:
             changed.append(row)
             late.add(row.household_key)
         ImportRow.objects.bulk_update(changed, ["duplicate_of"])
+        if progress is not None:
+            progress.touch()
     return late
 
 
 def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") -> ImportBatch:
     """Write every valid household of an approved batch, all in one transaction.
 
-    A failure rolls everything back and marks the batch failed with the reason.
+    A failure rolls everything back and marks the batch failed with the reason. A worker
+    that dies midway leaves the batch `merging` with nothing written (the transaction is
+    rolled back with its connection): imports.recovery sees the progress file stop, puts
+    the batch back to `approved` and queues it again. A merged batch is never claimed again.
     """
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.APPROVED).update(
-        status=ImportBatch.Status.MERGING, processed_rows=0
+        status=ImportBatch.Status.MERGING, processed_rows=0, heartbeat_at=timezone.now()
     )
     batch.refresh_from_db()
     if not claimed:
@@ -231,11 +239,17 @@ def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") 
     with translation.override(language):
         try:
             with transaction.atomic(), gc_paused():
+                # Held to the end: on PostgreSQL the recovery skips a batch whose merge is
+                # alive, however long it has been quiet (on SQLite the merge holds the
+                # whole database).
+                ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+                # Its time is the heartbeat of a merge, whose writes nobody sees until it ends.
+                progress.write_text("0")
                 # One merge at a time per country, so two batches approved together cannot
                 # both add the same person: the second sees the first's people below.
                 Country.objects.select_for_update().filter(pk=batch.country_id).first()
                 keys, skipped_errors, skipped_duplicates = _mergeable_keys(batch, include)
-                late = late_duplicates(batch, keys)
+                late = late_duplicates(batch, keys, progress)
                 keys = [k for k in keys if k not in late]
                 people = _merge(batch, keys, progress)
                 summary = batch.summary | {

@@ -192,18 +192,26 @@ def _finish(batch: ImportBatch, status: str, **fields: Any) -> None:
     batch.refresh_from_db()
 
 
+def _beat() -> dict[str, Any]:
+    """Written with every progress count: a check whose heartbeat stops lost its worker."""
+    return {"heartbeat_at": timezone.now()}
+
+
 def batch_validate(batch: ImportBatch, *, language: str = "es") -> ImportBatch:
     """Stream the file into staged rows, check them, and end `validated` or `rejected`.
 
     Runs in the background (tasks.batch_validate_task) or inline (the command line). The
-    registry is only read.
+    registry is only read. Started again on a batch whose worker died while checking it
+    (imports.recovery puts it back to `uploaded`), it stages the file from the start.
     """
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.UPLOADED).update(
-        status=ImportBatch.Status.VALIDATING, processed_rows=0, total_rows=0
+        status=ImportBatch.Status.VALIDATING, processed_rows=0, total_rows=0, **_beat()
     )
     batch.refresh_from_db()
     if not claimed:
         return batch
+    # Rows of an earlier check whose worker died midway (imports.recovery started it again).
+    ImportRow.objects.filter(batch=batch).delete()
     with translation.override(language), gc_paused():
         try:
             summary = _stage(batch)
@@ -325,13 +333,13 @@ def _stage(batch: ImportBatch) -> dict[str, Any] | None:
         if len(chunk) >= ROW_CHUNK:
             writer.write(ImportRow, chunk)
             chunk = []
-            ImportBatch.objects.filter(pk=batch.pk).update(total_rows=count)
+            ImportBatch.objects.filter(pk=batch.pk).update(total_rows=count, **_beat())
             if _is_cancelled(batch):
                 return None
     writer.write(ImportRow, chunk)
     if count == 0:
         raise FileProblem(_("The file has column names but no rows."))
-    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=count)
+    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=count, **_beat())
     return {"rows": count, "columns_ignored": ignored[:50]}
 
 
@@ -401,7 +409,7 @@ def _check_households(batch: ImportBatch, language: str) -> dict[str, Any]:
                     totals["duplicate_households"] += 1
                     totals["duplicate_household_rows"] += len(members)
         processed += len(rows)
-        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed, **_beat())
         if _is_cancelled(batch):
             break
     return totals
