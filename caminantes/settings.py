@@ -236,6 +236,17 @@ if _huey_redis:
 else:
     HUEY["huey_class"] = "huey.SqliteHuey"
     HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
+# Imports whose worker died (killed, machine restarted): a batch whose progress has not
+# moved for IMPORT_STALL_MINUTES is queued again by a periodic task of the consumer (and by
+# `caminantes imports_recover`), at most IMPORT_RECOVERY_ATTEMPTS times, then failed.
+IMPORT_STALL_MINUTES = env_int("IMPORT_STALL_MINUTES", 15)
+IMPORT_RECOVERY_ATTEMPTS = env_int("IMPORT_RECOVERY_ATTEMPTS", 3)
+if IMPORT_STALL_MINUTES < 5 or IMPORT_RECOVERY_ATTEMPTS < 0:
+    # Shorter than the longest pause between two progress counts, a live import would be
+    # started a second time beside itself.
+    raise ImproperlyConfigured(
+        "IMPORT_STALL_MINUTES must be 5 or more and IMPORT_RECOVERY_ATTEMPTS 0 or more."
+    )
 
 # IOM DTM API v3 (public IDP figures): a subscription key from https://dtm-apim-portal.iom.int
 DTM_API_KEY = env_str("DTM_API_KEY")

@@ -46,6 +46,15 @@ class DtmConfig(AppConfig):
         register(m.DtmImport, scoped())
         # Public figures IOM publishes: any member may read them.
         register(m.DtmApiFigure, Scope(any_member=True))
+        # Imports whose background worker died (caminantes imports_recover, periodic task).
+        from caminantes.lib import stalls
+
+        def imports() -> stalls.Recoverer:
+            from caminantes.dtm.imports import recovery
+
+            return recovery.recoverer()
+
+        stalls.register("dtm", imports)
         navigation.add("dtm_home", _("DTM"), Perm.DTM_COLLECT, order=300)
         navigation.add("dtm_imports", _("DTM imports"), Perm.DTM_COLLECT, order=310)
 

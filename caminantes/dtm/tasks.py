@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from caminantes.accounts.models import User
-from caminantes.dtm.imports import staging
+from caminantes.dtm.imports import recovery, staging
 from caminantes.dtm.models import DtmImport
 
 
@@ -24,3 +25,9 @@ def import_commit_task(batch_id: int, user_id: int | None, language: str) -> Non
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if batch is not None:
         staging.import_write(batch, user=user, language=language)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def imports_recover_task() -> None:
+    """Every five minutes, in the consumer: imports whose worker died are queued again."""
+    recovery.imports_recover()

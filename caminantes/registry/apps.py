@@ -49,6 +49,15 @@ class RegistryConfig(AppConfig):
                 permission=Perm.VIEW_PERSONAL_DATA, organization="organization", country="country"
             ),
         )
+        # Batches whose background worker died (caminantes imports_recover, periodic task).
+        from caminantes.lib import stalls
+
+        def import_batches() -> stalls.Recoverer:
+            from caminantes.registry.imports import recovery
+
+            return recovery.recoverer()
+
+        stalls.register("registry", import_batches)
         navigation.add("registry_search", _("Registry"), Perm.VIEW_PERSONAL_DATA, order=100)
         navigation.add("registry_imports", _("Imports"), Perm.IMPORT_DATA, order=110)
         navigation.add("registry_exports", _("Exports"), Perm.EXPORT_PERSONAL_DATA, order=120)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from caminantes.accounts.models import User
 from caminantes.registry import imports
+from caminantes.registry.imports import recovery
 from caminantes.registry.models import ImportBatch
 
 
@@ -24,3 +26,9 @@ def batch_merge_task(batch_id: int, user_id: int | None, language: str) -> None:
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if batch is not None:
         imports.batch_merge(batch, user=user, language=language)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def batches_recover_task() -> None:
+    """Every five minutes, in the consumer: batches whose worker died are queued again."""
+    recovery.batches_recover()
