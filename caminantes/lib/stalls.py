@@ -149,12 +149,14 @@ def recover(
             result = Found(recoverer.name, batch, batch.status, FAILED, attempts, idle)
         else:
             result = Found(recoverer.name, batch, batch.status, REQUEUED, attempts + 1, idle)
-        if dry_run or _apply(recoverer, step, result, now):
+        if _apply(recoverer, step, result, now, dry_run=dry_run):
             found.append(result)
     return found
 
 
-def _apply(recoverer: Recoverer, step: Step, found: Found, now: datetime) -> bool:
+def _apply(recoverer: Recoverer, step: Step, found: Found, now: datetime, *, dry_run: bool) -> bool:
+    """Change the batch if it is still as it was found and no live worker holds it; with
+    `dry_run`, only check (a dry run reports what a real one would do)."""
     model: Any = recoverer.model
     manager = model._default_manager
     batch = found.batch
@@ -172,6 +174,8 @@ def _apply(recoverer: Recoverer, step: Step, found: Found, now: datetime) -> boo
             )
             if locked is None:
                 return False  # it moved meanwhile, or its live worker holds it (PostgreSQL)
+            if dry_run:
+                return True
             if found.action == REQUEUED:
                 fields = {"status": step.restart, "recovery_attempts": found.attempt}
             else:

@@ -164,7 +164,7 @@ class RecoveryTest(DtmTestCase):
         self.assertContains(page, 'value="cancel"')
         self.checked(content)  # the same file may come again
 
-    def test_the_command_changes_nothing_on_a_dry_run(self) -> None:
+    def test_it_changes_nothing_on_a_dry_run_of_the_command(self) -> None:
         batch = self.killed_while_committing()
         self.quiet_for(batch, 20)
         out = io.StringIO()
