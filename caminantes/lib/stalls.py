@@ -38,9 +38,15 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+ACTOR = "system:import-recovery"  # who the audit trail says changed a stalled batch
 REQUEUED = "requeued"
 FAILED = "failed"
 WAITING = "waiting"
+
+
+def language_of(user: Any) -> str:
+    """The language a step speaks to the person who started it (their own, or the site's)."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from caminantes.accounts.models import User
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm.imports.staging import _progress_path, _upload_path
@@ -25,30 +23,27 @@ from caminantes.dtm.models import DtmImport
 from caminantes.lib import stalls
 
 S = DtmImport.Status
-ACTOR = "system:import-recovery"
-
-
-def _language(user: User | None) -> str:
-    return user.language if user is not None else settings.LANGUAGE_CODE
 
 
 def _queue_stage(batch: DtmImport) -> None:
     from caminantes.dtm import tasks
 
-    tasks.import_stage_task(batch.pk, _language(batch.created_by))
+    tasks.import_stage_task(batch.pk, stalls.language_of(batch.created_by))
 
 
 def _queue_commit(batch: DtmImport) -> None:
     from caminantes.dtm import tasks
 
-    tasks.import_commit_task(batch.pk, batch.committed_by_id, _language(batch.committed_by))
+    tasks.import_commit_task(
+        batch.pk, batch.committed_by_id, stalls.language_of(batch.committed_by)
+    )
 
 
 def _fail(batch: DtmImport) -> dict[str, Any]:
     """Failed, in the language of who started the step, as the step's own errors are."""
     user = batch.committed_by if batch.status == S.COMMITTING else batch.created_by
     stops = batch.recovery_attempts + 1
-    with translation.override(_language(user)):
+    with translation.override(stalls.language_of(user)):
         message = ngettext(
             "The background worker stopped %(n)d time while working on this file, and the "
             "import was given up. Nothing was imported. Upload the file again to retry, or "
@@ -64,7 +59,7 @@ def _fail(batch: DtmImport) -> dict[str, Any]:
 def _audit(batch: DtmImport, action: str, facts: dict[str, Any]) -> None:
     step = "recover" if action == stalls.REQUEUED else "recover_failed"
     log(None, actions.IMPORT, batch, organization=batch.organization, step=step,
-        kind=batch.kind, actor_email=ACTOR, **facts)  # fmt: skip
+        kind=batch.kind, actor_email=stalls.ACTOR, **facts)  # fmt: skip
 
 
 def _forget(batch: DtmImport) -> None:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from caminantes.accounts.models import User
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.lib import stalls
@@ -25,31 +23,28 @@ from caminantes.registry.imports.merge import _progress_file
 from caminantes.registry.models import ImportBatch
 
 S = ImportBatch.Status
-ACTOR = "system:import-recovery"
 MERGE_STATUSES = (S.APPROVED, S.MERGING)
-
-
-def _language(user: User | None) -> str:
-    return user.language if user is not None else settings.LANGUAGE_CODE
 
 
 def _queue_check(batch: ImportBatch) -> None:
     from caminantes.registry import tasks
 
-    tasks.batch_validate_task(batch.pk, _language(batch.created_by))
+    tasks.batch_validate_task(batch.pk, stalls.language_of(batch.created_by))
 
 
 def _queue_merge(batch: ImportBatch) -> None:
     from caminantes.registry import tasks
 
-    tasks.batch_merge_task(batch.pk, batch.approved_by_id, _language(batch.approved_by))
+    tasks.batch_merge_task(batch.pk, batch.approved_by_id, stalls.language_of(batch.approved_by))
 
 
 def _fail(batch: ImportBatch) -> dict[str, Any]:
     """Failed, in the language of who started the step, as the step's own errors are."""
     merging = batch.status in MERGE_STATUSES
     stops = batch.recovery_attempts + 1
-    with translation.override(_language(batch.approved_by if merging else batch.created_by)):
+    with translation.override(
+        stalls.language_of(batch.approved_by if merging else batch.created_by)
+    ):
         message = ngettext(
             "The background worker stopped %(n)d time while working on this file, and the "
             "import was given up. Nothing was written to the registry. Upload the file "
@@ -65,7 +60,7 @@ def _fail(batch: ImportBatch) -> dict[str, Any]:
 def _audit(batch: ImportBatch, action: str, facts: dict[str, Any]) -> None:
     step = "recover" if action == stalls.REQUEUED else "recover_failed"
     log(None, actions.IMPORT, batch, organization=batch.organization, step=step,
-        actor_email=ACTOR, **facts)  # fmt: skip
+        actor_email=stalls.ACTOR, **facts)  # fmt: skip
 
 
 def _forget(batch: ImportBatch) -> None:
