@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -79,13 +79,32 @@ def _bucket_label(step: str, day: date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
+def _partial(step: str, day: date, start: date, end: date) -> bool:
+    """Does the week or month starting on `day` reach outside the period (fewer days)?"""
+    if step == "week":
+        last = day + timedelta(days=6)
+    elif step == "month":
+        last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    else:
+        return False
+    return day < start or last > end
+
+
 def flow_charts(fig: FlowFigures) -> dict[str, Chart]:
     step_title = {
         "day": _("Movements per day"),
         "week": _("Movements per week (weeks start on Monday)"),
         "month": _("Movements per month"),
     }[fig.series_step]
-    labels = [_bucket_label(fig.series_step, day) for day, _values in fig.series]
+    start, end = fig.filters.start, fig.filters.end
+    labels = []
+    for day, _values in fig.series:
+        label = _bucket_label(fig.series_step, day)
+        labels.append(f"{label} *" if _partial(fig.series_step, day, start, end) else label)
+    # a first or last point that looks low only because the period cuts its week or month
+    partial_note = ""
+    if any(label.endswith(" *") for label in labels):
+        partial_note = _("* Only the days of this week or month inside the chosen period.")
     directions = [d for d in DIRECTIONS if fig.by_direction.get(d)] or ["incoming"]
     series = [
         Series(direction_label(d), [float(values.get(d, 0)) for _day, values in fig.series])
@@ -93,7 +112,12 @@ def flow_charts(fig: FlowFigures) -> dict[str, Chart]:
     ]
     charts = {
         "series": line_chart(
-            step_title, labels, series, label_header=_("Period"), empty_message=_empty()
+            step_title,
+            labels,
+            series,
+            label_header=_("Period"),
+            empty_message=_empty(),
+            note=partial_note,
         ),
         "directions": bar_chart(
             _("Incoming, outgoing and in transit"),

@@ -51,6 +51,23 @@ class FlowFiguresTest(OutputsTestCase):
         self.assertEqual(fig.total, 38)
         self.assertEqual(sum(v["incoming"] + v["outgoing"] for _d, v in fig.series), 38)
 
+    def test_it_marks_the_weeks_the_period_cuts(self) -> None:
+        """1 January 2025 is a Wednesday and 31 March a Monday: the first and last weeks hold
+        fewer days, so their lower figures are marked instead of looking like a drop."""
+        from django.utils import translation
+
+        from caminantes.dtm.dashboards.figures import flow_charts
+
+        fig = self.figures(Filters(date(2025, 1, 1), date(2025, 3, 31)))
+        with translation.override("es"):
+            chart = flow_charts(fig)["series"]
+        marked = [row[0] for row in chart.rows if str(row[0]).endswith(" *")]
+        self.assertEqual(len(marked), 2)
+        self.assertEqual((chart.rows[0][0], chart.rows[-1][0]), (marked[0], marked[1]))
+        self.assertIn("dentro del periodo", chart.note)
+        whole = self.figures(Filters(date(2025, 1, 6), date(2025, 3, 30)))  # Monday to Sunday
+        self.assertFalse(flow_charts(whole)["series"].note)
+
     def test_it_shows_nothing_to_another_organisation(self) -> None:
         fig = flow_figures(user=self.charlie, operation=self.operation, filters=PERIOD)
         self.assertEqual(fig.total, 0)
