@@ -158,7 +158,7 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     # other fields is m itself; the document's own m stays the starting model's (these pairs
     # cannot tell it). Without such pairs the starting model's m are kept: EM for m on its
     # own did worse than them on every set tried (VE 100k without documents: 0.970 against
-    # 0.977). Either way the share of matches is estimated with m and u held fixed.
+    # 0.979). Either way the share of matches is estimated with m and u held fixed.
     anchored = m_from_documents(lv, start)
     if anchored is None:
         m = {f: list(v) for f, v in start.m.items()}
