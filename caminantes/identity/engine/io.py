@@ -13,9 +13,24 @@ class InputError(ValueError):
     """The input file cannot be deduplicated as it is; the message says why."""
 
 
+# Spreadsheets saved as CSV on Windows in Latin America are often Windows-1252, not UTF-8.
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
 def read_records(path: str | Path) -> list[Record]:
+    """The records of a CSV in UTF-8 or, failing that, Windows-1252."""
+    failed: UnicodeDecodeError | None = None
+    for encoding in ENCODINGS:
+        try:
+            return _read(path, encoding)
+        except UnicodeDecodeError as exc:
+            failed = exc
+    raise InputError(f"{path} is neither UTF-8 nor Windows-1252 text") from failed
+
+
+def _read(path: str | Path, encoding: str) -> list[Record]:
     try:
-        fh = Path(path).open(newline="", encoding="utf-8-sig")
+        fh = Path(path).open(newline="", encoding=encoding)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with fh:
@@ -42,8 +57,6 @@ def read_records(path: str | Path) -> list[Record]:
                     raise InputError(f"{path}, line {line}: repeated record_id {rid!r}")
                 seen.add(rid)
                 records.append(Record(*values))
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path} is not UTF-8 text: {exc.reason}") from exc
         except csv.Error as exc:
             raise InputError(f"{path} is not a readable CSV file: {exc}") from exc
     return records

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from caminantes.identity.engine import default_model
+from caminantes.identity.engine.io import read_records
 
 HEADER = (
     "record_id,given_names,family_names,sex,birth_date,nationality,document_type,"
@@ -126,3 +127,12 @@ def test_the_registry_mode_still_needs_the_servers_secrets():
     assert done.returncode != 0
     assert "SECRET_KEY is not set" in done.stderr
     assert "Traceback" not in done.stderr  # one line saying what is missing
+
+
+def test_it_reads_a_csv_saved_by_a_spreadsheet_in_windows_1252(tmp_path):
+    src = tmp_path / "excel.csv"
+    src.write_bytes((HEADER + "1,María José,Pérez,F,1990-03-14,VEN,,,,\n").encode("cp1252"))
+    out = tmp_path / "out.csv"
+    call_command("dedupe", str(src), out=str(out))
+    assert read_records(src)[0].given_names == "María José"
+    assert out.read_text().count("\n") == 2
