@@ -18,7 +18,7 @@ ENCODINGS = ("utf-8-sig", "cp1252")
 
 
 def read_records(path: str | Path) -> list[Record]:
-    """The records of a CSV in UTF-8 or, failing that, Windows-1252."""
+    """The records of a CSV (comma, semicolon or tab) in UTF-8 or, failing that, Windows-1252."""
     failed: UnicodeDecodeError | None = None
     for encoding in ENCODINGS:
         try:
@@ -35,7 +35,12 @@ def _read(path: str | Path, encoding: str) -> list[Record]:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with fh:
         try:
-            reader = csv.reader(fh)
+            first = fh.readline()
+            fh.seek(0)
+            # Excel in Spanish and Portuguese saves "CSV" with semicolons (the comma is the
+            # decimal mark there); the header, all plain names, says which one the file uses
+            delimiter = max(",;\t", key=first.count)
+            reader = csv.reader(fh, delimiter=delimiter)
             header = [h.strip().lower() for h in next(reader, [])]
             missing = [f for f in FIELDS if f not in header]
             if missing:

@@ -129,9 +129,10 @@ def test_the_registry_mode_still_needs_the_servers_secrets():
     assert "Traceback" not in done.stderr  # one line saying what is missing
 
 
-def test_it_reads_a_csv_saved_by_a_spreadsheet_in_windows_1252(tmp_path):
+def test_it_reads_a_csv_saved_by_a_spreadsheet_in_windows_1252_with_semicolons(tmp_path):
     src = tmp_path / "excel.csv"
-    src.write_bytes((HEADER + "1,María José,Pérez,F,1990-03-14,VEN,,,,\n").encode("cp1252"))
+    text = HEADER + "1,María José,Pérez,F,1990-03-14,VEN,,,,\n"
+    src.write_bytes(text.replace(",", ";").encode("cp1252"))
     out = tmp_path / "out.csv"
     call_command("dedupe", str(src), out=str(out))
     assert read_records(src)[0].given_names == "María José"
