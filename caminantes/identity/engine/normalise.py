@@ -90,9 +90,12 @@ def family_name(raw: str) -> Name:
 
 @lru_cache(maxsize=100_000)
 def birth_date(raw: str) -> tuple[int, int, int]:
-    """(year, month, day), 0 where unknown. Accepts YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY."""
+    """(year, month, day), 0 where unknown. Accepts YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, with or
+    without a time after it."""
     text = (raw or "").strip()
     parts = _DIGITS.findall(text)
+    if len(parts) in (5, 6) and all(len(p) <= 2 for p in parts[3:]):
+        parts = parts[:3]  # a spreadsheet's date and time: 1990-05-12 00:00:00
     if len(parts) == 1 and len(parts[0]) == 8:
         p = parts[0]
         parts = [p[:4], p[4:6], p[6:]]

@@ -59,7 +59,11 @@ def test_it_keeps_different_sounds_apart():
     assert phonetic("chacon") != phonetic("cacon")
 
 
-@pytest.mark.parametrize("raw", ["1990-05-12", "19900512", "12/05/1990", " 1990-5-12 "])
+@pytest.mark.parametrize(
+    "raw",
+    ["1990-05-12", "19900512", "12/05/1990", " 1990-5-12 ", "1990-05-12 00:00:00",
+     "12/05/1990 00:00"],
+)  # fmt: skip
 def test_it_reads_dates_in_the_forms_registrars_use(raw):
     assert nz.birth_date(raw) == (1990, 5, 12)
 
