@@ -126,6 +126,9 @@ class Model:
                 [table.get(w[2:], floor) if w.startswith(prefix) else 0.0 for w in words] or [0],
                 float,
             )
+        days = self.tf.get("birth_date")
+        if days:  # a model trained on data has the birthdays' table too
+            out["birth_date"] = days_from_keys(days)
         return out
 
     def score(
@@ -157,9 +160,9 @@ class Model:
         days = tf.get("birth_date")
         if days is not None and days.any():
             # the day and month's own frequency against the average one (sum of p squared)
-            exact = np.flatnonzero((lv[:, DOB] == 1) & (t.day[i] > 0))
-            md = t.month[i[exact]].astype(np.int64) * 32 + t.day[i[exact]]
-            p = np.maximum(days[md], 1e-7)
+            md = day_codes(t.month[i], t.day[i])
+            exact = np.flatnonzero((lv[:, DOB] == 1) & (md >= 0))
+            p = np.maximum(days[md[exact]], 1e-7)
             w[exact] += np.clip(np.log2(float((days * days).sum()) / p), -10, 10)
         if self.relatives_rule:
             w[~compatible(lv)] += RELATIVES_PENALTY
@@ -178,11 +181,32 @@ def data_tf(t: Table) -> dict[str, np.ndarray]:
     return out
 
 
+def day_codes(month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """month * 32 + day, or -1 where the two are not a calendar's day and month (unknown, or
+    an impossible date kept for comparison: 1990-39-25)."""
+    valid = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    return np.where(valid, month.astype(np.int64) * 32 + day, -1)
+
+
+def day_key(code: int) -> str:
+    """The "MM-DD" a model's birthday table is saved under."""
+    return f"{code // 32:02d}-{code % 32:02d}"
+
+
+def days_from_keys(shares: dict[str, float]) -> np.ndarray:
+    """A birthday table {"MM-DD": share} as the array `score` reads (by `day_codes`)."""
+    days = np.zeros(DAYS)
+    for key, share in shares.items():
+        month, day = key.split("-")
+        days[int(month) * 32 + int(day)] = share
+    return days
+
+
 def day_frequencies(t: Table) -> np.ndarray:
-    """Share of each day and month (month * 32 + day) among the full birth dates of `t`."""
-    full = (t.year > 0) & (t.month > 0) & (t.day > 0)
-    md = t.month[full].astype(np.int64) * 32 + t.day[full]
-    counts = np.bincount(md, minlength=DAYS).astype(float)[:DAYS]
+    """Share of each day and month (`day_codes`) among the full birth dates of `t`."""
+    md = day_codes(t.month, t.day)
+    md = md[(t.year > 0) & (md >= 0)]
+    counts = np.bincount(md, minlength=DAYS).astype(float)
     return counts / max(counts.sum(), 1.0)
 
 

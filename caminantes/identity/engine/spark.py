@@ -29,7 +29,14 @@ from caminantes.identity.engine.batch import SMALL
 from caminantes.identity.engine.blocking import blocking_keys
 from caminantes.identity.engine.cluster import cluster
 from caminantes.identity.engine.compare import compatible, levels
-from caminantes.identity.engine.model import DAYS, TF_FIELDS, Model, default_model
+from caminantes.identity.engine.model import (
+    TF_FIELDS,
+    Model,
+    day_codes,
+    day_key,
+    days_from_keys,
+    default_model,
+)
 from caminantes.identity.engine.record import FIELDS, Record
 from caminantes.identity.engine.table import Table, build
 
@@ -60,8 +67,9 @@ def _name_keys(rows: Iterable[Any]) -> Iterator[str]:
         t = build([_record(row)])
         yield from (w for w, c in zip(t.full_names.words, (t.g_full[0], t.f_full[0]), strict=False)
                     if c >= 0)  # fmt: skip
-        if t.year[0] and t.month[0] and t.day[0]:
-            yield f"d:{t.month[0]:02d}-{t.day[0]:02d}"
+        code = int(day_codes(t.month, t.day)[0])
+        if t.year[0] and code >= 0:
+            yield "d:" + day_key(code)
 
 
 def _tf(t: Table, model: Model, freq: dict[str, float] | None) -> dict[str, np.ndarray]:
@@ -71,11 +79,7 @@ def _tf(t: Table, model: Model, freq: dict[str, float] | None) -> dict[str, np.n
     arr = np.array([freq.get(w, 0.0) for w in words] or [0.0])
     out = {f: np.where([w.startswith(p) for w in words] or [False], arr, 0.0)
            for f, p in TF_FIELDS.items()}  # fmt: skip
-    days = np.zeros(DAYS)
-    for key, share in freq.items():
-        if key.startswith("d:"):
-            days[int(key[2:4]) * 32 + int(key[5:7])] = share
-    out["birth_date"] = days
+    out["birth_date"] = days_from_keys({k[2:]: v for k, v in freq.items() if k.startswith("d:")})
     return out
 
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, levels, looks_related
-from caminantes.identity.engine.model import Model, data_tf
+from caminantes.identity.engine.model import Model, data_tf, day_key
 from caminantes.identity.engine.table import Table
 
 CHUNK = 500_000
@@ -180,9 +180,7 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
         best = np.argsort(-freq)[:1000]
         top[f] = {words[c][len(prefix) :]: float(freq[c]) for c in best if freq[c] > 0}
     days = tf["birth_date"]
-    top["birth_date"] = {
-        f"{c // 32:02d}-{c % 32:02d}": float(days[c]) for c in np.flatnonzero(days)
-    }
+    top["birth_date"] = {day_key(c): float(days[c]) for c in np.flatnonzero(days).tolist()}
     return Model(
         m=m,
         u=u,

@@ -234,3 +234,37 @@ def test_training_on_pairs_that_are_all_relatives_still_gives_a_usable_model():
     model = train(t, chunked_levels(t, i, j), default_model())
     assert np.isfinite(model.duplicates_per_record)
     assert len(set(dedupe(twins, model).values())) == 3
+
+
+def test_an_impossible_birth_date_shared_by_two_records_does_not_stop_the_run(monkeypatch):
+    """Dates are kept as typed for comparison (1990-39-25); the birthday frequencies only
+    know calendar days, and two records agreeing on such a date once crashed the batch."""
+    from caminantes.identity.engine import batch
+
+    monkeypatch.setattr(batch, "SMALL", 2)  # frequencies from the data, as from 2,000 rows
+    records = [
+        *FAMILY,
+        Record("x1", "Ana", "Soto", "F", "1990-39-25"),
+        Record("x2", "Ana", "Soto", "F", "1990-39-25"),
+    ]
+    clusters = dedupe(records)
+    assert clusters["x1"] == clusters["x2"]
+
+
+def test_a_trained_models_birthday_table_is_used_where_the_data_is_too_small():
+    from caminantes.identity.engine.model import Model, default_model
+
+    t = build(
+        [
+            Record("a", "Ana", "Soto", "F", "1990-01-01"),
+            Record("b", "Ana", "Soto", "F", "1990-01-01"),
+        ]
+    )
+    shipped = default_model()
+    assert "birth_date" not in shipped.tf_lookup(t)
+    saved = Model.from_json(shipped.to_json())
+    saved.tf["birth_date"] = {"01-01": 0.2, "03-17": 0.003}
+    days = saved.tf_lookup(t)["birth_date"]
+    assert days[1 * 32 + 1] == 0.2
+    i, j = np.array([0]), np.array([1])
+    assert saved.score(t, i, j)[0][0] < shipped.score(t, i, j)[0][0]
