@@ -440,10 +440,10 @@ def _bare_flows_monthly(op_id: int, q: dict[str, str], points: dict[str, int]) -
     """The same totals as `_bare_flows`, whole months from the monthly rollup."""
     wheres, periods = _two_tier(q, "day")
     children = "female_0_5 + female_6_17 + male_0_5 + male_6_17"
+    extra, narrow = _narrowing(q, points)
     parts, params = [], []
     for where, period in zip(wheres, periods, strict=True):
         table = "dtm_flowmonthly" if where.startswith("month") else "dtm_flowdaily"
-        extra, narrow = _narrowing(q, points)
         params += [op_id, *period, *narrow]
         parts.append(f"SELECT direction, individuals, {children} AS children FROM {table} "  # noqa: S608
                      f"WHERE operation_id = %s AND {where}{extra}")  # fmt: skip
@@ -454,12 +454,12 @@ def _bare_flows_monthly(op_id: int, q: dict[str, str], points: dict[str, int]) -
 def _bare_surveys_monthly(op_id: int, q: dict[str, str], points: dict[str, int]) -> None:
     """The same answers as `_bare_surveys`, whole months from the monthly rollup."""
     wheres, periods = _two_tier(q, "interviewed_on")
+    extra, narrow = _narrowing(q, points, direction=False)
     parts, params = [], []
     for where, period in zip(wheres, periods, strict=True):
         monthly = where.startswith("month")
         table = "dtm_surveychoicemonthly" if monthly else "dtm_surveychoice"
         n = "respondents" if monthly else "1"
-        extra, narrow = _narrowing(q, points, direction=False)
         params += [op_id, *period, *narrow]
         parts.append(f"SELECT question, option, {n} AS n FROM {table} "  # noqa: S608
                      f"WHERE operation_id = %s AND {where}{extra}")  # fmt: skip

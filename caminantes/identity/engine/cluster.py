@@ -50,11 +50,16 @@ def _triu(k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(k, 1)
 
 
+def _linkage(threshold: float) -> float:
+    """The mean probability two groups need to join: LINKAGE, or a lower threshold asked for."""
+    return min(LINKAGE, threshold)
+
+
 def _greedy(members: np.ndarray, prob: np.ndarray, ok: np.ndarray, threshold: float) -> list:
     """Join members of one component; prob and ok are square over `members`. Two groups
     join through their strongest pair if every pair across them is compatible and their
-    mean probability is at least LINKAGE (or the threshold, if that is lower)."""
-    linkage = min(LINKAGE, threshold)
+    mean probability is at least `_linkage(threshold)`."""
+    linkage = _linkage(threshold)
     k = len(members)
     group = list(range(k))
     sets: dict[int, list[int]] = {x: [x] for x in range(k)}
@@ -119,7 +124,7 @@ def cluster(
     counts = [c for _, c in spans if c is not None]
     comp_of_pair = np.repeat(np.arange(len(counts)), counts)
     # a component whose every pair is compatible and more likely one person stands as it is
-    weak = ~all_ok | (all_p < min(LINKAGE, threshold))
+    weak = ~all_ok | (all_p < _linkage(threshold))
     clean = np.bincount(comp_of_pair, weights=weak, minlength=len(counts)) == 0
     at, q = 0, 0
     for members, count in spans:
