@@ -16,6 +16,6 @@ urlpatterns = [
     path("people/<uuid:uuid>/documents/new/", views.document_add, name="document_add"),
     path("people/<uuid:uuid>/consents/new/", views.consent_add, name="consent_add"),
     path("consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
-    path("imports/", include("caminantes.registry.urls_imports")),
+    path("imports/", include("caminantes.registry.imports.urls")),
     path("rights/", include("caminantes.registry.urls_rights")),
 ]

@@ -16,8 +16,10 @@ approval, merge, with row counts) instead of one event per record.
 
 Modules: `columns` (headers and cell values), `reading` (CSV/XLSX, safely), `rows` (one row,
 one household: the checks), `staging` (upload and the validation passes), `merge` (approval,
-cancellation, merge), `writer` (COPY on PostgreSQL, bulk_create elsewhere), `report`. Row
-numbers are those a spreadsheet shows: the header is row 1.
+cancellation, merge), `writer` (COPY on PostgreSQL, bulk_create elsewhere), `report`,
+`recovery` (batches whose worker died), and the pages: `views` with their `urls` (under
+/registry/imports/; this module does not import them). Row numbers are those a spreadsheet
+shows: the header is row 1.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from caminantes.registry import views_imports as views
+from caminantes.registry.imports import views
 
 urlpatterns = [
     path("", views.batch_list, name="registry_imports"),
