@@ -17,5 +17,5 @@ urlpatterns = [
     path("people/<uuid:uuid>/consents/new/", views.consent_add, name="consent_add"),
     path("consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("imports/", include("caminantes.registry.imports.urls")),
-    path("rights/", include("caminantes.registry.urls_rights")),
+    path("rights/", include("caminantes.registry.rights.urls")),
 ]

@@ -280,7 +280,7 @@ class ErasureTest(RegistryTestCase):
         try:
             rights.person_erase(user=self.carla, person=self.maria)
         finally:
-            rights._ERASERS.remove(eraser)
+            rights.erasure._ERASERS.remove(eraser)
         self.assertEqual(seen, [(self.maria.pk, "Visitó a ***")])
 
 

@@ -36,8 +36,10 @@ from caminantes.audit.log import Subject, log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib.widgets import date_input
-from caminantes.registry import exports, rights
+from caminantes.registry import exports
 from caminantes.registry.models import Consent, DataRequest, Person, PopulationType
+from caminantes.registry.rights.erasure import person_erase
+from caminantes.registry.rights.requests import data_request_close, data_request_record
 
 DATE = date_input()
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -163,7 +165,7 @@ def request_close(request: HttpRequest, uuid: str) -> HttpResponse:
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
-            rights.data_request_close(
+            data_request_close(
                 user=request.user,
                 data_request=data_request,
                 status=form.cleaned_data["status"],
@@ -200,7 +202,7 @@ def person(request: HttpRequest, uuid: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         try:
-            rights.data_request_record(
+            data_request_record(
                 user=request.user,
                 person=person,
                 kind=kind,
@@ -295,7 +297,7 @@ def correction(request: HttpRequest, uuid: str) -> HttpResponse:
     form = CorrectionForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            rights.data_request_record(
+            data_request_record(
                 user=request.user,
                 person=person,
                 kind=DataRequest.Kind.CORRECTION,
@@ -360,7 +362,7 @@ def erase(request: HttpRequest, uuid: str) -> HttpResponse:
     form = EraseForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            rights.person_erase(
+            person_erase(
                 user=request.user, person=person, data_request=form.cleaned_data["data_request"]
             )
         except ValidationError as exc:

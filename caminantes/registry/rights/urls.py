@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from caminantes.registry import views_rights as views
+from caminantes.registry.rights import views
 
 urlpatterns: list[URLPattern] = [
     path("", views.register, name="rights_register"),
