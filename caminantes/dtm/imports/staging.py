@@ -46,10 +46,10 @@ from caminantes.dtm.intake import (
     validate_survey,
 )
 from caminantes.dtm.intake.common import PointCache
-from caminantes.dtm.intake.flow import _known as flow_known
+from caminantes.dtm.intake.flow import already_stored as flow_known
 from caminantes.dtm.intake.flow import stored_digests as flow_digests
 from caminantes.dtm.intake.survey import YES_NO_FIELDS
-from caminantes.dtm.intake.survey import _known as survey_known
+from caminantes.dtm.intake.survey import already_stored as survey_known
 from caminantes.dtm.intake.survey import stored_digests as survey_digests
 from caminantes.dtm.models import DtmImport, DtmImportRow, Operation
 from caminantes.geo.models import Country
