@@ -257,6 +257,10 @@ class BackgroundMatchTests(IdentityTestCase):
         self.login(self.alice)
         page = self.client.get(reverse("identity_tracing"))
         self.assertContains(page, request.code)
+        notice.refresh_from_db()
+        self.assertIsNotNone(notice.read_at)
+        read = AuditEvent.objects.get(action=actions.NOTIFICATIONS_READ)
+        self.assertEqual((read.actor, read.context["count"]), (self.alice, 1))
 
     def test_a_new_registration_that_matches_nothing_notifies_nobody(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.identity import labels, selectors
 from caminantes.identity.forms import StepForm, TracingForm
 from caminantes.identity.models import ReunificationCase, TracingMatch, TracingRequest
-from caminantes.identity.services import reunification, tracing
+from caminantes.identity.services import notifications, reunification, tracing
 from caminantes.registry.consent import ConsentRequired
 from caminantes.registry.models import Person
 
@@ -42,9 +41,7 @@ def tracing_list(request: HttpRequest) -> HttpResponse:
         },
     )
     # Shown once as new; they stay listed, marked as read.
-    selectors.notifications_for_user(user=request.user).filter(pk__in=unread).update(
-        read_at=timezone.now()
-    )
+    notifications.notifications_mark_read(user=_user(request), notification_ids=unread)
     return response
 
 
