@@ -83,8 +83,12 @@ def tracing_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     tr = policies.get_for_user(request.user, TracingRequest, uuid)
     if request.method == "POST":
         if request.POST.get("action") == "search" and tr.status == TracingRequest.Status.OPEN:
-            found = tracing.tracing_search(request=tr, actor=_user(request))
-            messages.success(request, _("New possible matches: %(n)d.") % {"n": len(found)})
+            try:
+                found = tracing.tracing_search_again(user=_user(request), request=tr)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("New possible matches: %(n)d.") % {"n": len(found)})
         return redirect("identity_tracing_detail", uuid=tr.uuid)
     matches = tr.matches.select_related(
         "person",
@@ -124,6 +128,8 @@ def match_decide(request: HttpRequest, uuid: str) -> HttpResponse:
         tracing.match_decide(user=_user(request), match=match, confirm=confirm)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except ConsentRequired as exc:
+        messages.error(request, str(exc))
     else:
         if confirm:
             messages.success(request, _("Match confirmed: a reunification case is open."))
