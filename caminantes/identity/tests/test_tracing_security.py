@@ -144,3 +144,44 @@ class PeopleSearchTests(TracingSecurityCase):
         (event,) = seen
         self.assertEqual((event.actor, event.object_uuid), (self.charlie, request.uuid))
         self.assertEqual(event.context["requesting_organization"], "FFS")
+
+
+class SearchPageLimitTests(TracingSecurityCase):
+    def test_the_pages_say_when_there_were_too_many_searches(self) -> None:
+        request = self.search()
+        for _ in range(tracing.SEARCH_LIMIT - 1):
+            self.search()
+        self.login(self.charlie)
+        url = reverse("identity_tracing_detail", args=[request.uuid])
+        page = self.client.post(url, {"action": "search"}, follow=True)
+        self.assertContains(page, "Demasiadas búsquedas")
+        form = {
+            "sought_given_names": "María José",
+            "sought_family_names": "Pérez González",
+            "sought_birth_year": "1990",
+            "relationship": "sibling",
+            "requester_description": "Hermano",
+            "requester_consent_on": "2026-11-30",
+        }
+        page = self.client.post(reverse("identity_tracing_new"), form)
+        self.assertContains(page, "Demasiadas búsquedas")
+        self.assertEqual(TracingRequest.objects.count(), tracing.SEARCH_LIMIT)
+
+
+class RequesterWithdrawsTests(TracingSecurityCase):
+    def test_a_requester_who_withdraws_consent_stops_the_search(self) -> None:
+        data = walk_in(requester=self.maria(self.ffs_family), requester_description="",
+                       requester_consent_on=None)  # fmt: skip
+        request = tracing.tracing_request_create(
+            user=self.ramona, organization=self.ffs, country=self.co, data=data
+        )
+        match = request.matches.get(person=self.maria(self.first))
+        own = Consent.objects.get(
+            person=self.maria(self.ffs_family), purpose=consent.Purpose.FAMILY_TRACING
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            registry_services.consent_withdraw(user=self.ramona, consent=own)
+        request.refresh_from_db()
+        match.refresh_from_db()
+        self.assertEqual(request.status, TracingRequest.Status.CLOSED)
+        self.assertEqual(match.status, TracingMatch.Status.WITHDRAWN)
