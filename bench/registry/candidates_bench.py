@@ -111,7 +111,7 @@ def _bench(fx: Any, n: int, rng: random.Random) -> base.Row:
     from django.db import connection
 
     from caminantes.accounts import policies
-    from caminantes.identity import engine, realtime
+    from caminantes.identity import matching, realtime
     from caminantes.lib.fakenames import FakeNames
     from caminantes.registry import duplicates, selectors
     from caminantes.registry.models import Person
@@ -126,7 +126,9 @@ def _bench(fx: Any, n: int, rng: random.Random) -> base.Row:
     with connection.cursor() as cursor:
         for i, person in enumerate(picked[: n + 10]):
             candidate = _variant(person, rng, fake)
-            keys = realtime.hashed(engine.blocking_keys(realtime.record_from_candidate(candidate)))
+            keys = realtime.hashed(
+                matching.blocking_keys(realtime.record_from_candidate(candidate))
+            )
             policies.forget_grants(fx.user)
 
             def ask(candidate: dict[str, Any] = candidate) -> Any:

@@ -65,6 +65,7 @@ class AuditEvent(models.Model):
 class Alert(models.Model):
     class Kind(models.TextChoices):
         BULK_READ = "bulk_read", _("Many restricted records read")
+        TRACING_SEARCHES = "tracing_searches", _("Many family tracing searches")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

@@ -12,6 +12,9 @@ TRACING_SEARCH = "identity_tracing_search"
 TRACING_MATCH_FOUND = "identity_tracing_match_found"
 TRACING_MATCH_DECIDED = "identity_tracing_match_decided"
 REUNIFICATION_STEP = "identity_reunification_step"
+NOTIFICATIONS_READ = "identity_notifications_read"
+TRACING_MATCH_CLOSED = "identity_tracing_match_closed"
+TRACING_REQUEST_CLOSED = "identity_tracing_request_closed"
 
 LABELS = {
     MERGE: _("Records merged as the same person"),
@@ -22,4 +25,7 @@ LABELS = {
     TRACING_MATCH_FOUND: _("Possible relative found"),
     TRACING_MATCH_DECIDED: _("Tracing match confirmed or rejected"),
     REUNIFICATION_STEP: _("Reunification step recorded"),
+    NOTIFICATIONS_READ: _("Tracing notices marked as read"),
+    TRACING_MATCH_CLOSED: _("Tracing match closed: consent withdrawn"),
+    TRACING_REQUEST_CLOSED: _("Tracing request closed: consent withdrawn"),
 }

@@ -3,9 +3,9 @@
 
 Reads go through identity's selectors (the access policy), writes through its services. A
 ticket or request the caller may not see is 404, exactly like one that does not exist.
-Document numbers appear only masked (last three characters); a tracing candidate held by
-another organisation shows only name, sex, age and country until that organisation
-confirms.
+Document numbers appear only masked (last three characters); of a tracing candidate held
+by another organisation the caller learns only that it exists until that organisation
+confirms (and nothing once the person's consent to tracing is withdrawn).
 """
 
 from datetime import date, datetime
@@ -211,7 +211,7 @@ def tracing_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/tracing/{uuid}",
     response={200: TracingDetailOut, 404: ErrorOut},
-    summary="One tracing request with its candidates (restricted until confirmed)",
+    summary="One tracing request with its candidates (only that they exist until confirmed)",
 )
 def tracing_get(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     tr = policies.get_for_user(request.user, TracingRequest, uuid, Perm.FAMILY_TRACING)
@@ -224,7 +224,7 @@ def tracing_get(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
                 "status": m.status,
                 "score": m.score,
                 "full_name": shown.name,
-                "sex": m.person.sex,
+                "sex": m.person.sex if shown.full else "",
                 "age": shown.age,
                 "country": shown.country,
                 "disclosed": shown.full,

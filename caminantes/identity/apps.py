@@ -85,6 +85,9 @@ class IdentityConfig(AppConfig):
         events.people_registered.connect(
             receivers.on_people_registered, dispatch_uid="identity_tracing_rematch"
         )
+        events.consent_withdrawn.connect(
+            receivers.on_consent_withdrawn, dispatch_uid="identity_tracing_consent_withdrawn"
+        )
         from caminantes.identity import realtime
 
         realtime.install()

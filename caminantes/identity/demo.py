@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from caminantes.accounts.models import User
 from caminantes.geo.models import Country
 from caminantes.identity import registry_run
@@ -110,7 +112,7 @@ def _tracing(say: Callable[[str], None]) -> None:
             sought_given_names="Wilmer Antonio",
             sought_family_names="Castillo Mora",
             sought_sex="M",
-            sought_age=34,
+            sought_birth_year=timezone.localdate().year - 34,
             relationship="spouse",
             requester=requester,
         ),
@@ -120,7 +122,8 @@ def _tracing(say: Callable[[str], None]) -> None:
     confirmer = f" ({login}@demo.caminantes.org can confirm it)" if login else ""
     say(
         f"Identity: 2 tracing requests by {CASEWORKER}; {found.matches.count()} possible "
-        f"match(es) for {found.code}, to be confirmed by {holder}{confirmer}."
+        f"match(es) for {found.code}, to be confirmed by {holder}{confirmer}; until then the "
+        "requester sees only that a possible match exists."
     )
 
 

@@ -59,8 +59,19 @@ class TracingForm(forms.Form):
         label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False
     )
     sought_birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    sought_birth_year = forms.IntegerField(
+        label=_("Or year of birth"), min_value=1900, max_value=2100, required=False
+    )
+    sought_birth_area = forms.ModelChoiceField(
+        label=_("Or place of birth"),
+        queryset=AdminArea.objects.filter(level=1).order_by("country__iso2", "name_es"),
+        required=False,
+        help_text=_(
+            "Besides the full name, give the date or year of birth, or the place of birth."
+        ),
+    )
     sought_age = forms.IntegerField(
-        label=_("Or approximate age"), min_value=0, max_value=120, required=False
+        label=_("Approximate age"), min_value=0, max_value=120, required=False
     )
     relationship = forms.ChoiceField(
         label=_("Relationship to the requester"),
@@ -86,6 +97,8 @@ class TracingForm(forms.Form):
             sought_sex=d["sought_sex"],
             sought_birth_date=d["sought_birth_date"],
             sought_age=d["sought_age"],
+            sought_birth_year=d["sought_birth_year"],
+            sought_birth_area=d["sought_birth_area"],
             relationship=d["relationship"],
             last_seen_area=d["last_seen_area"],
             last_seen_place=d["last_seen_place"],

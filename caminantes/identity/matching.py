@@ -1,69 +1,49 @@
 """The one door between identity's Django code and the matching engine.
 
-`to_record(person)` turns a registry Person into the engine's Record (decrypting the first
-document and the phone through the registry's own properties); `compare(a, b)` scores two
-people or records. Both use `caminantes.identity.engine` when it provides them, and a small
-rapidfuzz comparison otherwise, with the same shapes, so switching to the engine is here
-and nowhere else. `dedupe` and `blocking_keys` likewise.
+`to_record(person)` / `to_records(people)` turn registry people into the engine's Record
+(decrypting the first document and the phone); `compare`, `compare_many`, `blocking_keys`
+and `dedupe` are the engine's, typed for the callers here; `tracing_compare` weighs the
+evidence against the tracing prior. Nothing else in identity's Django code imports
+`identity.engine` (the `dedupe` command, a CSV front end to the engine, aside).
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
-from rapidfuzz import fuzz
-
-from caminantes.lib import names
-from caminantes.registry.duplicates import normalise_document
+from caminantes.identity import engine
+from caminantes.identity.engine import Comparison, Record
 from caminantes.registry.models import Person
 
-try:  # the engine lands from another branch; until then the fallback below serves
-    from caminantes.identity import engine as _engine
-except ImportError:  # pragma: no cover - the package exists, its contents may not
-    _engine = None  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class _Record:
-    record_id: str
-    given_names: str = ""
-    family_names: str = ""
-    sex: str = ""
-    birth_date: str = ""
-    nationality: str = ""
-    document_type: str = ""
-    document_number: str = ""
-    phone: str = ""
-    birth_place: str = ""
-
-
-@dataclass(frozen=True)
-class _Comparison:
-    probability: float
-    match_weight: float
-    evidence: dict[str, str] = field(default_factory=dict)
-
-
-Record: Any = getattr(_engine, "Record", None) or _Record
-Comparison: Any = getattr(_engine, "Comparison", None) or _Comparison
+__all__ = [
+    "TRACING_PRIOR",
+    "Comparison",
+    "Record",
+    "blocking_keys",
+    "compare",
+    "compare_many",
+    "dedupe",
+    "engine_name",
+    "make_record",
+    "to_record",
+    "to_records",
+    "tracing_compare",
+]
 
 
 def engine_name() -> str:
-    return "engine" if hasattr(_engine, "compare") else "fallback"
+    """What a dedupe run records as the scorer it used."""
+    return "engine"
 
 
-def make_record(**fields: str) -> Any:
-    values = {k: "" for k in _Record.__dataclass_fields__}
-    values.update({k: v or "" for k, v in fields.items()})
-    return Record(**values)
+def make_record(**fields: str) -> Record:
+    """A Record from keyword fields; missing or None ones are "" (unknown)."""
+    return Record(**{k: v or "" for k, v in fields.items()})
 
 
-def to_record(person: Person) -> Any:
+def to_record(person: Person) -> Record:
     """A registry person as an engine Record. Prefetch `nationalities`, `documents`,
     `phones` and `household__phones` when converting many."""
     nationality = next(iter(person.nationalities.all()), None)
@@ -86,7 +66,7 @@ def to_record(person: Person) -> Any:
     )
 
 
-def to_records(people: Any) -> dict[int, Any]:
+def to_records(people: Any) -> dict[int, Record]:
     """Records for a queryset of people, from a handful of tuple queries (no model
     instances): the path for a whole country's registry. Same fields as `to_record`."""
     from caminantes.lib.crypto import decrypt
@@ -139,16 +119,18 @@ def to_records(people: Any) -> dict[int, Any]:
     return records
 
 
-def _as_record(x: Any) -> Any:
+def _as_record(x: Person | Record) -> Record:
     return to_record(x) if isinstance(x, Person) else x
 
 
-def compare(a: Any, b: Any, model: Any = None) -> Any:
+def compare(a: Person | Record, b: Person | Record, model: Any = None) -> Comparison:
     """Score two people (registry Persons or Records): probability, weight, evidence."""
-    ra, rb = _as_record(a), _as_record(b)
-    if hasattr(_engine, "compare"):
-        return _engine.compare(ra, rb, model)
-    return _fallback_compare(ra, rb)
+    return engine.compare(_as_record(a), _as_record(b), model)
+
+
+def compare_many(a: Record, others: Sequence[Record], model: Any = None) -> list[Comparison]:
+    """`compare(a, b)` for each of `others` in one vectorised pass."""
+    return engine.compare_many(a, others, model)
 
 
 # Tracing asks a different question from deduplication: among the consenting people whose
@@ -158,158 +140,19 @@ def compare(a: Any, b: Any, model: Any = None) -> Any:
 TRACING_PRIOR = 0.02
 
 
-def tracing_compare(a: Any, b: Any) -> Any:
+def tracing_compare(a: Person | Record, b: Person | Record) -> Comparison:
     """`compare`, with the evidence weighed against the tracing prior."""
     c = compare(a, b)
-    if not hasattr(_engine, "default_model"):
-        return c
-    model = _engine.default_model()
+    model = engine.default_model()
     weight = c.match_weight - model.prior_weight() + math.log2(TRACING_PRIOR / (1 - TRACING_PRIOR))
     probability = 1.0 / (1.0 + 2.0 ** (-weight))
     return Comparison(probability, weight, dict(c.evidence))
 
 
-def blocking_keys(r: Any) -> list[str]:
-    if hasattr(_engine, "blocking_keys"):
-        return list(_engine.blocking_keys(r))
-    keys = []
-    if r.birth_date:
-        keys.append("b:" + r.birth_date)
-        y, m, d = r.birth_date.split("-")
-        if int(d) <= 12:
-            keys.append(f"b:{y}-{int(d):02d}-{int(m):02d}")  # day and month swapped
-    doc = normalise_document(r.document_number)
-    if doc:
-        keys.append("d:" + doc)
-    return keys
+def blocking_keys(r: Record) -> list[str]:
+    return list(engine.blocking_keys(r))
 
 
-def dedupe(records: list[Any], threshold: float = 0.5) -> dict[str, str]:
-    """{record_id: cluster_id}: the engine's clustering, else blocking + compare."""
-    if hasattr(_engine, "dedupe"):
-        return dict(_engine.dedupe(records))
-    clusters = _UnionFind(r.record_id for r in records)
-    for a, b in candidate_pairs(records):
-        if compare(a, b).probability >= threshold:
-            clusters.union(a.record_id, b.record_id)
-    return {r.record_id: clusters.find(r.record_id) for r in records}
-
-
-def candidate_pairs(records: list[Any]) -> Iterable[tuple[Any, Any]]:
-    blocks: dict[str, list[Any]] = defaultdict(list)
-    for r in records:
-        for key in blocking_keys(r):
-            blocks[key].append(r)
-    seen: set[tuple[str, str]] = set()
-    for block in blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1 :]:
-                pair = (min(a.record_id, b.record_id), max(a.record_id, b.record_id))
-                if a.record_id != b.record_id and pair not in seen:
-                    seen.add(pair)
-                    yield a, b
-
-
-class _UnionFind:
-    def __init__(self, ids: Iterable[str]) -> None:
-        self.parent = {i: i for i in ids}
-
-    def find(self, x: str) -> str:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-# --- the fallback: a few log-odds per field, like a small Fellegi-Sunter ----------------
-
-_PRIOR = -6.0  # log2 odds that two records in a block are the same person
-_WEIGHTS = {
-    ("given_names", "exact"): 4.0,
-    ("given_names", "fuzzy"): 2.0,
-    ("given_names", "different"): -5.0,
-    ("family_names", "exact"): 4.0,
-    ("family_names", "fuzzy"): 2.5,
-    ("family_names", "different"): -5.0,
-    ("birth_date", "exact"): 5.0,
-    ("birth_date", "swapped"): 3.0,
-    ("birth_date", "near"): 1.5,
-    ("birth_date", "different"): -4.0,
-    ("sex", "exact"): 0.5,
-    ("sex", "different"): -4.0,
-    ("document_number", "exact"): 7.0,
-    ("document_number", "one_digit"): 4.0,
-    ("document_number", "different"): -2.0,
-    ("phone", "exact"): 1.0,
-    ("nationality", "exact"): 0.2,
-}
-
-
-def _names_level(a: str, b: str) -> str:
-    ta, tb = " ".join(names.tokens(a)), " ".join(names.tokens(b))
-    if not ta or not tb:
-        return "missing"
-    if ta == tb:
-        return "exact"
-    pa = " ".join(names.phonetic(t) for t in ta.split())
-    pb = " ".join(names.phonetic(t) for t in tb.split())
-    if pa == pb or fuzz.token_set_ratio(ta, tb) >= 85:
-        return "fuzzy"
-    return "different"
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _date_level(a: str, b: str) -> str:
-    da, db = _date(a), _date(b)
-    if da is None or db is None:
-        return "missing"
-    if da == db:
-        return "exact"
-    if da.day <= 12 and (da.year, da.day, da.month) == (db.year, db.month, db.day):
-        return "swapped"
-    if (da.month, da.day) == (db.month, db.day) and abs(da.year - db.year) == 1:
-        return "near"
-    return "different"
-
-
-def _document_level(a: str, b: str) -> str:
-    na, nb = normalise_document(a), normalise_document(b)
-    if not na or not nb:
-        return "missing"
-    if na == nb:
-        return "exact"
-    if len(na) == len(nb) and sum(x != y for x, y in zip(na, nb, strict=True)) == 1:
-        return "one_digit"
-    return "different"
-
-
-def _simple_level(a: str, b: str) -> str:
-    if not a or not b:
-        return "missing"
-    return "exact" if a.strip().lower() == b.strip().lower() else "different"
-
-
-def _fallback_compare(a: Any, b: Any) -> _Comparison:
-    evidence = {
-        "given_names": _names_level(a.given_names, b.given_names),
-        "family_names": _names_level(a.family_names, b.family_names),
-        "birth_date": _date_level(a.birth_date, b.birth_date),
-        "sex": _simple_level(a.sex, b.sex),
-        "document_number": _document_level(a.document_number, b.document_number),
-        "phone": _simple_level(a.phone, b.phone),
-        "nationality": _simple_level(a.nationality, b.nationality),
-    }
-    weight = _PRIOR + sum(_WEIGHTS.get((f, level), 0.0) for f, level in evidence.items())
-    probability = 1.0 / (1.0 + math.pow(2.0, -weight))
-    return _Comparison(round(probability, 4), round(weight, 2), evidence)
+def dedupe(records: list[Record]) -> dict[str, str]:
+    """{record_id: cluster_id}: the engine's blocking, scoring and clustering."""
+    return dict(engine.dedupe(records))

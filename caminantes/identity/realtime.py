@@ -1,10 +1,10 @@
 """Real-time candidates: the engine behind the registry's duplicate hook.
 
-Every registry person's engine blocking keys (`engine.blocking_keys`: document, name sounds
+Every registry person's engine blocking keys (`matching.blocking_keys`: document, name sounds
 with parts of the birth date, phone with given name …) are kept, hashed, in MatchKey. When
 someone is being registered, their keys find the few people sharing one (an index look-up,
 whatever the size of the registry), and the engine scores those in one vectorised pass
-(`engine.compare_many`). `engine_finder` is registered on `registry.duplicates` in place of
+(`matching.compare_many`). `engine_finder` is registered on `registry.duplicates` in place of
 the registry's own fuzzy finder (the exact-document finder stays).
 
 Keys are written when people enter the registry or change what identifies them
@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from huey.contrib.djhuey import db_task
 
-from caminantes.identity import engine
+from caminantes.identity import matching
 from caminantes.identity.models import MatchKey
 from caminantes.identity.models.review import DEFAULT_REVIEW_THRESHOLD
 from caminantes.lib import crypto
@@ -51,7 +51,7 @@ def record_from_candidate(candidate: dict[str, Any]) -> Any:
     birth = candidate.get("birth_date")
     documents = candidate.get("documents") or []
     nationalities = candidate.get("nationalities") or []
-    return engine.Record(
+    return matching.Record(
         record_id="new",
         given_names=str(candidate.get("given_names") or ""),
         family_names=" ".join(
@@ -76,8 +76,6 @@ def _iso3(iso2: str) -> str:
 
 def records_for(people: QuerySet[Person]) -> dict[int, Any]:
     """{person pk: engine Record}, read as plain values (`matching.to_records`)."""
-    from caminantes.identity import matching
-
     return matching.to_records(people)
 
 
@@ -92,7 +90,9 @@ def index_people(person_ids: Iterable[int], *, replace: bool = True) -> int:
             pk__in=chunk, anonymised_at__isnull=True, merged_into__isnull=True
         )
         rows = [
-            (pk, k) for pk, r in records_for(live).items() for k in hashed(engine.blocking_keys(r))
+            (pk, k)
+            for pk, r in records_for(live).items()
+            for k in hashed(matching.blocking_keys(r))
         ]
         with transaction.atomic():
             if replace:
@@ -142,7 +142,7 @@ def engine_finder(candidate: dict[str, Any], people: QuerySet[Person]) -> list[C
     """Who might this be, among the people the user may see: blocking keys, then the
     engine's score; relatives (the engine's rule) are never offered."""
     record = record_from_candidate(candidate)
-    keys = hashed(engine.blocking_keys(record))
+    keys = hashed(matching.blocking_keys(record))
     if not keys:
         return []
     # The people who share the most keys first: a cap taken in no order would drop the
@@ -163,7 +163,7 @@ def engine_finder(candidate: dict[str, Any], people: QuerySet[Person]) -> list[C
     if not found:
         return []
     pks = sorted(found)
-    scores = engine.compare_many(record, [found[pk] for pk in pks])
+    scores = matching.compare_many(record, [found[pk] for pk in pks])
     return [
         Candidate(pk, round(s.probability, 3), _reasons(s.evidence))
         for pk, s in zip(pks, scores, strict=True)
@@ -176,7 +176,7 @@ def _engine_finder_bulk(
 ) -> list[list[Candidate]]:
     """The same for a chunk of import rows: one key look-up and one read for the chunk."""
     records = [record_from_candidate(c) for c in candidates]
-    keys_of = [hashed(engine.blocking_keys(r)) for r in records]
+    keys_of = [hashed(matching.blocking_keys(r)) for r in records]
     by_key: dict[str, set[int]] = {}
     wanted = sorted({k for keys in keys_of for k in keys})
     for start in range(0, len(wanted), 5000):
@@ -205,7 +205,7 @@ def _engine_finder_bulk(
     answers: list[list[Candidate]] = []
     for record, ids in zip(records, ids_of, strict=True):
         pids = [pid for pid in ids if pid in known]
-        scores = engine.compare_many(record, [known[pid] for pid in pids]) if pids else []
+        scores = matching.compare_many(record, [known[pid] for pid in pids]) if pids else []
         answers.append(
             [
                 Candidate(pid, round(s.probability, 3), _reasons(s.evidence))

@@ -105,7 +105,7 @@ def _run(run: DedupeRun, country: Country, review_at: float, auto_at: float | No
     records = matching.to_records(registry_people(country))
     run.records = len(records)
     clusters: dict[str, list[int]] = defaultdict(list)
-    for record_id, cluster_id in matching.dedupe(list(records.values()), review_at).items():
+    for record_id, cluster_id in matching.dedupe(list(records.values())).items():
         clusters[str(cluster_id)].append(int(record_id))
     suspected = [sorted(ids) for ids in clusters.values() if len(ids) >= 2]
     run.clusters = len(suspected)

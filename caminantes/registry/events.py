@@ -9,6 +9,9 @@ and must not raise. The demo loader does not send it (it indexes what it needs i
 `people_changed` (identifying details edited) follows the same rules. `people_erased` is
 sent inside the erasure's transaction (receivers delete what they derived, atomically with
 it; a receiver that fails rolls the erasure back rather than leave a trace).
+
+`consent_withdrawn` is sent after the withdrawal commits, with `person_ids`, `purpose` and
+`user`: identity closes the tracing matches that depended on the consent.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ people_changed = Signal()
 people_written = Signal()
 # Their personal data was erased: anything derived from it must go too. `person_ids`.
 people_erased = Signal()
+# A consent was withdrawn (sent on commit): `person_ids`, `purpose`, `user`.
+consent_withdrawn = Signal()
 
 
 def announce(person_ids: Iterable[int], user: Any = None, signal: Signal | None = None) -> None:
@@ -40,5 +45,16 @@ def announce(person_ids: Iterable[int], user: Any = None, signal: Signal | None 
         from caminantes.registry.models import Person
 
         chosen.send_robust(sender=Person, person_ids=ids, user=user)
+
+    transaction.on_commit(send)
+
+
+def announce_consent_withdrawn(person_ids: Iterable[int], purpose: str, user: Any = None) -> None:
+    ids = list(person_ids)
+
+    def send() -> None:
+        from caminantes.registry.models import Consent
+
+        consent_withdrawn.send_robust(sender=Consent, person_ids=ids, purpose=purpose, user=user)
 
     transaction.on_commit(send)

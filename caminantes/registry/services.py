@@ -723,6 +723,7 @@ def consent_withdraw(*, user: User, consent: Consent, version: int | None = None
             raise VersionConflict(current)
         consent.refresh_from_db()
         log(user, actions.UPDATE, consent, withdrawn=True)
+        events.announce_consent_withdrawn([consent.person_id], consent.purpose, user)
         timeline.record(
             household,
             "consent",

@@ -58,6 +58,17 @@ class TracingRequest(models.Model):
     sought_sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     sought_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sought_age = models.PositiveSmallIntegerField(_("approximate age"), null=True, blank=True)
+    # Evidence a search needs besides the full name (a date of birth, or one of these):
+    # what a relative knows and a stranger typing common names does not.
+    sought_birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    sought_birth_area = models.ForeignKey(
+        AdminArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place of birth"),
+    )
     relationship = models.CharField(
         _("relationship to the requester"), max_length=20, choices=Relationship.choices
     )
@@ -116,13 +127,15 @@ class TracingRequest(models.Model):
 
 
 class TracingMatch(models.Model):
-    """A registered person who may be the relative sought. The requesting organisation sees
-    only name, sex, age and country until the organisation holding the record confirms."""
+    """A registered person who may be the relative sought. The requesting organisation
+    learns only that a possible match exists until the organisation holding the record
+    confirms, and nothing once the person's consent to tracing is withdrawn."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Not this person")
+        WITHDRAWN = "withdrawn", _("Closed: consent withdrawn")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(TracingRequest, on_delete=models.CASCADE, related_name="matches")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
+
 from caminantes.accounts.models import Membership, User
 from caminantes.registry import services
 from caminantes.registry.inputs import ConsentInput, DocumentInput, HouseholdInput, PersonInput
@@ -50,6 +52,10 @@ class IdentityTestCase(PersonaTestCase):
                    birth_date=date(1985, 1, 20))],
             org=cls.ffs,
         )  # fmt: skip
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # tracing searches are counted there, per user, across tests
 
     @classmethod
     def register(cls, user: Any, members: list[PersonInput], org: Any = None) -> Household:

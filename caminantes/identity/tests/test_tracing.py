@@ -24,7 +24,7 @@ def looking_for_yusmary(requester: Person) -> tracing.TracingInput:
         sought_given_names="Yusmari",
         sought_family_names="Rodriguez Perez",
         sought_sex="F",
-        sought_age=41,
+        sought_birth_year=1985,
         relationship="sibling",
         requester=requester,
     )
@@ -43,8 +43,10 @@ class TracingRequestTests(IdentityTestCase):
         request = self.open_request()
         match = request.matches.get()
         self.assertEqual(match.person, self.maria(self.ffs_family))
-        event = AuditEvent.objects.get(action=actions.TRACING_SEARCH)
+        event = AuditEvent.objects.get(action=actions.TRACING_SEARCH, organization=self.iom)
         self.assertEqual(event.context["cross_organisation"], True)
+        holder = AuditEvent.objects.get(action=actions.TRACING_SEARCH, organization=self.ffs)
+        self.assertEqual((holder.context["candidates"], holder.context["new_matches"]), (1, 1))
 
     def test_consent_refusal_blocks_a_request(self) -> None:
         carmen = focal(given_names="Carmen", consent=self.no_tracing_consent())
@@ -64,6 +66,8 @@ class TracingRequestTests(IdentityTestCase):
         self.login(self.alice)
         url = reverse("identity_tracing_new") + f"?person={self.maria(refusing).uuid}"
         response = self.client.post(url, {"sought_given_names": "Yusmary",
+                                           "sought_family_names": "Rodríguez Pérez",
+                                           "sought_birth_year": "1985",
                                            "relationship": "sibling"})  # fmt: skip
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "No hay un consentimiento válido")
@@ -105,6 +109,7 @@ class TracingRequestTests(IdentityTestCase):
 
 class DisclosureTests(IdentityTestCase):
     def setUp(self) -> None:
+        super().setUp()
         self.request = tracing.tracing_request_create(
             user=self.alice,
             organization=self.iom,
@@ -113,16 +118,16 @@ class DisclosureTests(IdentityTestCase):
         )
         self.match = self.request.matches.get()
 
-    def test_the_requester_sees_only_name_sex_age_and_country_until_confirmed(self) -> None:
+    def test_the_requester_sees_only_that_a_possible_match_exists_until_confirmed(self) -> None:
         shown = tracing.disclosure(self.alice, self.match)
         self.assertFalse(shown.full)
-        self.assertEqual(shown.name, "Yusmary Rodríguez Pérez")
+        self.assertEqual((shown.name, shown.age, shown.country), ("", None, ""))
         self.assertIsNone(shown.birth_date)
         self.assertEqual(shown.organization, "")
         self.login(self.alice)
         page = self.client.get(reverse("identity_tracing_detail", args=[self.request.uuid]))
-        self.assertContains(page, "Yusmary Rodríguez Pérez")
-        self.assertContains(page, "Colombia")
+        self.assertContains(page, "Posible coincidencia")
+        self.assertNotContains(page, "Yusmary")  # the requester typed "Yusmari"
         self.assertNotContains(page, "20/01/1985")
         self.assertNotContains(page, "FFS")
         self.assertNotContains(page, self.ffs_family.code)
@@ -134,8 +139,8 @@ class DisclosureTests(IdentityTestCase):
         answer = self.client.get(f"/api/v1/identity/tracing/{self.request.uuid}",
                                  headers={"Authorization": f"Bearer {secret}"}).json()  # fmt: skip
         (candidate,) = answer["candidates"]
-        self.assertEqual((candidate["full_name"], candidate["disclosed"]),
-                         ("Yusmary Rodríguez Pérez", False))  # fmt: skip
+        self.assertEqual((candidate["full_name"], candidate["sex"], candidate["disclosed"]),
+                         ("", "", False))  # fmt: skip
         self.assertIsNone(candidate["birth_date"])
         self.assertEqual(candidate["organization"], "")
 
@@ -151,6 +156,7 @@ class DisclosureTests(IdentityTestCase):
         self.match.refresh_from_db()
         shown = tracing.disclosure(self.alice, self.match)
         self.assertTrue(shown.full)
+        self.assertEqual(shown.name, "Yusmary Rodríguez Pérez")
         self.assertEqual((shown.birth_date, shown.organization), (date(1985, 1, 20), "FFS"))
         self.assertTrue(Notification.objects.filter(user=self.alice).exists())
 
@@ -171,6 +177,7 @@ class DisclosureTests(IdentityTestCase):
 
 class ReunificationTests(IdentityTestCase):
     def setUp(self) -> None:
+        super().setUp()
         request = tracing.tracing_request_create(
             user=self.alice,
             organization=self.iom,
@@ -257,6 +264,10 @@ class BackgroundMatchTests(IdentityTestCase):
         self.login(self.alice)
         page = self.client.get(reverse("identity_tracing"))
         self.assertContains(page, request.code)
+        notice.refresh_from_db()
+        self.assertIsNotNone(notice.read_at)
+        read = AuditEvent.objects.get(action=actions.NOTIFICATIONS_READ)
+        self.assertEqual((read.actor, read.context["count"]), (self.alice, 1))
 
     def test_a_new_registration_that_matches_nothing_notifies_nobody(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):

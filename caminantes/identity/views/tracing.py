@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.identity import labels, selectors
 from caminantes.identity.forms import StepForm, TracingForm
 from caminantes.identity.models import ReunificationCase, TracingMatch, TracingRequest
-from caminantes.identity.services import reunification, tracing
+from caminantes.identity.services import notifications, reunification, tracing
 from caminantes.registry.consent import ConsentRequired
 from caminantes.registry.models import Person
 
@@ -42,9 +41,7 @@ def tracing_list(request: HttpRequest) -> HttpResponse:
         },
     )
     # Shown once as new; they stay listed, marked as read.
-    selectors.notifications_for_user(user=request.user).filter(pk__in=unread).update(
-        read_at=timezone.now()
-    )
+    notifications.notifications_mark_read(user=_user(request), notification_ids=unread)
     return response
 
 
@@ -86,8 +83,12 @@ def tracing_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     tr = policies.get_for_user(request.user, TracingRequest, uuid)
     if request.method == "POST":
         if request.POST.get("action") == "search" and tr.status == TracingRequest.Status.OPEN:
-            found = tracing.tracing_search(request=tr, actor=_user(request))
-            messages.success(request, _("New possible matches: %(n)d.") % {"n": len(found)})
+            try:
+                found = tracing.tracing_search_again(user=_user(request), request=tr)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("New possible matches: %(n)d.") % {"n": len(found)})
         return redirect("identity_tracing_detail", uuid=tr.uuid)
     matches = tr.matches.select_related(
         "person",
@@ -127,6 +128,8 @@ def match_decide(request: HttpRequest, uuid: str) -> HttpResponse:
         tracing.match_decide(user=_user(request), match=match, confirm=confirm)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except ConsentRequired as exc:
+        messages.error(request, str(exc))
     else:
         if confirm:
             messages.success(request, _("Match confirmed: a reunification case is open."))
