@@ -170,11 +170,11 @@ def verify_chain(extra_checkpoints: Iterable[str] = ()) -> VerifyResult:
     reached: set[int] = set()
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         reason, unkeyed = _event_fault(event, prev, unkeyed_until)
-        mark = marks.get(event.id)
-        if not reason and mark is not None:
-            if mark.hash != event.hash or mark.count != checked + 1:
-                reason = f"event does not match the checkpoint of {mark.at}"
-            reached.add(mark.seq)
+        here = marks.get(event.id)
+        if not reason and here is not None:
+            if here.hash != event.hash or here.count != checked + 1:
+                reason = f"event does not match the checkpoint of {here.at}"
+            reached.add(here.seq)
         if reason:
             return VerifyResult(
                 False, checked, event.id, str(event.uuid), reason, legacy, len(marks)

@@ -90,11 +90,13 @@ def log(
     *,
     organization: Organization | None = None,
     role: str | None = None,
-    object_organization: Organization | None = None,
     **context: Any,
 ) -> AuditEvent:
-    """`object_organization`: the organisation holding `obj` when it is not the actor's (a
-    denial, a failed login to its account), so that its auditors see the event too."""
+    """Two context keys are not context: `actor_email` (when there is no user: the account a
+    failed login named, a system source) and `object_organization`, the organisation holding
+    `obj` when it is not the actor's (a denial, a failed login to one of its accounts), so
+    that its auditors see the event too."""
+    object_organization = context.pop("object_organization", None)
     request = current_request.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
     if request is not None and user is not None and (organization is None or role is None):
