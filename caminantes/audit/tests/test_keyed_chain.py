@@ -17,6 +17,7 @@ from django.test import override_settings
 from caminantes.audit import actions
 from caminantes.audit.log import GENESIS, log, verify_chain
 from caminantes.audit.models import AuditEvent
+from caminantes.audit.tasks import audit_checkpoint_task
 from tests.personas import PersonaTestCase
 
 
@@ -90,6 +91,11 @@ class KeyedChainTest(PersonaTestCase):
         out = StringIO()
         call_command("audit", "verify", stdout=out)
         self.assertIn("1 checkpoint", out.getvalue())
+
+    def test_the_worker_writes_a_checkpoint_on_its_own(self) -> None:
+        audit_checkpoint_task()
+        mark = json.loads(self.checkpoints.read_text())
+        self.assertEqual(mark["seq"], self.events[-1].id)
 
     def test_it_refuses_a_forged_checkpoint(self) -> None:
         call_command("audit", "checkpoint", stdout=StringIO())

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from caminantes.accounts import policies
 from caminantes.accounts.models import User
 from caminantes.audit import actions
+from caminantes.audit.middleware import current_request
 from caminantes.audit.models import Alert, AuditEvent
-from caminantes.registry.models import Person
+from caminantes.registry.models import Household, Person
 from caminantes.registry.tests.base import RegistryTestCase, focal
 from caminantes.registry.tests.test_api import RegistryApiTestCase
 
@@ -75,3 +77,18 @@ class ApiReadTest(RegistryApiTestCase):
         self.get("/people/search?q=perez")
         [event] = reads(self.alice)
         self.assertIn(str(self.focal_person().uuid), event.context["ids"])
+
+
+class RecordReadsTest(RegistryTestCase):
+    def test_it_records_a_record_shown_twice_in_one_request_once(self) -> None:
+        request = RequestFactory().get("/")
+        token = current_request.set(request)
+        try:
+            policies.record_reads(self.alice, Household, [self.family])
+            policies.record_reads(self.alice, Household, [self.family, self.ffs_family])
+            policies.record_reads(self.alice, Household, [])
+        finally:
+            current_request.reset(token)
+        self.assertEqual(
+            [e.object_uuid for e in reads(self.alice)], [self.family.uuid, self.ffs_family.uuid]
+        )
