@@ -73,6 +73,12 @@ class ApiReadTest(RegistryApiTestCase):
             self.get("/people?page_size=500")
         self.assertEqual(Alert.objects.get().user, self.alice)
 
+    def test_it_shows_the_auditor_how_many_people_a_page_read(self) -> None:
+        body = self.get("/people?page_size=500")
+        self.login(self.audrey)
+        page = self.client.get(reverse("audit_events"), {"action": actions.READ_PERSONAL})
+        self.assertContains(page, f"×{len(body['items'])}")
+
     def test_it_records_the_people_an_api_search_returned(self) -> None:
         self.get("/people/search?q=perez")
         [event] = reads(self.alice)
