@@ -77,7 +77,7 @@ class ApiReadTest(RegistryApiTestCase):
         body = self.get("/people?page_size=500")
         self.login(self.audrey)
         page = self.client.get(reverse("audit_events"), {"action": actions.READ_PERSONAL})
-        self.assertContains(page, f"×{len(body['items'])}")
+        self.assertContains(page, f"\u00d7{len(body['items'])}")
 
     def test_it_records_the_people_an_api_search_returned(self) -> None:
         self.get("/people/search?q=perez")
