@@ -6,7 +6,10 @@ Production is simply DEBUG off: then SECRET_KEY is required and the secure defau
 
 from __future__ import annotations
 
+import hmac
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -188,9 +191,41 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Caminantes"
 
-# Audit: alert when one user reads more than N restricted records within M minutes.
+# Audit: alert when one user reads more than N personal-data records within M minutes.
 AUDIT_BULK_READ_LIMIT = env_int("AUDIT_BULK_READ_LIMIT", 50)
 AUDIT_BULK_READ_MINUTES = env_int("AUDIT_BULK_READ_MINUTES", 10)
+# The audit chain is an HMAC under this key, kept outside the database (and apart from the
+# field keys): someone who can write to the table cannot re-hash it after deleting events.
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY")
+if not AUDIT_HMAC_KEY:
+    if DEBUG or TESTING or TOOLING:
+        AUDIT_HMAC_KEY = hmac.new(
+            SECRET_KEY.encode(), b"caminantes audit chain", "sha256"
+        ).hexdigest()
+    else:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEY is not set. Production (DEBUG off) refuses to start without one: "
+            "set AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE to 50+ random characters, kept outside "
+            "the database and different from SECRET_KEY and the field keys."
+        )
+elif AUDIT_HMAC_KEY in {SECRET_KEY, LOOKUP_HASH_KEY, *FIELD_ENCRYPTION_KEYS}:
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY must be a key of its own, not SECRET_KEY, LOOKUP_HASH_KEY or a field key."
+    )
+# Signed checkpoints of the chain's end (`caminantes audit checkpoint`, every 15 minutes by
+# the worker) are appended here and logged; `caminantes audit verify` checks the chain
+# against them, so events cut off the end are noticed.
+# Tests write to a throwaway file: a developer's own checkpoints name events their test
+# database never had.
+_checkpoints = (
+    Path(tempfile.gettempdir()) / f"caminantes-test-{os.getpid()}-audit-checkpoints.jsonl"
+    if TESTING
+    else VAR_DIR / "audit-checkpoints.jsonl"
+)
+AUDIT_CHECKPOINT_FILE = Path(env_str("AUDIT_CHECKPOINT_FILE", str(_checkpoints)))
+# An installation upgraded from the unkeyed chain: the id of its last unkeyed event (see
+# `caminantes audit verify`), set once; events up to it are checked with the old hash.
+AUDIT_UNKEYED_UNTIL = env_int("AUDIT_UNKEYED_UNTIL", 0)
 
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

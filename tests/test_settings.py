@@ -15,6 +15,7 @@ PRODUCTION = {
     "SECRET_KEY": "a" * 20 + "production-secret-9f8e7d6c5b4a39281706fedcba",
     "ALLOWED_HOSTS": "caminantes.example.org",
     "FIELD_ENCRYPTION_KEYS": "Y2FtaW5hbnRlcy1kZXYta2V5LW5vdC1mb3ItcHJvZCE=",
+    "AUDIT_HMAC_KEY": "b" * 20 + "audit-chain-key-0a1b2c3d4e5f6a7b8c9d0e1f2a3b",
 }
 
 
@@ -50,3 +51,16 @@ def test_it_refuses_to_load_the_demo_without_debug(tmp_path: Path) -> None:
     result = run(["demo"], PRODUCTION, tmp_path)
     assert result.returncode != 0
     assert "DEBUG off" in result.stderr
+
+
+def test_it_refuses_to_start_without_an_audit_chain_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_HMAC_KEY"}
+    result = run(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY is not set" in result.stderr
+
+
+def test_it_refuses_the_secret_key_as_the_audit_chain_key(tmp_path: Path) -> None:
+    result = run(["check"], {**PRODUCTION, "AUDIT_HMAC_KEY": PRODUCTION["SECRET_KEY"]}, tmp_path)
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY must be a key of its own" in result.stderr

@@ -8,7 +8,11 @@ invisible to everyone: access is denied by default.
 Scope comes from active memberships: organisation x countries x admin areas x role. A
 membership contributes only if its role grants the permission the scope asks for.
 Restricted models are visible only by assignment; reading one is reported to the audit
-trail, and so is every attempt to fetch an object the user may not see.
+trail. So is reading a record of personal data (`Scope(personal_data=True)`: people,
+households, documents, tracing, cases): one event per record opened here, one event naming
+the count and ids for a page of them (`record_reads`, which the API's pages and the places
+that list such records call). Every attempt to fetch an object the user may not see is
+reported too, to the auditors of the object's organisation as well as the user's.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from caminantes.accounts.models import Membership, User
+from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import PLATFORM_ROLES, Perm, Role, permissions_for
 from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
+from caminantes.audit.middleware import current_request
 
 __all__ = [
     "Grant",
@@ -35,6 +40,7 @@ __all__ = [
     "grants",
     "has_perm",
     "permissions_for",
+    "record_reads",
     "register",
     "visible",
 ]
@@ -64,6 +70,8 @@ class Scope:
     owner: str | None = None
     any_member: bool = False
     restricted: bool = False
+    # Rows are someone's personal data: reading one is audited (see `record_reads`).
+    personal_data: bool = False
     assigned: Callable[[User], Q] | None = None
     platform_wide: bool = True
     distinct: bool = False
@@ -204,12 +212,56 @@ def get_for_user(user: AnyUser, model: type[M], uuid: Any, perm: Perm | None = N
     try:
         obj = visible(user, model, perm).get(uuid=key)
     except model.DoesNotExist as exc:  # type: ignore[attr-defined]
-        if model._default_manager.filter(uuid=key).exists():
-            log(user, actions.ACCESS_DENIED, Subject(model._meta.label_lower, key), "denied")
+        _record_denial(user, model, key)
         raise Http404 from exc
-    if _REGISTRY[model].restricted:
+    scope = _REGISTRY[model]
+    if scope.restricted:
         log(user, actions.READ_RESTRICTED, obj)
+    elif scope.personal_data:
+        record_reads(user, model, [obj])
     return obj
+
+
+def _record_denial(user: AnyUser, model: type[models.Model], key: uuid_lib.UUID) -> None:
+    """An attempt on a hidden record: filed under the user's organisation and, so that its
+    auditors see who is probing, the organisation holding the record."""
+    scope = _REGISTRY.get(model)
+    rows = model._default_manager.filter(uuid=key)
+    if scope is not None and scope.organization:
+        owner_ids = list(rows.values_list(scope.organization, flat=True)[:1])
+    else:
+        owner_ids = [None] if rows.exists() else []
+    if not owner_ids:
+        return  # nothing there: a mistyped link, not a probe
+    owner = Organization.objects.filter(pk=owner_ids[0]).first() if owner_ids[0] else None
+    subject = Subject(model._meta.label_lower, key)
+    log(user, actions.ACCESS_DENIED, subject, "denied", object_organization=owner)
+
+
+def record_reads(user: AnyUser, model: type[models.Model], objects: Iterable[Any]) -> None:
+    """Audit that `user` was shown these records of `model`: one event for a single record,
+    one event naming the count and ids for a page of them (a page of 500 people is one row,
+    not 500). A record already recorded for this request is not recorded again."""
+    request = current_request.get()
+    seen: set[tuple[str, Any]] | None = None
+    if request is not None:
+        seen = request.__dict__.setdefault("_audited_reads", set())
+    label = model._meta.label_lower
+    fresh = []
+    for obj in objects:
+        key = (label, getattr(obj, "uuid", obj.pk))
+        if seen is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        fresh.append(obj)
+    if not fresh:
+        return
+    if len(fresh) == 1:
+        log(user, actions.READ_PERSONAL, fresh[0])
+        return
+    ids = [str(getattr(obj, "uuid", obj.pk)) for obj in fresh]
+    log(user, actions.READ_PERSONAL, model, count=len(fresh), ids=ids)
 
 
 def record_restricted_reads(user: AnyUser, objects: Iterable[models.Model]) -> None:

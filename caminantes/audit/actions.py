@@ -16,6 +16,7 @@ CREATE = "create"
 UPDATE = "update"
 DELETE = "delete"
 VIEW = "view"
+READ_PERSONAL = "read_personal"
 READ_RESTRICTED = "read_restricted"
 ACCESS_DENIED = "access_denied"
 EXPORT = "export"
@@ -42,6 +43,7 @@ LABELS = {
     UPDATE: _("Changed"),
     DELETE: _("Deleted"),
     VIEW: _("Viewed"),
+    READ_PERSONAL: _("Read personal data"),
     READ_RESTRICTED: _("Read a restricted record"),
     ACCESS_DENIED: _("Access denied"),
     EXPORT: _("Exported"),

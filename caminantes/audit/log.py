@@ -1,8 +1,9 @@
 """What happened: `log(actor, action, obj=None, outcome="allowed", **context)`.
 
-Append-only and hash-chained. Services call it on every write and every denial; the
-restricted-record door calls it on every read. Never pass field values in `context`: only
-counts, reasons chosen from a list, file names and other non-personal facts.
+Append-only and hash-chained (keyed, see audit.chain). Services call it on every write and
+every denial; the policy door calls it on every read of personal data and of restricted
+records. Never pass field values in `context`: only counts, ids, reasons chosen from a list,
+file names and other non-personal facts.
 
 This module and audit.models import no other app (users and organisations are referenced by
 name), so that every layer, accounts included, can record what it does.
@@ -10,19 +11,21 @@ name), so that every layer, accounts included, can record what it does.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import uuid as uuid_lib
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import IntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from caminantes.audit import actions
+from caminantes.audit.chain import GENESIS, VerifyResult, event_digest, verify_chain
 from caminantes.audit.middleware import current_request
 from caminantes.audit.models import Alert, AuditEvent, Outcome
 
@@ -31,7 +34,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("caminantes.audit")
 
-GENESIS = "0" * 64
 # Any constant works: it only has to be the same for every process writing the chain.
 _PG_LOCK_KEY = 0x43414D494E  # "CAMIN"
 
@@ -44,28 +46,6 @@ def _ip(request: Any) -> str | None:
         if forwarded:
             return str(forwarded.split(",")[0].strip())
     return request.META.get("REMOTE_ADDR") or None
-
-
-def event_digest(event: AuditEvent) -> str:
-    """The hash of one event's content and the previous event's hash."""
-    occurred = event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
-    parts = [
-        event.prev_hash,
-        str(event.uuid),
-        occurred,
-        str(event.actor_id or ""),
-        event.actor_email,
-        str(event.organization_id or ""),
-        event.role,
-        event.action,
-        event.object_type,
-        str(event.object_uuid or ""),
-        str(event.ip_address or ""),
-        event.request_id,
-        event.outcome,
-        json.dumps(event.context, sort_keys=True, separators=(",", ":"), default=str),
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _clean_context(context: dict[str, Any]) -> dict[str, Any]:
@@ -112,6 +92,11 @@ def log(
     role: str | None = None,
     **context: Any,
 ) -> AuditEvent:
+    """Two context keys are not context: `actor_email` (when there is no user: the account a
+    failed login named, a system source) and `object_organization`, the organisation holding
+    `obj` when it is not the actor's (a denial, a failed login to one of its accounts), so
+    that its auditors see the event too."""
+    object_organization = context.pop("object_organization", None)
     request = current_request.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
     if request is not None and user is not None and (organization is None or role is None):
@@ -132,6 +117,9 @@ def log(
             actor=user,
             actor_email=(user.email if user else str(context.pop("actor_email", "")))[:254],
             organization=organization,
+            object_organization=(
+                object_organization if object_organization != organization else None
+            ),
             role=(role or "")[:40],
             action=action,
             object_type=object_type,
@@ -144,7 +132,7 @@ def log(
         )
         event.hash = event_digest(event)
         event.save(force_insert=True)
-    if action == actions.READ_RESTRICTED and user is not None:
+    if action in BULK_READ_ACTIONS and user is not None:
         _check_bulk_reads(user, organization)
     return event
 
@@ -160,7 +148,7 @@ def log_many(
     lock (a household of five: one round trip instead of fifteen)."""
     if not objects:
         return []
-    if len(objects) == 1 or action == actions.READ_RESTRICTED:
+    if len(objects) == 1 or action in BULK_READ_ACTIONS:
         return [log(actor, action, obj, outcome, **context) for obj in objects]
     request = current_request.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -202,13 +190,18 @@ def log_many(
     return events
 
 
+BULK_READ_ACTIONS = frozenset({actions.READ_PERSONAL, actions.READ_RESTRICTED})
+
+
 def _check_bulk_reads(user: Any, organization: Organization | None) -> None:
+    """Alert when the user read more records than the limit within the window. An event
+    for a page of records says how many (`count`); one for a single record counts one."""
     limit = settings.AUDIT_BULK_READ_LIMIT
     minutes = settings.AUDIT_BULK_READ_MINUTES
     since = timezone.now() - timedelta(minutes=minutes)
     count = AuditEvent.objects.filter(
-        actor=user, action=actions.READ_RESTRICTED, occurred_at__gte=since
-    ).count()
+        actor=user, action__in=BULK_READ_ACTIONS, occurred_at__gte=since
+    ).aggregate(n=Coalesce(Sum(Coalesce(Cast(KT("context__count"), IntegerField()), 1)), 0))["n"]
     if count <= limit:
         return
     if Alert.objects.filter(user=user, kind=Alert.Kind.BULK_READ, created_at__gte=since).exists():
@@ -221,7 +214,7 @@ def _check_bulk_reads(user: Any, organization: Organization | None) -> None:
         window_minutes=minutes,
     )
     logger.warning(
-        "ALERT bulk read: user %s read %d restricted records within %d minutes (alert %s)",
+        "ALERT bulk read: user %s read %d personal-data records within %d minutes (alert %s)",
         user.email,
         count,
         minutes,
@@ -230,28 +223,12 @@ def _check_bulk_reads(user: Any, organization: Organization | None) -> None:
     log(None, actions.ALERT_RAISED, alert, organization=organization, count=count)
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    checked: int
-    broken_id: int | None = None
-    broken_uuid: str | None = None
-    reason: str = ""
-
-
-def verify_chain() -> VerifyResult:
-    """Walk the chain in order; name the first event whose hash or link does not hold."""
-    prev = GENESIS
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != prev:
-            return VerifyResult(
-                False, checked, event.id, str(event.uuid), "link to previous event broken"
-            )
-        if event_digest(event) != event.hash:
-            return VerifyResult(
-                False, checked, event.id, str(event.uuid), "content does not match its hash"
-            )
-        prev = event.hash
-        checked += 1
-    return VerifyResult(True, checked)
+__all__ = [
+    "GENESIS",
+    "Subject",
+    "VerifyResult",
+    "event_digest",
+    "log",
+    "log_many",
+    "verify_chain",
+]

@@ -16,8 +16,8 @@ class AuditEvent(models.Model):
     """One thing that happened. Never field values: who, what kind of object, which one.
 
     The database refuses UPDATE and DELETE on this table (triggers, see migrations), and
-    each row carries the hash of the previous one, so a change made behind the triggers'
-    back shows up in `caminantes audit verify`.
+    each row carries a keyed hash over the previous one (audit.chain), so a change made
+    behind the triggers' back shows up in `caminantes audit verify`.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -40,6 +40,16 @@ class AuditEvent(models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=40, blank=True)
+    # The organisation that holds the object, when not the actor's: its auditors see the
+    # attempt too (a partner probing its records, failed logins to one of its accounts).
+    object_organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation of the object"),
+    )
     action = models.CharField(_("action"), max_length=60, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_uuid = models.UUIDField(_("object id"), null=True, blank=True, db_index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 from caminantes.audit import actions
@@ -21,18 +22,37 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         log(user, actions.LOGOUT)
 
 
+def _account_organization(email: str) -> Any:
+    """The organisation of the account an e-mail names (its first active membership), whose
+    auditors should see the attempts on it; None for an unknown e-mail."""
+    user = get_user_model()._default_manager.filter(email__iexact=email).first()
+    if user is None:
+        return None
+    membership = user.active_memberships().select_related("organization").order_by("pk").first()
+    return membership.organization if membership is not None else None
+
+
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
     # The e-mail typed is kept (it names the account under attack); the password never is.
+    email = str(credentials.get("username", ""))[:254]
     log(
         None,
         actions.LOGIN_FAILED,
         outcome=Outcome.DENIED,
-        actor_email=str(credentials.get("username", ""))[:254],
+        object_organization=_account_organization(email),
+        actor_email=email,
     )
 
 
 def _locked_out(sender: Any, request: Any, username: str | None = None, **kw: Any) -> None:
-    log(None, actions.LOCKED_OUT, outcome=Outcome.DENIED, actor_email=(username or "")[:254])
+    email = (username or "")[:254]
+    log(
+        None,
+        actions.LOCKED_OUT,
+        outcome=Outcome.DENIED,
+        object_organization=_account_organization(email),
+        actor_email=email,
+    )
 
 
 def connect() -> None:

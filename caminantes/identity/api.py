@@ -205,7 +205,9 @@ def _tracing_out(r: TracingRequest) -> dict[str, Any]:
 
 @router.get("/tracing", response=list[TracingOut], summary="Tracing requests of the caller")
 def tracing_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_tracing_out(r) for r in selectors.tracing_requests_for_user(user=request.user)[:500]]
+    requests = list(selectors.tracing_requests_for_user(user=request.user)[:500])
+    policies.record_reads(request.user, TracingRequest, requests)
+    return [_tracing_out(r) for r in requests]
 
 
 @router.get(

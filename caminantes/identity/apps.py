@@ -63,17 +63,22 @@ class IdentityConfig(AppConfig):
         )
         register(m.PairDecision, Scope(permission=review, country_rule=both_people))
         register(m.MergeRecord, Scope(permission=review, country_rule=both_merged))
+        # Tracing requests, matches and cases name people: reading one is audited.
+        tracing = Perm.FAMILY_TRACING
         register(
             m.TracingRequest,
-            Scope(permission=Perm.FAMILY_TRACING, organization="organization", country="country"),
-        )
+            Scope(
+                permission=tracing, organization="organization", country="country",
+                personal_data=True,
+            ),
+        )  # fmt: skip
         register(
             m.TracingMatch,
-            Scope(permission=Perm.FAMILY_TRACING, country_rule=tracing_rule("")),
+            Scope(permission=tracing, country_rule=tracing_rule(""), personal_data=True),
         )
         register(
             m.ReunificationCase,
-            Scope(permission=Perm.FAMILY_TRACING, country_rule=tracing_rule("match__")),
+            Scope(permission=tracing, country_rule=tracing_rule("match__"), personal_data=True),
         )
         register(m.Notification, Scope(owner="user"))
 

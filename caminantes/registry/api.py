@@ -24,11 +24,12 @@ from django.http import Http404, HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, Organization, User
+from caminantes.accounts.pagination import AuditedPageNumberPagination
 from caminantes.accounts.permissions import Perm
 from caminantes.geo.models import AdminArea, Country
 from caminantes.registry import selectors, services
@@ -679,7 +680,7 @@ class HouseholdFilters(Schema):
     summary="List households",
     description="The households the caller may see, newest registration first.",
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(AuditedPageNumberPagination, page_size=50, max_page_size=500)
 def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> object:
     qs = selectors.households_for_user(user=request.user)
     if filters.country:
@@ -858,7 +859,7 @@ class PersonFilters(Schema):
     summary="List people",
     description="The people the caller may see, household by household.",
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(AuditedPageNumberPagination, page_size=50, max_page_size=500)
 def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> object:
     qs = selectors.people_for_user(user=request.user)
     if filters.country:
@@ -895,6 +896,7 @@ def person_search(request: HttpRequest, params: Query[SearchParams]) -> Status[o
         user=request.user, text=params.q.strip(), limit=params.limit, country=where
     )
     prefetch_related_objects(found, "birth_country", "birth_area", *PERSON_RELATED)
+    policies.record_reads(request.user, Person, found)
     return Status(200, found)
 
 

@@ -20,19 +20,22 @@ class RegistryConfig(AppConfig):
             organization="organization",
             country="country",
             area="admin_area",
+            personal_data=True,
         )
         register(m.Household, household_scope)
 
-        def via_household(prefix: str) -> Scope:
+        def via_household(prefix: str, *, personal_data: bool = False) -> Scope:
             return Scope(
                 permission=Perm.VIEW_PERSONAL_DATA,
                 organization=f"{prefix}organization",
                 country=f"{prefix}country",
                 area=f"{prefix}admin_area",
+                personal_data=personal_data,
             )
 
-        register(m.Person, via_household("household__"))
-        register(m.Document, via_household("person__household__"))
+        # Reading a household, a person or a document is audited (accounts.policies).
+        register(m.Person, via_household("household__", personal_data=True))
+        register(m.Document, via_household("person__household__", personal_data=True))
         register(m.Phone, via_household("household__"))
         register(m.Consent, via_household("person__household__"))
         register(m.NeedsAssessment, via_household("household__"))
