@@ -16,7 +16,8 @@ approval, merge, with row counts) instead of one event per record.
 
 Modules: `columns` (headers and cell values), `reading` (CSV/XLSX, safely), `rows` (one row,
 one household: the checks), `staging` (upload and the validation passes), `merge` (approval,
-cancellation, merge), `writer` (COPY on PostgreSQL, bulk_create elsewhere), `report`. Row
+cancellation, merge), `report`; rows are written by `registry.bulk` (COPY on PostgreSQL,
+bulk_create elsewhere). Row
 numbers are those a spreadsheet shows: the header is row 1.
 """
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -30,7 +29,6 @@ from caminantes.registry.imports.columns import (
     SEXES,
     BadValue,
     Lookups,
-    age_on,
     cell_text,
     choice,
     parse_date,
@@ -43,22 +41,6 @@ from caminantes.registry.models import Consent, Document, ImportRow, Person, Rel
 MAX_MEMBERS = 30  # as many as the registration form takes
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PHONE_LIKE = re.compile(r"^\+[\d\s().\-]{6,}$")
-
-
-@lru_cache(maxsize=50_000)
-def _part_keys(part: str) -> frozenset[str]:
-    return frozenset(names.search_keys(part))
-
-
-def name_keys(*parts: str) -> set[str]:
-    """`names.search_keys(*parts)`, remembered part by part: given names and surnames repeat
-    endlessly in a large file, and the sound keys are the costly part. The keys of several
-    parts are by definition the union of each part's."""
-    keys: set[str] = set()
-    for part in parts:
-        if part:
-            keys |= _part_keys(part)
-    return keys
 
 
 @dataclass
@@ -170,7 +152,7 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
         )
     elif doc_type and number:
         # The services' own encryption: the same ciphertext, keyed hash and last digits.
-        fields = services._document_fields(DocumentInput(type=doc_type, number=number))
+        fields = services.document_fields(DocumentInput(type=doc_type, number=number))
         data["document"] = {"type": doc_type, **fields}
 
     data["phone"] = None
@@ -183,11 +165,11 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
         if other and other == e164:
             whatsapp = True
         elif other:
-            data["whatsapp_phone"] = services._encrypted(other, "phone", other)
+            data["whatsapp_phone"] = services.phone_number_fields(other)
     else:
         whatsapp = bool(read("whatsapp", parse_yes_no))
     if e164:
-        data["phone"] = {**services._encrypted(e164, "phone", e164), "whatsapp": whatsapp}
+        data["phone"] = {**services.phone_number_fields(e164), "whatsapp": whatsapp}
     return Staged(data=data, errors=errors)
 
 
@@ -308,7 +290,7 @@ def check_household(
 
     # A child's consent is given by a parent or guardian: by default the adult focal point.
     head_birth = head.data.get("birth_date")
-    head_age = age_on(date.fromisoformat(head_birth), today) if head_birth else None
+    head_age = services.age_on(date.fromisoformat(head_birth), today) if head_birth else None
     guardian = ""
     if focal and head_age is not None and head_age >= services.ADULT_AGE:
         guardian = names.full_name(
@@ -319,7 +301,7 @@ def check_household(
     people = []
     for r in rows:
         birth = r.data.get("birth_date")
-        age = age_on(date.fromisoformat(birth), today) if birth else None
+        age = services.age_on(date.fromisoformat(birth), today) if birth else None
         minor = age is not None and age < services.ADULT_AGE and r is not head
         p = person_input(r.data, language=language, guardian=guardian if minor else "")
         people.append(p)
@@ -372,7 +354,7 @@ def registry_duplicates(
             if p.birth_date is None:
                 continue
             parts = (p.given_names, p.first_surname, p.second_surname)
-            keys = {k for k in name_keys(*parts) if k.startswith("~")}
+            keys = {k for k in services.name_keys(*parts) if k.startswith("~")}
             if keys:
                 wanted[i] = (keys, p.birth_date)
                 all_keys |= keys

@@ -24,7 +24,7 @@ from caminantes.audit.models import AuditEvent
 from caminantes.lib import stalls
 from caminantes.registry import imports, tasks
 from caminantes.registry.imports import recovery
-from caminantes.registry.imports import writer as bulk_writer
+from caminantes.registry import bulk as bulk_writer
 from caminantes.registry.imports.merge import _progress_file
 from caminantes.registry.models import Household, ImportBatch, Person, TimelineEntry
 from caminantes.registry.tests.test_imports import (

@@ -28,7 +28,7 @@ from django.utils import translation
 
 from caminantes.audit.models import AuditEvent
 from caminantes.registry import duplicates, imports, selectors, services
-from caminantes.registry.imports import writer as bulk_writer
+from caminantes.registry import bulk as bulk_writer
 from caminantes.registry.models import (
     Consent,
     Document,
