@@ -85,9 +85,6 @@ class IdentityConfig(AppConfig):
         events.people_registered.connect(
             receivers.on_people_registered, dispatch_uid="identity_tracing_rematch"
         )
-        from caminantes.identity import realtime
-
-        realtime.install()
         from caminantes.registry import links
 
         links.register(tracing_link)

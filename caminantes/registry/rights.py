@@ -58,7 +58,7 @@ from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
 from caminantes.audit.models import Outcome
 from caminantes.lib import crypto, names
-from caminantes.registry import duplicates, events, timeline
+from caminantes.registry import duplicates, hooks, timeline
 from caminantes.registry.models import (
     WG_DOMAINS,
     Consent,
@@ -418,7 +418,7 @@ def _anonymise_household(
     for person in erased:
         history_of += _anonymise_person(person, now, result)
     # In the same transaction: what other modules derived from them goes with the erasure.
-    events.people_erased.send(sender=Person, person_ids=sorted(erased_ids), user=None)
+    hooks.people_erased(person_ids=sorted(erased_ids))
     remaining = household.members.filter(anonymised_at__isnull=True).exclude(pk__in=erased_ids)
     whole = not remaining.exists()
     contacts = whole or household.focal_point_id in erased_ids

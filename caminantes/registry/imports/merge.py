@@ -125,7 +125,7 @@ def batch_cancel(*, user: User | None, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def _progress_file(batch: ImportBatch) -> Path:
+def progress_file(batch: ImportBatch) -> Path:
     return Path(settings.MEDIA_ROOT) / IMPORTS_DIR / f"{batch.uuid}.progress"
 
 
@@ -135,7 +135,7 @@ def merge_progress(batch: ImportBatch) -> int:
     if batch.status != ImportBatch.Status.MERGING:
         return batch.processed_rows
     try:
-        return int(_progress_file(batch).read_text() or 0)
+        return int(progress_file(batch).read_text() or 0)
     except (OSError, ValueError):
         return 0
 
@@ -220,7 +220,7 @@ def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") 
     if not claimed:
         return batch
     include = bool(batch.summary.get("include_duplicates"))
-    progress = _progress_file(batch)
+    progress = progress_file(batch)
     with translation.override(language):
         try:
             with transaction.atomic(), gc_paused():

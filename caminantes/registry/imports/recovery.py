@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.lib import stalls
-from caminantes.registry.imports.merge import _progress_file
+from caminantes.registry.imports.merge import progress_file
 from caminantes.registry.models import ImportBatch
 
 S = ImportBatch.Status
@@ -65,7 +65,7 @@ def _audit(batch: ImportBatch, action: str, facts: dict[str, Any]) -> None:
 
 def _forget(batch: ImportBatch) -> None:
     # The upload stays, as after any failure: cancelling the batch deletes it.
-    _progress_file(batch).unlink(missing_ok=True)
+    progress_file(batch).unlink(missing_ok=True)
 
 
 def recoverer() -> stalls.Recoverer:
@@ -76,7 +76,7 @@ def recoverer() -> stalls.Recoverer:
         restart=S.APPROVED,
         task=tasks.batch_merge_task,
         queue=_queue_merge,
-        progress_file=_progress_file,
+        progress_file=progress_file,
     )
     return stalls.Recoverer(
         name="registry",

@@ -22,10 +22,10 @@ from django.utils import timezone
 from caminantes.accounts.models import User
 from caminantes.audit.models import AuditEvent
 from caminantes.lib import stalls
+from caminantes.registry import bulk as bulk_writer
 from caminantes.registry import imports, tasks
 from caminantes.registry.imports import recovery
-from caminantes.registry import bulk as bulk_writer
-from caminantes.registry.imports.merge import _progress_file
+from caminantes.registry.imports.merge import progress_file
 from caminantes.registry.models import Household, ImportBatch, Person, TimelineEntry
 from caminantes.registry.tests.test_imports import (
     ImportTestCase,
@@ -95,7 +95,7 @@ class RecoveryTestCase(ImportTestCase):
         """Nothing moved for `minutes`: the heartbeat, and the progress file if any."""
         then = timezone.now() - timedelta(minutes=minutes)
         ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=then)
-        progress = _progress_file(batch)
+        progress = progress_file(batch)
         if progress.exists():
             os.utime(progress, (then.timestamp(), then.timestamp()))
         batch.refresh_from_db()
@@ -160,7 +160,7 @@ class RecoverTest(RecoveryTestCase):
         # A merge is one transaction: its progress file is its heartbeat.
         merging = self.killed_while_merging(families()[3:])
         self.quiet_for(merging, 20)
-        _progress_file(merging).write_text("2")
+        progress_file(merging).write_text("2")
 
         self.assertEqual(recovery.batches_recover(), [])
 
