@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -41,10 +42,11 @@ from caminantes.registry.services.fields import document_row, name_fields, phone
 class VersionConflict(Exception):
     """The record changed since the version the edit was based on (HTTP 409)."""
 
-    def __init__(self, current: int) -> None:
+    def __init__(self, current: int, message: str | None = None) -> None:
         self.current = current
         super().__init__(
-            _("Someone else changed this record (now version %(v)d). Reload and try again.")
+            message
+            or _("Someone else changed this record (now version %(v)d). Reload and try again.")
             % {"v": current}
         )
 
@@ -230,6 +232,8 @@ def person_update(
         specific_needs=changes.get("specific_needs", person.specific_needs),
         consent=ConsentInput(legal_basis=Consent.LegalBasis.PUBLIC_INTEREST),
     )
+    if "specific_needs" in changes:
+        changes = changes | {"specific_needs": sorted(set(changes["specific_needs"]))}
     errors = validate_person(probe, "")
     if (
         changes.get("relationship") == Relationship.FOCAL_POINT
@@ -360,6 +364,12 @@ def consent_withdraw(*, user: User, consent: Consent, version: int | None = None
     a consent withdrawn meanwhile is a conflict too, never withdrawn twice."""
     household = consent.person.household
     require_perm(user, Perm.MANAGE_CONSENT, household.organization, household.country)
+    if consent.withdrawn_on is not None:
+        raise VersionConflict(
+            consent.version,
+            _("This consent was already withdrawn on %(d)s.")
+            % {"d": date_format(consent.withdrawn_on, "SHORT_DATE_FORMAT")},
+        )
     with transaction.atomic():
         expected = consent.version if version is None else version
         today = timezone.localdate()
