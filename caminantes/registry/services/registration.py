@@ -144,7 +144,7 @@ def households_register(
     errors: Errors = {}
     for i, new in enumerate(households):
         prefix = f"households-{i}-" if len(households) > 1 else ""
-        found = check_household(new, country=country, places=places, partners=partners)
+        found = household_errors(new, country=country, places=places, partners=partners)
         errors.update({prefix + key: messages for key, messages in found.items()})
     if errors:
         raise ValidationError(errors)
@@ -204,7 +204,7 @@ def _partners(members: Iterable[PersonInput]) -> dict[str, int]:
     return dict(Organization.objects.filter(acronym__in=named).values_list("acronym", "pk"))
 
 
-def check_member(
+def member_errors(
     p: PersonInput,
     prefix: str,
     *,
@@ -245,7 +245,7 @@ def check_member(
     return errors
 
 
-def check_household(
+def household_errors(
     new: NewHousehold, *, country: Country, places: Places, partners: dict[str, int]
 ) -> Errors:
     household, members = new.household, new.members
@@ -259,7 +259,7 @@ def check_household(
         errors["population_type"] = [_("Choose a population type.")]
     for i, m in enumerate(members):
         prefix = f"members-{i}-"
-        errors.update(check_member(m, prefix, country=country, places=places, partners=partners))
+        errors.update(member_errors(m, prefix, country=country, places=places, partners=partners))
     area = places.area(household.admin_area, errors, "admin_area")
     current = places.area(household.current_area, errors, "current_area")
     places.country(household.destination_country, errors, "destination_country")
@@ -421,7 +421,7 @@ def person_add(*, user: User, household: Household, member: PersonInput) -> Pers
         raise ValidationError({"relationship": [_("The household already has a focal point.")]})
     places = Places()
     partners = _partners([member])
-    errors = check_member(member, "", country=household.country, places=places, partners=partners)
+    errors = member_errors(member, "", country=household.country, places=places, partners=partners)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
