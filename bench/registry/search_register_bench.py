@@ -294,7 +294,7 @@ def _load_people(target: int, fx: Fixtures, seed: int) -> int:
                             person_id=pid,
                             type="cedula",
                             issuing_country_id=ve.pk,
-                            **services._document_fields(doc),
+                            **services.document_fields(doc),
                         )
                     minor = m.age_on(today) < services.ADULT_AGE
                     consents.add(
@@ -308,7 +308,7 @@ def _load_people(target: int, fx: Fixtures, seed: int) -> int:
                     phones.add(
                         household_id=hh_id,
                         whatsapp=True,
-                        **services._phone_fields(family.phone, country),
+                        **services.phone_fields(family.phone, country),
                     )
                 households.add(
                     id=hh_id,

@@ -93,9 +93,6 @@ class IdentityConfig(AppConfig):
         events.consent_withdrawn.connect(
             receivers.on_consent_withdrawn, dispatch_uid="identity_tracing_consent_withdrawn"
         )
-        from caminantes.identity import realtime
-
-        realtime.install()
         from caminantes.registry import links
 
         links.register(tracing_link)

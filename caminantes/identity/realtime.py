@@ -4,11 +4,12 @@ Every registry person's engine blocking keys (`matching.blocking_keys`: document
 with parts of the birth date, phone with given name …) are kept, hashed, in MatchKey. When
 someone is being registered, their keys find the few people sharing one (an index look-up,
 whatever the size of the registry), and the engine scores those in one vectorised pass
-(`matching.compare_many`). `engine_finder` is registered on `registry.duplicates` in place of
-the registry's own fuzzy finder (the exact-document finder stays).
+(`matching.compare_many`). `engine_finder` is listed in `registry.hooks.DUPLICATE_FINDERS`,
+after the registry's exact-document finder.
 
-Keys are written when people enter the registry or change what identifies them
-(`registry.events`), in bulk for imports (a background task), and deleted on erasure.
+Keys are written when people enter the registry or change what identifies them, in bulk
+for imports (a background task), and deleted on erasure (`identity.receivers`, called
+through `registry.hooks`).
 `caminantes identity-index` (re)builds them all.
 """
 
@@ -221,34 +222,9 @@ engine_finder.bulk = _engine_finder_bulk  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------
-# Keeping the keys in step with the registry
-
-INLINE_LIMIT = 200  # more people than this (an import) are indexed in the background
+# Keeping the keys in step with the registry (identity.receivers, named in registry.hooks)
 
 
 @db_task()
 def index_people_task(person_ids: list[int]) -> None:
     index_people(person_ids)
-
-
-def on_people_written(sender: Any, person_ids: list[int], user: Any = None, **kw: Any) -> None:
-    """Inside the registration's transaction: its keys are written with it (the next
-    registration must find it). An import's, in the background once it has committed."""
-    if len(person_ids) <= INLINE_LIMIT:
-        index_people(person_ids)
-    else:
-        ids = list(person_ids)
-        transaction.on_commit(lambda: index_people_task(ids))
-
-
-def on_people_erased(sender: Any, person_ids: list[int], **kw: Any) -> None:
-    forget_people(person_ids)
-
-
-def install() -> None:
-    """Called from IdentityConfig.ready: the engine takes over the fuzzy duplicate check."""
-    from caminantes.registry import duplicates, events
-
-    duplicates.replace_finders([duplicates.exact_document, engine_finder])
-    events.people_written.connect(on_people_written, dispatch_uid="identity_keys_written")
-    events.people_erased.connect(on_people_erased, dispatch_uid="identity_keys_erased")

@@ -2,5 +2,7 @@
 
 Layer: registry imports lib, geo, accounts and audit. The seams others use live here:
 `registry.consent` (may we?), `registry.timeline` (what happened to this family) and
-`registry.duplicates` (who might this already be? the identity engine plugs in there).
+`registry.duplicates` (who might this already be?). The calls the registry makes into
+higher modules (identity's duplicate finder and matching keys) are listed by dotted path
+in `registry.hooks`; signals in `registry.events` are only after-commit notices.
 """

@@ -5,11 +5,9 @@ Each family is registered by a registration officer of the demo organisation tha
 `lib.fakenames` (fixed seed), about 40 % of them without any document, a few needs
 assessments and consent withdrawals.
 
-Registration goes through `_register`, which is `services.household_register` a hundred
-families at a time: one INSERT per table instead of one per row, and otherwise the
-services' own validation, encryption, consent records, search keys, audit events and
-timeline, called per row (a test checks that both write the same rows). Needs assessments
-and withdrawals go through their services. That keeps `caminantes demo` within seconds.
+Registration goes through `services.households_register`, a hundred families at a time
+(one INSERT per table, not one per row), as every registration does; needs assessments and
+withdrawals go through their services. That keeps `caminantes demo` within seconds.
 
 Idempotent: the demo counts the households its registrars already hold and only tops them
 up to the target, so a second `caminantes demo` adds nothing. Where the demo organisations
@@ -25,21 +23,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts import services as accounts_services
 from caminantes.accounts.demo import DEFAULT_PASSWORD
 from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Perm, Role
-from caminantes.audit import actions
-from caminantes.audit.log import log
-from caminantes.geo.models import AdminArea, Country
+from caminantes.geo.models import Country
 from caminantes.lib.fakenames import FakeHousehold, FakeNames, FakePerson
-from caminantes.registry import services, timeline
+from caminantes.registry import services
 from caminantes.registry.inputs import (
     ConsentInput,
     DocumentInput,
@@ -53,9 +47,7 @@ from caminantes.registry.models import (
     Document,
     Household,
     Person,
-    Phone,
     PopulationType,
-    Relationship,
     Sector,
 )
 
@@ -540,7 +532,7 @@ def demo_households(registrars: Sequence[User]) -> int:
 
 
 @dataclass
-class _Registration:
+class DemoRegistration:
     family: DemoFamily
     user: User
     organization: Organization
@@ -549,136 +541,30 @@ class _Registration:
     members: list[PersonInput]
 
 
-class _Places:
-    """Countries and areas by code, read once (the services look each one up)."""
-
-    def __init__(self) -> None:
-        self.countries = {c.iso2: c for c in Country.objects.all()}
-        self.areas = {a.iso_code: a for a in AdminArea.objects.exclude(iso_code="")}
-
-    def country(self, iso2: str | None) -> Country | None:
-        return self.countries[iso2] if iso2 else None
-
-    def area(self, code: str | None) -> AdminArea | None:
-        return self.areas[code] if code else None
-
-
-def _register(batch: list[_Registration], places: _Places) -> list[Household]:
-    """`services.household_register` for a hundred families at a time.
-
-    The rows go in with one INSERT per table instead of one per row; everything that gives
-    them meaning is the services' own: their validation, field encryption (`_document_fields`,
-    `_phone_fields`), consent records (`_record_consents`), search keys (`index_person`),
-    audit events (`log`) and the timeline (`timeline.record`), called per row as they are.
-    """
-    for r in batch:
-        errors: dict[str, list[str]] = {}
-        for i, m in enumerate(r.members):
-            errors.update(services.validate_person(m, f"members-{i}-"))
-        focal_points = [m for m in r.members if m.relationship == Relationship.FOCAL_POINT]
-        if errors or len(focal_points) != 1:
-            raise ValidationError(errors or {"members": ["one focal point"]})
-    households = Household.objects.bulk_create(
-        [
-            Household(
-                organization=r.organization,
-                country=r.country,
-                admin_area=places.area(r.household.admin_area),
-                current_area=places.area(r.household.current_area or r.household.admin_area),
-                address=r.household.address.strip(),
-                population_type=r.household.population_type,
-                arrival_date=r.household.arrival_date,
-                destination_country=places.country(r.household.destination_country),
-                destination_area=places.area(r.household.destination_area),
-                registered_by=r.user,
-            )
-            for r in batch
-        ]
-    )
-    pairs = [(hh, r, m) for hh, r in zip(households, batch, strict=True) for m in r.members]
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                household=hh,
-                relationship=m.relationship,
-                given_names=m.given_names.strip(),
-                first_surname=m.first_surname.strip(),
-                second_surname=m.second_surname.strip(),
-                preferred_name=m.preferred_name.strip(),
-                sex=m.sex,
-                birth_date=m.birth_date,
-                birth_date_estimated=m.birth_date_estimated,
-                birth_country=places.country(m.birth_country),
-                birth_area=places.area(m.birth_area),
-                languages=m.languages,
-                specific_needs=sorted(set(m.specific_needs)),
-                **{f"wg_{k}": v for k, v in m.wg.items() if k in WG_DOMAINS},
-            )
-            for hh, _r, m in pairs
-        ]
-    )
-    through = Person.nationalities.through
-    through.objects.bulk_create(
-        [
-            through(person_id=p.pk, country_id=places.countries[iso].pk)
-            for p, (_hh, _r, m) in zip(people, pairs, strict=True)
-            for iso in dict.fromkeys(m.nationalities)
-        ]
-    )
-    Document.objects.bulk_create(
-        [
-            Document(
-                person=p,
-                type=d.type,
-                issuing_country=places.country(d.issuing_country),
-                issued_on=d.issued_on,
-                expires_on=d.expires_on,
-                status=d.status,
-                **services._document_fields(d),
-            )
-            for p, (_hh, _r, m) in zip(people, pairs, strict=True)
-            for d in m.documents
-        ]
-    )
-    Phone.objects.bulk_create(
-        [
-            Phone(household=hh, person=p, **services._phone_fields(m.phone, r.country))
-            for p, (hh, r, m) in zip(people, pairs, strict=True)
-            if m.phone
-        ]
-        + [
-            Phone(
-                household=hh, whatsapp=ph.whatsapp, **services._phone_fields(ph.number, r.country)
-            )
-            for hh, r in zip(households, batch, strict=True)
-            for ph in r.household.phones
-        ]
-    )
-    for p, (hh, r, m) in zip(people, pairs, strict=True):
-        services._record_consents(user=r.user, person=p, c=m.consent)
-        services.index_person(p)
-        if p.relationship == Relationship.FOCAL_POINT:
-            hh.focal_point = p
-    Household.objects.bulk_update(households, ["focal_point"])
-    by_household: dict[int, list[Person]] = {}
-    for p in people:
-        by_household.setdefault(p.household_id, []).append(p)
-    for hh, r in zip(households, batch, strict=True):
-        members = by_household[hh.pk]
-        for p in members:
-            log(r.user, actions.CREATE, p)
-        log(r.user, actions.CREATE, hh, members=len(members), imported=False)
-        timeline.record(
-            hh,
-            "registration",
-            hh,
-            None,
-            gettext_noop("Registered by %(org)s with %(n)d members."),
-            params={"org": r.organization.acronym, "n": len(members)},
-            actor=r.user,
-            organization=r.organization,
+def register(batch: list[DemoRegistration]) -> list[Household]:
+    """`services.households_register` for a chunk of families, in order: one call per
+    registrar, organisation and country among them (one INSERT per table each)."""
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for i, r in enumerate(batch):
+        groups.setdefault((r.user.pk, r.organization.pk, r.country.pk), []).append(i)
+    households: dict[int, Household] = {}
+    for indexes in groups.values():
+        first = batch[indexes[0]]
+        registrations = services.households_register(
+            user=first.user,
+            organization=first.organization,
+            country=first.country,
+            households=[
+                services.NewHousehold(batch[i].household, batch[i].members) for i in indexes
+            ],
+            confirmed_new=True,
+            # The identity demo indexes the demo's people itself, after this loader.
+            announce=False,
         )
-    return households
+        for i, registration in zip(indexes, registrations, strict=True):
+            assert registration.household is not None  # confirmed_new: always written
+            households[i] = registration.household
+    return [households[i] for i in range(len(batch))]
 
 
 # --- the loader ---------------------------------------------------------------------------
@@ -692,15 +578,14 @@ def load(
     seed: int = SEED,
     **options: object,
 ) -> None:
-    places = _Places()
-    countries = places.countries
+    countries = {c.iso2: c for c in Country.objects.all()}
     orgs = {o.acronym: o for o in Organization.objects.filter(acronym__in=PARTNERS)}
     if not {*PLANS, "VE"} <= set(countries) or set(orgs) != set(PARTNERS):
         say("Registry: skipped, load the places and the demo organisations first.")
         return
     registrars = _registrars(countries, orgs, password)
     for (acronym, iso), user in registrars.items():
-        services._check(user, Perm.REGISTER_HOUSEHOLDS, orgs[acronym], countries[iso])
+        services.require_perm(user, Perm.REGISTER_HOUSEHOLDS, orgs[acronym], countries[iso])
     users = list({u.pk: u for u in registrars.values()}.values())
     existing = demo_households(users)
     today = timezone.localdate()
@@ -711,7 +596,7 @@ def load(
     assessments = withdrawals = 0
     for start in range(0, len(families), CHUNK):
         batch = [
-            _Registration(
+            DemoRegistration(
                 family=f,
                 user=registrars[(f.org, f.country)],
                 organization=orgs[f.org],
@@ -722,7 +607,7 @@ def load(
             for f in families[start : start + CHUNK]
         ]
         with transaction.atomic():
-            registered = _register(batch, places)
+            registered = register(batch)
             for r, hh in zip(batch, registered, strict=True):
                 if build.rng.random() < ASSESSED_SHARE:
                     no_documents = not any(m.documents for m in r.members)

@@ -1,14 +1,14 @@
 """Tell other modules that people entered the registry, after the transaction commits.
 
 `people_registered` is a Django signal sent with `person_ids` (list of Person pks) and
-`user` by every registration path: the form and the API (`services.household_register`,
+`user` by every registration path: the form and the API (`services.households_register`,
 `services.person_add`) and an import merge. The identity module listens to match new people
 against open tracing requests in the background; a receiver must be quick (queue a task)
 and must not raise. The demo loader does not send it (it indexes what it needs itself).
 
-`people_changed` (identifying details edited) follows the same rules. `people_erased` is
-sent inside the erasure's transaction (receivers delete what they derived, atomically with
-it; a receiver that fails rolls the erasure back rather than leave a trace).
+`people_changed` (identifying details edited) follows the same rules. What must happen
+inside the writing transaction is not a signal: `announce` calls `hooks.people_written`
+first, and an erasure calls `hooks.people_erased`.
 
 `consent_withdrawn` is sent after the withdrawal commits, with `person_ids`, `purpose` and
 `user`: identity closes the tracing matches that depended on the consent.
@@ -22,14 +22,11 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 
+from caminantes.registry import hooks
+
 people_registered = Signal()
 # What identifies them changed (names, date of birth, a document or a phone): `person_ids`.
 people_changed = Signal()
-# Sent INSIDE the writing transaction, for both of the above: indexes other modules keep
-# (identity's matching keys) are written atomically with the people. `person_ids`.
-people_written = Signal()
-# Their personal data was erased: anything derived from it must go too. `person_ids`.
-people_erased = Signal()
 # A consent was withdrawn (sent on commit): `person_ids`, `purpose`, `user`.
 consent_withdrawn = Signal()
 
@@ -39,7 +36,7 @@ def announce(person_ids: Iterable[int], user: Any = None, signal: Signal | None 
     if not ids:
         return
     chosen = signal or people_registered
-    people_written.send(sender=None, person_ids=ids, user=user)
+    hooks.people_written(person_ids=ids, user=user)
 
     def send() -> None:
         from caminantes.registry.models import Person

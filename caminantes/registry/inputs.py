@@ -19,6 +19,9 @@ class DocumentInput:
     issued_on: date | None = None
     expires_on: date | None = None
     status: str = Document.Status.VALID
+    # The number's stored columns when they were computed already (an import encrypts them
+    # when the file is staged): number_encrypted, number_hash, number_last4.
+    sealed: dict[str, str] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -32,6 +35,13 @@ class ConsentInput:
     child_assent: bool | None = None
     language: str = "es"
     share_with: list[str] = field(default_factory=list)  # organisation acronyms
+
+
+@dataclass
+class PhoneInput:
+    number: str
+    whatsapp: bool = False
+    sealed: dict[str, str] | None = field(default=None, repr=False)  # as DocumentInput's
 
 
 @dataclass
@@ -51,7 +61,8 @@ class PersonInput:
     wg: dict[str, str] = field(default_factory=dict)
     specific_needs: list[str] = field(default_factory=list)
     documents: list[DocumentInput] = field(default_factory=list)
-    phone: str = ""
+    phone: str = ""  # the form's and the API's one number, in the household's country
+    phones: list[PhoneInput] = field(default_factory=list)  # any more (an import's WhatsApp)
     consent: ConsentInput = field(default_factory=ConsentInput)
 
     def as_candidate(self) -> dict[str, object]:
@@ -66,12 +77,6 @@ class PersonInput:
             "phone": self.phone,
             "nationalities": self.nationalities,
         }
-
-
-@dataclass
-class PhoneInput:
-    number: str
-    whatsapp: bool = False
 
 
 @dataclass

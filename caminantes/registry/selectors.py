@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from caminantes.accounts import policies
+from caminantes.accounts.models import Organization
+from caminantes.accounts.permissions import Perm
 from caminantes.geo.models import Country
 from caminantes.lib import crypto, names
 from caminantes.lib.phones import InvalidPhone, to_e164
 from caminantes.registry import duplicates
-from caminantes.registry.models import Document, Household, Person, Phone
+from caminantes.registry.models import Consent, Document, Household, Person, Phone
 
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DIGITS = re.compile(r"\+?[\dVvEe][\d.\- ]{5,}")
@@ -216,8 +221,6 @@ def search_people(
 def household_detail(*, user: Any, uuid: Any) -> Household:
     household = policies.get_for_user(user, Household, uuid)
     if household.anonymised_at is not None:
-        from django.http import Http404
-
         raise Http404
     return household
 
@@ -229,3 +232,87 @@ def members_of(household: Household) -> QuerySet[Person]:
         "consents",
         "consents__recipient",
     )
+
+
+def person_detail(*, user: Any, uuid: Any) -> Person:
+    """A person the user may see, not erased: 404 otherwise, as for a missing id."""
+    person = policies.get_for_user(user, Person, uuid)
+    if person.anonymised_at is not None:
+        raise Http404
+    return person
+
+
+def consent_detail(*, user: Any, uuid: Any) -> Consent:
+    """A consent the user may see, of a person not erased: 404 otherwise."""
+    consent = policies.get_for_user(user, Consent, uuid)
+    if consent.person.anonymised_at is not None:
+        raise Http404
+    return consent
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    member: int  # index of the member being registered
+    person: Person
+    candidate: duplicates.Candidate
+
+
+def possible_duplicates(
+    *, user: Any, candidates: dict[int, list[duplicates.Candidate]]
+) -> list[PossibleDuplicate]:
+    """The people a stopped registration was taken for, among those the user may see."""
+    wanted = [c.person_id for found in candidates.values() for c in found]
+    people = people_for_user(user=user).filter(pk__in=wanted)
+    by_pk = {p.pk: p for p in people.select_related("household", "household__organization")}
+    return [
+        PossibleDuplicate(member=i, person=by_pk[c.person_id], candidate=c)
+        for i, found in candidates.items()
+        for c in found
+        if c.person_id in by_pk
+    ]
+
+
+def registering_organization(*, user: Any, country: Country, acronym: str | None) -> Organization:
+    """For whom `user` registers in `country`: the organisation named, or the one they
+    register for there (PermissionDenied when none; a ValidationError asks to name one
+    when several). Whether they may is the registration's own check."""
+    if acronym:
+        org = Organization.objects.filter(acronym__iexact=acronym).first()
+        if org is None:
+            raise ValidationError(
+                {"organization": [_("Unknown organisation: %(o)s") % {"o": acronym}]}
+            )
+        return org
+    org_ids = sorted(
+        {
+            g.organization_id
+            for g in policies.grants(user)
+            if policies.has_perm(
+                user,
+                Perm.REGISTER_HOUSEHOLDS,
+                organization_id=g.organization_id,
+                country_id=country.pk,
+            )
+        }
+    )
+    if not org_ids:
+        raise PermissionDenied(_("Your roles do not allow registering households here."))
+    if len(org_ids) > 1:
+        names_ = Organization.objects.filter(pk__in=org_ids).values_list("acronym", flat=True)
+        raise ValidationError(
+            {
+                "organization": [
+                    _("You register for several organisations here; name one: %(o)s")
+                    % {"o": ", ".join(sorted(names_))}
+                ]
+            }
+        )
+    return Organization.objects.get(pk=org_ids[0])
+
+
+def partner(acronym: str, *, key: str) -> Organization:
+    """A partner organisation by its acronym (any case), or a ValidationError under `key`."""
+    org = Organization.objects.filter(acronym__iexact=acronym).first()
+    if org is None:
+        raise ValidationError({key: [_("Unknown partner: %(o)s") % {"o": acronym}]})
+    return org

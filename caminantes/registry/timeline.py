@@ -36,19 +36,50 @@ def record(
     organization: Any = None,
 ) -> TimelineEntry:
     entry = TimelineEntry.objects.create(
-        household=household,
-        kind=kind,
-        ref_type=ref._meta.label_lower if ref is not None else "",
-        ref_uuid=getattr(ref, "uuid", None) if ref is not None else None,
-        occurred_at=when or timezone.now(),
-        summary=summary[:300],
-        params=params or {},
-        restricted=restricted,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        organization=organization,
+        **entry_row(
+            household_id=household.pk,
+            kind=kind,
+            ref_type=ref._meta.label_lower if ref is not None else "",
+            ref_uuid=getattr(ref, "uuid", None) if ref is not None else None,
+            when=when,
+            summary=summary,
+            restricted=restricted,
+            params=params,
+            actor=actor,
+            organization_id=getattr(organization, "pk", None),
+        )
     )
     Household.objects.filter(pk=household.pk).update(last_activity_at=timezone.now())
     return entry
+
+
+def entry_row(
+    *,
+    household_id: int,
+    kind: str,
+    ref_type: str,
+    ref_uuid: Any,
+    when: datetime | None,
+    summary: str,
+    restricted: bool = False,
+    params: dict[str, Any] | None = None,
+    actor: Any = None,
+    organization_id: int | None = None,
+) -> dict[str, Any]:
+    """An entry's row, for `record` and for paths that write many at once (registration of
+    many households: they set the households' `last_activity_at` themselves)."""
+    return {
+        "household_id": household_id,
+        "kind": kind,
+        "ref_type": ref_type,
+        "ref_uuid": ref_uuid,
+        "occurred_at": when or timezone.now(),
+        "summary": summary[:300],
+        "params": params or {},
+        "restricted": restricted,
+        "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+        "organization_id": organization_id,
+    }
 
 
 def label(lazy: Any) -> str:

@@ -27,7 +27,7 @@ from caminantes.registry.forms import (
     PersonEditForm,
 )
 from caminantes.registry.inputs import ConsentInput
-from caminantes.registry.models import WG_DOMAINS, Consent, FieldChange, Household, Person
+from caminantes.registry.models import WG_DOMAINS, FieldChange, Household, Person
 
 
 def _user(request: HttpRequest) -> User:
@@ -95,12 +95,8 @@ def _member_formset(request: HttpRequest, initial: list[dict[str, Any]] | None =
 @perm_required(Perm.REGISTER_HOUSEHOLDS)
 def register(request: HttpRequest) -> HttpResponse:
     ctx = request.context  # type: ignore[attr-defined]
-    if (
-        ctx.organization is None
-        or ctx.country is None
-        or not _can(request, Perm.REGISTER_HOUSEHOLDS)
-    ):
-        raise PermissionDenied
+    if ctx.organization is None or ctx.country is None:
+        raise PermissionDenied  # whether they may register there is the service's check
     household_form = HouseholdForm(request.POST or None, country=ctx.country)
     initial = None if request.POST else [_initial_focal_point(request.GET.get("q", ""))]
     members = _member_formset(request, initial)
@@ -125,22 +121,17 @@ def register(request: HttpRequest) -> HttpResponse:
             if result.household is not None:
                 messages.success(request, _("Household registered."))
                 return redirect("household_detail", uuid=result.household.uuid)
-            people = {
-                p.pk: p
-                for p in Person.objects.filter(
-                    pk__in=[c.person_id for found in result.candidates.values() for c in found]
-                ).select_related("household", "household__organization")
-            }
-            for index, found in result.candidates.items():
-                for c in found:
-                    candidates.append(
-                        {
-                            "member": index + 1,
-                            "person": people[c.person_id],
-                            "score": round(c.score * 100),
-                            "reasons": c.reasons,
-                        }
-                    )
+            candidates = [
+                {
+                    "member": d.member + 1,
+                    "person": d.person,
+                    "score": round(d.candidate.score * 100),
+                    "reasons": d.candidate.reasons,
+                }
+                for d in selectors.possible_duplicates(
+                    user=request.user, candidates=result.candidates
+                )
+            ]
     return render(
         request,
         "registry/register.html",
@@ -260,7 +251,7 @@ def household_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)
 def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
-    person = policies.get_for_user(request.user, Person, uuid)
+    person = selectors.person_detail(user=request.user, uuid=uuid)
     household = _editable(request, str(person.household.uuid))
     initial: dict[str, Any] = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial["version"] = person.version
@@ -268,7 +259,6 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version, reason = data.pop("version"), data.pop("reason")
-        data["specific_needs"] = sorted(data["specific_needs"])
         data["languages"] = sorted(data["languages"])
         try:
             services.person_update(
@@ -317,7 +307,7 @@ def person_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)
 def document_add(request: HttpRequest, uuid: str) -> HttpResponse:
-    person = policies.get_for_user(request.user, Person, uuid)
+    person = selectors.person_detail(user=request.user, uuid=uuid)
     household = _editable(request, str(person.household.uuid))
     form = DocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +327,7 @@ def document_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @perm_required(Perm.MANAGE_CONSENT)
 def consent_add(request: HttpRequest, uuid: str) -> HttpResponse:
-    person = policies.get_for_user(request.user, Person, uuid)
+    person = selectors.person_detail(user=request.user, uuid=uuid)
     household = person.household
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -371,9 +361,9 @@ def consent_add(request: HttpRequest, uuid: str) -> HttpResponse:
 @perm_required(Perm.MANAGE_CONSENT)
 def consent_withdraw(request: HttpRequest, uuid: str) -> HttpResponse:
     """Asks first (what stops from today), then withdraws the version that was shown."""
-    consent = policies.get_for_user(request.user, Consent, uuid)
+    consent = selectors.consent_detail(user=request.user, uuid=uuid)
     household = consent.person.household
-    if consent.person.anonymised_at is not None or consent.withdrawn_on is not None:
+    if consent.withdrawn_on is not None:
         return redirect("household_detail", uuid=household.uuid)
     if request.method == "POST":
         try:

@@ -7,7 +7,7 @@ from unittest import mock
 
 from caminantes.identity import realtime
 from caminantes.identity.models import MatchKey
-from caminantes.registry import duplicates, rights, services
+from caminantes.registry import duplicates, hooks, rights, services
 from caminantes.registry.inputs import DocumentInput, HouseholdInput
 from caminantes.registry.models import Person
 from caminantes.registry.tests.base import RegistryTestCase, child, focal
@@ -24,7 +24,9 @@ class RealTimeCandidatesTest(RegistryTestCase):
         )
 
     def test_the_engine_is_the_fuzzy_finder(self) -> None:
-        self.assertEqual(duplicates._FINDERS, [duplicates.exact_document, realtime.engine_finder])
+        self.assertEqual(
+            hooks.duplicate_finders(), [duplicates.exact_document, realtime.engine_finder]
+        )
 
     def test_each_registration_keeps_hashed_keys_only(self) -> None:
         maria = self.focal_person()

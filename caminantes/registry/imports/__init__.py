@@ -7,19 +7,19 @@ inside the batch and against the registry -> an officer approves (`batch_approve
 `batch_merge` writes every valid household in ONE transaction.
 
 Validation is the registry's own: `services.validate_person` for each person, the services'
-encryption of document and phone numbers, `lib.names` for search keys, and
-`duplicates.find_candidates` (the hook the identity engine plugs into). The merge is a bulk
-path, because 100,000 rows must import in minutes, but it writes the rows
-`services.household_register` would. Each household points to its batch
+encryption of document and phone numbers, and the duplicate hook
+(`duplicates.find_candidates_bulk`, with the finders of `registry.hooks`). The merge writes
+through `services.households_register`, the one registration path, a chunk of households
+at a time (one INSERT or COPY per table). Each household points to its batch
 (`Household.import_batch`); the batch carries the audit events (upload, validation,
 approval, merge, with row counts) instead of one event per record.
 
 Modules: `columns` (headers and cell values), `reading` (CSV/XLSX, safely), `rows` (one row,
 one household: the checks), `staging` (upload and the validation passes), `merge` (approval,
-cancellation, merge), `writer` (COPY on PostgreSQL, bulk_create elsewhere), `report`,
-`recovery` (batches whose worker died), and the pages: `views` with their `urls` (under
-/registry/imports/; this module does not import them). Row numbers are those a spreadsheet
-shows: the header is row 1.
+cancellation, merge), `report`, `recovery` (batches whose worker died), and the pages: `views`
+with their `urls` (under /registry/imports/; this module does not import them); rows are
+written by `registry.bulk` (COPY on PostgreSQL, bulk_create elsewhere). Row numbers are those
+a spreadsheet shows: the header is row 1.
 """
 
 from __future__ import annotations

@@ -456,9 +456,3 @@ class Lookups:
         if entry[1] != self.country.pk:
             raise BadValue(_("This area is not in %(c)s.") % {"c": self.country.name})
         return entry[0]
-
-
-def age_on(birth: date | None, today: date) -> int | None:
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -1,27 +1,23 @@
 """Approval, cancellation and the merge of an approved batch into the registry.
 
-The merge writes every valid household in ONE transaction, through a bulk path over the
-registry's own code: the person's input is rebuilt and checked again exactly as during
-validation (`check_household`), numbers are the services' ciphertexts and keyed hashes
-computed at staging, search keys come from `lib.names` as `services.index_person` makes
-them, consents follow `services._record_consents`, and each household gets the timeline
-entry `timeline.record` would write. The batch carries the audit events.
+The merge writes every valid household in ONE transaction through the registry's one
+registration path, `services.households_register`, a chunk of households at a time: the
+person's input is rebuilt and checked again exactly as during validation
+(`check_household`), and numbers are the ciphertexts and keyed hashes computed at staging.
+The batch carries the audit events.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from itertools import groupby
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts.models import User
@@ -29,10 +25,10 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
-from caminantes.geo.models import Country
-from caminantes.lib import names
-from caminantes.registry import events
-from caminantes.registry.imports.rows import check_household, name_keys, registry_duplicates
+from caminantes.geo.models import AdminArea, Country
+from caminantes.registry import events, services
+from caminantes.registry.bulk import gc_paused
+from caminantes.registry.imports.rows import check_household, registry_duplicates
 from caminantes.registry.imports.staging import (
     HOUSEHOLD_CHUNK,
     IMPORTS_DIR,
@@ -41,19 +37,8 @@ from caminantes.registry.imports.staging import (
     require_perm,
     visible_people,
 )
-from caminantes.registry.imports.writer import BulkWriter, gc_paused
-from caminantes.registry.inputs import ConsentInput, PersonInput
-from caminantes.registry.models import (
-    Consent,
-    Document,
-    Household,
-    ImportBatch,
-    ImportRow,
-    Person,
-    Phone,
-    Relationship,
-    TimelineEntry,
-)
+from caminantes.registry.inputs import HouseholdInput, PersonInput, PhoneInput
+from caminantes.registry.models import ImportBatch, ImportRow, Person
 
 
 def batch_approve(
@@ -309,12 +294,17 @@ def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") 
 
 
 def _merge(batch: ImportBatch, keys: list[str], progress: Path) -> int:
+    """The households of `keys` through `services.households_register`, a chunk at a time:
+    checked again exactly as during validation, with the numbers encrypted at staging."""
     today = timezone.localdate()
-    now = timezone.now()
     language = translation.get_language() or "es"
-    user_id = batch.created_by_id
-    country_ids = dict(Country.objects.values_list("iso2", "pk"))
-    writer = BulkWriter()
+    area_codes = {
+        pk: iso_code or pcode
+        for pk, iso_code, pcode in AdminArea.objects.filter(country_id=batch.country_id)
+        .values_list("pk", "iso_code", "pcode")
+        .iterator()
+    }
+    organization, country = batch.organization, batch.country
     merged = 0
     for start in range(0, len(keys), HOUSEHOLD_CHUNK):
         chunk_keys = keys[start : start + HOUSEHOLD_CHUNK]
@@ -323,170 +313,52 @@ def _merge(batch: ImportBatch, keys: list[str], progress: Path) -> int:
                 "household_key", "row_number"
             )
         )
-        plan: list[tuple[dict[str, Any], list[tuple[ImportRow, PersonInput]]]] = []
+        plan: list[services.NewHousehold] = []
         for key, group in groupby(rows, key=lambda r: r.household_key):
             household_rows = list(group)
             check = check_household(key, household_rows, language=language, today=today)
             if any(check.errors.values()) or any(r.errors for r in household_rows):
                 raise ValueError(f"household {key} no longer passes validation")
             f = check.fields
-            household = {
-                "uuid": uuid.uuid4(),
-                "organization_id": batch.organization_id,
-                "country_id": batch.country_id,
-                "admin_area_id": f["admin1"],
-                "current_area_id": f["admin1"],
-                "address": (f["address"] or "").strip(),
-                "population_type": f["population_type"],
-                "arrival_date": date.fromisoformat(f["arrival_date"])
-                if f["arrival_date"]
-                else None,
-                "registered_by_id": user_id,
-                "import_batch_id": batch.pk,
-                "last_activity_at": now,
-            }
-            plan.append((household, list(zip(household_rows, check.people, strict=True))))
-        people_count = sum(len(members) for _h, members in plan)
-        household_ids = writer.reserve_ids(Household, len(plan))
-        person_ids = writer.reserve_ids(Person, people_count)
-
-        people: list[dict[str, Any]] = []
-        members_of: list[tuple[ImportRow, PersonInput]] = []
-        focal: list[int] = []  # index in `people` of each household's focal point
-        for index, (_household, members) in enumerate(plan):
-            for row, p in members:
-                if p.relationship == Relationship.FOCAL_POINT:
-                    focal.append(len(people))
-                given, first, second = (
-                    p.given_names.strip(),
-                    p.first_surname.strip(),
-                    p.second_surname.strip(),
-                )
-                person: dict[str, Any] = {
-                    "household_id": household_ids[index] if household_ids else None,
-                    "relationship": p.relationship,
-                    "given_names": given,
-                    "first_surname": first,
-                    "second_surname": second,
-                    "preferred_name": p.preferred_name.strip(),
-                    "sex": p.sex,
-                    "birth_date": p.birth_date,
-                    "birth_date_estimated": p.birth_date_estimated,
-                    "search_name": names.fold(names.full_name(given, first, second)),
-                    # What services.index_person makes of the names, from the same lib.names.
-                    "search_tokens": sorted(
-                        name_keys(given, first, second, p.preferred_name.strip())
-                    ),
-                }
-                if person_ids is not None:
-                    person["id"] = person_ids[len(people)]
-                people.append(person)
-                members_of.append((row, p))
-        if household_ids is not None and person_ids is not None:
-            # PostgreSQL: ids known beforehand; the foreign keys are checked at commit.
-            for index, (household, _m) in enumerate(plan):
-                household["id"] = household_ids[index]
-                household["focal_point_id"] = person_ids[focal[index]]
-            writer.write(Household, [h for h, _m in plan])
-            writer.write(Person, people)
-        else:
-            household_ids = writer.write(Household, [h for h, _m in plan])
-            at = 0
-            for index, (_h, members) in enumerate(plan):
-                for _member in members:
-                    people[at]["household_id"] = household_ids[index]
-                    at += 1
-            person_ids = writer.write(Person, people)
-            Household.objects.bulk_update(
-                [
-                    Household(pk=household_ids[i], focal_point_id=person_ids[focal[i]])
-                    for i in range(len(plan))
-                ],
-                ["focal_point"],
+            household = HouseholdInput(
+                population_type=f["population_type"],
+                admin_area=area_codes[f["admin1"]] if f["admin1"] else None,
+                address=f["address"] or "",
+                arrival_date=date.fromisoformat(f["arrival_date"]) if f["arrival_date"] else None,
             )
-
-        nationalities: list[dict[str, Any]] = []
-        documents: list[dict[str, Any]] = []
-        phones: list[dict[str, Any]] = []
-        consents: list[dict[str, Any]] = []
-        for (row, p), person, person_id in zip(members_of, people, person_ids, strict=True):
-            nationalities += [
-                {"person_id": person_id, "country_id": country_ids[iso2]}
-                for iso2 in p.nationalities
-            ]
-            doc = row.data.get("document")
-            if doc:
-                documents.append(
-                    {
-                        "person_id": person_id,
-                        "type": doc["type"],
-                        "number_encrypted": doc["number_encrypted"],
-                        "number_hash": doc["number_hash"],
-                        "number_last4": doc["number_last4"],
-                    }
-                )
-            for phone in (row.data.get("phone"), row.data.get("whatsapp_phone")):
-                if phone:
-                    phones.append(
-                        {
-                            "household_id": person["household_id"],
-                            "person_id": person_id,
-                            "number_encrypted": phone["number_encrypted"],
-                            "number_hash": phone["number_hash"],
-                            "number_last4": phone["number_last4"],
-                            "whatsapp": phone.get("whatsapp", True),
-                        }
-                    )
-            consents += _consents(p.consent, person_id, user_id)
-        writer.write(Person.nationalities.through, nationalities)
-        writer.write(Document, documents)
-        writer.write(Phone, phones)
-        writer.write(Consent, consents)
-        # As timeline.record does it.
-        writer.write(
-            TimelineEntry,
-            [
-                {
-                    "household_id": household_ids[index],
-                    "kind": "registration",
-                    "ref_type": Household._meta.label_lower,
-                    "ref_uuid": household["uuid"],
-                    "occurred_at": now,
-                    "summary": gettext_noop("Imported by %(org)s with %(n)d members."),
-                    "params": {"org": batch.organization.acronym, "n": len(members)},
-                    "organization_id": batch.organization_id,
-                    "actor_id": user_id,
-                }
-                for index, (household, members) in enumerate(plan)
-            ],
+            members = [_sealed(row, p) for row, p in zip(household_rows, check.people, strict=True)]
+            plan.append(services.NewHousehold(household, members))
+        services.households_register(
+            user=batch.created_by,
+            organization=organization,
+            country=country,
+            households=plan,
+            confirmed_new=True,  # late_duplicates looked, in bulk
+            import_batch=batch,
+            announce=False,  # batch_merge announces the whole batch once
         )
         # Staged copies of merged people are no longer needed (and erasure must not miss them).
         ImportRow.objects.filter(pk__in=[r.pk for r in rows]).update(data={})
-        merged += len(people)
+        merged += sum(len(h.members) for h in plan)
         progress.write_text(str(merged))
     return merged
 
 
-def _consents(c: ConsentInput, person_id: int, user_id: int | None) -> list[dict[str, Any]]:
-    """The consent rows `services._record_consents` writes (imports share with no partner)."""
-    purposes = list(dict.fromkeys(c.purposes))
-    if Consent.Purpose.REGISTRATION not in purposes:
-        purposes.insert(0, Consent.Purpose.REGISTRATION)  # on the other legal basis given
-    return [
-        {
-            "person_id": person_id,
-            "purpose": purpose,
-            "legal_basis": (
-                c.legal_basis
-                if purpose == Consent.Purpose.REGISTRATION
-                else Consent.LegalBasis.CONSENT
-            ),
-            "given_by": c.given_by,
-            "guardian_name": c.guardian_name.strip(),
-            "child_assent": c.child_assent,
-            "language": c.language,
-            "recorded_by_id": user_id,
-        }
-        for purpose in purposes
-        if purpose != Consent.Purpose.SHARING
+NUMBER_FIELDS = ("number_encrypted", "number_hash", "number_last4")
+
+
+def _sealed(row: ImportRow, p: PersonInput) -> PersonInput:
+    """The person with the numbers as staged: encrypted once, when the file was read."""
+    doc = row.data.get("document")
+    if doc and p.documents:
+        p.documents[0].sealed = {k: doc[k] for k in NUMBER_FIELDS}
+    p.phones = [
+        PhoneInput(
+            number="",
+            whatsapp=phone.get("whatsapp", True),
+            sealed={k: phone[k] for k in NUMBER_FIELDS},
+        )
+        for phone in (row.data.get("phone"), row.data.get("whatsapp_phone"))
+        if phone
     ]
+    return p

@@ -3,7 +3,7 @@
 `stage_row` reads a row's cells (refusing formula cells, broken accents, unreadable dates,
 unknown codes) and encrypts its numbers with the services' code; `check_household` applies
 the household rules and `services.validate_person` to each member; `registry_duplicates`
-asks `duplicates.find_candidates` about the rows that could match someone registered.
+asks the duplicate hook about a chunk of rows at once.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -30,7 +29,6 @@ from caminantes.registry.imports.columns import (
     SEXES,
     BadValue,
     Lookups,
-    age_on,
     cell_text,
     choice,
     parse_date,
@@ -38,27 +36,11 @@ from caminantes.registry.imports.columns import (
     repair_mojibake,
 )
 from caminantes.registry.inputs import ConsentInput, DocumentInput, PersonInput
-from caminantes.registry.models import Consent, Document, ImportRow, Person, Relationship
+from caminantes.registry.models import Consent, ImportRow, Person, Relationship
 
 MAX_MEMBERS = 30  # as many as the registration form takes
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PHONE_LIKE = re.compile(r"^\+[\d\s().\-]{6,}$")
-
-
-@lru_cache(maxsize=50_000)
-def _part_keys(part: str) -> frozenset[str]:
-    return frozenset(names.search_keys(part))
-
-
-def name_keys(*parts: str) -> set[str]:
-    """`names.search_keys(*parts)`, remembered part by part: given names and surnames repeat
-    endlessly in a large file, and the sound keys are the costly part. The keys of several
-    parts are by definition the union of each part's."""
-    keys: set[str] = set()
-    for part in parts:
-        if part:
-            keys |= _part_keys(part)
-    return keys
 
 
 @dataclass
@@ -170,7 +152,7 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
         )
     elif doc_type and number:
         # The services' own encryption: the same ciphertext, keyed hash and last digits.
-        fields = services._document_fields(DocumentInput(type=doc_type, number=number))
+        fields = services.document_fields(DocumentInput(type=doc_type, number=number))
         data["document"] = {"type": doc_type, **fields}
 
     data["phone"] = None
@@ -183,11 +165,11 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
         if other and other == e164:
             whatsapp = True
         elif other:
-            data["whatsapp_phone"] = services._encrypted(other, "phone", other)
+            data["whatsapp_phone"] = services.phone_number_fields(other)
     else:
         whatsapp = bool(read("whatsapp", parse_yes_no))
     if e164:
-        data["phone"] = {**services._encrypted(e164, "phone", e164), "whatsapp": whatsapp}
+        data["phone"] = {**services.phone_number_fields(e164), "whatsapp": whatsapp}
     return Staged(data=data, errors=errors)
 
 
@@ -308,7 +290,7 @@ def check_household(
 
     # A child's consent is given by a parent or guardian: by default the adult focal point.
     head_birth = head.data.get("birth_date")
-    head_age = age_on(date.fromisoformat(head_birth), today) if head_birth else None
+    head_age = services.age_on(date.fromisoformat(head_birth), today) if head_birth else None
     guardian = ""
     if focal and head_age is not None and head_age >= services.ADULT_AGE:
         guardian = names.full_name(
@@ -319,7 +301,7 @@ def check_household(
     people = []
     for r in rows:
         birth = r.data.get("birth_date")
-        age = age_on(date.fromisoformat(birth), today) if birth else None
+        age = services.age_on(date.fromisoformat(birth), today) if birth else None
         minor = age is not None and age < services.ADULT_AGE and r is not head
         p = person_input(r.data, language=language, guardian=guardian if minor else "")
         people.append(p)
@@ -332,76 +314,17 @@ def check_household(
     return HouseholdCheck(fields=fields, people=people, errors=errors)
 
 
-_BUILTIN_FINDERS = (duplicates.exact_document, duplicates.fuzzy_name_and_birth_date)
-
-
-_close_dates = duplicates.close_dates
-
-
 def registry_duplicates(
     people: list[tuple[ImportRow, PersonInput]], visible: QuerySet[Person]
 ) -> dict[int, list[dict[str, Any]]]:
-    """Possible duplicates in the registry, by `duplicates.find_candidates`, per row number.
-
-    Asking the hook about each of 100,000 rows against a registry of a million people would
-    take minutes; so, while only the registry's own finders are registered, one query per
-    chunk finds, among the people the user may see, those either finder could return for
-    each row (the same document hash; enough sound keys in common and a close date of
-    birth), and the hook is asked about those rows and those people only. With other
-    finders registered (the identity engine), the hook is asked about the whole chunk at
-    once (`duplicates.find_candidates_bulk`), each finder answering in bulk if it can.
-    """
+    """Possible duplicates in the registry, per row number: the duplicate hook asked about
+    the whole chunk at once (`duplicates.find_candidates_bulk`), each finder answering in
+    bulk (one key look-up for the chunk, not one per row)."""
     if not people:
         return {}
-    shortlists: dict[int, Any] = {}
     results: dict[int, list[Any]] = {}
-    if tuple(duplicates._FINDERS) != _BUILTIN_FINDERS:
-        answers = duplicates.find_candidates_bulk([p.as_candidate() for _r, p in people], visible)
-        for (row, _p), found_candidates in zip(people, answers, strict=True):
-            if found_candidates:
-                results[row.row_number] = found_candidates
-    else:
-        by_hash: dict[str, list[int]] = {}
-        wanted: dict[int, tuple[set[str], date]] = {}
-        all_keys: set[str] = set()
-        all_dates: set[date] = set()
-        for i, (row, p) in enumerate(people):
-            doc = row.data.get("document")
-            if doc and doc.get("number_hash"):
-                by_hash.setdefault(doc["number_hash"], []).append(i)
-            if p.birth_date is None:
-                continue
-            parts = (p.given_names, p.first_surname, p.second_surname)
-            keys = {k for k in name_keys(*parts) if k.startswith("~")}
-            if keys:
-                wanted[i] = (keys, p.birth_date)
-                all_keys |= keys
-                all_dates |= _close_dates(p.birth_date)
-        ids: dict[int, set[int]] = {}
-        if by_hash:
-            for h, pid in Document.objects.filter(
-                number_hash__in=list(by_hash), person__in=visible
-            ).values_list("number_hash", "person_id"):
-                for i in by_hash[h]:
-                    ids.setdefault(i, set()).add(pid)
-        if wanted:
-            by_date: dict[date, list[tuple[int, set[str]]]] = {}
-            for pid, born, tokens in visible.filter(birth_date__in=list(all_dates)).values_list(
-                "pk", "birth_date", "search_tokens"
-            ):
-                hit_keys = set(tokens or ()) & all_keys
-                if born is not None and hit_keys:
-                    by_date.setdefault(born, []).append((pid, hit_keys))
-            for i, (keys, born) in wanted.items():
-                need = min(2, len(keys))
-                for day in _close_dates(born):
-                    for pid, hit_keys in by_date.get(day, ()):
-                        if len(keys & hit_keys) >= need:
-                            ids.setdefault(i, set()).add(pid)
-        shortlists = {i: Person.objects.filter(pk__in=sorted(pids)) for i, pids in ids.items()}
-    for i in sorted(shortlists):
-        row, p = people[i]
-        found_candidates = duplicates.find_candidates(p.as_candidate(), shortlists[i])
+    answers = duplicates.find_candidates_bulk([p.as_candidate() for _r, p in people], visible)
+    for (row, _p), found_candidates in zip(people, answers, strict=True):
         if found_candidates:
             results[row.row_number] = found_candidates
     matched = {c.person_id for found in results.values() for c in found}

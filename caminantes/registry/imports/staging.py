@@ -33,6 +33,7 @@ from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import Country
 from caminantes.registry import selectors
+from caminantes.registry.bulk import BulkWriter, gc_paused
 from caminantes.registry.imports.columns import COLUMNS, Lookups, canonical_column, cell_text
 from caminantes.registry.imports.reading import FileProblem, magic_bytes, read_table
 from caminantes.registry.imports.rows import (
@@ -42,7 +43,6 @@ from caminantes.registry.imports.rows import (
     same_person_twice,
     stage_row,
 )
-from caminantes.registry.imports.writer import BulkWriter, gc_paused
 from caminantes.registry.inputs import PersonInput
 from caminantes.registry.models import ImportBatch, ImportRow, Person
 

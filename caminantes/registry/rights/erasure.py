@@ -44,7 +44,7 @@ from django.utils.translation import gettext_noop
 from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
-from caminantes.registry import events, timeline
+from caminantes.registry import hooks, timeline
 from caminantes.registry.models import (
     WG_DOMAINS,
     Consent,
@@ -136,7 +136,7 @@ def _anonymise_household(
     for person in erased:
         history_of += _anonymise_person(person, now, result)
     # In the same transaction: what other modules derived from them goes with the erasure.
-    events.people_erased.send(sender=Person, person_ids=sorted(erased_ids), user=None)
+    hooks.people_erased(person_ids=sorted(erased_ids))
     remaining = household.members.filter(anonymised_at__isnull=True).exclude(pk__in=erased_ids)
     whole = not remaining.exists()
     contacts = whole or household.focal_point_id in erased_ids

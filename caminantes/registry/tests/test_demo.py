@@ -1,18 +1,15 @@
 from __future__ import annotations
 
-from collections import Counter
-
 from django.test import TestCase
 
 from caminantes.accounts import demo as accounts_demo
 from caminantes.accounts import policies
-from caminantes.accounts.models import Organization, User
+from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
 from caminantes.audit.models import AuditEvent
 from caminantes.geo.services import places_load
 from caminantes.lib import names
-from caminantes.lib.fakenames import FakeNames
-from caminantes.registry import demo, duplicates, selectors, services
+from caminantes.registry import demo, duplicates, selectors
 from caminantes.registry.models import (
     Consent,
     Document,
@@ -128,84 +125,3 @@ class DemoTest(TestCase):
         self.assertNotIn(document.number, document.number_encrypted)
         phone = Phone.objects.filter(household__registered_by__is_demo=True)[0]
         self.assertTrue(phone.number.startswith("+"))
-
-    def test_it_writes_the_same_rows_as_the_registration_service(self) -> None:
-        """The bulk path and `household_register` agree, table by table."""
-        today = Household.objects.first().registered_on  # type: ignore[union-attr]
-        family = next(
-            f for f in demo.plan_families(SMALL, today=today) if len(f.family.members) > 2
-        )
-        fake = FakeNames(1, today=today)
-        build = demo._Builder(fake.rng, fake, today)
-        org = Organization.objects.get(acronym=family.org)
-        user = next(
-            u
-            for u in User.objects.filter(is_demo=True)
-            if policies.has_perm(
-                u,
-                Perm.REGISTER_HOUSEHOLDS,
-                organization_id=org.pk,
-                country_id=demo._Places().countries[family.country].pk,
-            )
-        )
-        registration = demo._Registration(
-            family=family,
-            user=user,
-            organization=org,
-            country=demo._Places().countries[family.country],
-            household=build.household(family),
-            members=build.members(family, "IOM" if family.org != "IOM" else None),
-        )
-        (bulk,) = demo._register([registration], demo._Places())
-        served = services.household_register(
-            user=user,
-            organization=org,
-            country=registration.country,
-            household=registration.household,
-            members=registration.members,
-            confirmed_new=True,
-        ).household
-        assert served is not None
-
-        def picture(h: Household) -> dict[str, object]:
-            h.refresh_from_db()
-            people = Person.objects.filter(household=h).order_by("id")
-            return {
-                "household": (
-                    h.population_type,
-                    h.admin_area_id,
-                    h.current_area_id,
-                    h.address,
-                    h.arrival_date,
-                    h.destination_area_id,
-                    h.registered_by_id,
-                    h.focal_point.given_names if h.focal_point else None,
-                ),
-                "people": [
-                    (
-                        p.given_names,
-                        p.first_surname,
-                        p.second_surname,
-                        p.sex,
-                        p.birth_date,
-                        p.birth_area_id,
-                        p.search_name,
-                        sorted(p.specific_needs),
-                        p.wg_walking,
-                        sorted(p.nationalities.values_list("iso2", flat=True)),
-                        sorted(p.search_tokens),
-                        sorted(p.documents.values_list("type", "number_hash", "number_last4")),
-                        sorted(p.consents.values_list("purpose", "given_by", "recipient__acronym")),
-                    )
-                    for p in people
-                ],
-                "phones": sorted(Phone.objects.filter(household=h).values_list("number_hash")),
-                "timeline": list(TimelineEntry.objects.filter(household=h).values_list("summary")),
-                "audit": Counter(
-                    AuditEvent.objects.filter(
-                        object_uuid__in=[h.uuid, *people.values_list("uuid", flat=True)]
-                    ).values_list("action", "object_type")
-                ),
-            }
-
-        self.assertEqual(picture(bulk), picture(served))

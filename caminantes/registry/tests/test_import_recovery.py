@@ -22,9 +22,9 @@ from django.utils import timezone
 from caminantes.accounts.models import User
 from caminantes.audit.models import AuditEvent
 from caminantes.lib import stalls
+from caminantes.registry import bulk as bulk_writer
 from caminantes.registry import imports, tasks
 from caminantes.registry.imports import recovery
-from caminantes.registry.imports import writer as bulk_writer
 from caminantes.registry.imports.merge import progress_file
 from caminantes.registry.models import Household, ImportBatch, Person, TimelineEntry
 from caminantes.registry.tests.test_imports import (

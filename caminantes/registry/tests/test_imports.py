@@ -27,8 +27,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from caminantes.audit.models import AuditEvent
-from caminantes.registry import duplicates, imports, selectors, services
-from caminantes.registry.imports import writer as bulk_writer
+from caminantes.registry import bulk as bulk_writer
+from caminantes.registry import duplicates, hooks, imports, selectors, services
 from caminantes.registry.models import (
     Consent,
     Document,
@@ -509,12 +509,9 @@ class DuplicateTest(ImportTestCase):
         def everyone(candidate: dict[str, Any], people: Any) -> list[duplicates.Candidate]:
             return [duplicates.Candidate(self.family.focal_point_id or 0, 0.5, ("engine",))]
 
-        saved = list(duplicates._FINDERS)
-        duplicates.register_finder(everyone)
-        try:
+        listed = hooks.duplicate_finders()
+        with mock.patch.object(hooks, "duplicate_finders", lambda: [*listed, everyone]):
             batch = self.stage(to_csv(families()))
-        finally:
-            duplicates.replace_finders(saved)
         self.assertEqual(batch.duplicate_rows, 4)
         self.assertEqual(batch.rows.first().duplicate_of[0]["reasons"], ["engine"])  # type: ignore[union-attr]
 

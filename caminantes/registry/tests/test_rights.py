@@ -140,7 +140,7 @@ class ErasureTest(RegistryTestCase):
                 "first_surname": "Peres",
                 "document": {
                     "type": "cedula",
-                    **services._document_fields(DocumentInput("cedula", "12345678")),
+                    **services.document_fields(DocumentInput("cedula", "12345678")),
                 },
             },
         )

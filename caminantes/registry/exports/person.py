@@ -1,37 +1,25 @@
-"""Personal data leaving the registry: list exports (CSV, XLSX) and a copy of everything
-held about one person (JSON, or a page in their language).
-
-Both go through the access policy and leave an audit event with the row count, never the
-data. Every text cell a spreadsheet would read as a formula is neutralised.
-"""
+"""A copy of everything held about one person (JSON, or a page in their language)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 
-from cryptography.fernet import InvalidToken
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Model
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from caminantes.accounts import policies
-from caminantes.accounts.models import Organization
 from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
-from caminantes.lib import crypto
-from caminantes.lib.safecsv import csv_rows, neutralise
 from caminantes.registry import timeline
+from caminantes.registry.exports.lists import choice_label, number_text, phones_text, place_code
 from caminantes.registry.models import (
     WG_DOMAINS,
     Consent,
@@ -48,298 +36,6 @@ from caminantes.registry.models import (
     Sex,
     SpecificNeed,
 )
-
-HOUSEHOLDS = "households"
-PEOPLE = "people"
-CSV = "csv"
-XLSX = "xlsx"
-KINDS = (HOUSEHOLDS, PEOPLE)
-FORMATS = (CSV, XLSX)
-
-
-def _number(token: str) -> str:
-    try:
-        return crypto.decrypt(token)
-    except InvalidToken:
-        return _("(unreadable)")
-
-
-def _label(choices: Any, value: Any) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value or "")
-
-
-# --------------------------------------------------------------------------------------
-# List exports
-
-
-@dataclass(frozen=True)
-class ExportFilters:
-    organization: Organization | None = None
-    country: Country | None = None
-    area: AdminArea | None = None
-    population_type: str = ""
-    registered_from: date | None = None
-    registered_to: date | None = None
-
-    def apply(self, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-        if self.organization is not None:
-            qs = qs.filter(**{f"{prefix}organization": self.organization})
-        if self.country is not None:
-            qs = qs.filter(**{f"{prefix}country": self.country})
-        if self.area is not None:
-            qs = qs.filter(
-                Q(**{f"{prefix}admin_area": self.area}) | Q(**{f"{prefix}current_area": self.area})
-            )
-        if self.population_type:
-            qs = qs.filter(**{f"{prefix}population_type": self.population_type})
-        if self.registered_from is not None:
-            qs = qs.filter(**{f"{prefix}registered_on__gte": self.registered_from})
-        if self.registered_to is not None:
-            qs = qs.filter(**{f"{prefix}registered_on__lte": self.registered_to})
-        return qs
-
-    def describe(self) -> dict[str, Any]:
-        """The filters for the audit trail: codes and dates, nothing about a person."""
-        return {
-            "org": self.organization.acronym if self.organization else "",
-            "country": self.country.iso2 if self.country else "",
-            "area": (self.area.iso_code or self.area.pcode) if self.area else "",
-            "population_type": self.population_type,
-            "registered_from": self.registered_from.isoformat() if self.registered_from else "",
-            "registered_to": self.registered_to.isoformat() if self.registered_to else "",
-        }
-
-
-@dataclass
-class Export:
-    kind: str
-    file_format: str
-    header: list[str]
-    rows: Iterator[list[Any]]
-    count: int
-    filename: str
-
-
-def exportable_households(*, user: Any, filters: ExportFilters) -> QuerySet[Household]:
-    qs = policies.visible(user, Household, Perm.EXPORT_PERSONAL_DATA)
-    return filters.apply(qs.filter(anonymised_at__isnull=True))
-
-
-def exportable_people(*, user: Any, filters: ExportFilters) -> QuerySet[Person]:
-    qs = policies.visible(user, Person, Perm.EXPORT_PERSONAL_DATA).filter(
-        anonymised_at__isnull=True, household__anonymised_at__isnull=True
-    )
-    return filters.apply(qs, "household__")
-
-
-def registry_export(*, user: Any, kind: str, file_format: str, filters: ExportFilters) -> Export:
-    """Start an export: check, count, audit; the rows are produced as they are written."""
-    if not policies.has_perm(user, Perm.EXPORT_PERSONAL_DATA):
-        log(
-            user,
-            actions.ACCESS_DENIED,
-            Household,
-            Outcome.DENIED,
-            permission=Perm.EXPORT_PERSONAL_DATA.value,
-        )
-        raise PermissionDenied(_("Your roles do not allow this here."))
-    if kind not in KINDS or file_format not in FORMATS:
-        raise ValidationError(_("Choose what to export and in which format."))
-    qs: QuerySet[Any] = (
-        exportable_households(user=user, filters=filters)
-        if kind == HOUSEHOLDS
-        else exportable_people(user=user, filters=filters)
-    )
-    # A snapshot: rows registered while the file is being written are left for the next one.
-    last = qs.order_by("-pk").values_list("pk", flat=True).first() or 0
-    qs = qs.filter(pk__lte=last)
-    count = qs.count()
-    model: type[Model] = Household if kind == HOUSEHOLDS else Person
-    log(user, actions.EXPORT, model, rows=count, file_format=file_format, **filters.describe())
-    header, rows = _household_rows(qs) if kind == HOUSEHOLDS else _people_rows(qs)
-    stamp = timezone.localdate().isoformat()
-    return Export(kind, file_format, header, rows, count, f"{kind}-{stamp}.{file_format}")
-
-
-def _code(obj: Country | AdminArea | None) -> str:
-    if obj is None:
-        return ""
-    return obj.iso2 if isinstance(obj, Country) else (obj.iso_code or obj.pcode)
-
-
-def _phones(phones: Iterable[Phone]) -> str:
-    return "; ".join(
-        _number(p.number_encrypted) + (" (WhatsApp)" if p.whatsapp else "")
-        for p in phones
-        if p.number_encrypted
-    )
-
-
-def _household_rows(qs: QuerySet[Household]) -> tuple[list[str], Iterator[list[Any]]]:
-    header = [
-        _("Household"),
-        _("Household id"),
-        _("Organisation"),
-        _("Country"),
-        _("Area of registration"),
-        _("Current area"),
-        _("Population type"),
-        _("Status"),
-        _("Registered on"),
-        _("Arrival in the country"),
-        _("Intended destination country"),
-        _("Intended destination area"),
-        _("Address"),
-        _("Members"),
-        _("Phones"),
-        _("Last activity"),
-    ]
-    qs = (
-        qs.select_related(
-            "organization",
-            "country",
-            "admin_area",
-            "current_area",
-            "destination_country",
-            "destination_area",
-        )
-        .annotate(people=Count("members", filter=Q(members__anonymised_at__isnull=True)))
-        .prefetch_related(Prefetch("phones", queryset=Phone.objects.order_by("id")))
-        .order_by("pk")
-    )
-
-    def rows() -> Iterator[list[Any]]:
-        for h in qs.iterator(chunk_size=1000):
-            yield [
-                h.code,
-                str(h.uuid),
-                h.organization.acronym,
-                _code(h.country),
-                _code(h.admin_area),
-                _code(h.current_area),
-                _label(PopulationType, h.population_type),
-                _label(Household.Status, h.status),
-                h.registered_on,
-                h.arrival_date,
-                _code(h.destination_country),
-                _code(h.destination_area),
-                h.address,
-                h.people,
-                _phones(h.phones.all()),
-                timezone.localtime(h.last_activity_at).date(),
-            ]
-
-    return header, rows()
-
-
-def _people_rows(qs: QuerySet[Person]) -> tuple[list[str], Iterator[list[Any]]]:
-    header = [
-        _("Person id"),
-        _("Household"),
-        _("Household id"),
-        _("Relationship"),
-        _("Given names"),
-        _("First surname"),
-        _("Second surname"),
-        _("Preferred name"),
-        _("Sex"),
-        _("Date of birth"),
-        _("Date of birth estimated"),
-        _("Age"),
-        _("Nationalities"),
-        _("Country of birth"),
-        _("Documents"),
-        _("Phone"),
-        _("Disability"),
-        _("Specific needs"),
-        _("Population type"),
-        _("Country"),
-        _("Area of registration"),
-        _("Registered on"),
-    ]
-    qs = (
-        qs.select_related(
-            "household", "household__country", "household__admin_area", "birth_country"
-        )
-        .prefetch_related(
-            "nationalities",
-            Prefetch("documents", queryset=Document.objects.order_by("id")),
-            Prefetch("phones", queryset=Phone.objects.order_by("id")),
-        )
-        .order_by("pk")
-    )
-    yes, no = _("Yes"), _("No")
-
-    def rows() -> Iterator[list[Any]]:
-        for p in qs.iterator(chunk_size=1000):
-            h = p.household
-            yield [
-                str(p.uuid),
-                h.code,
-                str(h.uuid),
-                _label(Relationship, p.relationship),
-                p.given_names,
-                p.first_surname,
-                p.second_surname,
-                p.preferred_name,
-                _label(Sex, p.sex),
-                p.birth_date,
-                yes if p.birth_date_estimated else no,
-                p.age,
-                ", ".join(sorted(c.iso2 for c in p.nationalities.all())),
-                _code(p.birth_country),
-                "; ".join(
-                    f"{d.get_type_display()}: {_number(d.number_encrypted)}"
-                    for d in p.documents.all()
-                    if d.number_encrypted
-                ),
-                _phones(p.phones.all()),
-                yes if p.has_disability else no,
-                ", ".join(_label(SpecificNeed, n) for n in p.specific_needs),
-                _label(PopulationType, h.population_type),
-                _code(h.country),
-                _code(h.admin_area),
-                h.registered_on,
-            ]
-
-    return header, rows()
-
-
-def csv_stream(export: Export) -> Iterator[str]:
-    return csv_rows(export.header, export.rows)
-
-
-def _xlsx_value(sheet: Any, value: Any) -> Any:
-    """Numbers and dates as themselves; text always as a text cell, never a formula.
-
-    A cell a spreadsheet could read as a formula ("=…", "+57…", "-", "@") is written as a
-    text cell with Excel's quote-prefix flag: it shows as typed ("+573001234567", with no
-    apostrophe) and stays text even when someone edits it."""
-    if value is None or isinstance(value, int | float | date | datetime):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    if neutralise(text) != text:
-        cell.quotePrefix = True
-    return cell
-
-
-def write_xlsx(export: Export, fh: IO[bytes]) -> None:
-    """Write-only workbook: rows go to disk as they come, memory stays flat."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=export.kind)
-    sheet.append([_xlsx_value(sheet, h) for h in export.header])
-    for row in export.rows:
-        sheet.append([_xlsx_value(sheet, v) for v in row])
-    workbook.save(fh)
-
-
-# --------------------------------------------------------------------------------------
-# Everything held about one person
 
 
 @dataclass
@@ -388,7 +84,7 @@ def _fact(
 
 def _place(obj: Country | AdminArea | None) -> tuple[str, str]:
     """(code, name in the active language) for JSON and for people."""
-    return (_code(obj), obj.name if obj is not None else "—")
+    return (place_code(obj), obj.name if obj is not None else "—")
 
 
 def _person_facts(person: Person) -> list[Fact]:
@@ -401,11 +97,14 @@ def _person_facts(person: Person) -> list[Fact]:
         _fact(Person, "first_surname", person.first_surname),
         _fact(Person, "second_surname", person.second_surname),
         _fact(Person, "preferred_name", person.preferred_name),
-        _fact(Person, "sex", person.sex, _label(Sex, person.sex)),
+        _fact(Person, "sex", person.sex, choice_label(Sex, person.sex)),
         _fact(Person, "birth_date", person.birth_date),
         _fact(Person, "birth_date_estimated", person.birth_date_estimated),
         _fact(
-            Person, "relationship", person.relationship, _label(Relationship, person.relationship)
+            Person,
+            "relationship",
+            person.relationship,
+            choice_label(Relationship, person.relationship),
         ),
         _fact(
             Person,
@@ -420,13 +119,15 @@ def _person_facts(person: Person) -> list[Fact]:
             Person,
             "specific_needs",
             person.specific_needs,
-            ", ".join(_label(SpecificNeed, n) for n in person.specific_needs) or "—",
+            ", ".join(choice_label(SpecificNeed, n) for n in person.specific_needs) or "—",
         ),
     ]
     for domain in WG_DOMAINS:
         answer = getattr(person, f"wg_{domain}")
         facts.append(
-            _fact(Person, f"wg_{domain}", answer, _label(Difficulty, answer) if answer else "—")
+            _fact(
+                Person, f"wg_{domain}", answer, choice_label(Difficulty, answer) if answer else "—"
+            )
         )
     return facts
 
@@ -442,10 +143,10 @@ def _household_facts(h: Household) -> list[Fact]:
             Household,
             "population_type",
             h.population_type,
-            _label(PopulationType, h.population_type),
+            choice_label(PopulationType, h.population_type),
         ),
         _fact(Household, "arrival_date", h.arrival_date),
-        _fact(Household, "status", h.status, _label(Household.Status, h.status)),
+        _fact(Household, "status", h.status, choice_label(Household.Status, h.status)),
         _fact(Household, "registered_on", h.registered_on),
     ]
     phones = [p for p in h.phones.filter(person=None).order_by("id") if p.number_encrypted]
@@ -453,8 +154,8 @@ def _household_facts(h: Household) -> list[Fact]:
         _fact(
             None,
             "phones",
-            [_number(p.number_encrypted) for p in phones],
-            _phones(phones) or "—",
+            [number_text(p.number_encrypted) for p in phones],
+            phones_text(phones) or "—",
             label=_("Household phones"),
         )
     )
@@ -477,7 +178,7 @@ def person_sections(*, user: Any, person: Person) -> list[Section]:
             [
                 [
                     _fact(Document, "type", d.type, d.get_type_display()),
-                    _fact(None, "number", _number(d.number_encrypted), label=_("Number")),
+                    _fact(None, "number", number_text(d.number_encrypted), label=_("Number")),
                     _fact(Document, "issuing_country", *_place(d.issuing_country)),
                     _fact(Document, "issued_on", d.issued_on),
                     _fact(Document, "expires_on", d.expires_on),
@@ -492,7 +193,7 @@ def person_sections(*, user: Any, person: Person) -> list[Section]:
             True,
             [
                 [
-                    _fact(None, "number", _number(p.number_encrypted), label=_("Number")),
+                    _fact(None, "number", number_text(p.number_encrypted), label=_("Number")),
                     _fact(Phone, "whatsapp", p.whatsapp),
                 ]
                 for p in phones
@@ -607,7 +308,7 @@ def person_sections(*, user: Any, person: Person) -> list[Section]:
 
 
 def _history_value(change: FieldChange, value: str) -> str:
-    return _number(value) if change.encrypted and value else value
+    return number_text(value) if change.encrypted and value else value
 
 
 def _others_uuids(person: Person) -> set[Any]:

@@ -1,0 +1,62 @@
+"""Who the registry calls when people enter, change or leave it: read top to bottom.
+
+The registry may not import the modules above it (identity and the rest), so they are
+named here by dotted path and loaded on first use (`import_string`). What is called from
+here runs inside the writing transaction, or answers the registration; notices after the
+transaction commits (new people to match against tracing requests, say) stay signals in
+`registry.events`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from caminantes.registry.duplicates import Finder
+
+# Who might this already be? Asked before a registration is saved and about every row of an
+# import, in this order; the answers are merged (best score per person, reasons combined).
+# Each is (candidate dict, the people the user may see) -> Candidates; one with a `bulk`
+# attribute answers a whole chunk of an import at once.
+DUPLICATE_FINDERS = [
+    "caminantes.registry.duplicates.exact_document",
+    # The engine's scores on its hashed blocking keys: names, dates, documents, phones.
+    "caminantes.identity.realtime.engine_finder",
+]
+
+# People were written (registered, added, identifying details changed): inside the writing
+# transaction, so that what other modules index about them goes in (or not) with them.
+# Each is called as hook(person_ids=[...], user=User | None).
+PEOPLE_WRITTEN = [
+    "caminantes.identity.receivers.match_keys_written",
+]
+
+# People's personal data was erased: inside the erasure's transaction, so that whatever
+# was derived from it goes too (a hook that fails rolls the erasure back).
+# Each is called as hook(person_ids=[...]).
+PEOPLE_ERASED = [
+    "caminantes.identity.receivers.match_keys_erased",
+]
+
+
+@lru_cache(maxsize=16)
+def _load(paths: tuple[str, ...]) -> list[Callable[..., Any]]:
+    return [import_string(path) for path in paths]
+
+
+def duplicate_finders() -> list[Finder]:
+    return _load(tuple(DUPLICATE_FINDERS))
+
+
+def people_written(*, person_ids: list[int], user: Any = None) -> None:
+    for hook in _load(tuple(PEOPLE_WRITTEN)):
+        hook(person_ids=person_ids, user=user)
+
+
+def people_erased(*, person_ids: list[int]) -> None:
+    for hook in _load(tuple(PEOPLE_ERASED)):
+        hook(person_ids=person_ids)
