@@ -32,6 +32,7 @@ __all__ = [
     "Grant",
     "Scope",
     "get_for_user",
+    "grantable_roles",
     "grants",
     "has_perm",
     "permissions_for",
@@ -156,6 +157,22 @@ def manageable_country_ids(user: AnyUser, organization: Any) -> set[int] | None:
         if g.organization_id == organization.pk:
             result |= g.country_ids
     return result
+
+
+# Permissions that oversee others: only someone who holds one may grant a role carrying it
+# (a country manager appoints officers, not the auditor who audits her).
+OVERSIGHT_PERMS: frozenset[Perm] = frozenset(
+    {Perm.MANAGE_ORGANIZATIONS, Perm.MANAGE_MEMBERS, Perm.VIEW_AUDIT}
+)
+
+
+def grantable_roles(user: AnyUser, organization: Any) -> list[Role]:
+    """The roles `user` may grant in `organization`: none without MANAGE_MEMBERS there, and
+    no role carrying an oversight permission `user` does not hold there."""
+    if manageable_country_ids(user, organization) == set():
+        return []
+    held = {p for p in OVERSIGHT_PERMS if has_perm(user, p, organization_id=organization.pk)}
+    return [r for r in Role if (permissions_for(r) & OVERSIGHT_PERMS) <= held]
 
 
 def visible(user: AnyUser, model: type[M], perm: Perm | None = None) -> QuerySet[M]:

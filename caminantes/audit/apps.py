@@ -17,7 +17,24 @@ class AuditConfig(AppConfig):
         from caminantes.lib import navigation
 
         receivers.connect()
-        register(AuditEvent, Scope(permission=Perm.VIEW_AUDIT, organization="organization"))
-        register(Alert, Scope(permission=Perm.VIEW_ALERTS, organization="organization"))
+        # An auditor's reach follows the countries of her membership (selectors).
+        from caminantes.audit.selectors import by_member_countries
+
+        register(
+            AuditEvent,
+            Scope(
+                permission=Perm.VIEW_AUDIT,
+                organization="organization",
+                country_rule=by_member_countries("actor"),
+            ),
+        )
+        register(
+            Alert,
+            Scope(
+                permission=Perm.VIEW_ALERTS,
+                organization="organization",
+                country_rule=by_member_countries("user"),
+            ),
+        )
         navigation.add("audit_events", _("Audit trail"), Perm.VIEW_AUDIT, order=960)
         navigation.add("alerts", _("Alerts"), Perm.VIEW_ALERTS, order=970)
