@@ -204,8 +204,9 @@ LOGIN_RATE_PER_ACCOUNT = env_int("LOGIN_RATE_PER_ACCOUNT", 50)
 LOGIN_RATE_MINUTES = env_int("LOGIN_RATE_MINUTES", 15)
 API_RATE_PER_USER = env_int("API_RATE_PER_USER", 600)
 API_RATE_PER_ADDRESS = env_int("API_RATE_PER_ADDRESS", 1200)
-if LOGIN_RATE_MINUTES < 1:
-    raise ImproperlyConfigured("LOGIN_RATE_MINUTES must be 1 or more.")
+_rates = (LOGIN_RATE_PER_ADDRESS, LOGIN_RATE_PER_ACCOUNT, LOGIN_RATE_MINUTES)
+if min(*_rates, API_RATE_PER_USER, API_RATE_PER_ADDRESS) < 1:
+    raise ImproperlyConfigured("The LOGIN_RATE_* and API_RATE_* settings must be 1 or more.")
 
 # The cache holds the rate-limit counters, so every web process must share it: Redis when
 # CACHE_REDIS_URL is set (needs the redis package), else a table in the database (created by

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from typing import Any
 
@@ -45,15 +46,24 @@ def axes_client_ip(request: Any) -> str:
     return request_ip(request)
 
 
+def _key(*parts: str) -> str:
+    """A rate-limit key: typed e-mails and addresses are hashed, so any length and any
+    character fits every cache backend (the database cache's keys stop at 255)."""
+    digest = hashlib.sha256(parts[-1].encode("utf-8", "surrogatepass")).hexdigest()
+    return ":".join([*parts[:-1], digest])
+
+
 def login_attempt_allowed(request: Any, email: str) -> bool:
     """Count one password attempt; False once this address or this account has had its
     share within LOGIN_RATE_MINUTES (then the password is not even checked)."""
     window = settings.LOGIN_RATE_MINUTES * 60
     by_address = ratelimit.hit(
-        f"login:addr:{request_ip(request)}", limit=settings.LOGIN_RATE_PER_ADDRESS, window=window
+        _key("login", "addr", request_ip(request)),
+        limit=settings.LOGIN_RATE_PER_ADDRESS,
+        window=window,
     )
     by_account = ratelimit.hit(
-        f"login:account:{normalize_email_login(email)}",
+        _key("login", "account", normalize_email_login(email)),
         limit=settings.LOGIN_RATE_PER_ACCOUNT,
         window=window,
     )
@@ -63,7 +73,7 @@ def login_attempt_allowed(request: Any, email: str) -> bool:
 def api_call_allowed_from(request: Any) -> bool:
     """Count one token-authenticated call from this address (valid token or not)."""
     return ratelimit.hit(
-        f"api:addr:{request_ip(request)}", limit=settings.API_RATE_PER_ADDRESS, window=60
+        _key("api", "addr", request_ip(request)), limit=settings.API_RATE_PER_ADDRESS, window=60
     )
 
 

@@ -1,39 +1,48 @@
-"""Fixed-window rate limits on Django's cache: `hit(key, limit=, window=)`.
+"""Count attempts per key in fixed time windows, in Django's cache.
 
-The cache must be shared by every web process for a limit to hold across them (settings
-use the database cache, or Redis when configured; never a per-process memory cache). Keys
-are hashed, so an e-mail address or an address typed by an attacker can be part of a key
-without reaching the cache in clear or breaking its key rules.
+`hit(key, limit, window)` records one attempt and answers whether it is still within
+`limit` attempts in the current `window` (seconds). The key says what is limited and for
+whom ("tracing-search:user:42", "login:ip:10.0.0.1"). Counts live in the configured cache:
+with the default local-memory cache each process counts on its own, so production should
+point CACHES at a cache the processes share (database, Redis, memcached).
+
+Imports no app.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from django.core.cache import cache
 
-
-def _cache_key(key: str, window: int) -> str:
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"rl:{window}:{int(time.time() // window)}:{digest}"
+PREFIX = "ratelimit:"
 
 
-def hit(key: str, *, limit: int, window: int) -> bool:
-    """Count one hit on `key`; True while at most `limit` hits fell in this `window` (seconds).
+def _slot(key: str, window: int) -> str:
+    return f"{PREFIX}{key}:{window}:{int(time.time() // window)}"
 
-    Once refused, further hits keep counting until the window ends. A limit below 1 refuses
-    everything. (Django's database cache increments by read-then-write, so a burst of
-    simultaneous hits may slip a few past the limit; Redis counts atomically.)
-    """
-    if window < 1:
-        raise ValueError("window must be at least one second")
-    name = _cache_key(key, window)
-    # add() is a no-op when the counter exists; +1 second so it outlives its window.
-    cache.add(name, 0, timeout=window + 1)
+
+def hit(key: str, limit: int, window: int) -> bool:
+    """One more attempt under `key`: True while at most `limit` in this window."""
+    if limit < 1 or window < 1:
+        raise ValueError("limit and window must be positive")
+    slot = _slot(key, window)
+    # add() is a no-op when the slot exists, so two processes starting a window at once
+    # do not reset each other's count; incr() is atomic on the shared caches.
+    cache.add(slot, 0, timeout=window + 1)
     try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add() and incr()
-        cache.set(name, 1, timeout=window + 1)
+        count = cache.incr(slot)
+    except ValueError:  # the slot expired between add() and incr()
+        cache.set(slot, 1, timeout=window + 1)
         count = 1
     return count <= limit
+
+
+def count(key: str, window: int) -> int:
+    """Attempts recorded under `key` in the current window."""
+    return int(cache.get(_slot(key, window), 0))
+
+
+def reset(key: str, window: int) -> None:
+    """Forget the current window's attempts (after a successful login, say)."""
+    cache.delete(_slot(key, window))
