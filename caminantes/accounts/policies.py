@@ -31,6 +31,7 @@ from caminantes.audit.log import Subject, log
 __all__ = [
     "Grant",
     "Scope",
+    "by_member_countries",
     "get_for_user",
     "grantable_roles",
     "grants",
@@ -173,6 +174,23 @@ def grantable_roles(user: AnyUser, organization: Any) -> list[Role]:
         return []
     held = {p for p in OVERSIGHT_PERMS if has_perm(user, p, organization_id=organization.pk)}
     return [r for r in Role if (permissions_for(r) & OVERSIGHT_PERMS) <= held]
+
+
+def by_member_countries(user_field: str) -> Callable[[Grant], Q]:
+    """A country rule for records of what a person did (audit events, alerts), whose
+    `user_field` names that person: a grant naming countries shows the doings of people who
+    hold, or held, a membership of its organisation in one of them; an organisation-wide
+    grant, all. So an auditor for Colombia reads Colombia's trail, not Brazil's."""
+
+    def rule(grant: Grant) -> Q:
+        if grant.org_wide:
+            return Q()
+        members = Membership.objects.filter(
+            organization_id=grant.organization_id, countries__in=grant.country_ids
+        ).values("user_id")
+        return Q(**{f"{user_field}__in": members})
+
+    return rule
 
 
 def visible(user: AnyUser, model: type[M], perm: Perm | None = None) -> QuerySet[M]:

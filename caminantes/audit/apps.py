@@ -11,15 +11,13 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from caminantes.accounts.permissions import Perm
-        from caminantes.accounts.policies import Scope, register
+        from caminantes.accounts.policies import Scope, by_member_countries, register
         from caminantes.audit import receivers
         from caminantes.audit.models import Alert, AuditEvent
         from caminantes.lib import navigation
 
         receivers.connect()
-        # An auditor's reach follows the countries of her membership (selectors).
-        from caminantes.audit.selectors import by_member_countries
-
+        # An auditor's reach follows the countries of her membership.
         register(
             AuditEvent,
             Scope(

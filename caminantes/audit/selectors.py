@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from caminantes.accounts import policies
-from caminantes.accounts.models import Membership
 from caminantes.audit.models import Alert, AuditEvent
 
 
@@ -21,23 +19,6 @@ class EventFilter:
     action: str = ""
     outcome: str = ""
     object_uuid: str = ""
-
-
-def by_member_countries(user_field: str) -> Callable[[policies.Grant], Q]:
-    """The country rule of audit events and alerts (their `user_field` is the person who
-    acted): a grant naming countries shows what was done by people who hold, or held, a
-    membership of that organisation in one of them; an organisation-wide grant, all of it.
-    So an auditor for Colombia reads Colombia's trail, not Brazil's."""
-
-    def rule(grant: policies.Grant) -> Q:
-        if grant.org_wide:
-            return Q()
-        members = Membership.objects.filter(
-            organization_id=grant.organization_id, countries__in=grant.country_ids
-        ).values("user_id")
-        return Q(**{f"{user_field}__in": members})
-
-    return rule
 
 
 def _day_start(d: date) -> datetime:
