@@ -155,7 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "caminantes.accounts.backends.AccountBackend",  # refuses demo users outside demo mode
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -180,14 +180,68 @@ SUDO_MODE_SECONDS = env_int("SUDO_MODE_SECONDS", 10 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failed logins (django-axes), per user name and address.
+# The client's address: behind N reverse proxies (TLS terminator, load balancer) it is the
+# N-th entry from the right of X-Forwarded-For; 0 ignores the header (direct exposure).
+# Wrong either way, lockouts and rate limits key on the proxy's address or a forged one.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS must be 0 or more.")
+
+# Lockout after repeated failed logins (django-axes), per e-mail (normalised: case, spaces,
+# Unicode compatibility forms) and address together: someone elsewhere cannot lock a person
+# out. The rate limits below bound what many addresses, or many accounts, add up to.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field (holding the e-mail)
+AXES_USERNAME_CALLABLE = "caminantes.accounts.lockout.axes_username"
+AXES_CLIENT_IP_CALLABLE = "caminantes.accounts.lockout.axes_client_ip"
 AXES_VERBOSE = False
+
+# Rate limits (lib/ratelimit.py): password attempts per address and per account within
+# LOGIN_RATE_MINUTES; API calls with a token per user and per address within a minute.
+LOGIN_RATE_PER_ADDRESS = env_int("LOGIN_RATE_PER_ADDRESS", 30)
+LOGIN_RATE_PER_ACCOUNT = env_int("LOGIN_RATE_PER_ACCOUNT", 50)
+LOGIN_RATE_MINUTES = env_int("LOGIN_RATE_MINUTES", 15)
+API_RATE_PER_USER = env_int("API_RATE_PER_USER", 600)
+API_RATE_PER_ADDRESS = env_int("API_RATE_PER_ADDRESS", 1200)
+_rates = (LOGIN_RATE_PER_ADDRESS, LOGIN_RATE_PER_ACCOUNT, LOGIN_RATE_MINUTES)
+if min(*_rates, API_RATE_PER_USER, API_RATE_PER_ADDRESS) < 1:
+    raise ImproperlyConfigured("The LOGIN_RATE_* and API_RATE_* settings must be 1 or more.")
+
+# The cache holds the rate-limit counters, so every web process must share it: Redis when
+# CACHE_REDIS_URL is set (needs the redis package), else a table in the database (created by
+# `migrate`). Never the per-process memory cache: with four gunicorn workers it would allow
+# four times every limit.
+_cache_redis = env_str("CACHE_REDIS_URL")
+CACHES: dict[str, dict[str, object]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_redis}
+        if _cache_redis
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "caminantes_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    )
+}
+
+# Mail: notices to users (a new authenticator or backup codes on their account). Printed
+# on the console in DEBUG; sent through EMAIL_HOST otherwise.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Caminantes <caminantes@localhost>")
 
 OTP_TOTP_ISSUER = "Caminantes"
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 BIN = Path(sys.executable).parent / "caminantes"
+ROOT = Path(__file__).resolve().parent.parent  # the checkout under test, not the installed one
 PRODUCTION = {
     "SECRET_KEY": "a" * 20 + "production-secret-9f8e7d6c5b4a39281706fedcba",
     "ALLOWED_HOSTS": "caminantes.example.org",
@@ -22,6 +23,7 @@ PRODUCTION = {
 def run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     clean["CAMINANTES_VAR_DIR"] = str(tmp_path)
+    clean["PYTHONPATH"] = str(ROOT)
     clean.update(env)
     return subprocess.run(
         [str(BIN), *args], env=clean, capture_output=True, text=True, timeout=120, check=False
@@ -64,3 +66,22 @@ def test_it_refuses_the_secret_key_as_the_audit_chain_key(tmp_path: Path) -> Non
     result = run(["check"], {**PRODUCTION, "AUDIT_HMAC_KEY": PRODUCTION["SECRET_KEY"]}, tmp_path)
     assert result.returncode != 0
     assert "AUDIT_HMAC_KEY must be a key of its own" in result.stderr
+
+
+def test_it_refuses_a_negative_number_of_proxies(tmp_path: Path) -> None:
+    result = run(["check"], {**PRODUCTION, "TRUSTED_PROXY_HOPS": "-1"}, tmp_path)
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_HOPS must be 0 or more" in result.stderr
+
+
+def test_check_deploy_warns_while_demo_users_exist(tmp_path: Path) -> None:
+    assert run(["migrate", "--noinput"], PRODUCTION, tmp_path).returncode == 0
+    create = (
+        "from caminantes.accounts.models import User; "
+        "User.objects.create_user('admin@demo.caminantes.org', 'caminantes-demo', is_demo=True)"
+    )
+    assert run(["shell", "-c", create], PRODUCTION, tmp_path).returncode == 0
+    result = run(["check", "--deploy"], PRODUCTION, tmp_path)
+    assert "caminantes.W001" in result.stderr + result.stdout
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode != 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from caminantes.accounts import policies
+from caminantes.accounts import lockout, policies
 from caminantes.accounts.models import ApiToken
 from caminantes.accounts.permissions import Perm
 from caminantes.accounts.services import api_token_authenticate
@@ -25,14 +26,23 @@ def _check_scope(request: HttpRequest, token: ApiToken | None) -> None:
         raise HttpError(403, f"This token lacks the '{needed.value}' scope.")
 
 
+def _too_many_calls() -> HttpError:
+    return HttpError(429, _("Too many calls. Wait a minute and try again."))
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # Counted before the token is looked at: one address cannot try token after token.
+        if not lockout.api_call_allowed_from(request):
+            raise _too_many_calls()
         api_token = api_token_authenticate(token)
         if api_token is None:
             return None
         user = api_token.user
         if not policies.has_perm(user, Perm.USE_API):
             return None
+        if not lockout.api_call_allowed_for(user):
+            raise _too_many_calls()
         request.user = user
         request.api_token = api_token  # type: ignore[attr-defined]
         _check_scope(request, api_token)

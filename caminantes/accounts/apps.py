@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Q
 
+        from caminantes.accounts import checks  # noqa: F401 - registers the system checks
         from caminantes.accounts.models import ApiToken, Membership, Organization, User
         from caminantes.accounts.permissions import Perm
         from caminantes.accounts.policies import Grant, Scope, register

@@ -6,14 +6,22 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from caminantes.accounts.lockout import normalize_email_login
 from caminantes.accounts.models import ApiToken, Organization
 from caminantes.accounts.permissions import Role
 from caminantes.geo.models import Country
 from caminantes.lib.widgets import date_input
 
 
+class LoginEmailField(forms.EmailField):
+    """An e-mail in its one spelling (see accounts.lockout), before it is validated."""
+
+    def to_python(self, value: Any) -> str:
+        return normalize_email_login(super().to_python(value))
+
+
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
+    username = LoginEmailField(
         label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
@@ -74,16 +82,15 @@ class MembershipForm(forms.Form):
         self, *args: Any, organization: Organization, actor: Any = None, **kwargs: Any
     ) -> None:
         from caminantes.accounts import policies
-        from caminantes.accounts.permissions import Perm
 
         super().__init__(*args, **kwargs)
         countries = organization.countries.all()
         roles = [c for c in Role.choices if c[0] != Role.PLATFORM_ADMIN]
         if actor is not None:
-            if policies.has_perm(actor, Perm.MANAGE_ORGANIZATIONS):
-                roles = list(Role.choices)
-            else:
-                allowed = policies.manageable_country_ids(actor, organization)
+            grantable = policies.grantable_roles(actor, organization)
+            roles = [(r.value, r.label) for r in grantable]
+            allowed = policies.manageable_country_ids(actor, organization)
+            if allowed is not None:
                 countries = countries.filter(pk__in=allowed)
         self.fields["role"].choices = [("", "—"), *roles]  # type: ignore[attr-defined]
         self.fields["countries"].queryset = countries  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ _OPEN_URL_NAMES = {
     "logout",
     "otp_verify",
     "otp_setup",
+    "sudo",  # otp_setup may ask for the password (and current code) again first
     "set_language",
     "healthz",
 }

@@ -36,7 +36,9 @@ from caminantes.audit.middleware import current_request
 __all__ = [
     "Grant",
     "Scope",
+    "by_member_countries",
     "get_for_user",
+    "grantable_roles",
     "grants",
     "has_perm",
     "permissions_for",
@@ -164,6 +166,39 @@ def manageable_country_ids(user: AnyUser, organization: Any) -> set[int] | None:
         if g.organization_id == organization.pk:
             result |= g.country_ids
     return result
+
+
+# Permissions that oversee others: only someone who holds one may grant a role carrying it
+# (a country manager appoints officers, not the auditor who audits her).
+OVERSIGHT_PERMS: frozenset[Perm] = frozenset(
+    {Perm.MANAGE_ORGANIZATIONS, Perm.MANAGE_MEMBERS, Perm.VIEW_AUDIT}
+)
+
+
+def grantable_roles(user: AnyUser, organization: Any) -> list[Role]:
+    """The roles `user` may grant in `organization`: none without MANAGE_MEMBERS there, and
+    no role carrying an oversight permission `user` does not hold there."""
+    if manageable_country_ids(user, organization) == set():
+        return []
+    held = {p for p in OVERSIGHT_PERMS if has_perm(user, p, organization_id=organization.pk)}
+    return [r for r in Role if (permissions_for(r) & OVERSIGHT_PERMS) <= held]
+
+
+def by_member_countries(user_field: str) -> Callable[[Grant], Q]:
+    """A country rule for records of what a person did (audit events, alerts), whose
+    `user_field` names that person: a grant naming countries shows the doings of people who
+    hold, or held, a membership of its organisation in one of them; an organisation-wide
+    grant, all. So an auditor for Colombia reads Colombia's trail, not Brazil's."""
+
+    def rule(grant: Grant) -> Q:
+        if grant.org_wide:
+            return Q()
+        members = Membership.objects.filter(
+            organization_id=grant.organization_id, countries__in=grant.country_ids
+        ).values("user_id")
+        return Q(**{f"{user_field}__in": members})
+
+    return rule
 
 
 def visible(user: AnyUser, model: type[M], perm: Perm | None = None) -> QuerySet[M]:

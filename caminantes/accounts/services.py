@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caminantes.accounts import policies
+from caminantes.accounts import notices, policies
+from caminantes.accounts.lockout import normalize_email_login
 from caminantes.accounts.models import ApiToken, Membership, Organization, User
 from caminantes.accounts.permissions import Perm, Role
+from caminantes.accounts.twofactor import demo_user_refused
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
@@ -80,7 +82,7 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
     if token is None or not secrets.compare_digest(token.key_hash, ApiToken.hash_secret(secret)):
         return None
-    if not token.is_usable or not token.user.is_active:
+    if not token.is_usable or not token.user.is_active or demo_user_refused(token.user):
         return None
     # Touch at most once a minute: a busy client should not write on every call.
     now = timezone.now()
@@ -108,23 +110,34 @@ def organization_create(
 
 
 def _refuse_grant_outside_scope(
-    actor: User, organization: Organization, role: Role, countries: list[Country]
+    actor: User,
+    organization: Organization,
+    role: Role,
+    countries: list[Country],
+    grantee_email: str,
 ) -> None:
-    """A manager grants roles only in the countries they manage; a membership for all the
+    """Nobody grants a role to themselves, a role beyond their own (see
+    policies.grantable_roles) or a country they do not manage; a membership for all the
     organisation's countries needs an organisation-wide manager. Refusals are audited."""
     allowed = policies.manageable_country_ids(actor, organization)
     requested = {c.pk for c in countries}
     reason = ""
-    if allowed is not None and not allowed:
+    if normalize_email_login(grantee_email) == normalize_email_login(actor.email):
+        reason = "self_grant"
+    elif allowed is not None and not allowed:
         reason = "not_a_manager_here"
-    elif role == Role.PLATFORM_ADMIN and not policies.has_perm(actor, Perm.MANAGE_ORGANIZATIONS):
-        reason = "platform_role"
+    elif role not in policies.grantable_roles(actor, organization):
+        reason = "platform_role" if role == Role.PLATFORM_ADMIN else "role_outside_scope"
     elif allowed is not None and (not requested or requested - allowed):
         reason = "country_outside_scope"
     if reason:
         log(actor, actions.MEMBERSHIP_ADDED, Membership, Outcome.DENIED, reason=reason)
         explain = {
+            "self_grant": _("Nobody can grant a role to themselves: ask another manager."),
             "platform_role": _("Only a platform administrator can grant that role."),
+            "role_outside_scope": _(
+                "You cannot grant a role with powers you do not hold yourself."
+            ),
             "country_outside_scope": _(
                 "You can grant roles only in the countries you manage: tick them."
             ),
@@ -144,9 +157,9 @@ def member_invite(
 ) -> tuple[Membership, str | None]:
     """Grant a role to a colleague, creating their account if new (checked first, so a
     refused grant leaves no account behind). Returns the one-time password of a new account."""
-    _refuse_grant_outside_scope(actor, organization, role, countries)
+    _refuse_grant_outside_scope(actor, organization, role, countries, email)
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.filter(email__iexact=normalize_email_login(email)).first()
         temporary = None
         if user is None:
             temporary = secrets.token_urlsafe(12)
@@ -175,7 +188,7 @@ def membership_add(
 ) -> Membership:
     """Grant a role. Actor None is the system (demo loader, command line)."""
     if actor is not None:
-        _refuse_grant_outside_scope(actor, organization, role, countries or [])
+        _refuse_grant_outside_scope(actor, organization, role, countries or [], user.email)
     org_countries = set(organization.countries.values_list("pk", flat=True))
     for country in countries or []:
         if country.pk not in org_countries:
@@ -221,7 +234,10 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 
 
 def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the authenticator with a code; returns fresh backup codes, or None if wrong."""
+    """Confirm the authenticator with a code; returns fresh backup codes, or None if wrong.
+
+    It replaces any earlier authenticator and backup codes, so the view asks for sudo mode
+    (password and current code) when there was one; the owner is told by e-mail."""
     if device.user_id != user.pk or not device.verify_token(token.strip().replace(" ", "")):
         log(user, actions.OTP_FAILED, outcome=Outcome.DENIED)
         return None
@@ -229,12 +245,23 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[s
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        codes = backup_codes_regenerate(user=user)
+        codes = _backup_codes_replace(user)
         log(user, actions.OTP_DEVICE_ADDED)
+        transaction.on_commit(lambda: notices.second_factor_changed(user, notices.AUTHENTICATOR))
     return codes
 
 
 def backup_codes_regenerate(*, user: User) -> list[str]:
+    """New backup codes for `user`, shown once; the old ones stop working. The view asks
+    for sudo mode first; the owner is told by e-mail."""
+    with transaction.atomic():
+        codes = _backup_codes_replace(user)
+        log(user, actions.UPDATE, user, field="backup_codes")
+        transaction.on_commit(lambda: notices.second_factor_changed(user, notices.BACKUP_CODES))
+    return codes
+
+
+def _backup_codes_replace(user: User) -> list[str]:
     static, _created = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
     static.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(10)]

@@ -11,9 +11,19 @@ from caminantes.accounts import policies
 from caminantes.accounts.permissions import TWO_FACTOR_EXEMPT_ROLES
 
 
+def demo_mode() -> bool:
+    """A demo server: CAMINANTES_DEMO=1, which settings allow only with DEBUG on."""
+    return bool(settings.CAMINANTES_DEMO and settings.DEBUG)
+
+
 def demo_waiver_applies(user: Any) -> bool:
-    """Demo users skip two-factor only while CAMINANTES_DEMO=1, which needs DEBUG on."""
-    return bool(settings.CAMINANTES_DEMO and settings.DEBUG and getattr(user, "is_demo", False))
+    """Demo users skip two-factor only on a demo server."""
+    return demo_mode() and bool(getattr(user, "is_demo", False))
+
+
+def demo_user_refused(user: Any) -> bool:
+    """Demo users, whose password is printed in the README, log in only on a demo server."""
+    return bool(getattr(user, "is_demo", False)) and not demo_mode()
 
 
 def requires_two_factor(user: Any) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from io import BytesIO
 from typing import Any
 
@@ -16,13 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caminantes.accounts import policies, services
+from caminantes.accounts import lockout, policies, services
 from caminantes.accounts.context import SESSION_COUNTRY, SESSION_ORG
 from caminantes.accounts.decorators import (
     grant_sudo,
@@ -40,12 +41,15 @@ from caminantes.accounts.forms import (
 )
 from caminantes.accounts.models import ApiToken, Membership, Organization, User
 from caminantes.accounts.permissions import Perm, Role
-from caminantes.accounts.twofactor import has_confirmed_device, is_verified
+from caminantes.accounts.twofactor import demo_mode, has_confirmed_device, is_verified
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 
 SETUP_DEVICE = "otp_setup_device"
+# When this session last gave the password at the login page: a first authenticator may be
+# set up within SUDO_MODE_SECONDS of it without typing the password again.
+PASSWORD_LOGIN_AT = "password_login_at"  # noqa: S105 - a session key's name
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -76,17 +80,35 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
     form = EmailAuthenticationForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refused = ""
+    if request.method == "POST" and not _attempt_allowed(request, request.POST.get("username")):
+        # Refused before the password is checked: this is what bounds guessing.
+        refused = _too_many_attempts()
+    elif request.method == "POST" and form.is_valid():
         user = form.get_user()
         login(request, user)
+        request.session[PASSWORD_LOGIN_AT] = time.time()
         response = HttpResponseRedirect(_next_url(request))
         return _with_language(response, user)
-    from django.conf import settings
-
-    demo = bool(settings.CAMINANTES_DEMO and settings.DEBUG)  # as twofactor.waived
     return render(
-        request, "accounts/login.html", {"form": form, "next": _next_url(request), "demo": demo}
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _next_url(request), "demo": demo_mode(), "refused": refused},
+        status=429 if refused else 200,
     )
+
+
+def _attempt_allowed(request: HttpRequest, email: Any) -> bool:
+    """The rate limits of accounts.lockout; a refusal is in the audit trail."""
+    if lockout.login_attempt_allowed(request, str(email or "")):
+        return True
+    email = lockout.normalize_email_login(email)[:254]
+    log(None, actions.LOGIN_FAILED, outcome=Outcome.DENIED, actor_email=email, reason="rate")
+    return False
+
+
+def _too_many_attempts() -> str:
+    return _("Too many attempts. Wait a few minutes and try again.")
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -146,12 +168,22 @@ def _qr_svg(data: str) -> str:
     return buffer.getvalue().decode()
 
 
+def _password_just_given(request: HttpRequest) -> bool:
+    from django.conf import settings
+
+    given = float(request.session.get(PASSWORD_LOGIN_AT, 0))
+    return time.time() - given < settings.SUDO_MODE_SECONDS
+
+
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator. Replacing one, or a first one in a session whose password
+    was given long ago, needs sudo mode (password, and the current code if any): a stolen
+    session must not be able to put the thief's phone in place of the owner's."""
     user: User = request.user  # type: ignore[assignment]
-    if has_confirmed_device(user) and not is_verified(user):
-        # Replacing an authenticator needs the old one first.
-        return redirect(f"{reverse('otp_verify')}?next={reverse('otp_setup')}")
+    first = not has_confirmed_device(user)
+    if not sudo_active(request) and not (first and _password_just_given(request)):
+        return _ask_for_sudo(request)
     device = None
     device_id = request.session.get(SETUP_DEVICE)
     if device_id:
@@ -192,13 +224,32 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _ask_for_sudo(request: HttpRequest) -> HttpResponse:
+    target = reverse("otp_setup") if request.method != "GET" else request.get_full_path()
+    return redirect(f"{reverse('sudo')}?{urlencode({'next': target})}")
+
+
+@sudo_required
+@require_POST
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """New backup codes, shown once; the old ones stop working."""
+    codes = services.backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "accounts/backup_codes.html",
+        {"codes": codes, "next": reverse("home"), "regenerated": True},
+    )
+
+
 @login_required
 @sensitive_post_parameters("password")
 def sudo(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     needs_code = has_confirmed_device(user)
     form = SudoForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _attempt_allowed(request, user.email):
+        form.add_error(None, _too_many_attempts())
+    elif request.method == "POST" and form.is_valid():
         ok = authenticate(request, username=user.email, password=form.cleaned_data["password"])
         if ok is not None and needs_code:
             ok = django_otp.match_token(user, form.cleaned_data["token"].replace(" ", ""))

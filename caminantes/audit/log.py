@@ -28,6 +28,7 @@ from caminantes.audit import actions
 from caminantes.audit.chain import GENESIS, VerifyResult, event_digest, verify_chain
 from caminantes.audit.middleware import current_request
 from caminantes.audit.models import Alert, AuditEvent, Outcome
+from caminantes.lib.client_ip import client_ip
 
 if TYPE_CHECKING:
     from caminantes.accounts.models import Organization, User
@@ -41,11 +42,8 @@ _PG_LOCK_KEY = 0x43414D494E  # "CAMIN"
 def _ip(request: Any) -> str | None:
     if request is None:
         return None
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return str(forwarded.split(",")[0].strip())
-    return request.META.get("REMOTE_ADDR") or None
+    # The same address lockouts and rate limits see: the client's, behind trusted proxies.
+    return client_ip(request, trusted_hops=getattr(settings, "TRUSTED_PROXY_HOPS", 0))
 
 
 def _clean_context(context: dict[str, Any]) -> dict[str, Any]:

@@ -131,3 +131,55 @@ class ManagerScopeTest(PersonaTestCase):
         self.login(self.carla, sudo=True)
         self.add(email="sin.pais@example.org")  # no country ticked: refused for Carla
         self.assertFalse(User.objects.filter(email="sin.pais@example.org").exists())
+
+
+class SelfGrantTest(PersonaTestCase):
+    """Carla manages IOM in Colombia only, and would like to see more."""
+
+    def grant(self, email: str, role: str) -> object:
+        return self.client.post(
+            reverse("membership_add", args=[self.iom.uuid]),
+            {"email": email, "role": role, "countries": [self.co.pk]},
+        )
+
+    def test_a_manager_cannot_give_herself_the_auditor_role(self) -> None:
+        self.login(self.carla, sudo=True)
+        self.grant("CARLA@example.org", "auditor")
+        self.assertFalse(Membership.objects.filter(user=self.carla, role="auditor").exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(action="membership_added", outcome="denied").exists()
+        )
+
+    def test_a_manager_cannot_give_herself_another_working_role(self) -> None:
+        self.login(self.carla, sudo=True)
+        self.grant("carla@example.org", "registration_officer")
+        self.assertEqual(
+            list(Membership.objects.filter(user=self.carla).values_list("role", flat=True)),
+            ["country_manager"],
+        )
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                action="membership_added", outcome="denied", context__reason="self_grant"
+            ).exists()
+        )
+        with self.assertRaises(PermissionDenied):
+            services.membership_add(
+                actor=self.carla,
+                user=self.carla,
+                organization=self.iom,
+                role=Role.REGISTRATION_OFFICER,
+                countries=[self.co],
+            )
+
+    def test_a_manager_cannot_appoint_an_auditor_for_a_colleague(self) -> None:
+        # An auditor appointed by the person they audit is no oversight.
+        self.login(self.carla, sudo=True)
+        form = self.client.get(reverse("organization_detail", args=[self.iom.uuid]))
+        self.assertNotContains(form, 'value="auditor"')
+        self.grant("alice@example.org", "auditor")
+        self.assertFalse(Membership.objects.filter(role="auditor", user=self.alice).exists())
+
+    def test_a_platform_administrator_can_appoint_a_country_auditor(self) -> None:
+        self.login(self.admin, sudo=True)
+        self.grant("alice@example.org", "auditor")
+        self.assertTrue(Membership.objects.filter(role="auditor", user=self.alice).exists())
