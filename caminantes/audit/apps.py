@@ -10,14 +10,8 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
-        from caminantes.accounts.permissions import Perm
-        from caminantes.accounts.policies import Scope, register
+        # The scopes of AuditEvent and Alert and the audit menu entries are registered by
+        # accounts (accounts.policies, AccountsConfig.ready), the layer above audit.
         from caminantes.audit import receivers
-        from caminantes.audit.models import Alert, AuditEvent
-        from caminantes.lib import navigation
 
         receivers.connect()
-        register(AuditEvent, Scope(permission=Perm.VIEW_AUDIT, organization="organization"))
-        register(Alert, Scope(permission=Perm.VIEW_ALERTS, organization="organization"))
-        navigation.add("audit_events", _("Audit trail"), Perm.VIEW_AUDIT, order=960)
-        navigation.add("alerts", _("Alerts"), Perm.VIEW_ALERTS, order=970)
