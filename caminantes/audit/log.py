@@ -16,7 +16,7 @@ import logging
 import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -25,9 +25,6 @@ from django.utils import timezone
 from caminantes.audit import actions
 from caminantes.audit.middleware import current_request
 from caminantes.audit.models import Alert, AuditEvent, Outcome
-
-if TYPE_CHECKING:
-    from caminantes.accounts.models import Organization, User
 
 logger = logging.getLogger("caminantes.audit")
 
@@ -103,12 +100,12 @@ def _describe(obj: Any) -> tuple[str, uuid_lib.UUID | None]:
 
 
 def log(
-    actor: User | Any,
+    actor: Any,
     action: str,
     obj: Any = None,
     outcome: str = Outcome.ALLOWED,
     *,
-    organization: Organization | None = None,
+    organization: Any = None,
     role: str | None = None,
     **context: Any,
 ) -> AuditEvent:
@@ -150,7 +147,7 @@ def log(
 
 
 def log_many(
-    actor: User | Any,
+    actor: Any,
     action: str,
     objects: list[Any],
     outcome: str = Outcome.ALLOWED,
@@ -164,7 +161,7 @@ def log_many(
         return [log(actor, action, obj, outcome, **context) for obj in objects]
     request = current_request.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    organization: Organization | None = None
+    organization: Any = None
     role = ""
     if request is not None and user is not None:
         ctx = getattr(request, "context", None)
@@ -202,7 +199,7 @@ def log_many(
     return events
 
 
-def _check_bulk_reads(user: Any, organization: Organization | None) -> None:
+def _check_bulk_reads(user: Any, organization: Any) -> None:
     limit = settings.AUDIT_BULK_READ_LIMIT
     minutes = settings.AUDIT_BULK_READ_MINUTES
     since = timezone.now() - timedelta(minutes=minutes)
