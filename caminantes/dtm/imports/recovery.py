@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from caminantes.audit import actions
 from caminantes.audit.log import log
-from caminantes.dtm.imports.staging import _progress_path, _upload_path
+from caminantes.dtm.imports.staging import progress_path, upload_path
 from caminantes.dtm.models import DtmImport
 from caminantes.lib import stalls
 
@@ -65,9 +65,9 @@ def _audit(batch: DtmImport, action: str, facts: dict[str, Any]) -> None:
 def _forget(batch: DtmImport) -> None:
     """A failed import keeps no upload (as when its check fails): the file may come again."""
     if batch.file_path:
-        _upload_path(batch).unlink(missing_ok=True)
+        upload_path(batch).unlink(missing_ok=True)
         DtmImport.objects.filter(pk=batch.pk).update(file_path="")
-    _progress_path(batch).unlink(missing_ok=True)
+    progress_path(batch).unlink(missing_ok=True)
 
 
 def recoverer() -> stalls.Recoverer:
@@ -78,7 +78,7 @@ def recoverer() -> stalls.Recoverer:
         restart=S.COMMITTING,
         task=tasks.import_commit_task,
         queue=_queue_commit,
-        progress_file=_progress_path,
+        progress_file=progress_path,
     )
     return stalls.Recoverer(
         name="dtm",

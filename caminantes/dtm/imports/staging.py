@@ -46,10 +46,10 @@ from caminantes.dtm.intake import (
     validate_survey,
 )
 from caminantes.dtm.intake.common import PointCache
-from caminantes.dtm.intake.flow import _known as flow_known
+from caminantes.dtm.intake.flow import already_stored as flow_already_stored
 from caminantes.dtm.intake.flow import stored_digests as flow_digests
 from caminantes.dtm.intake.survey import YES_NO_FIELDS
-from caminantes.dtm.intake.survey import _known as survey_known
+from caminantes.dtm.intake.survey import already_stored as survey_already_stored
 from caminantes.dtm.intake.survey import stored_digests as survey_digests
 from caminantes.dtm.models import DtmImport, DtmImportRow, Operation
 from caminantes.geo.models import Country
@@ -105,11 +105,13 @@ def _folder() -> Path:
     return Path(settings.VAR_DIR) / IMPORTS_DIR
 
 
-def _upload_path(batch: DtmImport) -> Path:
+def upload_path(batch: DtmImport) -> Path:
+    """Where the batch's uploaded file waits until it is imported, cancelled or failed."""
     return _folder() / batch.file_path
 
 
-def _progress_path(batch: DtmImport) -> Path:
+def progress_path(batch: DtmImport) -> Path:
+    """The count of rows a running commit has written (outside its one transaction)."""
     return _folder() / f"{batch.uuid}.progress"
 
 
@@ -179,7 +181,7 @@ def _check_rows(
             except PermissionDenied as exc:
                 out[i] = ([{"column": "", "message": str(exc)}], False)
         stored = (flow_digests if flow else survey_digests)(v.uuid for _i, v in valid)
-        known: Callable[..., bool] = flow_known if flow else survey_known
+        known: Callable[..., bool] = flow_already_stored if flow else survey_already_stored
         for i, value in valid:
             try:
                 out[i] = ([], known(value, stored))
@@ -256,7 +258,7 @@ def import_create(
         )  # fmt: skip
         batch.file_path = f"{batch.uuid}.upload"
         batch.save(update_fields=["file_path"])
-        tmp.rename(_upload_path(batch))
+        tmp.rename(upload_path(batch))
     finally:
         tmp.unlink(missing_ok=True)
     log(user, actions.IMPORT, batch, organization=operation.organization, step="upload",
@@ -290,7 +292,7 @@ def import_stage(batch: DtmImport, *, language: str = "es") -> DtmImport:
         status=S.READING, processed_rows=0, total_rows=0, heartbeat_at=timezone.now()
     )
     batch.refresh_from_db()
-    path = _upload_path(batch) if batch.file_path else None
+    path = upload_path(batch) if batch.file_path else None
     if not claimed:
         if batch.status == S.CANCELLED and path is not None:
             path.unlink(missing_ok=True)
@@ -429,7 +431,7 @@ def commit_progress(batch: DtmImport) -> int:
     if batch.status != S.COMMITTING:
         return batch.processed_rows
     try:
-        return int(_progress_path(batch).read_text() or 0)
+        return int(progress_path(batch).read_text() or 0)
     except (OSError, ValueError):
         return 0
 
@@ -442,7 +444,7 @@ def import_write(batch: DtmImport, *, user: User | None, language: str = "es") -
     `committing` with nothing written: imports.recovery sees the progress file stop and
     queues it again; a batch no longer `committing` (committed meanwhile) is left as it is.
     The batch row is held to the end, so on PostgreSQL a live commit is never recovered."""
-    progress = _progress_path(batch)
+    progress = progress_path(batch)
     with translation.override(language):
         try:
             with transaction.atomic():
@@ -564,7 +566,7 @@ def import_cancel(*, user: User | None, batch: DtmImport) -> DtmImport:
     if updated:
         DtmImportRow.objects.filter(batch=batch).update(data={})
         if batch.file_path:
-            _upload_path(batch).unlink(missing_ok=True)
+            upload_path(batch).unlink(missing_ok=True)
         log(user, actions.IMPORT, batch, organization=batch.organization, step="cancel")
     batch.refresh_from_db()
     return batch

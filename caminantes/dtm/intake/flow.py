@@ -186,7 +186,7 @@ def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
     )
 
 
-def _known(sheet: FlowCountInput, stored: dict[Any, str] | None = None) -> bool:
+def already_stored(sheet: FlowCountInput, stored: dict[Any, str] | None = None) -> bool:
     """True when this id is stored with this content; Conflict when with another.
 
     `stored` (from `stored_digests`) answers without a query."""
@@ -228,7 +228,7 @@ def store_flow_count(
     with transaction.atomic():
         if touched is None:
             rollup.lock_points([point.pk])
-        if _known(sheet, stored):
+        if already_stored(sheet, stored):
             existing = FlowCount.objects.get(uuid=sheet.uuid)
             return Result(existing, created=False)
         try:
@@ -251,7 +251,7 @@ def store_flow_count(
                 )
         except IntegrityError:
             # Another writer stored the same id meanwhile (a double tap on two workers).
-            if _known(sheet):
+            if already_stored(sheet):
                 return Result(FlowCount.objects.get(uuid=sheet.uuid), created=False)
             raise
         FlowCountBreakdown.objects.bulk_create(

@@ -171,7 +171,10 @@ def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
     )
 
 
-def _known(survey: SurveyInput, stored: dict[Any, str] | None = None) -> bool:
+def already_stored(survey: SurveyInput, stored: dict[Any, str] | None = None) -> bool:
+    """True when this interview id is stored with this content; Conflict when with another.
+
+    `stored` (from `stored_digests`) answers without a query."""
     if stored is not None:
         digest = stored.get(survey.uuid)
     else:
@@ -208,7 +211,7 @@ def store_survey(
     with transaction.atomic():
         if touched is None:
             rollup.lock_points([point.pk])
-        if _known(survey, stored):
+        if already_stored(survey, stored):
             return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
         try:
             with transaction.atomic():
@@ -227,7 +230,7 @@ def store_survey(
                     **survey.fields,
                 )
         except IntegrityError:
-            if _known(survey):
+            if already_stored(survey):
                 return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
             raise
         SurveyChoice.objects.bulk_create(

@@ -86,7 +86,7 @@ class RecoveryTest(DtmTestCase):
     def quiet_for(self, batch: DtmImport, minutes: int) -> None:
         then = timezone.now() - timedelta(minutes=minutes)
         DtmImport.objects.filter(pk=batch.pk).update(heartbeat_at=then)
-        progress = staging._progress_path(batch)
+        progress = staging.progress_path(batch)
         if progress.exists():
             os.utime(progress, (then.timestamp(), then.timestamp()))
         batch.refresh_from_db()
@@ -134,7 +134,7 @@ class RecoveryTest(DtmTestCase):
         self.quiet_for(reading, 3)
         committing = self.killed_while_committing()
         self.quiet_for(committing, 20)
-        staging._progress_path(committing).write_text("2")  # a commit in its transaction
+        staging.progress_path(committing).write_text("2")  # a commit in its transaction
 
         self.assertEqual(recovery.imports_recover(), [])
 
@@ -147,7 +147,7 @@ class RecoveryTest(DtmTestCase):
         User.objects.filter(pk=self.eve.pk).update(language="en")
         content = counts()
         batch = self.killed_while_reading(content)
-        upload = staging._upload_path(batch)
+        upload = staging.upload_path(batch)
         self.assertTrue(upload.exists())
         DtmImport.objects.filter(pk=batch.pk).update(recovery_attempts=3)
         self.quiet_for(batch, 20)
