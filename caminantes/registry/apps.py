@@ -12,15 +12,15 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         import caminantes.registry.policies  # noqa: F401 - registers the scopes at start-up
         from caminantes.accounts.permissions import Perm
-        from caminantes.lib import navigation, stalls
+        from caminantes.lib import import_recovery, navigation
 
         # Batches whose background worker died (caminantes imports_recover, periodic task).
-        def import_batches() -> stalls.Recoverer:
+        def import_batches() -> import_recovery.Recoverer:
             from caminantes.registry.imports import recovery
 
             return recovery.recoverer()
 
-        stalls.register("registry", import_batches)
+        import_recovery.register("registry", import_batches)
         navigation.add("registry_search", _("Registry"), Perm.VIEW_PERSONAL_DATA, order=100)
         navigation.add("registry_imports", _("Imports"), Perm.IMPORT_DATA, order=110)
         navigation.add("registry_exports", _("Exports"), Perm.EXPORT_PERSONAL_DATA, order=120)
