@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.models import PublicIdModel, TimestampedModel
 from caminantes.registry import lookups  # noqa: F401  (registers JSONField.has_any_token)
 
 
@@ -32,13 +32,12 @@ class PopulationType(models.TextChoices):
     HOST_COMMUNITY = "host_community", _("Host community")
 
 
-class Household(Versioned):
+class Household(PublicIdModel, Versioned):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         MOVED = "moved", _("Moved on")
         CLOSED = "closed", _("Closed")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization",
         on_delete=models.PROTECT,
@@ -163,8 +162,7 @@ class SpecificNeed(models.TextChoices):
 WG_DOMAINS = ["seeing", "hearing", "walking", "cognition", "self_care", "communication"]
 
 
-class Person(Versioned):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Person(PublicIdModel, Versioned):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     relationship = models.CharField(
         _("relationship to the focal point"), max_length=20, choices=Relationship.choices
@@ -270,7 +268,7 @@ class Person(Versioned):
         )
 
 
-class Document(Versioned):
+class Document(PublicIdModel, Versioned):
     class Type(models.TextChoices):
         CEDULA = "cedula", _("Venezuelan identity card (cédula)")
         PASSPORT = "passport", _("Passport")
@@ -285,7 +283,6 @@ class Document(Versioned):
         EXPIRED = "expired", _("Expired")
         LOST = "lost", _("Lost or stolen")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents")
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     # Encrypted at rest (lib.crypto); number_hash allows exact look-ups.
@@ -321,8 +318,7 @@ class Document(Versioned):
         return decrypt(self.number_encrypted)
 
 
-class Phone(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Phone(PublicIdModel):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="phones")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="phones"
@@ -368,8 +364,7 @@ class Severity(models.IntegerChoices):
     CRITICAL = 4, _("Critical")
 
 
-class NeedsAssessment(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class NeedsAssessment(TimestampedModel):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments")
     assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
     assessed_by = models.ForeignKey(
@@ -377,7 +372,6 @@ class NeedsAssessment(models.Model):
     )
     # {sector: severity} for the sectors assessed; a sector not asked is absent.
     severities = models.JSONField(_("severity by sector"), default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
     # Bumped on every change, so an update based on an old copy is refused (HTTP 409).
     version = models.PositiveIntegerField(default=1)
 
@@ -397,7 +391,7 @@ class NeedsAssessment(models.Model):
         ]
 
 
-class Consent(models.Model):
+class Consent(PublicIdModel):
     class Purpose(models.TextChoices):
         REGISTRATION = "registration", _("Registration")
         SHARING = "sharing", _("Sharing with a named partner")
@@ -416,7 +410,6 @@ class Consent(models.Model):
         PERSON = "person", _("The person")
         GUARDIAN = "guardian", _("A parent or guardian")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     recipient = models.ForeignKey(
@@ -467,10 +460,9 @@ class Consent(models.Model):
         return self.withdrawn_on is None
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(PublicIdModel):
     """One thing that happened to a family, written by whichever module did it."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=40)
     ref_type = models.CharField(max_length=100, blank=True)
@@ -515,10 +507,9 @@ class TimelineEntry(models.Model):
             return self.summary
 
 
-class FieldChange(models.Model):
+class FieldChange(PublicIdModel):
     """Who changed which field of a household, person or document, when, why, old → new."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="changes")
     object_type = models.CharField(max_length=60)
     object_uuid = models.UUIDField(db_index=True)
@@ -553,7 +544,7 @@ class FieldChange(models.Model):
             return self.field
 
 
-class DataRequest(models.Model):
+class DataRequest(PublicIdModel):
     """The register of requests by registered people: access, correction, erasure."""
 
     class Kind(models.TextChoices):
@@ -566,7 +557,6 @@ class DataRequest(models.Model):
         DONE = "done", _("Done")
         REFUSED = "refused", _("Refused")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -606,7 +596,7 @@ class RetentionPolicy(models.Model):
         return f"{self.country.iso2}: {self.months_inactive}"
 
 
-class ImportBatch(models.Model):
+class ImportBatch(TimestampedModel):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
         VALIDATING = "validating", _("Validating")
@@ -618,7 +608,6 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -639,7 +628,6 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
