@@ -54,6 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy caminantes
 	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-logo
 
 test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps lint
 	$(BIN)/pytest
@@ -74,4 +75,4 @@ messages: $(STAMP)
 	cd caminantes && ../$(BIN)/caminantes compilemessages
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache test-output

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 
 from caminantes.accounts import policies
-from caminantes.accounts.models import Organization
+from caminantes.accounts.models import Organization, User
 from caminantes.accounts.permissions import Perm, Role
 from caminantes.geo.models import Country
 
@@ -34,6 +34,16 @@ class Context:
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(r).label) for r in sorted(self.roles)]
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a page behind login receives, typed: `user` is a logged-in User (the
+    login and permission decorators have checked) and `context` is the switcher's choice,
+    set by ActiveContextMiddleware on every request. Only for annotations: Django builds
+    the request, this class is never instantiated."""
+
+    user: User
+    context: Context
 
 
 def build_context(request: HttpRequest) -> Context:

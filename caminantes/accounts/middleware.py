@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from caminantes.accounts.context import build_context
+from caminantes.accounts.context import AuthenticatedRequest, Context, build_context
 from caminantes.accounts.twofactor import has_confirmed_device, is_verified, requires_two_factor
 
 LAST_SEEN = "last_seen"
@@ -84,5 +85,6 @@ class ActiveContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.context = SimpleLazyObject(lambda: build_context(request))  # type: ignore[attr-defined]
+        lazy = SimpleLazyObject(lambda: build_context(request))
+        cast(AuthenticatedRequest, request).context = cast(Context, lazy)
         return self.get_response(request)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -13,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts.permissions import Role
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.models import PublicIdModel, TimestampedModel
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-class Organization(models.Model):
+class Organization(PublicIdModel):
     class Type(models.TextChoices):
         UN_AGENCY = "un_agency", _("UN agency")
         INTERNATIONAL_NGO = "international_ngo", _("International NGO")
@@ -26,7 +26,6 @@ class Organization(models.Model):
         GOVERNMENT = "government", _("Government")
         COMMUNITY = "community", _("Community organisation")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
     type = models.CharField(_("type"), max_length=30, choices=Type.choices)
@@ -66,8 +65,7 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username or "")
 
 
-class User(AbstractBaseUser, PermissionsMixin):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     language = models.CharField(
@@ -111,14 +109,13 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         )
 
 
-class Membership(models.Model):
+class Membership(TimestampedModel):
     """A user's role in an organisation, for some countries (and optionally some areas).
 
     No countries means every country the organisation works in. Ended memberships grant
     nothing; they are kept, never deleted, so the audit trail can still name the role.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="memberships"
@@ -128,7 +125,6 @@ class Membership(models.Model):
     areas = models.ManyToManyField(AdminArea, blank=True, verbose_name=_("admin areas"))
     starts_on = models.DateField(_("starts on"), default=timezone.localdate)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -153,7 +149,7 @@ class Membership(models.Model):
         return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
 
 
-class ApiToken(models.Model):
+class ApiToken(TimestampedModel):
     """A personal API token. Only a SHA-256 of the secret is stored; it is shown once."""
 
     class Scope(models.TextChoices):
@@ -161,13 +157,11 @@ class ApiToken(models.Model):
         WRITE = "write", _("Write")
         EXPORT = "export", _("Export")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)
     scopes = models.JSONField(_("scopes"), default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

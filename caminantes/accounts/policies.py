@@ -27,11 +27,13 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from caminantes.accounts.models import Membership, Organization, User
+from caminantes.accounts.models import ApiToken, Membership, Organization, User
 from caminantes.accounts.permissions import PLATFORM_ROLES, Perm, Role, permissions_for
 from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
 from caminantes.audit.middleware import current_request
+from caminantes.audit.models import Alert, AuditEvent
+from caminantes.geo.models import AdminArea, Country, Place
 
 __all__ = [
     "Grant",
@@ -303,3 +305,57 @@ def record_restricted_reads(user: AnyUser, objects: Iterable[models.Model]) -> N
     """A page or export that shows several restricted records calls this for what it shows."""
     for obj in objects:
         log(user, actions.READ_RESTRICTED, obj)
+
+
+# The scopes of the models at and below this layer, registered when the door is imported.
+# geo and audit sit below accounts and cannot import this module, so their rules live here.
+
+
+def membership_countries(grant: Grant) -> Q:
+    """Memberships in the grant's countries; an organisation-wide grant also sees those that
+    name no country."""
+    q = Q(countries__in=grant.country_ids)
+    return q | Q(countries__isnull=True) if grant.org_wide else q
+
+
+# Reference data: every person with an active membership may read it.
+register(Country, Scope(any_member=True))
+register(AdminArea, Scope(any_member=True))
+register(Place, Scope(any_member=True))
+# One's own organisations (all of them for a platform administrator).
+register(Organization, Scope(organization="pk"))
+register(
+    Membership,
+    Scope(
+        permission=Perm.VIEW_MEMBERS,
+        organization="organization",
+        country_rule=membership_countries,
+        distinct=True,
+    ),
+)
+register(
+    User,
+    Scope(permission=Perm.VIEW_MEMBERS, organization="memberships__organization", distinct=True),
+)
+register(ApiToken, Scope(owner="user"))
+
+
+def audit_event_rule(grant: Grant) -> Q:
+    """An auditor sees what her organisation's people did in her countries, and (when her
+    membership is organisation-wide) what anyone attempted on her organisation's records or
+    accounts (denials, failed logins)."""
+    own = Q(organization=grant.organization_id) & by_member_countries("actor")(grant)
+    if grant.org_wide:
+        return own | Q(object_organization=grant.organization_id)
+    return own
+
+
+register(AuditEvent, Scope(permission=Perm.VIEW_AUDIT, country_rule=audit_event_rule))
+register(
+    Alert,
+    Scope(
+        permission=Perm.VIEW_ALERTS,
+        organization="organization",
+        country_rule=by_member_countries("user"),
+    ),
+)

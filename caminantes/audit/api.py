@@ -62,7 +62,9 @@ def event_list(
         since=since, until=until, user=user, action=action, outcome=outcome
     )
     log(request.user, actions.AUDIT_VIEWED, AuditEvent, via="api")
-    return selectors.audit_events_for_user(user=request.user, filters=filters)
+    return selectors.audit_events_filtered(
+        events=policies.visible(request.user, AuditEvent), filters=filters
+    )
 
 
 @router.get("/events/{uuid}", response=EventOut)

@@ -15,7 +15,7 @@ import logging
 import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -29,9 +29,6 @@ from caminantes.audit.chain import GENESIS, VerifyResult, event_digest, verify_c
 from caminantes.audit.middleware import current_request
 from caminantes.audit.models import Alert, AuditEvent, Outcome
 from caminantes.lib.client_ip import client_ip
-
-if TYPE_CHECKING:
-    from caminantes.accounts.models import Organization, User
 
 logger = logging.getLogger("caminantes.audit")
 
@@ -81,12 +78,12 @@ def _describe(obj: Any) -> tuple[str, uuid_lib.UUID | None]:
 
 
 def log(
-    actor: User | Any,
+    actor: Any,
     action: str,
     obj: Any = None,
     outcome: str = Outcome.ALLOWED,
     *,
-    organization: Organization | None = None,
+    organization: Any = None,
     role: str | None = None,
     **context: Any,
 ) -> AuditEvent:
@@ -136,7 +133,7 @@ def log(
 
 
 def log_many(
-    actor: User | Any,
+    actor: Any,
     action: str,
     objects: list[Any],
     outcome: str = Outcome.ALLOWED,
@@ -150,7 +147,7 @@ def log_many(
         return [log(actor, action, obj, outcome, **context) for obj in objects]
     request = current_request.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    organization: Organization | None = None
+    organization: Any = None
     role = ""
     if request is not None and user is not None:
         ctx = getattr(request, "context", None)
@@ -191,7 +188,7 @@ def log_many(
 BULK_READ_ACTIONS = frozenset({actions.READ_PERSONAL, actions.READ_RESTRICTED})
 
 
-def _check_bulk_reads(user: Any, organization: Organization | None) -> None:
+def _check_bulk_reads(user: Any, organization: Any) -> None:
     """Alert when the user read more records than the limit within the window. An event
     for a page of records says how many (`count`); one for a single record counts one."""
     limit = settings.AUDIT_BULK_READ_LIMIT

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from caminantes.accounts import policies
 from caminantes.audit.models import Alert, AuditEvent
 
 
@@ -25,8 +23,12 @@ def _day_start(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time.min))
 
 
-def audit_events_for_user(*, user: Any, filters: EventFilter) -> QuerySet[AuditEvent]:
-    qs = policies.visible(user, AuditEvent).select_related("organization")
+def audit_events_filtered(
+    *, events: QuerySet[AuditEvent], filters: EventFilter
+) -> QuerySet[AuditEvent]:
+    """The trail's filters applied to `events`: the events the reader may see, as the policy
+    door gives them (`policies.visible(user, AuditEvent)`; audit sits below accounts)."""
+    qs = events.select_related("organization")
     if filters.since:
         qs = qs.filter(occurred_at__gte=_day_start(filters.since))
     if filters.until:
@@ -42,5 +44,6 @@ def audit_events_for_user(*, user: Any, filters: EventFilter) -> QuerySet[AuditE
     return qs.order_by("-id")
 
 
-def open_alerts_for_user(*, user: Any) -> QuerySet[Alert]:
-    return policies.visible(user, Alert).filter(acknowledged_at__isnull=True)
+def open_alerts(*, alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """The alerts nobody has acknowledged yet, among `alerts` (those the reader may see)."""
+    return alerts.filter(acknowledged_at__isnull=True)

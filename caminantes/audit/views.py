@@ -36,7 +36,9 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.EventFilt
 @perm_required(Perm.VIEW_AUDIT)
 def events(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    qs = selectors.audit_events_for_user(user=request.user, filters=filters)
+    qs = selectors.audit_events_filtered(
+        events=policies.visible(request.user, AuditEvent), filters=filters
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     log(request.user, actions.AUDIT_VIEWED, AuditEvent)
     query = request.GET.copy()
@@ -55,7 +57,9 @@ def events(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.VIEW_AUDIT)
 def events_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
-    qs = selectors.audit_events_for_user(user=request.user, filters=filters)
+    qs = selectors.audit_events_filtered(
+        events=policies.visible(request.user, AuditEvent), filters=filters
+    )
     count = qs.count()
     log(request.user, actions.EXPORT, AuditEvent, rows=count)
     header = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from caminantes.dtm import views, views_more
+from caminantes.dtm import views, views_intake
 
 urlpatterns = [
     path("", views.home, name="dtm_home"),
@@ -11,7 +11,9 @@ urlpatterns = [
     path("operations/<uuid:uuid>/edit/", views.operation_edit, name="dtm_operation_edit"),
     path("operations/<uuid:uuid>/rounds/new/", views.round_new, name="dtm_round_new"),
     path("operations/<uuid:uuid>/points/new/", views.point_new, name="dtm_point_new"),
-    path("operations/<uuid:uuid>/baseline/new/", views_more.baseline_new, name="dtm_baseline_new"),
+    path(
+        "operations/<uuid:uuid>/baseline/new/", views_intake.baseline_new, name="dtm_baseline_new"
+    ),
     path("rounds/<uuid:uuid>/edit/", views.round_edit, name="dtm_round_edit"),
     path("points/<uuid:uuid>/", views.point_detail, name="dtm_point"),
     path("points/<uuid:uuid>/edit/", views.point_edit, name="dtm_point_edit"),
@@ -20,9 +22,9 @@ urlpatterns = [
     path("sites/", views.sites, name="dtm_sites"),
     path("sites/new/", views.site_new, name="dtm_site_new"),
     path("sites/<uuid:uuid>/edit/", views.site_edit, name="dtm_site_edit"),
-    path("sites/<uuid:uuid>/assess/", views_more.site_assess, name="dtm_site_assess"),
-    path("imports/", views_more.import_list, name="dtm_imports"),
-    path("imports/<uuid:uuid>/", views_more.import_detail, name="dtm_import"),
-    path("imports/<uuid:uuid>/progress/", views_more.import_progress, name="dtm_import_progress"),
-    path("forms/flow-monitoring-survey.xlsx", views_more.survey_form, name="dtm_survey_form"),
+    path("sites/<uuid:uuid>/assess/", views_intake.site_assess, name="dtm_site_assess"),
+    path("imports/", views_intake.import_list, name="dtm_imports"),
+    path("imports/<uuid:uuid>/", views_intake.import_detail, name="dtm_import"),
+    path("imports/<uuid:uuid>/progress/", views_intake.import_progress, name="dtm_import_progress"),
+    path("forms/flow-monitoring-survey.xlsx", views_intake.survey_form, name="dtm_survey_form"),
 ]

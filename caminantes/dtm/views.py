@@ -8,18 +8,19 @@ from typing import Any
 import pycountry
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caminantes.accounts import policies
+from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
-from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
 from caminantes.dtm import selectors, services
 from caminantes.dtm.choices import AGE_GROUPS, CountDimension, Direction, Source, TransportMode
+from caminantes.dtm.decorators import dtm_perm_required
 from caminantes.dtm.forms import OperationForm, PointForm, RoundForm, SiteForm
 from caminantes.dtm.intake import Conflict, submit_flow_count
 from caminantes.dtm.models import (
@@ -38,31 +39,14 @@ TALLY_COUNTRIES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _is_analyst(request: HttpRequest, org_id: int, country_id: int | None = None) -> bool:
+def _is_analyst(request: AuthenticatedRequest, org_id: int, country_id: int | None = None) -> bool:
     return policies.has_perm(request.user, Perm.DTM_ANALYSE, organization_id=org_id,
                              country_id=country_id)  # fmt: skip
 
 
-def _dtm_perm(view: Any) -> Any:
-    """Enumerators and analysts: either DTM permission opens the DTM pages."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        perm = Perm.DTM_ANALYSE if policies.has_perm(request.user, Perm.DTM_ANALYSE) else None
-        return perm_required(perm or Perm.DTM_COLLECT)(view)(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-@_dtm_perm
-def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+@dtm_perm_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     return render(request, "dtm/home.html", {
         "operations": selectors.operations_for_user(user=user),
         "points": selectors.points_for_user(user=user).filter(is_active=True),
@@ -73,22 +57,22 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- operations and rounds ---------------------------------------------------------------
 
 
-def _org_countries(request: HttpRequest) -> Any:
-    ctx = request.context  # type: ignore[attr-defined]
+def _org_countries(request: AuthenticatedRequest) -> Any:
+    ctx = request.context
     if ctx.organization is None:
         return Country.objects.none()
     return ctx.organization.countries.all()
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def operation_new(request: HttpRequest) -> HttpResponse:
-    ctx = request.context  # type: ignore[attr-defined]
+def operation_new(request: AuthenticatedRequest) -> HttpResponse:
+    ctx = request.context
     form = OperationForm(request.POST or None, countries=_org_countries(request))
     if request.method == "POST" and form.is_valid():
         op = form.save(commit=False)
         op.organization = ctx.organization
         try:
-            services.reference_save(actor=_user(request), obj=op,
+            services.reference_save(actor=request.user, obj=op,
                                     m2m={"countries": form.cleaned_data["countries"]})  # fmt: skip
         except PermissionDenied as exc:
             raise PermissionDenied from exc
@@ -97,9 +81,9 @@ def operation_new(request: HttpRequest) -> HttpResponse:
     return render(request, "dtm/form.html", {"form": form, "title": _("New operation")})
 
 
-@_dtm_perm
-def operation_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
-    user = _user(request)
+@dtm_perm_required
+def operation_detail(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    user = request.user
     op = selectors.get_dtm_for_user(user, Operation, uuid)
     return render(request, "dtm/operation.html", {
         "operation": op,
@@ -110,12 +94,12 @@ def operation_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def operation_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def operation_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     op = policies.get_for_user(request.user, Operation, uuid)
     form = OperationForm(request.POST or None, instance=op,
                          countries=op.organization.countries.all())  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=_user(request), obj=form.save(commit=False),
+        services.reference_save(actor=request.user, obj=form.save(commit=False),
                                 m2m={"countries": form.cleaned_data["countries"]})  # fmt: skip
         messages.success(request, _("Operation saved."))
         return redirect("dtm_operation", uuid=op.uuid)
@@ -123,24 +107,24 @@ def operation_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def round_new(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def round_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     op = policies.get_for_user(request.user, Operation, uuid)
     last = op.rounds.order_by("-number").first()
     form = RoundForm(request.POST or None, initial={"number": (last.number + 1) if last else 1})
     form.instance.operation = op
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=_user(request), obj=form.save(commit=False))
+        services.reference_save(actor=request.user, obj=form.save(commit=False))
         messages.success(request, _("Round saved."))
         return redirect("dtm_operation", uuid=op.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": _("New round"), "back": op})
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def round_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def round_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     rnd = policies.get_for_user(request.user, Round, uuid)
     form = RoundForm(request.POST or None, instance=rnd)
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=_user(request), obj=form.save(commit=False))
+        services.reference_save(actor=request.user, obj=form.save(commit=False))
         messages.success(request, _("Round saved."))
         return redirect("dtm_operation", uuid=rnd.operation.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": str(rnd),
@@ -151,11 +135,11 @@ def round_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def point_new(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def point_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     op = policies.get_for_user(request.user, Operation, uuid)
     form = PointForm(request.POST or None, operation=op)
     if request.method == "POST" and form.is_valid():
-        point = services.reference_save(actor=_user(request), obj=form.save(commit=False))
+        point = services.reference_save(actor=request.user, obj=form.save(commit=False))
         messages.success(request, _("Point saved."))
         return redirect("dtm_point", uuid=point.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": _("New flow monitoring point"),
@@ -163,20 +147,20 @@ def point_new(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def point_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def point_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     point = policies.get_for_user(request.user, FlowMonitoringPoint, uuid)
     form = PointForm(request.POST or None, instance=point, operation=point.operation)
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=_user(request), obj=form.save(commit=False))
+        services.reference_save(actor=request.user, obj=form.save(commit=False))
         messages.success(request, _("Point saved."))
         return redirect("dtm_point", uuid=point.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": point.name,
                                              "back": point.operation})  # fmt: skip
 
 
-@_dtm_perm
-def point_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
-    user = _user(request)
+@dtm_perm_required
+def point_detail(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    user = request.user
     point = selectors.get_dtm_for_user(user, FlowMonitoringPoint, uuid)
     return render(request, "dtm/point.html", {
         "point": point,
@@ -243,9 +227,9 @@ def _apply_step(values: dict[str, Any], step: str) -> None:
 
 
 @perm_required(Perm.DTM_COLLECT)
-def tally(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def tally(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     """Count people at a point for one shift; the hidden submission id makes a resend harmless."""
-    user = _user(request)
+    user = request.user
     point = policies.get_for_user(user, FlowMonitoringPoint, uuid, Perm.DTM_COLLECT)
     errors: dict[str, list[str]] = {}
     values = _blank_sheet()
@@ -284,9 +268,9 @@ def tally(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 @require_POST
-@_dtm_perm
-def count_void(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
-    user = _user(request)
+@dtm_perm_required
+def count_void(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    user = request.user
     count = selectors.get_dtm_for_user(user, FlowCount, uuid)
     services.flow_count_void(actor=user, count=count)
     messages.success(request, _("The sheet no longer counts in any figure."))
@@ -296,9 +280,9 @@ def count_void(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 # --- collective sites --------------------------------------------------------------------
 
 
-@_dtm_perm
-def sites(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+@dtm_perm_required
+def sites(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     return render(request, "dtm/sites.html", {
         "sites": selectors.sites_for_user(user=user),
         "can_manage": policies.has_perm(user, Perm.DTM_ANALYSE),
@@ -306,25 +290,25 @@ def sites(request: HttpRequest) -> HttpResponse:
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def site_new(request: HttpRequest) -> HttpResponse:
-    ctx = request.context  # type: ignore[attr-defined]
+def site_new(request: AuthenticatedRequest) -> HttpResponse:
+    ctx = request.context
     form = SiteForm(request.POST or None, countries=_org_countries(request))
     if request.method == "POST" and form.is_valid():
         site = form.save(commit=False)
         site.organization = ctx.organization
-        services.reference_save(actor=_user(request), obj=site)
+        services.reference_save(actor=request.user, obj=site)
         messages.success(request, _("Site saved."))
         return redirect("dtm_sites")
     return render(request, "dtm/form.html", {"form": form, "title": _("New collective site")})
 
 
 @perm_required(Perm.DTM_ANALYSE)
-def site_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def site_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     site = policies.get_for_user(request.user, CollectiveSite, uuid)
     form = SiteForm(request.POST or None, instance=site,
                     countries=site.organization.countries.all())  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=_user(request), obj=form.save(commit=False))
+        services.reference_save(actor=request.user, obj=form.save(commit=False))
         messages.success(request, _("Site saved."))
         return redirect("dtm_sites")
     return render(request, "dtm/form.html", {"form": form, "title": site.name})

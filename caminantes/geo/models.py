@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from caminantes.lib.models import PublicIdModel
 
 
 class LocalisedName(models.Model):
@@ -26,8 +26,7 @@ class LocalisedName(models.Model):
         return str(getattr(self, f"name_{lang}", "") or self.name_es or self.name_en)
 
 
-class Country(LocalisedName):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Country(PublicIdModel, LocalisedName):
     iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
     pcode = models.CharField(_("P-code"), max_length=10, blank=True)
@@ -40,10 +39,9 @@ class Country(LocalisedName):
         verbose_name_plural = _("countries")
 
 
-class AdminArea(LocalisedName):
+class AdminArea(PublicIdModel, LocalisedName):
     """A first-level (or lower) administrative area: department, state, province, region."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="areas")
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -68,7 +66,7 @@ class AdminArea(LocalisedName):
         ]
 
 
-class Place(models.Model):
+class Place(PublicIdModel):
     """A named point on the map: a town (from GeoNames) or a border crossing point."""
 
     class Kind(models.TextChoices):
@@ -81,7 +79,6 @@ class Place(models.Model):
         AIR = "air", _("Air")
         RIVER = "river", _("River")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("code"), max_length=80, unique=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from caminantes.accounts.models import User
 from caminantes.geo.models import Country
-from caminantes.identity import registry_run
+from caminantes.identity import registry_dedupe
 from caminantes.identity.models import ReviewTicket, TracingRequest
 from caminantes.identity.services import tracing
 from caminantes.lib import names
@@ -141,7 +141,7 @@ def load(say: Callable[[str], None], **options: object) -> None:
     for iso in COUNTRIES:
         if Country.objects.filter(iso2=iso).exists():
             out = io.StringIO()
-            registry_run.run(iso, out)
+            registry_dedupe.run(iso, out)
             say("Identity: " + out.getvalue().strip())
     open_tickets = ReviewTicket.objects.filter(status=ReviewTicket.Status.OPEN).count()
     say(f"Identity: {open_tickets} open review tickets.")

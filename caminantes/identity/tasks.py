@@ -6,7 +6,7 @@ import io
 
 from huey.contrib.djhuey import db_task
 
-from caminantes.identity import registry_run
+from caminantes.identity import registry_dedupe
 from caminantes.identity.models import DedupeRun
 
 
@@ -15,7 +15,7 @@ def dedupe_run_task(run_id: int) -> None:
     """A deduplication run a manager started from the thresholds page."""
     run = DedupeRun.objects.filter(pk=run_id).select_related("country").first()
     if run is not None:
-        registry_run.run(run.country.iso2, io.StringIO(), run=run)
+        registry_dedupe.run(run.country.iso2, io.StringIO(), run=run)
 
 
 @db_task()

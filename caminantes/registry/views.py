@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
+from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
@@ -30,15 +31,15 @@ from caminantes.registry.inputs import ConsentInput
 from caminantes.registry.models import WG_DOMAINS, FieldChange, Household, Person
 
 
-def _user(request: HttpRequest) -> User:
+def _user(request: AuthenticatedRequest) -> User:
     """The logged-in user (every view here is behind perm_required)."""
     assert isinstance(request.user, User)
     return request.user
 
 
-def _can(request: HttpRequest, perm: Perm, household: Household | None = None) -> bool:
+def _can(request: AuthenticatedRequest, perm: Perm, household: Household | None = None) -> bool:
     if household is None:
-        ctx = request.context  # type: ignore[attr-defined]
+        ctx = request.context
         return policies.has_perm(
             request.user,
             perm,
@@ -54,9 +55,9 @@ def _can(request: HttpRequest, perm: Perm, household: Household | None = None) -
 
 
 @perm_required(Perm.VIEW_PERSONAL_DATA)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    ctx = request.context  # type: ignore[attr-defined]
+    ctx = request.context
     results = selectors.search_people(user=_user(request), text=q, country=ctx.country) if q else []
     template = (
         "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
@@ -88,13 +89,15 @@ def _initial_focal_point(q: str) -> dict[str, Any]:
     return initial
 
 
-def _member_formset(request: HttpRequest, initial: list[dict[str, Any]] | None = None) -> Any:
+def _member_formset(
+    request: AuthenticatedRequest, initial: list[dict[str, Any]] | None = None
+) -> Any:
     return MemberFormSet(request.POST or None, prefix="members", initial=initial)
 
 
 @perm_required(Perm.REGISTER_HOUSEHOLDS)
-def register(request: HttpRequest) -> HttpResponse:
-    ctx = request.context  # type: ignore[attr-defined]
+def register(request: AuthenticatedRequest) -> HttpResponse:
+    ctx = request.context
     if ctx.organization is None or ctx.country is None:
         raise PermissionDenied  # whether they may register there is the service's check
     household_form = HouseholdForm(request.POST or None, country=ctx.country)
@@ -146,7 +149,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @perm_required(Perm.REGISTER_HOUSEHOLDS)
-def member_form(request: HttpRequest) -> HttpResponse:
+def member_form(request: AuthenticatedRequest) -> HttpResponse:
     """One more empty member block for the registration form (htmx)."""
     try:
         index = max(0, min(int(request.GET.get("index", "1")), 29))
@@ -159,7 +162,7 @@ def member_form(request: HttpRequest) -> HttpResponse:
 
 
 @perm_required(Perm.VIEW_PERSONAL_DATA)
-def household_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def household_detail(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     household = selectors.household_detail(user=_user(request), uuid=uuid)
     members = list(selectors.members_of(household))
     changes = policies.visible(request.user, FieldChange).filter(household=household)[:50]
@@ -182,7 +185,7 @@ def household_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 def _person_links(
-    request: HttpRequest, household: Household, members: list[Person]
+    request: AuthenticatedRequest, household: Household, members: list[Person]
 ) -> list[dict[str, Any]]:
     links: list[dict[str, Any]] = []
     rights = _can(request, Perm.HANDLE_DATA_REQUESTS, household)
@@ -200,19 +203,19 @@ def _person_links(
     return links
 
 
-def _editable(request: HttpRequest, uuid: str) -> Household:
+def _editable(request: AuthenticatedRequest, uuid: str) -> Household:
     household = selectors.household_detail(user=_user(request), uuid=uuid)
     if not _can(request, Perm.EDIT_HOUSEHOLDS, household):
         raise PermissionDenied
     return household
 
 
-def _conflict(request: HttpRequest, exc: services.VersionConflict) -> None:
+def _conflict(request: AuthenticatedRequest, exc: services.VersionConflict) -> None:
     messages.error(request, str(exc))
 
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)
-def household_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def household_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     household = _editable(request, uuid)
     initial = {
         "version": household.version,
@@ -250,7 +253,7 @@ def household_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)
-def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     person = selectors.person_detail(user=request.user, uuid=uuid)
     household = _editable(request, str(person.household.uuid))
     initial: dict[str, Any] = {f: getattr(person, f) for f in services.PERSON_FIELDS}
@@ -283,7 +286,7 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)
-def person_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def person_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     household = _editable(request, uuid)
     form = MemberForm(request.POST or None, initial={"relationship": "child", "nationality": "VE"})
     if request.method == "POST" and form.is_valid():
@@ -306,7 +309,7 @@ def person_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)
-def document_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def document_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     person = selectors.person_detail(user=request.user, uuid=uuid)
     household = _editable(request, str(person.household.uuid))
     form = DocumentForm(request.POST or None)
@@ -326,7 +329,7 @@ def document_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @perm_required(Perm.MANAGE_CONSENT)
-def consent_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def consent_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     person = selectors.person_detail(user=request.user, uuid=uuid)
     household = person.household
     form = ConsentForm(request.POST or None)
@@ -359,7 +362,7 @@ def consent_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @perm_required(Perm.MANAGE_CONSENT)
-def consent_withdraw(request: HttpRequest, uuid: str) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     """Asks first (what stops from today), then withdraws the version that was shown."""
     consent = selectors.consent_detail(user=request.user, uuid=uuid)
     household = consent.person.household
@@ -382,7 +385,7 @@ def consent_withdraw(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @perm_required(Perm.EDIT_HOUSEHOLDS)
-def needs_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def needs_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     household = _editable(request, uuid)
     from django.utils import timezone
 

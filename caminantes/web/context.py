@@ -6,7 +6,8 @@ from django.http import HttpRequest
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import Perm
-from caminantes.audit.selectors import open_alerts_for_user
+from caminantes.audit import selectors as audit_selectors
+from caminantes.audit.models import Alert
 from caminantes.lib import navigation
 
 
@@ -22,7 +23,8 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
     ]
     open_alerts = 0
     if policies.has_perm(user, Perm.VIEW_ALERTS):
-        open_alerts = open_alerts_for_user(user=user).count()
+        alerts = policies.visible(user, Alert)
+        open_alerts = audit_selectors.open_alerts(alerts=alerts).count()
     return {
         "nav_items": items,
         "ctx": getattr(request, "context", None),

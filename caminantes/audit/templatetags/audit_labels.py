@@ -1,4 +1,6 @@
-"""Readable labels for the audit trail: roles and object types in the reader's language."""
+"""Readable labels for the audit trail: actions and object types in the reader's language.
+
+Roles are labelled by accounts (`{% load account_labels %}`): audit sits below accounts."""
 
 from __future__ import annotations
 
@@ -6,22 +8,9 @@ from django import template
 from django.apps import apps
 from django.utils.translation import gettext as _
 
-from caminantes.accounts.permissions import Role
 from caminantes.audit import actions
 
 register = template.Library()
-
-
-@register.filter
-def role_labels(value: str) -> str:
-    labels = []
-    for code in (value or "").split(","):
-        try:
-            labels.append(str(Role(code).label))
-        except ValueError:
-            if code:
-                labels.append(code)
-    return ", ".join(labels)
 
 
 @register.filter

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from caminantes.accounts import policies
 from caminantes.audit import selectors
+from caminantes.audit.models import AuditEvent
 from caminantes.registry.tests.base import RegistryTestCase
 from tests.personas import PASSWORD
 
 
 class ProbingTest(RegistryTestCase):
     def auditor_sees(self, user: str = "") -> list[str]:
-        qs = selectors.audit_events_for_user(
-            user=self.audrey, filters=selectors.EventFilter(outcome="denied", user=user)
+        qs = selectors.audit_events_filtered(
+            events=policies.visible(self.audrey, AuditEvent),
+            filters=selectors.EventFilter(outcome="denied", user=user),
         )
         return [e.actor_email for e in qs]
 

@@ -1,4 +1,5 @@
-"""DTM imports whose background worker died: read or committed again (engine: lib.stalls).
+"""DTM imports whose background worker died: read or committed again (the engine:
+lib.import_recovery).
 
 A check that stopped (`reading`) goes back to `queued` and is queued again: the upload is
 still there (the dead worker never reached the line that deletes it) and `import_stage`
@@ -20,7 +21,7 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm.imports.staging import progress_path, upload_path
 from caminantes.dtm.models import DtmImport
-from caminantes.lib import stalls
+from caminantes.lib import import_recovery
 
 S = DtmImport.Status
 
@@ -28,14 +29,14 @@ S = DtmImport.Status
 def _queue_stage(batch: DtmImport) -> None:
     from caminantes.dtm import tasks
 
-    tasks.import_stage_task(batch.pk, stalls.language_of(batch.created_by))
+    tasks.import_stage_task(batch.pk, import_recovery.language_of(batch.created_by))
 
 
 def _queue_commit(batch: DtmImport) -> None:
     from caminantes.dtm import tasks
 
     tasks.import_commit_task(
-        batch.pk, batch.committed_by_id, stalls.language_of(batch.committed_by)
+        batch.pk, batch.committed_by_id, import_recovery.language_of(batch.committed_by)
     )
 
 
@@ -43,7 +44,7 @@ def _fail(batch: DtmImport) -> dict[str, Any]:
     """Failed, in the language of who started the step, as the step's own errors are."""
     user = batch.committed_by if batch.status == S.COMMITTING else batch.created_by
     stops = batch.recovery_attempts + 1
-    with translation.override(stalls.language_of(user)):
+    with translation.override(import_recovery.language_of(user)):
         message = ngettext(
             "The background worker stopped %(n)d time while working on this file, and the "
             "import was given up. Nothing was imported. Upload the file again to retry, or "
@@ -57,9 +58,9 @@ def _fail(batch: DtmImport) -> dict[str, Any]:
 
 
 def _audit(batch: DtmImport, action: str, facts: dict[str, Any]) -> None:
-    step = "recover" if action == stalls.REQUEUED else "recover_failed"
+    step = "recover" if action == import_recovery.REQUEUED else "recover_failed"
     log(None, actions.IMPORT, batch, organization=batch.organization, step=step,
-        kind=batch.kind, actor_email=stalls.ACTOR, **facts)  # fmt: skip
+        kind=batch.kind, actor_email=import_recovery.ACTOR, **facts)  # fmt: skip
 
 
 def _forget(batch: DtmImport) -> None:
@@ -70,17 +71,17 @@ def _forget(batch: DtmImport) -> None:
     progress_path(batch).unlink(missing_ok=True)
 
 
-def recoverer() -> stalls.Recoverer:
+def recoverer() -> import_recovery.Recoverer:
     from caminantes.dtm import tasks  # the tasks import this module
 
-    stage = stalls.Step(restart=S.QUEUED, task=tasks.import_stage_task, queue=_queue_stage)
-    commit = stalls.Step(
+    stage = import_recovery.Step(restart=S.QUEUED, task=tasks.import_stage_task, queue=_queue_stage)
+    commit = import_recovery.Step(
         restart=S.COMMITTING,
         task=tasks.import_commit_task,
         queue=_queue_commit,
         progress_file=progress_path,
     )
-    return stalls.Recoverer(
+    return import_recovery.Recoverer(
         name="dtm",
         model=DtmImport,
         steps={S.QUEUED: stage, S.READING: stage, S.COMMITTING: commit},
@@ -90,6 +91,6 @@ def recoverer() -> stalls.Recoverer:
     )
 
 
-def imports_recover(*, dry_run: bool = False) -> list[stalls.Found]:
-    """Queue again (or fail) the DTM imports whose worker died; see lib.stalls."""
-    return stalls.recover(recoverer(), dry_run=dry_run)
+def imports_recover(*, dry_run: bool = False) -> list[import_recovery.Found]:
+    """Queue again (or fail) the DTM imports whose worker died; see lib.import_recovery."""
+    return import_recovery.recover(recoverer(), dry_run=dry_run)

@@ -46,10 +46,10 @@ from caminantes.dtm.intake import (
     validate_survey,
 )
 from caminantes.dtm.intake.common import PointCache
-from caminantes.dtm.intake.flow import already_stored as flow_known
+from caminantes.dtm.intake.flow import already_stored as flow_already_stored
 from caminantes.dtm.intake.flow import stored_digests as flow_digests
 from caminantes.dtm.intake.survey import YES_NO_FIELDS
-from caminantes.dtm.intake.survey import already_stored as survey_known
+from caminantes.dtm.intake.survey import already_stored as survey_already_stored
 from caminantes.dtm.intake.survey import stored_digests as survey_digests
 from caminantes.dtm.models import DtmImport, DtmImportRow, Operation
 from caminantes.geo.models import Country
@@ -106,12 +106,12 @@ def _folder() -> Path:
 
 
 def upload_path(batch: DtmImport) -> Path:
-    """Where the import's upload is kept until it is read (recovery deletes it on failure)."""
+    """Where the batch's uploaded file waits until it is imported, cancelled or failed."""
     return _folder() / batch.file_path
 
 
 def progress_path(batch: DtmImport) -> Path:
-    """The small file a commit writes its progress to; recovery tells a live worker by it."""
+    """The count of rows a running commit has written (outside its one transaction)."""
     return _folder() / f"{batch.uuid}.progress"
 
 
@@ -181,7 +181,7 @@ def _check_rows(
             except PermissionDenied as exc:
                 out[i] = ([{"column": "", "message": str(exc)}], False)
         stored = (flow_digests if flow else survey_digests)(v.uuid for _i, v in valid)
-        known: Callable[..., bool] = flow_known if flow else survey_known
+        known: Callable[..., bool] = flow_already_stored if flow else survey_already_stored
         for i, value in valid:
             try:
                 out[i] = ([], known(value, stored))

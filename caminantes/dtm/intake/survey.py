@@ -172,7 +172,7 @@ def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
 
 
 def already_stored(survey: SurveyInput, stored: dict[Any, str] | None = None) -> bool:
-    """True when this id is stored with this content; Conflict when with another.
+    """True when this interview id is stored with this content; Conflict when with another.
 
     `stored` (from `stored_digests`) answers without a query."""
     if stored is not None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import Country
+from caminantes.lib.models import PublicIdModel
 
 
-class DtmApiFigure(models.Model):
+class DtmApiFigure(PublicIdModel):
     """One row of an IDP admin-level dataset, as IOM publishes it (public data)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     admin_level = models.PositiveSmallIntegerField(_("admin level"))
     api_id = models.CharField(_("DTM API id"), max_length=64)
     operation = models.CharField(_("operation"), max_length=200)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import Country
+from caminantes.lib.models import TimestampedModel
 
 
-class DtmImport(models.Model):
+class DtmImport(TimestampedModel):
     class Kind(models.TextChoices):
         FLOW_COUNTS = "flow_counts", _("Flow counts")
         SURVEY = "survey", _("Flow monitoring survey")
@@ -29,7 +28,6 @@ class DtmImport(models.Model):
         FAILED = "failed", _("Failed: nothing imported")
         CANCELLED = "cancelled", _("Cancelled")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -53,7 +51,6 @@ class DtmImport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     # Who asked for the commit: the commit task acts as them (again, if it is started again).
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

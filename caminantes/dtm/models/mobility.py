@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,12 +11,12 @@ from caminantes.dtm.choices import BaselineDimension, SiteDimension, SiteType
 from caminantes.dtm.models.base import SexAge, sex_age_adds_up
 from caminantes.dtm.models.reference import Round
 from caminantes.geo.models import AdminArea, Country, Place
+from caminantes.lib.models import TimestampedModel
 
 
-class BaselineAssessment(SexAge):
+class BaselineAssessment(TimestampedModel, SexAge):
     """People on the move present in one admin area in one round (key informants)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     round = models.ForeignKey(
         Round, on_delete=models.PROTECT, related_name="baselines", verbose_name=_("round")
     )
@@ -43,7 +41,6 @@ class BaselineAssessment(SexAge):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["round", "admin_area__name_es"]
@@ -82,10 +79,9 @@ class BaselineBreakdown(models.Model):
         return f"{self.dimension}:{self.code}={self.value}"
 
 
-class CollectiveSite(models.Model):
+class CollectiveSite(TimestampedModel):
     """A shelter, collective centre or settlement where people on the move stay."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -114,7 +110,6 @@ class CollectiveSite(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["country__iso2", "name"]
@@ -128,10 +123,9 @@ class CollectiveSite(models.Model):
         return self.name
 
 
-class SiteAssessment(SexAge):
+class SiteAssessment(TimestampedModel, SexAge):
     """A collective site in one round: capacity, occupancy by sex x age, services."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(
         CollectiveSite, on_delete=models.PROTECT, related_name="assessments",
         verbose_name=_("site"),
@@ -155,7 +149,6 @@ class SiteAssessment(SexAge):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["round", "site__name"]

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.dtm.choices import MovementType, PointType, Service, TransportMode
 from caminantes.geo.models import AdminArea, Country, Place
+from caminantes.lib.models import PublicIdModel, TimestampedModel
 
 
-class Operation(models.Model):
+class Operation(TimestampedModel):
     """An organisation's DTM operation (e.g. "Venezuela regional"), over some countries."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization",
         on_delete=models.PROTECT,
@@ -29,7 +27,6 @@ class Operation(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -47,10 +44,9 @@ class Operation(models.Model):
         return self.name
 
 
-class Round(models.Model):
+class Round(PublicIdModel):
     """Round N of an operation: the period a report covers."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     operation = models.ForeignKey(
         Operation, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("operation")
     )
@@ -75,10 +71,9 @@ class Round(models.Model):
         return str(_("Round %(n)d") % {"n": self.number})
 
 
-class FlowMonitoringPoint(models.Model):
+class FlowMonitoringPoint(TimestampedModel):
     """A flow monitoring point (FMP): a border crossing, bus terminal or transit point."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     operation = models.ForeignKey(
         Operation, on_delete=models.PROTECT, related_name="points", verbose_name=_("operation")
     )
@@ -118,7 +113,6 @@ class FlowMonitoringPoint(models.Model):
     transport_modes = models.JSONField(_("transport modes"), default=list, blank=True)
     services = models.JSONField(_("services"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["country__iso2", "name"]

@@ -24,7 +24,7 @@ from caminantes.dtm.models import DtmImport, DtmImportRow, FlowCount, FlowDaily
 from caminantes.dtm.tasks import import_commit_task, imports_recover_task
 from caminantes.dtm.tests.base import DtmTestCase, sheet
 from caminantes.dtm.tests.test_imports import flow_csv
-from caminantes.lib import stalls
+from caminantes.lib import import_recovery
 
 S = DtmImport.Status
 
@@ -105,7 +105,7 @@ class RecoveryTest(DtmTestCase):
         found = recovery.imports_recover()
 
         self.assertEqual([(f.batch, f.status, f.action) for f in found],
-                         [(batch, S.COMMITTING, stalls.REQUEUED)])  # fmt: skip
+                         [(batch, S.COMMITTING, import_recovery.REQUEUED)])  # fmt: skip
         batch.refresh_from_db()
         self.assertEqual((batch.status, batch.imported_rows), (S.COMMITTED, 5), batch.file_errors)
         self.assertEqual(FlowCount.objects.count(), 5)
@@ -152,7 +152,7 @@ class RecoveryTest(DtmTestCase):
         DtmImport.objects.filter(pk=batch.pk).update(recovery_attempts=3)
         self.quiet_for(batch, 20)
 
-        self.assertEqual([f.action for f in recovery.imports_recover()], [stalls.FAILED])
+        self.assertEqual([f.action for f in recovery.imports_recover()], [import_recovery.FAILED])
 
         batch.refresh_from_db()
         self.assertEqual((batch.status, batch.file_path, upload.exists()), (S.FAILED, "", False))

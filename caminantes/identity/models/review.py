@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import Country
+from caminantes.lib.models import PublicIdModel
 
 DEFAULT_REVIEW_THRESHOLD = 0.5
 
 
-class Thresholds(models.Model):
+class Thresholds(PublicIdModel):
     """Per country: from which score a pair is put to a reviewer, and from which (if any)
     it merges by itself. No auto-merge threshold means nothing ever merges by itself."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     country = models.OneToOneField(
         Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
     )
@@ -60,14 +58,13 @@ class Thresholds(models.Model):
         return f"{self.country.iso2}: {self.review_threshold}/{self.auto_merge_threshold}"
 
 
-class DedupeRun(models.Model):
+class DedupeRun(PublicIdModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     # None: started from the command line or by the system.
     started_by = models.ForeignKey(
@@ -97,7 +94,7 @@ class DedupeRun(models.Model):
         return f"{self.country.iso2} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class ReviewTicket(models.Model):
+class ReviewTicket(PublicIdModel):
     """One suspected cluster of records of the same person, waiting for a reviewer."""
 
     class Status(models.TextChoices):
@@ -106,7 +103,6 @@ class ReviewTicket(models.Model):
         NOT_SAME = "not_same", _("Not the same person")
         LATER = "later", _("Decide later")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
     )
@@ -141,11 +137,10 @@ class ReviewTicket(models.Model):
         return round(self.score * 100)
 
 
-class TicketRecord(models.Model):
+class TicketRecord(PublicIdModel):
     """A record in a ticket, with how it compared with each other record of the ticket:
     `evidence` = {other person pk: {"probability": p, "match_weight": w, "fields": {...}}}."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ticket = models.ForeignKey(ReviewTicket, on_delete=models.CASCADE, related_name="records")
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="review_records"
@@ -164,10 +159,9 @@ class TicketRecord(models.Model):
         return f"{self.ticket_id}:{self.person_id}"
 
 
-class PairDecision(models.Model):
+class PairDecision(PublicIdModel):
     """'These two records are not the same person': remembered, so never asked again."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # person_a has the lower primary key, so a pair has one row whichever way it was found.
     person_a = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
     person_b = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
@@ -195,11 +189,10 @@ class PairDecision(models.Model):
         return f"{self.person_a_id}≠{self.person_b_id}"
 
 
-class MergeRecord(models.Model):
+class MergeRecord(PublicIdModel):
     """`merged` was found to be `survivor`: merged.merged_into = survivor. Nothing else is
     changed or deleted, so undoing it restores the state in `snapshot`."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ticket = models.ForeignKey(
         ReviewTicket, on_delete=models.SET_NULL, null=True, blank=True, related_name="merges"
     )

@@ -3,7 +3,6 @@ in-app notices that tell a caseworker a new candidate was found."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django.conf import settings
@@ -12,16 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import AdminArea, Country, Place
+from caminantes.lib.models import PublicIdModel
 from caminantes.registry.models import Relationship, Sex
 
 
-class TracingRequest(models.Model):
+class TracingRequest(PublicIdModel):
     class Status(models.TextChoices):
         OPEN = "open", _("Searching")
         MATCHED = "matched", _("Relative found")
         CLOSED = "closed", _("Closed")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization",
         on_delete=models.PROTECT,
@@ -126,7 +125,7 @@ class TracingRequest(models.Model):
         return self.sought_age
 
 
-class TracingMatch(models.Model):
+class TracingMatch(PublicIdModel):
     """A registered person who may be the relative sought. The requesting organisation
     learns only that a possible match exists until the organisation holding the record
     confirms, and nothing once the person's consent to tracing is withdrawn."""
@@ -137,7 +136,6 @@ class TracingMatch(models.Model):
         REJECTED = "rejected", _("Not this person")
         WITHDRAWN = "withdrawn", _("Closed: consent withdrawn")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(TracingRequest, on_delete=models.CASCADE, related_name="matches")
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="tracing_matches"
@@ -169,7 +167,7 @@ class TracingMatch(models.Model):
         return round(self.score * 100)
 
 
-class ReunificationCase(models.Model):
+class ReunificationCase(PublicIdModel):
     """After a confirmed match: verification, consent of both sides, best interest when a
     child is involved, travel, and the end (reunified or closed)."""
 
@@ -181,7 +179,6 @@ class ReunificationCase(models.Model):
         REUNIFIED = "reunified", _("Reunified")
         CLOSED = "closed", _("Closed")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     match = models.OneToOneField(
         TracingMatch, on_delete=models.PROTECT, related_name="reunification"
     )
@@ -224,10 +221,9 @@ class ReunificationCase(models.Model):
         return "R-" + str(self.uuid)[:6].upper()
 
 
-class Notification(models.Model):
+class Notification(PublicIdModel):
     """An in-app notice for one user; `message` is an English msgid with `params`."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity_notices"
     )

@@ -86,7 +86,7 @@ def test_it_refuses_a_missing_file(tmp_path):
 
 
 def test_the_registry_mode_wants_a_country_code():
-    # The run itself (registry_run.run, review tickets) is tested in test_review.py.
+    # The run itself (registry_dedupe.run, review tickets) is tested in test_review.py.
     with pytest.raises(CommandError, match="ISO 3166"):
         call_command("dedupe", registry=True, country="Colombia")
 

@@ -5,7 +5,7 @@ import io
 from django.urls import reverse
 
 from caminantes.audit.models import AuditEvent
-from caminantes.identity import actions, registry_run, selectors
+from caminantes.identity import actions, registry_dedupe, selectors
 from caminantes.identity.models import MergeRecord, PairDecision, ReviewTicket, Thresholds
 from caminantes.identity.services import review, survivor_of
 from caminantes.identity.tests.base import IdentityTestCase, focal
@@ -16,7 +16,7 @@ from caminantes.registry.models import Person, TimelineEntry
 class RegistryRunTests(IdentityTestCase):
     def run_co(self) -> str:
         out = io.StringIO()
-        registry_run.run("CO", out)
+        registry_dedupe.run("CO", out)
         return out.getvalue()
 
     def test_it_opens_one_ticket_for_the_planted_duplicate_and_none_for_her_brother(self) -> None:
@@ -69,7 +69,7 @@ class RegistryRunTests(IdentityTestCase):
 
 class DecisionTests(IdentityTestCase):
     def setUp(self) -> None:
-        registry_run.run("CO", io.StringIO())
+        registry_dedupe.run("CO", io.StringIO())
         self.ticket = ReviewTicket.objects.get()
         self.kept, self.other = self.maria(self.first), self.maria(self.second)
 
@@ -162,7 +162,7 @@ class ScopeTests(IdentityTestCase):
                 [focal(documents=[DocumentInput(type="cedula", number="V-12.345.678")])],
                 org=self.ffs,
             )
-        run = registry_run.run("CO", io.StringIO())
+        run = registry_dedupe.run("CO", io.StringIO())
         self.assertGreaterEqual(run.cross_organisation, 1)
         iom_tickets = list(selectors.tickets_for_user(user=self.alice))
         ffs_tickets = list(selectors.tickets_for_user(user=self.ramona))
@@ -221,7 +221,7 @@ class ApiTests(IdentityTestCase):
     def setUp(self) -> None:
         from caminantes.accounts.services import api_token_create
 
-        registry_run.run("CO", io.StringIO())
+        registry_dedupe.run("CO", io.StringIO())
         self.ticket = ReviewTicket.objects.get()
         secret = api_token_create(user=self.alice, name="t", scopes=["read", "write"]).secret
         self.headers = {"Authorization": f"Bearer {secret}"}

@@ -11,8 +11,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from caminantes.accounts import policies
 from caminantes.audit import selectors as audit_selectors
-from caminantes.audit.models import Alert
+from caminantes.audit.models import Alert, AuditEvent
 from caminantes.identity import actions
 from caminantes.identity.models import ReunificationCase, TracingMatch, TracingRequest
 from caminantes.identity.services import tracing
@@ -137,8 +138,8 @@ class PeopleSearchTests(TracingSecurityCase):
 
     def test_every_search_is_in_the_holding_organisations_audit_trail(self) -> None:
         request = self.search()
-        seen = audit_selectors.audit_events_for_user(
-            user=self.audrey,
+        seen = audit_selectors.audit_events_filtered(
+            events=policies.visible(self.audrey, AuditEvent),
             filters=audit_selectors.EventFilter(action=actions.TRACING_SEARCH),
         )
         (event,) = seen

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caminantes.accounts import policies
+from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
@@ -31,12 +32,12 @@ def _errors(exc: ValidationError) -> str:
 
 
 @perm_required(Perm.REVIEW_DUPLICATES)
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", ReviewTicket.Status.OPEN)
     if status not in (ReviewTicket.Status.OPEN, ReviewTicket.Status.LATER):
         status = ReviewTicket.Status.OPEN
     tickets = selectors.tickets_for_user(user=request.user).filter(status=status)
-    ctx = request.context  # type: ignore[attr-defined]
+    ctx = request.context
     if ctx.country is not None:
         tickets = tickets.filter(country=ctx.country)
     merges = selectors.merges_for_user(user=request.user).filter(undone_at__isnull=True)[:10]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caminantes.accounts import policies
+from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
@@ -46,8 +47,8 @@ def tracing_list(request: HttpRequest) -> HttpResponse:
 
 
 @perm_required(Perm.FAMILY_TRACING)
-def tracing_new(request: HttpRequest) -> HttpResponse:
-    ctx = request.context  # type: ignore[attr-defined]
+def tracing_new(request: AuthenticatedRequest) -> HttpResponse:
+    ctx = request.context
     if ctx.organization is None or ctx.country is None or not ctx.can(Perm.FAMILY_TRACING):
         raise PermissionDenied
     requester = None

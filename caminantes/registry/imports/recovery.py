@@ -1,4 +1,5 @@
-"""Batches whose background worker died: checked or merged again (the engine: lib.stalls).
+"""Batches whose background worker died: checked or merged again (the engine:
+lib.import_recovery).
 
 A check that stopped (`validating`) goes back to `uploaded` and is queued again:
 `batch_validate` stages the file from the start, dropping the rows the dead worker staged.
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 
 from caminantes.audit import actions
 from caminantes.audit.log import log
-from caminantes.lib import stalls
+from caminantes.lib import import_recovery
 from caminantes.registry.imports.merge import progress_file
 from caminantes.registry.models import ImportBatch
 
@@ -29,13 +30,15 @@ MERGE_STATUSES = (S.APPROVED, S.MERGING)
 def _queue_check(batch: ImportBatch) -> None:
     from caminantes.registry import tasks
 
-    tasks.batch_validate_task(batch.pk, stalls.language_of(batch.created_by))
+    tasks.batch_validate_task(batch.pk, import_recovery.language_of(batch.created_by))
 
 
 def _queue_merge(batch: ImportBatch) -> None:
     from caminantes.registry import tasks
 
-    tasks.batch_merge_task(batch.pk, batch.approved_by_id, stalls.language_of(batch.approved_by))
+    tasks.batch_merge_task(
+        batch.pk, batch.approved_by_id, import_recovery.language_of(batch.approved_by)
+    )
 
 
 def _fail(batch: ImportBatch) -> dict[str, Any]:
@@ -43,7 +46,7 @@ def _fail(batch: ImportBatch) -> dict[str, Any]:
     merging = batch.status in MERGE_STATUSES
     stops = batch.recovery_attempts + 1
     with translation.override(
-        stalls.language_of(batch.approved_by if merging else batch.created_by)
+        import_recovery.language_of(batch.approved_by if merging else batch.created_by)
     ):
         message = ngettext(
             "The background worker stopped %(n)d time while working on this file, and the "
@@ -58,9 +61,9 @@ def _fail(batch: ImportBatch) -> dict[str, Any]:
 
 
 def _audit(batch: ImportBatch, action: str, facts: dict[str, Any]) -> None:
-    step = "recover" if action == stalls.REQUEUED else "recover_failed"
+    step = "recover" if action == import_recovery.REQUEUED else "recover_failed"
     log(None, actions.IMPORT, batch, organization=batch.organization, step=step,
-        actor_email=stalls.ACTOR, **facts)  # fmt: skip
+        actor_email=import_recovery.ACTOR, **facts)  # fmt: skip
 
 
 def _forget(batch: ImportBatch) -> None:
@@ -68,17 +71,19 @@ def _forget(batch: ImportBatch) -> None:
     progress_file(batch).unlink(missing_ok=True)
 
 
-def recoverer() -> stalls.Recoverer:
+def recoverer() -> import_recovery.Recoverer:
     from caminantes.registry import tasks  # the tasks import this module
 
-    check = stalls.Step(restart=S.UPLOADED, task=tasks.batch_validate_task, queue=_queue_check)
-    merge = stalls.Step(
+    check = import_recovery.Step(
+        restart=S.UPLOADED, task=tasks.batch_validate_task, queue=_queue_check
+    )
+    merge = import_recovery.Step(
         restart=S.APPROVED,
         task=tasks.batch_merge_task,
         queue=_queue_merge,
         progress_file=progress_file,
     )
-    return stalls.Recoverer(
+    return import_recovery.Recoverer(
         name="registry",
         model=ImportBatch,
         steps={S.UPLOADED: check, S.VALIDATING: check, S.APPROVED: merge, S.MERGING: merge},
@@ -88,6 +93,6 @@ def recoverer() -> stalls.Recoverer:
     )
 
 
-def batches_recover(*, dry_run: bool = False) -> list[stalls.Found]:
-    """Queue again (or fail) the batches whose worker died; see lib.stalls."""
-    return stalls.recover(recoverer(), dry_run=dry_run)
+def batches_recover(*, dry_run: bool = False) -> list[import_recovery.Found]:
+    """Queue again (or fail) the batches whose worker died; see lib.import_recovery."""
+    return import_recovery.recover(recoverer(), dry_run=dry_run)

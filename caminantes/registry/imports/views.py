@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caminantes.accounts import policies
+from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
@@ -61,11 +62,11 @@ def _batch(request: HttpRequest, uuid: Any) -> ImportBatch:
 
 
 @perm_required(Perm.VIEW_PERSONAL_DATA)
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthenticatedRequest) -> HttpResponse:
     batches = policies.visible(request.user, ImportBatch).select_related(
         "organization", "country", "created_by"
     )[:200]
-    ctx = request.context  # type: ignore[attr-defined]
+    ctx = request.context
     can_import = (
         ctx.organization is not None
         and ctx.country is not None
@@ -82,8 +83,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 @perm_required(Perm.IMPORT_DATA)
-def batch_upload(request: HttpRequest) -> HttpResponse:
-    ctx = request.context  # type: ignore[attr-defined]
+def batch_upload(request: AuthenticatedRequest) -> HttpResponse:
+    ctx = request.context
     if ctx.organization is None or ctx.country is None:
         raise PermissionDenied
     if not policies.has_perm(
@@ -99,7 +100,7 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             batch = imports.batch_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 organization=ctx.organization,
                 country=ctx.country,
                 file_name=upload.name or "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.models import PublicIdModel
 from caminantes.registry import lookups  # noqa: F401  (registers JSONField.has_any_token)
 
 
@@ -33,13 +33,12 @@ class PopulationType(models.TextChoices):
     HOST_COMMUNITY = "host_community", _("Host community")
 
 
-class Household(Versioned):
+class Household(PublicIdModel, Versioned):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         MOVED = "moved", _("Moved on")
         CLOSED = "closed", _("Closed")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization",
         on_delete=models.PROTECT,
@@ -164,8 +163,7 @@ class SpecificNeed(models.TextChoices):
 WG_DOMAINS = ["seeing", "hearing", "walking", "cognition", "self_care", "communication"]
 
 
-class Person(Versioned):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Person(PublicIdModel, Versioned):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     relationship = models.CharField(
         _("relationship to the focal point"), max_length=20, choices=Relationship.choices
@@ -271,7 +269,7 @@ class Person(Versioned):
         )
 
 
-class Document(Versioned):
+class Document(PublicIdModel, Versioned):
     class Type(models.TextChoices):
         CEDULA = "cedula", _("Venezuelan identity card (cédula)")
         PASSPORT = "passport", _("Passport")
@@ -286,7 +284,6 @@ class Document(Versioned):
         EXPIRED = "expired", _("Expired")
         LOST = "lost", _("Lost or stolen")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents")
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     # Encrypted at rest (lib.crypto); number_hash allows exact look-ups.
@@ -322,8 +319,7 @@ class Document(Versioned):
         return decrypt(self.number_encrypted)
 
 
-class Phone(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Phone(PublicIdModel):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="phones")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="phones"

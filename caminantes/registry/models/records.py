@@ -3,7 +3,6 @@ requests, retention, imports."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.geo.models import Country
+from caminantes.lib.models import PublicIdModel, TimestampedModel
 from caminantes.registry import lookups  # noqa: F401  (registers JSONField.has_any_token)
 from caminantes.registry.models.people import Household, Person
 
@@ -35,8 +35,7 @@ class Severity(models.IntegerChoices):
     CRITICAL = 4, _("Critical")
 
 
-class NeedsAssessment(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class NeedsAssessment(TimestampedModel):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments")
     assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
     assessed_by = models.ForeignKey(
@@ -44,7 +43,6 @@ class NeedsAssessment(models.Model):
     )
     # {sector: severity} for the sectors assessed; a sector not asked is absent.
     severities = models.JSONField(_("severity by sector"), default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
     # Bumped on every change, so an update based on an old copy is refused (HTTP 409).
     version = models.PositiveIntegerField(default=1)
 
@@ -64,7 +62,7 @@ class NeedsAssessment(models.Model):
         ]
 
 
-class Consent(models.Model):
+class Consent(PublicIdModel):
     class Purpose(models.TextChoices):
         REGISTRATION = "registration", _("Registration")
         SHARING = "sharing", _("Sharing with a named partner")
@@ -83,7 +81,6 @@ class Consent(models.Model):
         PERSON = "person", _("The person")
         GUARDIAN = "guardian", _("A parent or guardian")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     recipient = models.ForeignKey(
@@ -134,10 +131,9 @@ class Consent(models.Model):
         return self.withdrawn_on is None
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(PublicIdModel):
     """One thing that happened to a family, written by whichever module did it."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=40)
     ref_type = models.CharField(max_length=100, blank=True)
@@ -182,10 +178,9 @@ class TimelineEntry(models.Model):
             return self.summary
 
 
-class FieldChange(models.Model):
+class FieldChange(PublicIdModel):
     """Who changed which field of a household, person or document, when, why, old → new."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="changes")
     object_type = models.CharField(max_length=60)
     object_uuid = models.UUIDField(db_index=True)
@@ -220,7 +215,7 @@ class FieldChange(models.Model):
             return self.field
 
 
-class DataRequest(models.Model):
+class DataRequest(PublicIdModel):
     """The register of requests by registered people: access, correction, erasure."""
 
     class Kind(models.TextChoices):
@@ -233,7 +228,6 @@ class DataRequest(models.Model):
         DONE = "done", _("Done")
         REFUSED = "refused", _("Refused")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -273,7 +267,7 @@ class RetentionPolicy(models.Model):
         return f"{self.country.iso2}: {self.months_inactive}"
 
 
-class ImportBatch(models.Model):
+class ImportBatch(TimestampedModel):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
         VALIDATING = "validating", _("Validating")
@@ -285,7 +279,6 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -306,7 +299,6 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from caminantes.accounts.models import User
 from caminantes.audit.models import AuditEvent
-from caminantes.lib import stalls
+from caminantes.lib import import_recovery
 from caminantes.registry import bulk as bulk_writer
 from caminantes.registry import imports, tasks
 from caminantes.registry.imports import recovery
@@ -111,7 +111,7 @@ class RecoverTest(RecoveryTestCase):
         found = recovery.batches_recover()
 
         self.assertEqual([(f.batch, f.status, f.action, f.attempt) for f in found],
-                         [(batch, S.MERGING, stalls.REQUEUED, 1)])  # fmt: skip
+                         [(batch, S.MERGING, import_recovery.REQUEUED, 1)])  # fmt: skip
         batch.refresh_from_db()
         self.assertEqual(batch.status, S.MERGED, batch.file_errors)
         self.assertEqual(batch.summary["merged_people"], 4)
@@ -178,7 +178,7 @@ class RecoverTest(RecoveryTestCase):
 
         found = recovery.batches_recover()
 
-        self.assertEqual([(f.batch, f.action) for f in found], [(batch, stalls.WAITING)])
+        self.assertEqual([(f.batch, f.action) for f in found], [(batch, import_recovery.WAITING)])
         batch.refresh_from_db()
         self.assertEqual((batch.status, batch.recovery_attempts), (S.UPLOADED, 0))
 
@@ -191,7 +191,7 @@ class RecoverTest(RecoveryTestCase):
 
         found = recovery.batches_recover()
 
-        self.assertEqual([(f.action, f.attempt) for f in found], [(stalls.FAILED, 3)])
+        self.assertEqual([(f.action, f.attempt) for f in found], [(import_recovery.FAILED, 3)])
         batch.refresh_from_db()
         self.assertEqual(batch.status, S.FAILED)
         message = batch.file_errors[0]

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caminantes.audit import actions
 from caminantes.audit.log import log
-from caminantes.dtm import dtm_api
+from caminantes.dtm import iom_dtm_client
 from caminantes.dtm.models import DtmApiFigure
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--country", required=True, help="ISO 3166-1 code, alpha-2 or -3")
-        parser.add_argument("--level", type=int, action="append", choices=dtm_api.LEVELS)
+        parser.add_argument("--level", type=int, action="append", choices=iom_dtm_client.LEVELS)
         parser.add_argument("--from", dest="from_date", help="first reporting date, YYYY-MM-DD")
         parser.add_argument("--to", dest="to_date", help="last reporting date, YYYY-MM-DD")
 
@@ -31,11 +31,11 @@ class Command(BaseCommand):
         if options["to_date"]:
             params["ToReportingDate"] = options["to_date"]
         try:
-            stored = dtm_api.import_figures(
-                country=options["country"], levels=options["level"] or dtm_api.LEVELS,
+            stored = iom_dtm_client.import_figures(
+                country=options["country"], levels=options["level"] or iom_dtm_client.LEVELS,
                 say=self.stdout.write, **params,
             )  # fmt: skip
-        except dtm_api.DtmApiError as exc:
+        except iom_dtm_client.DtmApiError as exc:
             raise CommandError(str(exc)) from exc
         log(None, actions.IMPORT, DtmApiFigure, actor_email="system:dtm-api-import",
             country=options["country"], rows=sum(stored.values()))  # fmt: skip

@@ -102,11 +102,11 @@ class Command(BaseCommand):
         if opts["input"]:
             raise CommandError("give either an input file or --registry, not both")
         try:
-            registry_run = importlib.import_module("caminantes.identity.registry_run")
+            registry_dedupe = importlib.import_module("caminantes.identity.registry_dedupe")
         except ModuleNotFoundError as exc:
-            if exc.name != "caminantes.identity.registry_run":
+            if exc.name != "caminantes.identity.registry_dedupe":
                 raise
             raise CommandError(
                 "deduplicating the registry is not available in this installation"
             ) from exc
-        registry_run.run(country=country, stdout=self.stdout, threshold=threshold)
+        registry_dedupe.run(country=country, stdout=self.stdout, threshold=threshold)

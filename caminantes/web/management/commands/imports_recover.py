@@ -1,7 +1,7 @@
 """`caminantes imports_recover [--dry-run]`: imports whose background worker died, now.
 
 The consumer does the same every five minutes (each app's periodic task); this is for an
-operator who has just restarted a worker, or wants to see what is stuck (lib.stalls).
+operator who has just restarted a worker, or wants to see what is stuck (lib.import_recovery).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from caminantes.lib import stalls
+from caminantes.lib import import_recovery
 
 
-def _status_label(found: stalls.Found) -> str:
+def _status_label(found: import_recovery.Found) -> str:
     choices = dict(found.batch._meta.get_field("status").flatchoices)
     return str(choices.get(found.status, found.status))
 
@@ -34,7 +34,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = bool(options["dry_run"])
-        found = [f for r in stalls.recoverers() for f in stalls.recover(r, dry_run=dry_run)]
+        found = [
+            f
+            for r in import_recovery.recoverers()
+            for f in import_recovery.recover(r, dry_run=dry_run)
+        ]
         limit = settings.IMPORT_RECOVERY_ATTEMPTS
         for f in found:
             head = _("%(app)s import %(code)s (%(file)s): %(status)s, no progress for "
@@ -42,10 +46,10 @@ class Command(BaseCommand):
                 "app": f.app, "code": str(f.batch.uuid)[:8], "file": f.batch.file_name,
                 "status": _status_label(f), "minutes": f.idle_minutes,
             }  # fmt: skip
-            if f.action == stalls.WAITING:
+            if f.action == import_recovery.WAITING:
                 tail = _("its task is waiting in the queue: is the worker (caminantes "
                          "run_huey) running?")  # fmt: skip
-            elif f.action == stalls.REQUEUED:
+            elif f.action == import_recovery.REQUEUED:
                 tail = (
                     _("would be queued again (attempt %(n)d of %(max)d)")
                     if dry_run
@@ -58,7 +62,7 @@ class Command(BaseCommand):
                     else _("failed: its %(max)d attempts are used up")
                 ) % {"max": limit}
             self.stdout.write(f"{head}: {tail}")
-        acted = [f for f in found if f.action != stalls.WAITING]
+        acted = [f for f in found if f.action != import_recovery.WAITING]
         if dry_run:
             self.stdout.write(_("Dry run: nothing was changed."))
         elif not acted:

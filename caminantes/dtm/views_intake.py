@@ -1,4 +1,5 @@
-"""DTM imports, mobility tracking forms and the survey questionnaire download."""
+"""DTM data coming in: file imports, the mobility tracking forms (baseline and collective
+site assessments) and the survey questionnaire download for Kobo/ODK."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
+from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.dtm import imports, selectors
@@ -24,10 +26,10 @@ from caminantes.dtm.choices import (
     ShelterType,
     Source,
 )
+from caminantes.dtm.decorators import dtm_perm_required
 from caminantes.dtm.forms import ImportForm
 from caminantes.dtm.intake import submit_baseline, submit_site_assessment
 from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
-from caminantes.dtm.views import _dtm_perm, _user
 from caminantes.geo.models import AdminArea
 
 FORMS_DIR = Path(__file__).parent / "xlsforms"
@@ -37,9 +39,9 @@ FORMS_DIR = Path(__file__).parent / "xlsforms"
 
 
 @perm_required(Perm.DTM_COLLECT)
-def import_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    ctx = request.context  # type: ignore[attr-defined]
+def import_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    ctx = request.context
     operations = selectors.visible_dtm(user, Operation)
     form = ImportForm(request.POST or None, request.FILES or None, operations=operations,
                       kinds=DtmImport.Kind.choices)  # fmt: skip
@@ -83,9 +85,9 @@ def _progress_context(batch: DtmImport) -> dict[str, Any]:
     }
 
 
-@_dtm_perm
-def import_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
-    user = _user(request)
+@dtm_perm_required
+def import_detail(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    user = request.user
     batch = selectors.get_dtm_for_user(user, DtmImport, uuid)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -114,10 +116,10 @@ def import_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     })  # fmt: skip
 
 
-@_dtm_perm
-def import_progress(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+@dtm_perm_required
+def import_progress(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     """The progress bar alone, polled by htmx; the whole page reloads once the work ends."""
-    batch = selectors.get_dtm_for_user(_user(request), DtmImport, uuid)
+    batch = selectors.get_dtm_for_user(request.user, DtmImport, uuid)
     response = render(request, "dtm/_import_progress.html", _progress_context(batch))
     if batch.status not in imports.RUNNING:
         response["HX-Refresh"] = "true"
@@ -137,7 +139,11 @@ def _people_rows() -> list[tuple[str, str]]:
 
 
 def _assessment(
-    request: HttpRequest, op: Operation, kind: str, extra: dict[str, Any], fixed: dict[str, str]
+    request: AuthenticatedRequest,
+    op: Operation,
+    kind: str,
+    extra: dict[str, Any],
+    fixed: dict[str, str],
 ) -> Any:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
@@ -149,7 +155,7 @@ def _assessment(
             data["services"] = " ".join(request.POST.getlist("services"))
         submit = submit_baseline if kind == "baseline" else submit_site_assessment
         try:
-            submit(data, operation=op, user=_user(request), source=Source.FORM,
+            submit(data, operation=op, user=request.user, source=Source.FORM,
                    replace=bool(values.get("replace")))  # fmt: skip
         except ValidationError as exc:
             errors = exc.message_dict
@@ -163,7 +169,7 @@ def _assessment(
 
 
 @perm_required(Perm.DTM_COLLECT)
-def baseline_new(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def baseline_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     op = policies.get_for_user(request.user, Operation, uuid, Perm.DTM_COLLECT)
     areas = AdminArea.objects.filter(country__in=op.countries.all()).select_related("country")
     arrival = [(f"arrival_{c}", lbl) for c, lbl in ArrivalPeriod.choices]
@@ -183,7 +189,7 @@ def baseline_new(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 
 
 @perm_required(Perm.DTM_COLLECT)
-def site_assess(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+def site_assess(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     site = policies.get_for_user(request.user, CollectiveSite, uuid, Perm.DTM_COLLECT)
     op = (
         selectors.visible_dtm(request.user, Operation)
@@ -204,7 +210,7 @@ def site_assess(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
 # --- the survey questionnaire ------------------------------------------------------------
 
 
-@_dtm_perm
-def survey_form(request: HttpRequest) -> FileResponse:
+@dtm_perm_required
+def survey_form(request: AuthenticatedRequest) -> FileResponse:
     path = FORMS_DIR / "flow_monitoring_survey.xlsx"
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -10,7 +10,7 @@ import httpx
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from caminantes.dtm import dtm_api
+from caminantes.dtm import iom_dtm_client
 from caminantes.dtm.models import DtmApiFigure
 from caminantes.dtm.tests.base import DtmTestCase
 
@@ -41,7 +41,7 @@ def recorded(seen: list[httpx.Request], fail: str | None = None) -> httpx.MockTr
 class DtmApiTest(DtmTestCase):
     def test_it_imports_the_three_admin_levels(self) -> None:
         seen: list[httpx.Request] = []
-        stored = dtm_api.import_figures(country="CO", transport=recorded(seen))
+        stored = iom_dtm_client.import_figures(country="CO", transport=recorded(seen))
         self.assertEqual(stored, {0: 2, 1: 6, 2: 10})
         self.assertEqual(seen[0].headers["Ocp-Apim-Subscription-Key"], "test-key")
         self.assertEqual(str(seen[1].url.path), "/v3/displacement/admin1")
@@ -50,17 +50,17 @@ class DtmApiTest(DtmTestCase):
         self.assertEqual(str(row.reporting_date), "2024-12-31")
 
     def test_it_updates_rather_than_duplicates_on_a_second_import(self) -> None:
-        dtm_api.import_figures(country="COL", transport=recorded([]))
-        dtm_api.import_figures(country="COL", transport=recorded([]))
+        iom_dtm_client.import_figures(country="COL", transport=recorded([]))
+        iom_dtm_client.import_figures(country="COL", transport=recorded([]))
         self.assertEqual(DtmApiFigure.objects.count(), 18)
 
     def test_it_says_when_the_key_is_refused(self) -> None:
-        with self.assertRaisesMessage(dtm_api.DtmApiError, "subscription key"):
-            dtm_api.import_figures(country="CO", transport=recorded([], fail="key"))
+        with self.assertRaisesMessage(iom_dtm_client.DtmApiError, "subscription key"):
+            iom_dtm_client.import_figures(country="CO", transport=recorded([], fail="key"))
 
     def test_it_reports_the_apis_own_error(self) -> None:
-        with self.assertRaisesMessage(dtm_api.DtmApiError, "not valid"):
-            dtm_api.import_figures(country="XX", transport=recorded([], fail="error"))
+        with self.assertRaisesMessage(iom_dtm_client.DtmApiError, "not valid"):
+            iom_dtm_client.import_figures(country="XX", transport=recorded([], fail="error"))
 
     @override_settings(DTM_API_KEY="")
     def test_it_needs_a_key_from_the_environment(self) -> None:
@@ -68,15 +68,15 @@ class DtmApiTest(DtmTestCase):
             call_command("dtm-api-import", "--country", "CO", stdout=StringIO())
 
     def test_the_command_imports_one_level(self) -> None:
-        original = dtm_api._client
+        original = iom_dtm_client._client
 
         def client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
             return original(recorded([]))
 
-        dtm_api._client = client
+        iom_dtm_client._client = client
         try:
             out = StringIO()
             call_command("dtm-api-import", "--country", "CO", "--level", "1", stdout=out)
         finally:
-            dtm_api._client = original
+            iom_dtm_client._client = original
         self.assertIn("Stored 6 rows", out.getvalue())

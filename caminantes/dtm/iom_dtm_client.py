@@ -1,4 +1,5 @@
-"""The public IOM DTM API v3: IDP figures at admin 0, 1 and 2, stored as DtmApiFigure rows.
+"""A client of IOM's public DTM API v3 (not our own django-ninja API): IDP figures at admin
+0, 1 and 2, stored as DtmApiFigure rows.
 
 Plain HTTP (httpx): GET {DTM_API_URL}/displacement/admin{0,1,2} with the subscription key
 in the `Ocp-Apim-Subscription-Key` header; the answer is an envelope
