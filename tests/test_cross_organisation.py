@@ -32,15 +32,7 @@ from tests.walk import (
     route_url,
     send_capturing,
 )
-from tests.world import BUILDERS, build_foreign_world
-
-
-def distinct_objects(world: dict[type[models.Model], Any]) -> list[models.Model]:
-    """The world's objects once each (several builders return the object a route names)."""
-    seen: dict[tuple[type[models.Model], Any], models.Model] = {}
-    for obj in world.values():
-        seen.setdefault((type(obj), obj.pk), obj)
-    return list(seen.values())
+from tests.world import BUILDERS, build_foreign_world, distinct_objects
 
 
 class CrossOrganisationTest(PersonaTestCase):

@@ -14,6 +14,7 @@ at pages that show nothing.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +27,19 @@ from caminantes.accounts.models import Membership, User
 from caminantes.accounts.permissions import PLATFORM_ROLES, Role
 from caminantes.accounts.services import api_token_create
 from tests.personas import PASSWORD, PersonaTestCase
-from tests.walk import api_lists, get_forms, page_routes_without_ids, readable, route_url
-from tests.world import build_foreign_world, plant
+from tests.walk import (
+    api_lists,
+    get_capturing,
+    get_forms,
+    id_parameters,
+    looked_up_models,
+    objects_for,
+    page_routes_with_ids,
+    page_routes_without_ids,
+    readable,
+    route_url,
+)
+from tests.world import build_foreign_world, distinct_objects, plant
 
 
 @dataclass(frozen=True)
@@ -72,14 +84,18 @@ FORMATS_READ = {"text/html", "application/json", "text/csv", "spreadsheetml"}
 
 class CrossOrganisationListTest(PersonaTestCase):
     askers: list[User]
+    foreign: dict[type[models.Model], Any]
+    ours: dict[type[models.Model], Any]
     leaks: dict[str, Marker]
     own: dict[str, Marker]
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.leaks = markers(build_foreign_world(cls.ffs, cls.charlie), cls.ffs)
-        cls.own = markers(build_foreign_world(cls.iom, cls.alice), cls.iom)
+        cls.foreign = build_foreign_world(cls.ffs, cls.charlie)
+        cls.ours = build_foreign_world(cls.iom, cls.alice)
+        cls.leaks = markers(cls.foreign, cls.ffs)
+        cls.own = markers(cls.ours, cls.iom)
         # IOM staff: the personas, and one Colombia member for every other role.
         cls.askers = [cls.alice, cls.bob, cls.carla, cls.pablo, cls.audrey, cls.eve]
         held = {m.role for m in Membership.objects.filter(user__in=cls.askers)}
@@ -107,16 +123,22 @@ class CrossOrganisationListTest(PersonaTestCase):
             f"{ours.sought_given_names} {ours.sought_family_names}",
         ]
 
-    def look(self, asker: User, url: str, query: dict[str, str], answer: HttpResponseBase) -> None:
-        """Note FFS values in the answer (a leak) and IOM's own (the positive control).
+    def look(
+        self, asker: User, url: str, query: dict[str, str], answer: HttpResponseBase
+    ) -> list[str]:
+        """Note FFS values in the answer (leaks, returned) and IOM's own (the positive
+        control).
 
         A value the request itself carried may come back as typed (a search box keeps its
         words): that is an echo, not a record."""
         text = readable(answer)
         asked = " ".join(query.values()).lower()
-        for marker, what in self.leaks.items():
-            if marker in text and marker not in asked:
-                self.leaked.append(f"{asker.email} GET {url} {query or ''}: {what.label}")
+        leaked = [
+            f"{asker.email} GET {url} {query or ''}: {what.label}"
+            for marker, what in self.leaks.items()
+            if marker in text and marker not in asked
+        ]
+        self.leaked += leaked
         own = {what for marker, what in self.own.items() if marker in text and marker not in asked}
         self.seen |= own
         if own and any(term.lower() in asked for term in self.terms):
@@ -124,6 +146,7 @@ class CrossOrganisationListTest(PersonaTestCase):
         if own:
             kind = answer.get("Content-Type", "").split(";")[0]
             self.formats |= {f for f in FORMATS_READ if f in kind}
+        return leaked
 
     def walk_pages(self, asker: User) -> None:
         client = self.login(asker, client=Client(), sudo=True)
@@ -169,3 +192,45 @@ class CrossOrganisationListTest(PersonaTestCase):
             self.assertEqual(planted - {m.label for m in self.seen}, set())
             self.assertEqual(OWN_RECORDS_SEARCHED - {m.model for m in self.searched}, set())
             self.assertEqual(FORMATS_READ - self.formats, set())
+
+    def test_it_answers_a_foreign_id_in_a_query_string_as_a_missing_one(self) -> None:
+        """Some links carry an id as a parameter (`?person=<uuid>` opens a form about one
+        person). They are found on IOM's own pages, and then given FFS's ids."""
+        personas = self.askers[:6]
+        clients = {a: self.login(a, client=Client(), sudo=True) for a in personas}
+        parameters: set[tuple[str, str]] = set()
+        for route in page_routes_with_ids():
+            lookups: set[Any] = set()
+            reached = []
+            for asker in personas:
+                key = uuid.uuid4()
+                status, queries = get_capturing(clients[asker], route_url(route, key))
+                lookups |= looked_up_models(queries, key)
+                if status == 404:
+                    reached.append(asker)
+            for obj in objects_for(lookups, distinct_objects(self.ours)):
+                for asker in reached:
+                    url = route_url(route, obj.uuid)  # type: ignore[attr-defined]
+                    page = clients[asker].get(url)
+                    if page.status_code == 200 and "html" in page.get("Content-Type", ""):
+                        parameters |= id_parameters(page.content.decode(), url)
+        self.assertTrue(parameters, "no link on IOM's own pages carries an id: nothing tested")
+        for path, name in sorted(parameters):
+            lookups, missing = set(), {}
+            for asker in personas:
+                key = uuid.uuid4()
+                missing[asker], queries = get_capturing(clients[asker], path, data={name: key})
+                lookups |= looked_up_models(queries, key)
+            own_seen = False
+            for obj in objects_for(lookups, distinct_objects(self.ours)):
+                for asker in personas:
+                    own_seen |= clients[asker].get(path, {name: obj.uuid}).status_code == 200  # type: ignore[attr-defined]
+            with self.subTest(path=path, parameter=name):
+                self.assertTrue(own_seen, "IOM's staff never open IOM's own record this way")
+            for obj in objects_for(lookups, distinct_objects(self.foreign)):
+                for asker in personas:
+                    query = {name: str(obj.uuid)}  # type: ignore[attr-defined]
+                    answer = clients[asker].get(path, query)
+                    with self.subTest(path=path, parameter=name, asker=asker.email, obj=repr(obj)):
+                        self.assertEqual(answer.status_code, missing[asker])
+                        self.assertEqual(self.look(asker, path, query, answer), [])

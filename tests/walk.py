@@ -12,9 +12,10 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.apps import apps
 from django.db import connection, models
@@ -239,6 +240,24 @@ class _FormParser(HTMLParser):
             self._form = None
         elif tag == "select":
             self._select = None
+
+
+_LINK = re.compile(r'href="([^"#]*\?[^"#]+)"')
+
+
+def id_parameters(html: str, page_url: str) -> set[tuple[str, str]]:
+    """The (path, parameter) pairs of the page's links that carry a uuid in the query
+    string, such as a button that opens a form about one person."""
+    found = set()
+    for href in _LINK.findall(html):
+        url = urlsplit(urljoin(page_url, unescape(href)))
+        for name, value in parse_qsl(url.query):
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                continue
+            found.add((url.path, name))
+    return found
 
 
 def get_forms(html: str, page_url: str) -> list[Form]:

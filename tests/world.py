@@ -85,6 +85,14 @@ def build_foreign_world(org: Organization, member: User) -> dict[type[models.Mod
     return {model: fn(org, member) for model, fn in BUILDERS.items()}
 
 
+def distinct_objects(world: dict[type[models.Model], Any]) -> list[models.Model]:
+    """The world's objects once each (several builders return the object a route names)."""
+    seen: dict[tuple[type[models.Model], Any], models.Model] = {}
+    for obj in world.values():
+        seen.setdefault((type(obj), obj.pk), obj)
+    return list(seen.values())
+
+
 # --- registry -------------------------------------------------------------------------
 
 
