@@ -53,9 +53,16 @@ class Marker:
 def markers(world: dict[type[models.Model], Any], org: Any) -> dict[str, Marker]:
     """What would betray one of `org`'s records, lower-cased.
 
-    Records of models any member may see (shared reference data) are left out, and so is
-    the organisation itself: organisations know of each other."""
-    shared = {m for m, scope in policies.registered_models().items() if scope.any_member}
+    Left out: records of models any member may see (shared reference data), records that
+    belong to a country rather than to an organisation (duplicate thresholds, dedupe runs:
+    shared by every organisation working there), and the organisation itself:
+    organisations know of each other."""
+    shared = {
+        model
+        for model, scope in policies.registered_models().items()
+        if scope.any_member
+        or not (scope.organization or scope.owner or scope.country_rule or scope.assigned)
+    }
     found = {word.lower(): Marker(f"planted value {word}") for word in plant(org).words}
     for obj in world.values():
         if type(obj) in shared or obj == org:
