@@ -3,6 +3,10 @@
 Walks Django's URL configuration and the OpenAPI schema, so every route added later is
 covered without editing this file. The answer for a foreign id must be exactly the answer
 for an id that does not exist (404 where the person may use the route at all).
+
+Each route is first asked for an id that does not exist, and the SQL it ran tells which
+model it looked the id up in; it is then asked for the foreign objects of that model only
+(every foreign object when the SQL does not say), not for all of them.
 """
 
 from __future__ import annotations
@@ -11,50 +15,40 @@ import re
 import uuid
 from typing import Any
 
+from django.db import models
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from caminantes.accounts import policies
+from caminantes.accounts.models import User
 from caminantes.accounts.services import api_token_create
-from caminantes.api import api
+from caminantes.registry.models import Household
 from tests.personas import PersonaTestCase
-from tests.world import BUILDERS, build_foreign_world
-
-UUID_CONVERTER = re.compile(r"<uuid:(\w+)>")
-
-
-def _walk(patterns: list[Any], prefix: str = "") -> list[str]:
-    routes = []
-    for p in patterns:
-        route = prefix + str(p.pattern)
-        if isinstance(p, URLResolver):
-            routes += _walk(p.url_patterns, route)
-        elif isinstance(p, URLPattern):
-            routes.append(route)
-    return routes
-
-
-def page_routes_with_ids() -> list[str]:
-    return sorted({r for r in _walk(get_resolver().url_patterns) if UUID_CONVERTER.search(r)})
-
-
-def api_routes_with_ids() -> list[tuple[str, str]]:
-    schema = api.get_openapi_schema()
-    found = []
-    for path, operations in schema["paths"].items():
-        if "{" in path:
-            for method in operations:
-                found.append((method.upper(), path))
-    return found
+from tests.walk import (
+    api_routes_with_ids,
+    get_capturing,
+    looked_up_models,
+    objects_for,
+    page_routes_with_ids,
+    route_url,
+    send_capturing,
+)
+from tests.world import BUILDERS, build_foreign_world, distinct_objects
 
 
 class CrossOrganisationTest(PersonaTestCase):
+    foreign: dict[type[models.Model], Any]
+    askers: list[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.foreign = build_foreign_world(cls.ffs, cls.charlie)
         # IOM staff of every kind; none of them belongs to FFS.
         cls.askers = [cls.alice, cls.bob, cls.carla, cls.pablo, cls.audrey, cls.eve]
+
+    def setUp(self) -> None:
+        self.objects = distinct_objects(self.foreign)
+        self.clients = [self.login(a, client=Client(), sudo=True) for a in self.askers]
 
     def test_it_has_a_foreign_object_for_every_scoped_model(self) -> None:
         scoped = {
@@ -67,48 +61,52 @@ class CrossOrganisationTest(PersonaTestCase):
         self.assertIn("accounts/organisations/<uuid:uuid>/", page_routes_with_ids())
         self.assertIn(("GET", "/api/v1/organizations/{uuid}"), api_routes_with_ids())
 
-    def _page_status(self, client: Client, route: str, key: uuid.UUID) -> int:
-        url = "/" + UUID_CONVERTER.sub(str(key), route).replace("^", "").replace("$", "")
-        response = client.get(url)
-        if response.status_code == 405:
-            response = client.post(url)
-        return response.status_code
+    def test_it_tells_which_model_a_route_looks_up(self) -> None:
+        route = "registry/households/<uuid:uuid>/"
+        self.assertIn(route, page_routes_with_ids())
+        key = uuid.uuid4()
+        _, queries = get_capturing(self.clients[0], route_url(route, key))
+        self.assertEqual(looked_up_models(queries, key), {Household})
+        asked = objects_for({Household}, self.objects)
+        self.assertEqual(asked, [self.foreign[Household]])
 
     def test_it_answers_pages_for_foreign_ids_as_for_missing_ids(self) -> None:
         routes = page_routes_with_ids()
         self.assertTrue(routes)
-        foreign_ids = [obj.uuid for obj in self.foreign.values()]
         for route in routes:
-            saw_404 = False
-            for asker in self.askers:
-                client = self.login(asker, client=Client(), sudo=True)
-                missing = self._page_status(client, route, uuid.uuid4())
-                for key in foreign_ids:
-                    status = self._page_status(client, route, key)
-                    with self.subTest(route=route, asker=asker.email, key=str(key)):
-                        self.assertEqual(status, missing)
-                        self.assertIn(status, (403, 404))
-                saw_404 = saw_404 or missing == 404
+            missing: dict[int, int] = {}
+            lookups: set[Any] = set()
+            for i, client in enumerate(self.clients):
+                key = uuid.uuid4()
+                missing[i], queries = get_capturing(client, route_url(route, key))
+                lookups |= looked_up_models(queries, key)
             with self.subTest(route=route):
-                self.assertTrue(saw_404, "no persona reached the object lookup of this route")
+                self.assertIn(404, missing.values(), "no persona reached the object lookup")
+            for obj in objects_for(lookups, self.objects):
+                for i, client in enumerate(self.clients):
+                    status, _ = get_capturing(client, route_url(route, obj.uuid))  # type: ignore[attr-defined]
+                    with self.subTest(route=route, asker=self.askers[i].email, obj=repr(obj)):
+                        self.assertEqual(status, missing[i])
+                        self.assertIn(status, (403, 404))
 
     def test_it_answers_api_routes_for_foreign_ids_as_for_missing_ids(self) -> None:
         routes = api_routes_with_ids()
         self.assertTrue(routes)
-        foreign_ids = [obj.uuid for obj in self.foreign.values()]
+        headers = {}
         for asker in self.askers:
             secret = api_token_create(user=asker, name="t", scopes=["read", "write"]).secret
-            headers = {"Authorization": f"Bearer {secret}"}
-            for method, path in routes:
-
-                def ask(
-                    key: uuid.UUID, m: str = method, p: str = path, h: dict[str, str] = headers
-                ) -> int:
-                    url = re.sub(r"\{\w+\}", str(key), p)
-                    return self.client.generic(m, url, headers=h).status_code
-
-                missing = ask(uuid.uuid4())
-                self.assertEqual(missing, 404, f"{method} {path} as {asker.email}")
-                for key in foreign_ids:
-                    with self.subTest(route=f"{method} {path}", asker=asker.email, key=str(key)):
-                        self.assertEqual(ask(key), 404)
+            headers[asker] = {"Authorization": f"Bearer {secret}"}
+        for method, path in routes:
+            lookups: set[Any] = set()
+            for asker in self.askers:
+                key = uuid.uuid4()
+                url = re.sub(r"\{\w+\}", str(key), path)
+                status, queries = send_capturing(self.client, method, url, headers=headers[asker])
+                self.assertEqual(status, 404, f"{method} {path} as {asker.email}")
+                lookups |= looked_up_models(queries, key)
+            for obj in objects_for(lookups, self.objects):
+                url = re.sub(r"\{\w+\}", str(obj.uuid), path)  # type: ignore[attr-defined]
+                for asker in self.askers:
+                    status, _ = send_capturing(self.client, method, url, headers=headers[asker])
+                    with self.subTest(route=f"{method} {path}", asker=asker.email, obj=repr(obj)):
+                        self.assertEqual(status, 404)

@@ -1,13 +1,18 @@
 """One object of every organisation-scoped model, owned by a given organisation.
 
-The cross-organisation test builds this "foreign world" for FFS and asks every route for
+The cross-organisation tests build this "foreign world" for FFS and ask every route for
 each object as IOM's staff. A new scoped model without a builder here fails that test, so
 the test grows with the apps.
+
+The people in a world carry planted values (`plant`): names and a document number that
+appear nowhere else, different for each organisation, so that a page can be searched for
+another organisation's people and must not contain them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -80,21 +85,76 @@ def build_foreign_world(org: Organization, member: User) -> dict[type[models.Mod
     return {model: fn(org, member) for model, fn in BUILDERS.items()}
 
 
+def distinct_objects(world: dict[type[models.Model], Any]) -> list[models.Model]:
+    """The world's objects once each (several builders return the object a route names)."""
+    seen: dict[tuple[type[models.Model], Any], models.Model] = {}
+    for obj in world.values():
+        seen.setdefault((type(obj), obj.pk), obj)
+    return list(seen.values())
+
+
 # --- registry -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plant:
+    """Values of one organisation's world that no other organisation's page may show.
+
+    ASCII only (JSON escapes accents) and made of nonsense words, so that no template,
+    translation or other test datum contains them by chance."""
+
+    given_names: str  # the household's focal point
+    sibling_given_names: str  # a second member (the suspected duplicate)
+    surname: str
+    document: str  # the focal point's passport number
+    sought_given_names: str  # the relative a tracing request looks for
+    sought_family_names: str
+
+    @property
+    def words(self) -> list[str]:
+        return [self.given_names, self.sibling_given_names, self.surname, self.document,
+                self.sought_given_names, self.sought_family_names]  # fmt: skip
+
+
+_SYLLABLES = ["ba", "ke", "ti", "zo", "mu", "ra", "le", "ni", "xo", "pu"]
+
+
+def plant(org: Organization) -> Plant:
+    code = "".join(_SYLLABLES[int(d)] for d in str(org.pk))
+    return Plant(
+        given_names=f"Yorbelis{code}",
+        sibling_given_names=f"Dairelys{code}",
+        surname=f"Quintavarez{code}",
+        document=f"{73_900_000 + org.pk * 10_101}",
+        sought_given_names=f"Wuilmerth{code}",
+        sought_family_names=f"Tobarraga{code}",
+    )
+
+
+def _planted_person(household: Any, relationship: str, given_names: str) -> Any:
+    """A member as registration leaves them: findable by the registry's name search."""
+    from caminantes.lib import names
+    from caminantes.registry.models import Person
+
+    surname = plant(household.organization).surname
+    full = names.full_name(given_names, surname)
+    return Person.objects.create(
+        household=household, relationship=relationship, given_names=given_names,
+        first_surname=surname, sex="F", search_name=names.fold(full),
+        search_tokens=sorted(names.search_keys(full)),
+    )  # fmt: skip
 
 
 def _foreign_household(org: Organization, member: User) -> Any:
     from caminantes.geo.models import Country
-    from caminantes.registry.models import Household, Person
+    from caminantes.registry.models import Household
 
     existing = Household.objects.filter(organization=org).first()
     if existing is not None:
         return existing
     country = org.countries.first() or Country.objects.first()
     hh = Household.objects.create(organization=org, country=country, population_type="in_transit")
-    person = Person.objects.create(household=hh, relationship="focal_point", given_names="Foránea",
-                                   first_surname="Ajena", sex="F")  # fmt: skip
-    hh.focal_point = person
+    hh.focal_point = _planted_person(hh, "focal_point", plant(org).given_names)
     hh.save()
     return hh
 
@@ -111,10 +171,18 @@ def _person(org: Organization, member: User) -> models.Model:
 
 @builder(_lazy("registry.Document"))
 def _document(org: Organization, member: User) -> models.Model:
+    from caminantes.lib import crypto
+    from caminantes.registry import duplicates
     from caminantes.registry.models import Document
 
     person = _foreign_household(org, member).focal_point
-    return Document.objects.create(person=person, type="passport", number_last4="0000")
+    number = plant(org).document
+    return Document.objects.get_or_create(
+        person=person, type="passport",
+        defaults={"number_encrypted": crypto.encrypt(number),
+                  "number_hash": duplicates.document_hash(number),
+                  "number_last4": duplicates.normalise_document(number)[-4:]},
+    )[0]  # fmt: skip
 
 
 @builder(_lazy("registry.Phone"))
@@ -184,10 +252,7 @@ def _foreign_pair(org: Organization, member: User) -> tuple[Any, Any]:
     first = hh.focal_point
     second = Person.objects.filter(household=hh).exclude(pk=first.pk).first()
     if second is None:
-        second = Person.objects.create(
-            household=hh, relationship="sibling", given_names="Foránea", first_surname="Ajena",
-            sex="F",
-        )  # fmt: skip
+        second = _planted_person(hh, "sibling", plant(org).sibling_given_names)
     return first, second
 
 
@@ -256,7 +321,9 @@ def _foreign_tracing(org: Organization, member: User) -> Any:
         return found
     hh = _foreign_household(org, member)
     return TracingRequest.objects.create(organization=org, country=hh.country, caseworker=member,
-                                         requester=hh.focal_point, sought_given_names="Perdida",
+                                         requester=hh.focal_point,
+                                         sought_given_names=plant(org).sought_given_names,
+                                         sought_family_names=plant(org).sought_family_names,
                                          relationship="sibling")  # fmt: skip
 
 

@@ -58,14 +58,26 @@ class RealTimeCandidatesTest(RegistryTestCase):
         self.assertNotIn(luis.pk, ids)
 
     def test_another_organisations_person_is_never_offered(self) -> None:
-        result = self.register_again(
-            focal(
-                given_names="Yusmary",
-                first_surname="Rodríguez",
-                second_surname="",
-                birth_date=date(1985, 1, 20),
-            )
+        yusmary = focal(
+            given_names="Yusmary",
+            first_surname="Rodríguez",
+            second_surname="",
+            birth_date=date(1985, 1, 20),
         )
+        held = Person.objects.get(household=self.ffs_family, given_names="Yusmary")
+        # Her own organisation's registrar, registering her again, is offered her: the
+        # same search does find her when the searcher may see her.
+        at_ffs = services.household_register(
+            user=self.ramona,
+            organization=self.ffs,
+            country=self.co,
+            household=HouseholdInput(population_type="in_transit", admin_area="CO-NSA"),
+            members=[yusmary],
+        )
+        self.assertIsNone(at_ffs.household)
+        self.assertIn(held.pk, [c.person_id for c in at_ffs.candidates[0]])
+
+        result = self.register_again(yusmary)
         self.assertIsNotNone(result.household)  # FFS holds her: IOM's registrar is not told
 
     def test_an_import_asks_the_engine_in_bulk(self) -> None:
