@@ -40,6 +40,10 @@ if not SECRET_KEY:
             "set SECRET_KEY or SECRET_KEY_FILE to 50+ random characters."
         )
 
+# Rotation: the old key here (comma-separated) keeps sessions and signed links valid while
+# the new SECRET_KEY takes over; drop it after SESSION_COOKIE_AGE (docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 # Demo mode waives two-factor for the demo users only; it is refused outside DEBUG.
 CAMINANTES_DEMO = env_bool("CAMINANTES_DEMO", False)
 if CAMINANTES_DEMO and not DEBUG and not TESTING:

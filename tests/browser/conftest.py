@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 BIN = Path(sys.executable).parent / "caminantes"
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
@@ -84,10 +84,30 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+def is_csp_violation(message: ConsoleMessage) -> bool:
+    """Chromium reports what the Content-Security-Policy blocked on the console."""
+    text = message.text
+    return "Content Security Policy" in text or text.startswith("Refused to")
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy blocked on `page`: any left at the end fails the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, csp_violations: list[str]) -> Iterator[Page]:
+    """A phone-sized page; the test fails if the Content-Security-Policy blocked anything."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-CO")
     page = context.new_page()
+    violations = csp_violations
+    page.on(
+        "console",
+        lambda m: violations.append(f"{page.url}: {m.text}") if is_csp_violation(m) else None,
+    )
     yield page
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
