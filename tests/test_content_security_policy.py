@@ -31,6 +31,7 @@ NOT_PAGES = {
     "accounts/logout/",
     "accounts/context/",
     "accounts/tokens/new/",
+    "accounts/two-factor/backup-codes/",  # POST only: new codes, behind sudo
     "accounts/tokens/<uuid:uuid>/revoke/",
     "accounts/organisations/<uuid:uuid>/members/",
     "accounts/members/<uuid:uuid>/end/",
