@@ -9,19 +9,18 @@ named in NOT_PAGES with the reason.
 
 from __future__ import annotations
 
-import re
 import uuid
 from html.parser import HTMLParser
 from typing import Any
 
+from django.db import connection
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test.utils import CaptureQueriesContext
 
 from caminantes.accounts.services import api_token_create
 from tests.personas import PersonaTestCase
+from tests.walk import UUID_CONVERTER, looked_up_models, objects_for, page_routes
 from tests.world import build_foreign_world
-
-UUID_CONVERTER = re.compile(r"<uuid:(\w+)>")
 
 # Routes that answer no GET with a page of their own: actions (POST only, or a redirect),
 # files and JSON. Each is still asked, and an HTML answer is still checked.
@@ -56,22 +55,6 @@ NOT_PAGES = {
 
 # Pages for someone not (fully) logged in, read by the tests of visitors below.
 VISITOR_PAGES = {"accounts/login/", "accounts/two-factor/"}
-
-
-def _walk(patterns: list[Any], prefix: str = "") -> list[str]:
-    routes = []
-    for p in patterns:
-        route = prefix + str(p.pattern)
-        if isinstance(p, URLResolver):
-            routes += _walk(p.url_patterns, route)
-        elif isinstance(p, URLPattern):
-            routes.append(route)
-    return routes
-
-
-def page_routes() -> list[str]:
-    # The API's routes answer JSON; its docs page is checked on its own below.
-    return sorted(r for r in _walk(get_resolver().url_patterns) if not r.startswith("api/"))
 
 
 class InlineCode(HTMLParser):
@@ -126,11 +109,18 @@ class ContentSecurityPolicyTest(PersonaTestCase):
         if "text/html" in response.headers.get("Content-Type", ""):
             self.assertEqual(inline_code(response.content.decode()), [], where)
 
-    def _urls(self, route: str) -> list[str]:
+    def _urls(self, route: str, client: Client) -> list[str]:
         path = "/" + route.replace("^", "").replace("$", "")
         if not UUID_CONVERTER.search(route):
             return [path]
-        keys = {obj.uuid for obj in self.world.values() if hasattr(obj, "uuid")}
+        # Only the objects of the model the route looks up (as the access walk does): the
+        # SQL of a request for an id that does not exist names it.
+        key = uuid.uuid4()
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(UUID_CONVERTER.sub(str(key), path))
+        objects = [obj for obj in self.world.values() if hasattr(obj, "uuid")]
+        asked = objects_for(looked_up_models(ctx.captured_queries, key), objects)
+        keys = {obj.uuid for obj in asked}  # type: ignore[attr-defined]
         return [UUID_CONVERTER.sub(str(key), path) for key in sorted(keys, key=str)]
 
     def test_it_finds_the_inline_code_a_policy_would_block(self) -> None:
@@ -152,7 +142,7 @@ class ContentSecurityPolicyTest(PersonaTestCase):
             for user in viewers:
                 if route in shown:
                     break
-                for url in self._urls(route):
+                for url in self._urls(route, clients[user.pk]):
                     response = clients[user.pk].get(url)
                     where = f"{url} as {user.email}"
                     self.assertLess(response.status_code, 500, where)

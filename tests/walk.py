@@ -41,19 +41,19 @@ def _walk(patterns: list[Any], prefix: str = "") -> list[str]:
     return routes
 
 
-def _page_routes() -> list[str]:
+def page_routes() -> list[str]:
     """Every route of the URL configuration but the API's, which the schema describes."""
     api_prefix = re.compile(r"^\^?api/")
     return sorted({r for r in _walk(get_resolver().url_patterns) if not api_prefix.match(r)})
 
 
 def page_routes_with_ids() -> list[str]:
-    return [r for r in _page_routes() if UUID_CONVERTER.search(r)]
+    return [r for r in page_routes() if UUID_CONVERTER.search(r)]
 
 
 def page_routes_without_ids() -> list[str]:
     """Lists, searches, counts, exports, dashboards: routes whose URL names no object."""
-    return [r for r in _page_routes() if not ANY_CONVERTER.search(r)]
+    return [r for r in page_routes() if not ANY_CONVERTER.search(r)]
 
 
 def route_url(route: str, key: uuid.UUID | None = None) -> str:
