@@ -102,6 +102,8 @@ DEMONYMS = {
     "brasileno": "BR", "brasilena": "BR", "brasileiro": "BR", "brasileira": "BR",
     "chileno": "CL", "chilena": "CL", "boliviano": "BO", "boliviana": "BO",
     "argentino": "AR", "argentina": "AR", "panameno": "PA", "panamena": "PA",
+    "venezuelano": "VE", "venezuelana": "VE", "equatoriano": "EC", "equatoriana": "EC",
+    "haitiano": "HT", "haitiana": "HT", "cubano": "CU", "cubana": "CU",
 }  # fmt: skip
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+\-Z]*)?$")
