@@ -41,6 +41,7 @@ SYSTEM_COLUMNS = frozenset(
 CONSENT_WORDS = ("consent", "acepta", "aceita", "autoriza", "agree")
 NEAR_MISS_RATIO = 0.86
 NEAR_MISS_MIN_LENGTH = 5
+NEAR_MISS_LENGTH_GAP = 3
 
 
 def _bracket(match: re.Match[str]) -> str:
@@ -56,7 +57,7 @@ def _fold(text: str) -> str:
 def header_key(text: object) -> str:
     """'Número de documento' -> 'numero_documento'; '' for a header with no letters."""
     raw = _BRACKETS.sub(_bracket, str(text or ""))
-    raw = _NUMBER_SIGN.sub(" numero ", raw)
+    raw = _NUMBER_SIGN.sub(" numero ", raw).replace("+", " plus ")  # '60+' is '60_plus'
     raw = _fold(raw)
     words = [w for w in _NON_ALNUM.sub(" ", raw).split() if w not in CONNECTORS]
     words = [
@@ -118,6 +119,8 @@ def near_miss(key: str, known: Iterable[str]) -> str | None:
             continue
         if key.rstrip("0123456789_") == candidate.rstrip("0123456789_"):
             return None
+        if abs(len(key) - len(candidate)) > NEAR_MISS_LENGTH_GAP:
+            continue  # a typo changes a letter or two, not a word
         ratio = SequenceMatcher(None, key, candidate).ratio()
         if ratio > best_ratio:
             best, best_ratio = candidate, ratio
