@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from caminantes.dtm.imports import import_commit, import_create
+from caminantes.dtm.imports import import_commit, import_create, staging
 from caminantes.dtm.models import DtmImport, FlowCount, SurveySubmission
 from caminantes.dtm.tests.base import DtmTestCase, sheet
 
@@ -91,3 +91,20 @@ class DtmImportLanguageTest(DtmTestCase):
         page = self.client.get(reverse("dtm_import", args=[batch.uuid]))
         self.assertContains(page, "<strong>Punto de monitoreo</strong>", html=False)
         self.assertContains(page, 'data-label="')
+
+    def test_it_lists_the_spanish_and_portuguese_names_of_each_column(self) -> None:
+        self.login(self.eve)
+        page = self.client.get(reverse("dtm_imports"))
+        self.assertContains(page, "point (Punto de monitoreo, Ponto de monitoramento)")
+        self.assertContains(page, "nationality_… (nacionalidad_…, nacionalidade_…)")
+
+    def test_it_reads_no_name_as_two_columns(self) -> None:
+        from caminantes.dtm.imports.headers import ALIASES
+        from caminantes.lib.headers import header_key
+
+        for kind, (fields, _prefixes) in staging.COLUMNS.items():
+            seen: dict[str, str] = {}
+            for name in fields:
+                for alias in (name, *ALIASES.get(name, ())):
+                    with self.subTest(kind=kind, alias=alias):
+                        self.assertEqual(seen.setdefault(header_key(alias), name), name)
