@@ -28,6 +28,7 @@ from caminantes.dtm.choices import (
 )
 from caminantes.dtm.decorators import dtm_perm_required
 from caminantes.dtm.forms import ImportForm
+from caminantes.dtm.imports.headers import ALIASES, PREFIXES
 from caminantes.dtm.intake import submit_baseline, submit_site_assessment
 from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
 from caminantes.geo.models import AdminArea
@@ -64,10 +65,21 @@ def import_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "dtm/imports.html", {
         "form": form,
         "batches": selectors.imports_for_user(user=user)[:50],
-        "columns": {k: sorted(imports.COLUMNS[k][0]) + [p + "…" for p in imports.COLUMNS[k][1]]
-                    for k in DtmImport.Kind.values},
+        "columns": {k: _column_names(k) for k in DtmImport.Kind.values},
         "kinds": DtmImport.Kind.choices,
     })  # fmt: skip
+
+
+def _column_names(kind: str) -> list[str]:
+    """Each column of a kind of file with the Spanish and Portuguese names it is read under."""
+    fields, prefixes = imports.COLUMNS[kind]
+    names = [
+        f"{f} ({', '.join(dict.fromkeys(ALIASES[f][:2]))})" if ALIASES.get(f) else f
+        for f in sorted(fields)
+    ]
+    theirs = {p: [t for t, ours in PREFIXES.items() if ours == p] for p in prefixes}
+    return names + [f"{p}… ({', '.join(t + '…' for t in theirs[p])})" if theirs[p] else p + "…"
+                    for p in prefixes]  # fmt: skip
 
 
 def _progress_context(batch: DtmImport) -> dict[str, Any]:

@@ -21,6 +21,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from caminantes.dtm.imports.headers import breakdown, field_keys
+from caminantes.lib.headers import (
+    header_key,
+    is_system_column,
+    looks_like_consent,
+    near_miss,
+    prefixed_parts,
+)
+
 XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 
@@ -37,6 +46,8 @@ class FileProblem(Exception):
 class Header:
     names: list[str | None]  # our field name per column, None = ignored
     ignored: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the check stops before any row
+    texts: dict[str, str] = field(default_factory=dict)  # field -> the file's header
 
 
 def map_header(
@@ -51,20 +62,18 @@ def map_header(
             names[lowered.index(candidate)] = "uuid"
             taken.add("uuid")
             break
+    keys = field_keys(fields)
     ignored: list[str] = []
     for i, text in enumerate(texts):
         if not text or names[i] is not None:
             continue
         parts = [p for p in re.split(r"[/]|-(?=[a-z_])", text) if p]
         last = parts[-1] if parts else text
-        low = last.lower()
         if len(parts) >= 2 and parts[-2].lower() in multi:
             continue  # an option column of a select_multiple
-        name = None
-        if low in fields:
-            name = low
-        elif any(low.startswith(p) for p in prefixes):
-            name = last  # a breakdown column: keep the code's case (nationality_VE)
+        name = keys.get(header_key(last)) or keys.get(header_key(text))
+        if name is None:
+            name = breakdown(last, prefixes)  # keeps the code's case (nationality_VE)
         if name is None or name in taken:
             if text.lower() not in ID_COLUMNS:
                 ignored.append(text)
@@ -77,7 +86,44 @@ def map_header(
                 names[lowered.index(fallback)] = "date"
                 ignored = [t for t in ignored if t.lower() != fallback]
                 break
-    return Header(names, ignored)
+    header = Header(names, ignored)
+    header.texts = {n: t for n, t in zip(names, texts, strict=True) if n}
+    _header_problems(header, keys, consent="consent" in fields)
+    return header
+
+
+def _header_problems(header: Header, keys: dict[str, str], *, consent: bool) -> None:
+    """A consent column we do not know (where consent is asked) or a typo of one of our
+    columns stops the check: ignored, either would lose what the file says."""
+    still_ignored = []
+    for text in header.ignored:
+        if is_system_column(text) or text.lower() in DATE_FALLBACKS:
+            still_ignored.append(text)
+            continue
+        if consent and looks_like_consent(text):
+            header.problems.append(
+                _(
+                    "The column “%(h)s” looks like a consent, but it is not one the import "
+                    "knows, so it would be lost. Name it “consent” (or consentimiento, "
+                    "consentimento), or remove it if it records no consent."
+                )
+                % {"h": text}
+            )
+            continue
+        near = next(
+            (n for k in prefixed_parts(text) if (n := near_miss(k, keys)) is not None), None
+        )
+        if near is not None and keys[near] not in header.texts:
+            header.problems.append(
+                _(
+                    "The column “%(h)s” is not one the import knows; it looks like a typo of "
+                    "“%(c)s”. Correct its name in the file, or remove the column."
+                )
+                % {"h": text, "c": keys[near]}
+            )
+            continue
+        still_ignored.append(text)
+    header.ignored = still_ignored
 
 
 def _check_utf8(path: Path) -> None:

@@ -307,7 +307,8 @@ def import_stage(batch: DtmImport, *, language: str = "es") -> DtmImport:
             _stage(batch, path, user)
         except FileProblem as exc:
             DtmImportRow.objects.filter(batch=batch).delete()
-            _finish(batch, S.REJECTED, file_errors=[str(exc)], total_rows=0, error_rows=0,
+            _finish(batch, S.REJECTED, file_errors=[str(m) for m in exc.args], total_rows=0,
+                    error_rows=0,
                     known_rows=0, processed_rows=0)  # fmt: skip
         except Exception as exc:
             logger.exception("DTM import %s: the check failed", batch.pk)
@@ -341,7 +342,9 @@ def _stage(batch: DtmImport, path: Path, user: User | None) -> None:
     required = {"uuid", "point"} if batch.kind in (K.FLOW_COUNTS, K.SURVEY) else {"round"}
     missing = sorted(required - mapped)
     if missing:
-        raise FileProblem(_("Columns missing: %(c)s.") % {"c": ", ".join(missing)})
+        header.problems.append(_("Columns missing: %(c)s.") % {"c": ", ".join(missing)})
+    if header.problems:
+        raise FileProblem(*header.problems)
     points: PointCache = {}
     seen: dict[str, int] = {}
     totals = {"total_rows": 0, "error_rows": 0, "known_rows": 0}
@@ -357,6 +360,8 @@ def _stage(batch: DtmImport, path: Path, user: User | None) -> None:
                     "The same submission id is on row %(row)d.") % {"row": seen[key]}}]  # fmt: skip
             elif key:
                 seen[key] = number
+            for e in errors:  # the column as the file names it ('Punto de monitoreo')
+                e.setdefault("header", header.texts.get(e["column"], e["column"]))
             staged.append(DtmImportRow(batch=batch, row_number=number, data=data,
                                        errors=errors, known=known and not errors))  # fmt: skip
         DtmImportRow.objects.bulk_create(staged, batch_size=ROW_CHUNK)

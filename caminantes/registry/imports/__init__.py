@@ -14,7 +14,8 @@ at a time (one INSERT or COPY per table). Each household points to its batch
 (`Household.import_batch`); the batch carries the audit events (upload, validation,
 approval, merge, with row counts) instead of one event per record.
 
-Modules: `columns` (headers and cell values), `reading` (CSV/XLSX, safely), `rows` (one row,
+Modules: `headers` (the columns and the names files give them), `columns` (cell values),
+`reading` (CSV/XLSX, safely), `rows` (one row,
 one household: the checks), `staging` (upload and the validation passes), `merge` (approval,
 cancellation, merge), `report`, `recovery` (batches whose worker died), and the pages: `views`
 with their `urls` (under /registry/imports/; this module does not import them); rows are
@@ -24,7 +25,12 @@ a spreadsheet shows: the header is row 1.
 
 from __future__ import annotations
 
-from caminantes.registry.imports.columns import COLUMNS, canonical_column, template_rows
+from caminantes.registry.imports.headers import (
+    COLUMNS,
+    canonical_column,
+    read_header,
+    template_rows,
+)
 from caminantes.registry.imports.merge import (
     batch_approve,
     batch_cancel,
@@ -60,6 +66,7 @@ __all__ = [
     "canonical_column",
     "file_path",
     "merge_progress",
+    "read_header",
     "read_table",
     "report_csv",
     "report_path",

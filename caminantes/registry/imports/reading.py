@@ -16,7 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from caminantes.registry.imports.columns import canonical_column, cell_text
+from caminantes.registry.imports.columns import cell_text
+from caminantes.registry.imports.headers import canonical_column
 
 XLSX_MAX_UNCOMPRESSED = 512 * 1024 * 1024
 XLSX_MAX_RATIO = 100  # real sheets compress 5-30 times; zip bombs 1000 times and more

@@ -23,7 +23,7 @@ def _header() -> list[str]:
     return [_("row"), "household_id", _("status"), _("column"), _("message")]
 
 
-def _reasons(codes: list[str]) -> str:
+def reason_labels(codes: list[str]) -> str:
     labels = {
         "document": _("same document"),
         "name": _("similar name"),
@@ -45,7 +45,8 @@ def report_rows(batch: ImportBatch) -> Iterator[tuple[Any, ...]]:
         .iterator(chunk_size=5000)
     ):
         for e in errors:
-            yield (number, key, _("error"), e.get("column", ""), e.get("message", ""))
+            column = e.get("header") or e.get("column", "")  # as the file names it
+            yield (number, key, _("error"), column, e.get("message", ""))
         for d in found:
             if d.get("kind") != "registry":
                 continue
@@ -58,7 +59,7 @@ def report_rows(batch: ImportBatch) -> Iterator[tuple[Any, ...]]:
                 % {
                     "code": d["household"][:8].upper(),
                     "score": round(100 * float(d.get("score", 0))),
-                    "why": _reasons(d.get("reasons", [])),
+                    "why": reason_labels(d.get("reasons", [])),
                 },
             )
         if errors:

@@ -9,6 +9,7 @@ asks the duplicate hook about a chunk of rows at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,8 +30,10 @@ from caminantes.registry.imports.columns import (
     SEXES,
     BadValue,
     Lookups,
+    birth_date_from_age,
     cell_text,
     choice,
+    parse_age,
     parse_date,
     parse_yes_no,
     repair_mojibake,
@@ -59,8 +62,17 @@ def error(column: str, message: str) -> dict[str, str]:
     return {"column": column, "message": str(message)}
 
 
-def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
-    """Read one row's cells into plain values. Numbers are encrypted here, as at rest."""
+def stage_row(
+    raw: dict[str, Any],
+    lk: Lookups,
+    today: date,
+    *,
+    header_names: Mapping[str, str] | None = None,
+) -> Staged:
+    """Read one row's cells into plain values. Numbers are encrypted here, as at rest.
+
+    `header_names`: our column -> the file's header, for messages that name a column."""
+    header_names = header_names or {}
     errors: list[dict[str, str]] = []
     cells: dict[str, str] = {}
     for column, value in raw.items():
@@ -98,6 +110,7 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
         for name in ("household_id", "given_names", "first_surname", "second_surname",
                      "preferred_name", "guardian_name", "address")
     }  # fmt: skip
+    _join_names(data, cells, errors)
 
     def read(column: str, parse: Any) -> Any:
         value = cells.get(column, "")
@@ -112,15 +125,28 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
             errors.append(error(column, _("This phone number is not valid.")))
             return None
 
-    data["relationship"] = read("relationship", lambda v: choice(v, RELATIONSHIPS, "relationship"))
-    data["sex"] = read("sex", lambda v: choice(v, SEXES, "sex"))
+    def pick(column: str, mapping: dict[str, str]) -> Any:
+        return read(column, lambda v: choice(v, mapping, header_names.get(column, column)))
+
+    data["relationship"] = pick("relationship", RELATIONSHIPS)
+    data["sex"] = pick("sex", SEXES)
     birth = read("birth_date", parse_date)
-    data["birth_date"] = birth.isoformat() if birth else None
     data["birth_date_estimated"] = bool(read("birth_date_estimated", parse_yes_no))
+    age = read("age", parse_age)
+    if age is not None and birth is None and "birth_date" not in {e["column"] for e in errors}:
+        birth = birth_date_from_age(age, today)
+        data["birth_date_estimated"] = True
+    elif age is not None and birth is not None and abs(services.age_on(birth, today) - age) > 1:
+        errors.append(
+            error(
+                "age",
+                _("The age (%(age)d) does not match the date of birth (%(date)s).")
+                % {"age": age, "date": birth.isoformat()},
+            )
+        )
+    data["birth_date"] = birth.isoformat() if birth else None
     data["nationalities"] = read("nationality", lk.nationalities) or []
-    data["population_type"] = read(
-        "population_type", lambda v: choice(v, POPULATION_TYPES, "population_type")
-    )
+    data["population_type"] = pick("population_type", POPULATION_TYPES)
     data["admin1"] = read("admin1", lk.area)
     arrival = read("arrival_date", parse_date)
     if arrival and arrival > today:
@@ -132,12 +158,11 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
         "registration": read("consent_registration", parse_yes_no),
         "family_tracing": bool(read("consent_family_tracing", parse_yes_no)),
         "messaging": bool(read("consent_messaging", parse_yes_no)),
-        "legal_basis": read("legal_basis", lambda v: choice(v, LEGAL_BASES, "legal_basis"))
-        or Consent.LegalBasis.CONSENT,
+        "legal_basis": pick("legal_basis", LEGAL_BASES) or Consent.LegalBasis.CONSENT,
     }
     data["consent"] = consent
 
-    doc_type = read("document_type", lambda v: choice(v, DOCUMENT_TYPES, "document_type"))
+    doc_type = pick("document_type", DOCUMENT_TYPES)
     number = cells.get("document_number", "")
     data["document"] = None
     if number and not doc_type and "document_type" not in {e["column"] for e in errors}:
@@ -167,6 +192,35 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
     if e164:
         data["phone"] = {**services.phone_number_fields(e164), "whatsapp": whatsapp}
     return Staged(data=data, errors=errors)
+
+
+def _join_names(data: dict[str, Any], cells: dict[str, str], errors: list[dict[str, str]]) -> None:
+    """Given names kept in two columns are one; 'Apellidos' holding both surnames is split
+    when it is two words ('Pérez González'), kept whole as the first surname otherwise
+    ('De la Cruz Martínez'), and only when the file has no separate surname columns."""
+    if middle := cells.get("middle_names", ""):
+        data["given_names"] = " ".join(p for p in (data["given_names"], middle) if p)
+        if len(data["given_names"]) > MAX_LENGTH["given_names"]:
+            errors.append(
+                error(
+                    "middle_names",
+                    _("Too long: at most %(n)d characters.") % {"n": MAX_LENGTH["given_names"]},
+                )
+            )
+    both = cells.get("surnames", "")
+    if both and not data["first_surname"] and not data["second_surname"]:
+        words = both.split()
+        if len(words) == 2 and not any(w.lower() in names.PARTICLES for w in words):
+            data["first_surname"], data["second_surname"] = words
+        elif len(both) > MAX_LENGTH["first_surname"]:
+            errors.append(
+                error(
+                    "surnames",
+                    _("Too long: at most %(n)d characters.") % {"n": MAX_LENGTH["first_surname"]},
+                )
+            )
+        else:
+            data["first_surname"] = both
 
 
 def person_input(data: dict[str, Any], *, language: str, guardian: str = "") -> PersonInput:
@@ -221,9 +275,16 @@ class HouseholdCheck:
 
 
 def check_household(
-    key: str, rows: list[ImportRow], *, language: str, today: date
+    key: str,
+    rows: list[ImportRow],
+    *,
+    language: str,
+    today: date,
+    name_of: Callable[[str], str] = str,
 ) -> HouseholdCheck:
-    """Household-level rules, then each member through `services.validate_person`."""
+    """Household-level rules, then each member through `services.validate_person`.
+
+    `name_of` gives a column's name as the file has it, for the messages."""
     errors: dict[int, list[dict[str, str]]] = {r.row_number: [] for r in rows}
     focal = [r for r in rows if r.data.get("relationship") == Relationship.FOCAL_POINT]
     first = rows[0].row_number
@@ -276,7 +337,7 @@ def check_household(
                             "Rows of household %(h)s disagree on %(column)s: row %(row)d says "
                             "otherwise."
                         )
-                        % {"h": key, "column": column, "row": source.row_number},
+                        % {"h": key, "column": name_of(column), "row": source.row_number},
                     )
                 )
     if not fields["population_type"]:

@@ -34,7 +34,8 @@ from caminantes.audit.models import Outcome
 from caminantes.geo.models import Country
 from caminantes.registry import selectors
 from caminantes.registry.bulk import BulkWriter, gc_paused
-from caminantes.registry.imports.columns import COLUMNS, Lookups, canonical_column, cell_text
+from caminantes.registry.imports.columns import Lookups, cell_text
+from caminantes.registry.imports.headers import Header, read_header
 from caminantes.registry.imports.reading import FileProblem, magic_bytes, read_table
 from caminantes.registry.imports.rows import (
     check_household,
@@ -221,7 +222,12 @@ def batch_validate(batch: ImportBatch, *, language: str = "es") -> ImportBatch:
                 summary |= _check_households(batch, language)
         except FileProblem as exc:
             ImportRow.objects.filter(batch=batch).delete()
-            _finish(batch, ImportBatch.Status.REJECTED, file_errors=[str(exc)], total_rows=0)
+            _finish(
+                batch,
+                ImportBatch.Status.REJECTED,
+                file_errors=[str(m) for m in exc.args],
+                total_rows=0,
+            )
             log(
                 batch.created_by,
                 actions.IMPORT,
@@ -285,20 +291,10 @@ def _stage(batch: ImportBatch) -> dict[str, Any] | None:
     header_row = next(rows, None)
     if header_row is None or not any(cell_text(h).strip() for h in header_row):
         raise FileProblem(_("The file is empty."))
-    header = [canonical_column(cell_text(h)) for h in header_row]
-    mapped = [h for h in header if h]
-    repeated = sorted({h for h in mapped if mapped.count(h) > 1})
-    if repeated:
-        raise FileProblem(
-            _("Several columns stand for %(c)s: keep one.") % {"c": ", ".join(repeated)}
-        )
-    missing = [c.name for c in COLUMNS if c.required and c.name not in mapped]
-    if missing:
-        raise FileProblem(
-            _("Columns missing: %(c)s. The upload page lists the columns and their other names.")
-            % {"c": ", ".join(missing)}
-        )
-    ignored = [cell_text(h) for h, name in zip(header_row, header, strict=False) if h and not name]
+    found = read_header([cell_text(h) for h in header_row])
+    if found.problems:
+        raise FileProblem(*found.problems)
+    header = found.columns
     lk = Lookups(batch.country)
     today = timezone.localdate()
     seen_documents: dict[str, tuple[int, str]] = {}
@@ -315,11 +311,15 @@ def _stage(batch: ImportBatch) -> dict[str, Any] | None:
                 _("The file has more than %(n)d rows: split it in parts.") % {"n": MAX_ROWS}
             )
         raw = {name: v for name, v in zip(header, values, strict=False) if name}
-        staged = stage_row(raw, lk, today)
+        staged = stage_row(raw, lk, today, header_names=found.names)
         key = staged.data.pop("household_id")
         if not key and not any(e["column"] == "household_id" for e in staged.errors):
-            staged.errors.append(error("household_id", _("The household_id is empty.")))
+            empty = _("The household code (%(c)s) is empty.")
+            staged.errors.append(
+                error("household_id", empty % {"c": found.name_of("household_id")})
+            )
         dup = same_person_twice(staged, key, number, seen_documents, seen_people)
+        name_columns(staged.errors, found)
         chunk.append(
             {
                 "batch_id": batch.pk,
@@ -339,8 +339,20 @@ def _stage(batch: ImportBatch) -> dict[str, Any] | None:
     writer.write(ImportRow, chunk)
     if count == 0:
         raise FileProblem(_("The file has column names but no rows."))
-    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=count, **_beat())
-    return {"rows": count, "columns_ignored": ignored[:50]}
+    # Pass 2 names the columns as the file does too.
+    batch.summary = {"headers": found.names}
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        total_rows=count, summary=batch.summary, **_beat()
+    )
+    return {"rows": count, "columns_ignored": found.ignored[:50], "headers": found.names}
+
+
+def name_columns(errors: list[dict[str, str]], header: Header) -> None:
+    """Each error also names its column as the file does ('Fecha de nacimiento'): that is
+    what the person who made the file will look for."""
+    for e in errors:
+        if e.get("column") and "header" not in e:
+            e["header"] = header.name_of(e["column"])
 
 
 def _household_keys(batch: ImportBatch) -> list[str]:
@@ -354,6 +366,7 @@ def _household_keys(batch: ImportBatch) -> list[str]:
 
 def _check_households(batch: ImportBatch, language: str) -> dict[str, Any]:
     """Pass 2, household by household: household rules, validate_person, the registry."""
+    header = Header([], batch.summary.get("headers", {}))
     keys = _household_keys(batch)
     visible = visible_people(batch)
     today = timezone.localdate()
@@ -382,9 +395,12 @@ def _check_households(batch: ImportBatch, language: str) -> dict[str, Any]:
             households.append(members)
             if not key:
                 continue  # already an error on each row
-            check = check_household(key, members, language=language, today=today)
+            check = check_household(
+                key, members, language=language, today=today, name_of=header.name_of
+            )
             for r, p in zip(members, check.people, strict=True):
                 if check.errors[r.row_number]:
+                    name_columns(check.errors[r.row_number], header)
                     r.errors = r.errors + check.errors[r.row_number]
                     changed[r.pk] = r
                 if not r.errors:

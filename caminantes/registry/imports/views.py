@@ -20,9 +20,10 @@ from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
-from caminantes.lib import safecsv
-from caminantes.registry import imports, tasks
-from caminantes.registry.models import ImportBatch, ImportRow
+from caminantes.lib import names, safecsv
+from caminantes.registry import imports, selectors, tasks
+from caminantes.registry.imports.report import reason_labels
+from caminantes.registry.models import ImportBatch, ImportRow, Person
 
 RUNNING = (
     ImportBatch.Status.UPLOADED,
@@ -114,7 +115,9 @@ def batch_upload(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error("file", exc)
         else:
             tasks.batch_validate_task(batch.pk, _language())
-            messages.success(request, _("File received: it is being checked."))
+            # No "being checked" here: the check may be over before the page shows, and the
+            # page's own progress card says where it is.
+            messages.success(request, _("File received."))
             return redirect("registry_import", uuid=batch.uuid)
     return render(
         request,
@@ -122,18 +125,30 @@ def batch_upload(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "columns": imports.COLUMNS,
+            "template_languages": TEMPLATE_LANGUAGES,
             "earlier": earlier,
             "max_mb": imports.MAX_UPLOAD_BYTES // (1024 * 1024),
         },
     )
 
 
+TEMPLATE_LANGUAGES = (
+    ("es", gettext_lazy("Spanish")),
+    ("pt", gettext_lazy("Portuguese")),
+    ("en", gettext_lazy("English (column codes)")),
+)
+
+
 @perm_required(Perm.IMPORT_DATA)
 def template_csv(request: HttpRequest) -> HttpResponse:
-    rows = imports.template_rows()
+    """The template with its headers in the language asked (?lang=es), else the page's."""
+    known = {code for code, _label in TEMPLATE_LANGUAGES}
+    language = request.GET.get("lang") or _language()[:2]
+    language = language if language in known else "en"
+    rows = imports.template_rows(language)
     body = "".join(safecsv.csv_rows(rows[0], rows[1:]))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="caminantes-households.csv"'
+    response["Content-Disposition"] = f'attachment; filename="caminantes-households-{language}.csv"'
     return response
 
 
@@ -153,19 +168,60 @@ def _progress_context(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
+def _row_name(row: ImportRow) -> str:
+    data = row.data or {}
+    return names.full_name(
+        data.get("given_names", ""), data.get("first_surname", ""), data.get("second_surname", "")
+    )
+
+
+def _duplicates(request: AuthenticatedRequest, rows: list[ImportRow]) -> list[dict[str, Any]]:
+    """Each row beside the registered people it looks like, named for a viewer who may see
+    them (through the policy door, and the reading audited); someone the viewer may not see
+    is only counted, with no name, household or link."""
+    wanted = {d["person"] for row in rows for d in row.duplicate_of if d.get("kind") == "registry"}
+    shown = {
+        str(p.uuid): p
+        for p in selectors.people_for_user(user=request.user)
+        .filter(uuid__in=wanted)
+        .select_related("household")
+    }
+    policies.record_reads(request.user, Person, shown.values())
+    items = []
+    for row in rows:
+        found = [d for d in row.duplicate_of if d.get("kind") == "registry"]
+        if not found:
+            continue
+        people = [
+            {
+                "person": shown.get(d["person"]),
+                "score": d.get("score", 0),
+                "why": reason_labels(d.get("reasons", [])),
+            }
+            for d in found
+        ]
+        items.append(
+            {
+                "row": row,
+                "name": _row_name(row),
+                "people": [p for p in people if p["person"] is not None],
+                "hidden": sum(1 for p in people if p["person"] is None),
+            }
+        )
+    return items
+
+
 @perm_required(Perm.VIEW_PERSONAL_DATA)
-def batch_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def batch_detail(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     batch = _batch(request, uuid)
     rows = ImportRow.objects.filter(batch=batch).order_by("row_number")
-    error_rows = list(rows.exclude(errors=[])[:50]) if batch.error_rows else []
-    duplicate_rows = []
+    error_rows = [
+        {"row": row, "name": _row_name(row), "errors": row.errors}
+        for row in (rows.exclude(errors=[])[:50] if batch.error_rows else [])
+    ]
+    duplicate_rows: list[dict[str, Any]] = []
     if batch.duplicate_rows:
-        for row in rows.exclude(duplicate_of=[])[:200]:
-            found = [d for d in row.duplicate_of if d.get("kind") == "registry"]
-            if found:
-                duplicate_rows.append({"row": row, "found": found})
-            if len(duplicate_rows) >= 50:
-                break
+        duplicate_rows = _duplicates(request, list(rows.exclude(duplicate_of=[])[:200]))[:50]
     context = _progress_context(batch) | {
         "summary": batch.summary,
         "error_rows": error_rows,
