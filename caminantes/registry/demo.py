@@ -432,7 +432,8 @@ class _Builder:
                     type="birth_certificate",
                     number=f"{rng.randint(1, 3000)}-{year}",
                     issuing_country=issuer,
-                    issued_on=m.birth_date + timedelta(days=rng.randint(5, 90)),
+                    # a baby born days ago has no certificate dated in the future
+                    issued_on=min(m.birth_date + timedelta(days=rng.randint(5, 90)), self.today),
                 )
             )
         return docs

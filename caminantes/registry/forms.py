@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts.models import Organization
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.dates import birth_date_from_age
 from caminantes.lib.widgets import date_input
 from caminantes.registry.inputs import ConsentInput, DocumentInput, HouseholdInput, PersonInput
 from caminantes.registry.models import (
@@ -75,9 +77,18 @@ class MemberForm(forms.Form):
     given_names = forms.CharField(label=_("Given names"), max_length=120)
     first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
     second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    # No default: the first option asks, so a skipped field is an error, never a woman.
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Choose…")), *Sex.choices])
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
+    age_years = forms.IntegerField(
+        label=_("Or age in years"),
+        help_text=_("When the date of birth is not known: kept as an estimated date."),
+        min_value=0,
+        max_value=120,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     nationality = forms.ModelChoiceField(
         label=_("Nationality"), queryset=Country.objects.all(), required=False, to_field_name="iso2"
     )
@@ -112,6 +123,9 @@ class MemberForm(forms.Form):
         data = super().clean() or {}
         if data.get("document_type") and not data.get("document_number"):
             self.add_error("document_number", _("Write the number or choose “No document”."))
+        if data.get("birth_date") is None and data.get("age_years") is not None:
+            data["birth_date"] = birth_date_from_age(data["age_years"], timezone.localdate())
+            data["birth_date_estimated"] = True
         return data
 
     def to_input(self, language: str) -> PersonInput:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from caminantes.registry.models import Consent, Document, PopulationType, Relationship, Sex
+from caminantes.registry.models import Consent, Document, PopulationType, Relationship
 
 
 @dataclass
@@ -49,7 +49,7 @@ class PersonInput:
     given_names: str
     first_surname: str = ""
     second_surname: str = ""
-    sex: str = Sex.FEMALE
+    sex: str = ""  # no default: a skipped field is an error, never a woman (Sex.UNKNOWN exists)
     relationship: str = Relationship.FOCAL_POINT
     preferred_name: str = ""
     birth_date: date | None = None
@@ -73,6 +73,7 @@ class PersonInput:
             "second_surname": self.second_surname,
             "sex": self.sex,
             "birth_date": self.birth_date,
+            "birth_date_estimated": self.birth_date_estimated,
             "documents": [{"type": d.type, "number": d.number} for d in self.documents],
             "phone": self.phone,
             "nationalities": self.nationalities,

@@ -84,7 +84,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     _column(
         "sex",
-        gettext_lazy("F, M or O (also femenino, masculino, otro)."),
+        gettext_lazy("F, M, O, or U when not known (also femenino, masculino, otro, desconocido)."),
         "F",
         True,
         "sexo genero gender",
@@ -266,7 +266,9 @@ NO = frozenset({"no", "n", "false", "0", "falso", "nao", "ninguno"})
 SEXES = _choices(
     {"F": ("f", "female", "femenino", "mujer", "feminino", "femme"),
      "M": ("m", "male", "masculino", "hombre", "homem", "varon"),
-     "O": ("o", "other", "otro", "otra", "outro", "x", "no binario")}
+     "O": ("o", "other", "otro", "otra", "outro", "x", "no binario"),
+     "U": ("u", "unknown", "desconocido", "no sabe", "sin dato", "nr", "ns",
+           "desconhecido", "nao sabe", "sem informacao")}
 )  # fmt: skip
 RELATIONSHIPS = _choices(
     {"focal_point": ("jefe", "jefa", "jefe de hogar", "jefa de hogar", "jefe de familia",

@@ -128,6 +128,8 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
     OTHER = "O", _("Other")
+    # Chosen when the person does not say or the registrar cannot ask: never a guess.
+    UNKNOWN = "U", _("Unknown")
 
 
 class Relationship(models.TextChoices):

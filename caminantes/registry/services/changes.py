@@ -35,7 +35,14 @@ from caminantes.registry.models import (
     Relationship,
     Sector,
 )
-from caminantes.registry.services.checks import Errors, Places, require_perm, validate_person
+from caminantes.registry.services.checks import (
+    Errors,
+    Places,
+    require_perm,
+    validate_arrival,
+    validate_document,
+    validate_person,
+)
 from caminantes.registry.services.fields import document_row, name_fields, phone_fields
 
 
@@ -191,6 +198,8 @@ def household_update(
 ) -> Household:
     require_perm(user, Perm.EDIT_HOUSEHOLDS, household.organization, household.country)
     _require_version(household, version)
+    if errors := validate_arrival(changes.get("arrival_date")):
+        raise ValidationError(errors)
     with transaction.atomic():
         changed = _apply_changes(
             user=user,
@@ -274,13 +283,7 @@ def person_update(
 def document_add(*, user: User, person: Person, document: DocumentInput) -> Document:
     household = person.household
     require_perm(user, Perm.EDIT_HOUSEHOLDS, household.organization, household.country)
-    probe = PersonInput(
-        given_names="x",
-        first_surname="x",
-        documents=[document],
-        consent=ConsentInput(legal_basis=Consent.LegalBasis.PUBLIC_INTEREST),
-    )
-    errors = validate_person(probe, "")
+    errors = validate_document(document, "")
     if errors:
         raise ValidationError(errors)
     places = Places()

@@ -38,7 +38,13 @@ from caminantes.registry.models import (
     Relationship,
     TimelineEntry,
 )
-from caminantes.registry.services.checks import Errors, Places, require_perm, validate_person
+from caminantes.registry.services.checks import (
+    Errors,
+    Places,
+    require_perm,
+    validate_arrival,
+    validate_person,
+)
 from caminantes.registry.services.fields import MemberRows, person_row
 
 Candidates = dict[int, list[duplicates.Candidate]]  # member index -> possible duplicates
@@ -257,6 +263,7 @@ def household_errors(
         errors["members"] = [_("Exactly one member must be the focal point.")]
     if household.population_type not in PopulationType.values:
         errors["population_type"] = [_("Choose a population type.")]
+    errors.update(validate_arrival(household.arrival_date))
     for i, m in enumerate(members):
         prefix = f"members-{i}-"
         errors.update(member_errors(m, prefix, country=country, places=places, partners=partners))
