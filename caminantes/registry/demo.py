@@ -33,7 +33,7 @@ from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Perm, Role
 from caminantes.geo.models import Country
 from caminantes.lib.fakenames import FakeHousehold, FakeNames, FakePerson
-from caminantes.registry import services
+from caminantes.registry import duplicates, services
 from caminantes.registry.inputs import (
     ConsentInput,
     DocumentInput,
@@ -252,6 +252,11 @@ class _Builder:
         self.rng = rng
         self.fake = fake
         self.today = today
+        # Made-up numbers collide now and then; a registration refuses a number someone
+        # holds already, so a number is given once (those of an earlier run included).
+        self.numbers: set[tuple[str, str]] = set(
+            Document.objects.values_list("type", "number_hash").distinct()
+        )
 
     def household(self, f: DemoFamily) -> HouseholdInput:
         rng = self.rng
@@ -398,6 +403,17 @@ class _Builder:
         return answers
 
     def _documents(
+        self, f: DemoFamily, m: FakePerson, age: int, cedula: str
+    ) -> list[DocumentInput]:
+        unique = []
+        for d in self._made_up_documents(f, m, age, cedula):
+            key = (d.type, duplicates.document_hash(d.number))
+            if key not in self.numbers:
+                self.numbers.add(key)
+                unique.append(d)
+        return unique
+
+    def _made_up_documents(
         self, f: DemoFamily, m: FakePerson, age: int, cedula: str
     ) -> list[DocumentInput]:
         rng = self.rng

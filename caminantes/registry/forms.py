@@ -204,6 +204,9 @@ class PersonEditForm(ReasonMixin):
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
+    nationalities = forms.ModelMultipleChoiceField(
+        label=_("Nationalities"), queryset=Country.objects.all(), required=False
+    )
     specific_needs = forms.MultipleChoiceField(
         label=_("Specific needs"),
         required=False,
@@ -295,3 +298,67 @@ class NeedsForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("sector_") and value is not None
         }
+
+
+class DocumentEditForm(ReasonMixin):
+    type = forms.ChoiceField(label=_("Type"), choices=Document.Type.choices)
+    number = forms.CharField(
+        label=_("Corrected number"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to keep the number recorded."),
+    )
+    issuing_country = forms.ModelChoiceField(
+        label=_("Issuing country"), queryset=Country.objects.all(), required=False
+    )
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE)
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=Document.Status.choices)
+
+    def changes(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.cleaned_data.items() if k not in {"version", "reason"}}
+        if not d["number"].strip():
+            d.pop("number")
+        return d
+
+
+class PhoneForm(forms.Form):
+    number = forms.CharField(
+        label=_("Phone number"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    whatsapp = forms.BooleanField(label=_("Has WhatsApp"), required=False)
+
+
+class PhoneEditForm(ReasonMixin):
+    number = forms.CharField(
+        label=_("Corrected number"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep the number recorded."),
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    whatsapp = forms.BooleanField(label=_("Has WhatsApp"), required=False)
+
+
+class SharedDocumentForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=Document.Type.choices)
+    issuing_country = forms.ModelChoiceField(
+        label=_("Issuing country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+    )
+    number = forms.CharField(label=_("Number"), max_length=40)
+    reason = forms.CharField(
+        label=_("Why two people hold this number"),
+        max_length=300,
+        help_text=_("What you checked: for example, both documents seen."),
+    )
+
+    def to_input(self) -> DocumentInput:
+        d = self.cleaned_data
+        return DocumentInput(
+            type=d["type"],
+            number=d["number"],
+            issuing_country=d["issuing_country"].iso2 if d["issuing_country"] else None,
+        )
