@@ -450,6 +450,9 @@ class PersonPatchIn(_Edit):
     birth_date_estimated: Unset[bool] = None
     specific_needs: Unset[list[SpecificNeedCode]] = None
     languages: Unset[list[str]] = None
+    nationalities: Unset[list[ISO2]] = Field(
+        default=None, description="Every nationality (ISO2), replacing those recorded."
+    )
     wg: Unset[dict[WgDomain, WgAnswer]] = Field(
         default=None, description="Only the domains sent change."
     )

@@ -5,6 +5,7 @@ corrected after registration, the full phone for those who call, the household c
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -94,7 +95,7 @@ class AgeInYearsTest(RegistryTestCase):
 class SharedDocumentTest(RegistryTestCase):
     """María José holds cédula V-12.345.678 (RegistryTestCase)."""
 
-    def post_same_cedula(self) -> object:
+    def post_same_cedula(self) -> Any:
         data = registration(
             member(0, document_type="cedula", document_number="12345678"), confirmed_new="1"
         )
@@ -128,7 +129,7 @@ class SharedDocumentTest(RegistryTestCase):
         self.assertEqual(event.actor_id, self.carla.pk)
 
         self.login(self.alice)
-        self.assertEqual(self.post_same_cedula().status_code, 302)  # type: ignore[attr-defined]
+        self.assertEqual(self.post_same_cedula().status_code, 302)
         self.assertTrue(AuditEvent.objects.filter(action=actions.SHARED_DOCUMENT_USED).exists())
         # Once only: a third holder needs another confirmation.
         data = registration(
@@ -268,3 +269,17 @@ class HouseholdCodeSearchTest(RegistryApiTestCase):
         self.login(self.alice)
         response = self.client.get(reverse("registry_search"), {"q": self.ffs_family.code})
         self.assertNotContains(response, "Yusmary")
+
+
+class NationalityApiTest(RegistryApiTestCase):
+    def test_it_corrects_nationalities_through_the_api_with_history(self) -> None:
+        maria = self.focal_person()
+        body = {"version": maria.version, "reason": "Dos pasaportes", "nationalities": ["VE", "CO"]}
+        response = self.call("PATCH", f"/people/{maria.uuid}", self.alice, body)
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(sorted(response.json()["nationalities"]), ["CO", "VE"])
+        change = FieldChange.objects.get(object_uuid=maria.uuid, field="nationalities")
+        self.assertEqual((change.old_value, change.new_value), ("VE", "CO,VE"))
+        body = {"version": maria.version, "reason": "x", "nationalities": ["XX"]}
+        stale = self.call("PATCH", f"/people/{maria.uuid}", self.alice, body)
+        self.assertEqual(stale.status_code, 409)
