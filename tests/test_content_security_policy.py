@@ -42,6 +42,7 @@ NOT_PAGES = {
     "registry/imports/<uuid:uuid>/approve/",
     "registry/imports/<uuid:uuid>/cancel/",
     "registry/rights/requests/<uuid:uuid>/close/",
+    "registry/phones/<uuid:uuid>/reveal/",  # POST only: shows a full number, audited
     "registry/rights/people/<uuid:uuid>/data.json",
     "registry/rights/exports/download/",
     "registry/consents/<uuid:uuid>/withdraw/",

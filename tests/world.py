@@ -232,6 +232,17 @@ def _request(org: Organization, member: User) -> models.Model:
     return DataRequest.objects.create(organization=org, kind="access", person_uuid=person.uuid)
 
 
+@builder(_lazy("registry.SharedDocumentConfirmation"))
+def _shared_document(org: Organization, member: User) -> models.Model:
+    from caminantes.registry.models import SharedDocumentConfirmation
+
+    return SharedDocumentConfirmation.objects.create(
+        organization=org, country=org.countries.first(), type="cedula", number_hash="1" * 64,
+        number_last4="4321", reason="foreign", confirmed_by=member,
+        expires_at=timezone.now() + timedelta(days=7),
+    )  # fmt: skip
+
+
 @builder(_lazy("registry.ImportBatch"))
 def _batch(org: Organization, member: User) -> models.Model:
     from caminantes.registry.models import ImportBatch

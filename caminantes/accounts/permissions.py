@@ -29,6 +29,10 @@ class Perm(StrEnum):
     HANDLE_DATA_REQUESTS = "handle_data_requests"
     REVIEW_DUPLICATES = "review_duplicates"
     FAMILY_TRACING = "family_tracing"
+    # Lets one more person hold a document number someone already holds.
+    CONFIRM_SHARED_DOCUMENTS = "confirm_shared_documents"
+    # Shows a family's full phone number (audited), for staff who call families.
+    REVEAL_PHONES = "reveal_phones"
     # Assistance
     DISTRIBUTE = "distribute"
     MANAGE_STOCK = "manage_stock"
@@ -92,6 +96,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             P.EXPORT_PERSONAL_DATA,
             P.HANDLE_DATA_REQUESTS,
             P.REVIEW_DUPLICATES,
+            P.CONFIRM_SHARED_DOCUMENTS,
+            P.REVEAL_PHONES,
             P.DTM_ANALYSE,
             P.REPORT_5W,
             P.EXPORT_AGGREGATES,
@@ -107,10 +113,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             P.REVIEW_DUPLICATES,
             P.FAMILY_TRACING,
             P.REFER,
+            P.REVEAL_PHONES,
         }
     ),
-    Role.DISTRIBUTION_OFFICER: frozenset(_CASEWORK | {P.DISTRIBUTE, P.MANAGE_STOCK}),
-    Role.SHELTER_OFFICER: frozenset(_CASEWORK | {P.MANAGE_SHELTER}),
+    Role.DISTRIBUTION_OFFICER: frozenset(
+        _CASEWORK | {P.DISTRIBUTE, P.MANAGE_STOCK, P.REVEAL_PHONES}
+    ),
+    Role.SHELTER_OFFICER: frozenset(_CASEWORK | {P.MANAGE_SHELTER, P.REVEAL_PHONES}),
     Role.GBV_OFFICER: frozenset(_CASEWORK | {P.GBV_CASES, P.REFER, P.MANAGE_CONSENT}),
     Role.ANTI_TRAFFICKING_OFFICER: frozenset(
         _CASEWORK | {P.TRAFFICKING_CASES, P.REFER, P.MANAGE_CONSENT}

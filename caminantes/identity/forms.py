@@ -118,3 +118,4 @@ class StepForm(forms.Form):
         label=_("Relative consented on"), required=False, widget=DATE
     )
     travel_date = forms.DateField(label=_("Travel date"), required=False, widget=DATE)
+    reunified_on = forms.DateField(label=_("Reunified on"), required=False, widget=DATE)

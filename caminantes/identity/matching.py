@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from caminantes.identity import engine
@@ -38,6 +39,15 @@ def engine_name() -> str:
     return "engine"
 
 
+def engine_birth_date(birth: date | None, estimated: bool = False) -> str:
+    """A birth date as the engine reads it. An estimated one (an age given in years, a year
+    remembered) becomes 1 July of its year, a date the engine compares as "about"
+    (`engine.compare.ESTIMATED`): a year apart is then near, not a different person."""
+    if birth is None:
+        return ""
+    return f"{birth.year:04d}-07-01" if estimated else birth.isoformat()
+
+
 def make_record(**fields: str) -> Record:
     """A Record from keyword fields; missing or None ones are "" (unknown)."""
     return Record(**{k: v or "" for k, v in fields.items()})
@@ -57,7 +67,7 @@ def to_record(person: Person) -> Record:
         given_names=person.given_names,
         family_names=f"{person.first_surname} {person.second_surname}".strip(),
         sex=person.sex if person.sex in ("F", "M") else "",
-        birth_date=person.birth_date.isoformat() if person.birth_date else "",
+        birth_date=engine_birth_date(person.birth_date, person.birth_date_estimated),
         nationality=nationality.iso3 if nationality else "",
         document_type=document.type if document else "",
         document_number=document.number if document else "",
@@ -75,7 +85,7 @@ def to_records(people: Any) -> dict[int, Record]:
     rows = list(
         people.order_by().values_list(
             "pk", "given_names", "first_surname", "second_surname", "sex", "birth_date",
-            "household_id", "birth_area__iso_code", "birth_area__name_es",
+            "household_id", "birth_area__iso_code", "birth_area__name_es", "birth_date_estimated",
         )
     )  # fmt: skip
     ids = [r[0] for r in rows]
@@ -101,7 +111,7 @@ def to_records(people: Any) -> dict[int, Record]:
                 phones[pid] = token
             household_phones[hid] = token
     records = {}
-    for pid, given, first, second, sex, birth, hid, area_iso, area_name in rows:
+    for pid, given, first, second, sex, birth, hid, area_iso, area_name, estimated in rows:
         kind, token = documents.get(pid, ("", ""))
         phone = phones.get(pid) or household_phones.get(hid, "")
         records[pid] = make_record(
@@ -109,7 +119,7 @@ def to_records(people: Any) -> dict[int, Record]:
             given_names=given,
             family_names=f"{first} {second}".strip(),
             sex=sex if sex in ("F", "M") else "",
-            birth_date=birth.isoformat() if birth else "",
+            birth_date=engine_birth_date(birth, estimated),
             nationality=nationality.get(pid, ""),
             document_type=kind,
             document_number=decrypt(token),

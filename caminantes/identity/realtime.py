@@ -59,7 +59,7 @@ def record_from_candidate(candidate: dict[str, Any]) -> Any:
             str(candidate.get(k) or "") for k in ("first_surname", "second_surname")
         ).strip(),
         sex=str(candidate.get("sex") or "") if candidate.get("sex") in ("F", "M") else "",
-        birth_date=birth.isoformat() if birth else "",
+        birth_date=matching.engine_birth_date(birth, bool(candidate.get("birth_date_estimated"))),
         nationality=_iso3(nationalities[0]) if nationalities else "",
         document_type=str(documents[0].get("type", "")) if documents else "",
         document_number=str(documents[0].get("number", "")) if documents else "",

@@ -33,7 +33,7 @@ from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Perm, Role
 from caminantes.geo.models import Country
 from caminantes.lib.fakenames import FakeHousehold, FakeNames, FakePerson
-from caminantes.registry import services
+from caminantes.registry import duplicates, services
 from caminantes.registry.inputs import (
     ConsentInput,
     DocumentInput,
@@ -252,6 +252,11 @@ class _Builder:
         self.rng = rng
         self.fake = fake
         self.today = today
+        # Made-up numbers collide now and then; a registration refuses a number someone
+        # holds already, so a number is given once (those of an earlier run included).
+        self.numbers: set[tuple[str, str]] = set(
+            Document.objects.values_list("type", "number_hash").distinct()
+        )
 
     def household(self, f: DemoFamily) -> HouseholdInput:
         rng = self.rng
@@ -400,6 +405,17 @@ class _Builder:
     def _documents(
         self, f: DemoFamily, m: FakePerson, age: int, cedula: str
     ) -> list[DocumentInput]:
+        unique = []
+        for d in self._made_up_documents(f, m, age, cedula):
+            key = (d.type, duplicates.document_hash(d.number))
+            if key not in self.numbers:
+                self.numbers.add(key)
+                unique.append(d)
+        return unique
+
+    def _made_up_documents(
+        self, f: DemoFamily, m: FakePerson, age: int, cedula: str
+    ) -> list[DocumentInput]:
         rng = self.rng
         if f.repeat_of is not None or rng.random() < NO_DOCUMENT_SHARE:
             return []
@@ -432,7 +448,8 @@ class _Builder:
                     type="birth_certificate",
                     number=f"{rng.randint(1, 3000)}-{year}",
                     issuing_country=issuer,
-                    issued_on=m.birth_date + timedelta(days=rng.randint(5, 90)),
+                    # a baby born days ago has no certificate dated in the future
+                    issued_on=min(m.birth_date + timedelta(days=rng.randint(5, 90)), self.today),
                 )
             )
         return docs

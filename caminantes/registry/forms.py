@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts.models import Organization
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.dates import birth_date_from_age
 from caminantes.lib.widgets import date_input
 from caminantes.registry.inputs import (
     ConsentInput,
@@ -88,9 +90,18 @@ class MemberForm(forms.Form):
     given_names = PlainTextField(label=_("Given names"), max_length=120)
     first_surname = PlainTextField(label=_("First surname"), max_length=80, required=False)
     second_surname = PlainTextField(label=_("Second surname"), max_length=80, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    # No default: the first option asks, so a skipped field is an error, never a woman.
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Choose…")), *Sex.choices])
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
+    age_years = forms.IntegerField(
+        label=_("Or age in years"),
+        help_text=_("When the date of birth is not known: kept as an estimated date."),
+        min_value=0,
+        max_value=120,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     nationality = forms.ModelChoiceField(
         label=_("Nationality"), queryset=Country.objects.all(), required=False, to_field_name="iso2"
     )
@@ -125,6 +136,9 @@ class MemberForm(forms.Form):
         data = super().clean() or {}
         if data.get("document_type") and not data.get("document_number"):
             self.add_error("document_number", _("Write the number or choose “No document”."))
+        if data.get("birth_date") is None and data.get("age_years") is not None:
+            data["birth_date"] = birth_date_from_age(data["age_years"], timezone.localdate())
+            data["birth_date_estimated"] = True
         return data
 
     def to_input(self, language: str) -> PersonInput:
@@ -203,6 +217,9 @@ class PersonEditForm(ReasonMixin):
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
+    nationalities = forms.ModelMultipleChoiceField(
+        label=_("Nationalities"), queryset=Country.objects.all(), required=False
+    )
     specific_needs = forms.MultipleChoiceField(
         label=_("Specific needs"),
         required=False,
@@ -294,3 +311,67 @@ class NeedsForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("sector_") and value is not None
         }
+
+
+class DocumentEditForm(ReasonMixin):
+    type = forms.ChoiceField(label=_("Type"), choices=Document.Type.choices)
+    number = forms.CharField(
+        label=_("Corrected number"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to keep the number recorded."),
+    )
+    issuing_country = forms.ModelChoiceField(
+        label=_("Issuing country"), queryset=Country.objects.all(), required=False
+    )
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE)
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=Document.Status.choices)
+
+    def changes(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.cleaned_data.items() if k not in {"version", "reason"}}
+        if not d["number"].strip():
+            d.pop("number")
+        return d
+
+
+class PhoneForm(forms.Form):
+    number = forms.CharField(
+        label=_("Phone number"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    whatsapp = forms.BooleanField(label=_("Has WhatsApp"), required=False)
+
+
+class PhoneEditForm(ReasonMixin):
+    number = forms.CharField(
+        label=_("Corrected number"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep the number recorded."),
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    whatsapp = forms.BooleanField(label=_("Has WhatsApp"), required=False)
+
+
+class SharedDocumentForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=Document.Type.choices)
+    issuing_country = forms.ModelChoiceField(
+        label=_("Issuing country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+    )
+    number = forms.CharField(label=_("Number"), max_length=40)
+    reason = forms.CharField(
+        label=_("Why two people hold this number"),
+        max_length=300,
+        help_text=_("What you checked: for example, both documents seen."),
+    )
+
+    def to_input(self) -> DocumentInput:
+        d = self.cleaned_data
+        return DocumentInput(
+            type=d["type"],
+            number=d["number"],
+            issuing_country=d["issuing_country"].iso2 if d["issuing_country"] else None,
+        )

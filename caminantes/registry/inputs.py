@@ -11,7 +11,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from caminantes.registry.models import Consent, Document, PopulationType, Relationship, Sex
+from caminantes.registry.models import Consent, Document, PopulationType, Relationship
 
 # What a spreadsheet reads as the start of a formula (OWASP "CSV injection"): a name such as
 # "=HYPERLINK(…)" typed today runs on the laptop that opens next year's export.
@@ -82,7 +82,7 @@ class PersonInput:
     given_names: str
     first_surname: str = ""
     second_surname: str = ""
-    sex: str = Sex.FEMALE
+    sex: str = ""  # no default: a skipped field is an error, never a woman (Sex.UNKNOWN exists)
     relationship: str = Relationship.FOCAL_POINT
     preferred_name: str = ""
     birth_date: date | None = None
@@ -106,6 +106,7 @@ class PersonInput:
             "second_surname": self.second_surname,
             "sex": self.sex,
             "birth_date": self.birth_date,
+            "birth_date_estimated": self.birth_date_estimated,
             "documents": [{"type": d.type, "number": d.number} for d in self.documents],
             "phone": self.phone,
             "nationalities": self.nationalities,

@@ -40,3 +40,7 @@ register(m.TimelineEntry, via_household("household__"))
 register(m.FieldChange, via_household("household__"))
 register(m.DataRequest, DATA_REQUEST_SCOPE)
 register(m.ImportBatch, IMPORT_BATCH_SCOPE)
+register(
+    m.SharedDocumentConfirmation,
+    Scope(permission=Perm.CONFIRM_SHARED_DOCUMENTS, organization="organization", country="country"),
+)

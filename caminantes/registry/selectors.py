@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -24,6 +25,9 @@ from caminantes.registry.models import Consent, Document, Household, Person, Pho
 
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DIGITS = re.compile(r"\+?[\dVvEe][\d.\- ]{5,}")
+# A household code as pages show it (Household.code: the first 8 hex digits of its uuid).
+# One digit at least, so that no name is taken for one.
+_CODE = re.compile(r"(?<![\w-])#?(?=[A-Fa-f]*\d)([0-9A-Fa-f]{8})(?![\w-])")
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Query:
     words: str
     birth_date: date | None
     numbers: list[str]
+    codes: list[str] = field(default_factory=list)  # household codes, lower case
 
 
 def parse_query(text: str) -> Query:
@@ -48,10 +53,22 @@ def parse_query(text: str) -> Query:
         except ValueError:
             birth = None
         rest = rest.replace(m.group(0), " ")
+    codes = [c.lower() for c in _CODE.findall(rest)]
+    for code in codes:
+        if not code.isdigit():  # all digits: a cédula as well, looked up as a number too
+            rest = re.sub(rf"#?{code}", " ", rest, flags=re.IGNORECASE)
     numbers = [n.strip() for n in _DIGITS.findall(rest) if sum(ch.isdigit() for ch in n) >= 6]
     for n in numbers:
         rest = rest.replace(n, " ")
-    return Query(text=text, words=rest.strip(), birth_date=birth, numbers=numbers)
+    return Query(text=text, words=rest.strip(), birth_date=birth, numbers=numbers, codes=codes)
+
+
+def households_by_code(households: QuerySet[Household], code: str) -> QuerySet[Household]:
+    """The households whose code (`Household.code`) is `code`: a range of uuids, which the
+    unique index on uuid answers without reading the table."""
+    low = UUID(code + "0" * 24)
+    high = UUID(code + "f" * 24)
+    return households.filter(uuid__gte=low, uuid__lte=high)
 
 
 def people_for_user(*, user: Any) -> QuerySet[Person]:
@@ -161,6 +178,14 @@ def search_people(
     if country is not None:
         people = people.filter(household__country=country)
     scores: dict[int, float] = {}
+
+    for code in q.codes:
+        # The family read out by its code: everyone in it, the focal point first.
+        matched = households_by_code(Household.objects.all(), code).values_list("pk", flat=True)
+        for pid, relationship in people.filter(household_id__in=list(matched)).values_list(
+            "id", "relationship"
+        ):
+            scores[pid] = scores.get(pid, 0) + (5 if relationship == "focal_point" else 4)
 
     for number in q.numbers:
         doc_hash = duplicates.document_hash(number)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from caminantes.registry import views
+from caminantes.registry import views, views_corrections
 
 urlpatterns = [
     path("", views.search, name="registry_search"),
@@ -16,6 +16,15 @@ urlpatterns = [
     path("people/<uuid:uuid>/documents/new/", views.document_add, name="document_add"),
     path("people/<uuid:uuid>/consents/new/", views.consent_add, name="consent_add"),
     path("consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("documents/<uuid:uuid>/edit/", views_corrections.document_edit, name="document_edit"),
+    path(
+        "documents/confirm/",
+        views_corrections.document_confirm,
+        name="registry_document_confirm",
+    ),
+    path("households/<uuid:uuid>/phones/new/", views_corrections.phone_add, name="phone_add"),
+    path("phones/<uuid:uuid>/edit/", views_corrections.phone_edit, name="phone_edit"),
+    path("phones/<uuid:uuid>/reveal/", views_corrections.phone_reveal, name="phone_reveal"),
     path("imports/", include("caminantes.registry.imports.urls")),
     path("rights/", include("caminantes.registry.rights.urls")),
 ]

@@ -178,6 +178,7 @@ def household_detail(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
             "changes": changes,
             "can_edit": _can(request, Perm.EDIT_HOUSEHOLDS, household),
             "can_consent": _can(request, Perm.MANAGE_CONSENT, household),
+            "can_reveal": _can(request, Perm.REVEAL_PHONES, household),
             "household_links": [],
             "person_links": _person_links(request, household, members),
         },
@@ -257,6 +258,7 @@ def person_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     person = selectors.person_detail(user=request.user, uuid=uuid)
     household = _editable(request, str(person.household.uuid))
     initial: dict[str, Any] = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    initial["nationalities"] = list(person.nationalities.all())
     initial["version"] = person.version
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

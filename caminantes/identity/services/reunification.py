@@ -68,9 +68,13 @@ def reunification_step(
     requester_consent_on: date | None = None,
     sought_consent_on: date | None = None,
     travel_date: date | None = None,
+    reunified_on: date | None = None,
 ) -> ReunificationCase:
+    """`reunified_on` is the day the family met again (default today), as the caseworker
+    gives it: often typed days later, never a day still to come; consents likewise."""
     _check(user, case)
     now = timezone.now()
+    today = timezone.localdate()
     note = note.strip()
     fields: list[str] = ["status"]
     if step == "verify":
@@ -84,6 +88,24 @@ def reunification_step(
         _expect(case, Step.CONSENT)
         if requester_consent_on is None or sought_consent_on is None:
             raise ValidationError({"note": [_("Record the consent of both sides.")]})
+        late = {
+            name: [message]
+            for name, day, message in (
+                (
+                    "requester_consent_on",
+                    requester_consent_on,
+                    _("The requester's consent date is in the future."),
+                ),
+                (
+                    "sought_consent_on",
+                    sought_consent_on,
+                    _("The relative's consent date is in the future."),
+                ),
+            )
+            if day > today
+        }
+        if late:
+            raise ValidationError(late)
         case.requester_consent_on = requester_consent_on
         case.sought_consent_on = sought_consent_on
         case.consent_recorded_by = user
@@ -106,7 +128,9 @@ def reunification_step(
         _expect(case, Step.TRAVEL)
         if not case.travel_note:
             raise ValidationError(_("Record the travel first."))
-        case.reunified_on = timezone.localdate()
+        if reunified_on is not None and reunified_on > today:
+            raise ValidationError({"reunified_on": [_("The reunification date is in the future.")]})
+        case.reunified_on = reunified_on or today
         case.status = Step.REUNIFIED
         fields += ["reunified_on"]
     elif step == "close":

@@ -16,6 +16,7 @@ from caminantes.accounts.models import Membership, User
 from caminantes.registry import services
 from caminantes.registry.inputs import ConsentInput, DocumentInput, HouseholdInput, PersonInput
 from caminantes.registry.models import Household, Person
+from caminantes.registry.services import documents
 from caminantes.registry.tests.base import child, focal
 from tests.personas import PersonaTestCase
 
@@ -40,6 +41,12 @@ class IdentityTestCase(PersonaTestCase):
             [focal(documents=[DocumentInput(type="cedula", number="V-12.345.678")],
                    phone="300 123 4567"),
              child(given_names="Luis Ángel", relationship="sibling", birth_date=date(1995, 7, 2))],
+        )  # fmt: skip
+        # The same woman registered twice: her cédula again only with a country manager's
+        # word (registry.services.documents), as a real second registration would need.
+        documents.shared_document_confirm(
+            user=cls.carla, organization=cls.iom, country=cls.co,
+            document=DocumentInput(type="cedula", number="12345678"), reason="Registro doble",
         )  # fmt: skip
         cls.second = cls.register(
             cls.alice,

@@ -4,6 +4,7 @@ import io
 
 from django.urls import reverse
 
+from caminantes.accounts.models import Membership, User
 from caminantes.audit.models import AuditEvent
 from caminantes.identity import actions, registry_dedupe, selectors
 from caminantes.identity.models import MergeRecord, PairDecision, ReviewTicket, Thresholds
@@ -11,6 +12,7 @@ from caminantes.identity.services import review, survivor_of
 from caminantes.identity.tests.base import IdentityTestCase, focal
 from caminantes.registry.inputs import DocumentInput
 from caminantes.registry.models import Person, TimelineEntry
+from caminantes.registry.services import documents
 
 
 class RegistryRunTests(IdentityTestCase):
@@ -156,12 +158,19 @@ class ScopeTests(IdentityTestCase):
     def test_a_run_gives_each_organisation_a_ticket_of_its_own_records(self) -> None:
         # FFS registers María José too (twice): the cluster spans IOM and FFS. Each
         # organisation gets a ticket with its own records; the link is counted, not shown.
-        for _i in range(2):
-            self.register(
-                self.ramona,
-                [focal(documents=[DocumentInput(type="cedula", number="V-12.345.678")])],
-                org=self.ffs,
-            )
+        # Her cédula a second time at FFS needs the word of FFS's country manager.
+        cedula = DocumentInput(type="cedula", number="V-12.345.678")
+        manager = User.objects.create_user("fabio@example.org", "x" * 12)
+        Membership.objects.create(
+            user=manager, organization=self.ffs, role="country_manager"
+        ).countries.set([self.co])
+        for i in range(2):
+            if i:
+                documents.shared_document_confirm(
+                    user=manager, organization=self.ffs, country=self.co, document=cedula,
+                    reason="Registro doble",
+                )  # fmt: skip
+            self.register(self.ramona, [focal(documents=[cedula])], org=self.ffs)
         run = registry_dedupe.run("CO", io.StringIO())
         self.assertGreaterEqual(run.cross_organisation, 1)
         iom_tickets = list(selectors.tickets_for_user(user=self.alice))

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from caminantes.audit.models import AuditEvent
 from caminantes.identity import actions, selectors
@@ -232,6 +233,26 @@ class ReunificationTests(IdentityTestCase):
         self.client.post(url, {"step": "verify", "note": "Documento"})
         self.case.refresh_from_db()
         self.assertEqual(self.case.status, "consent")
+
+    def test_it_dates_the_reunification_when_it_happened_never_tomorrow(self) -> None:
+        today = timezone.localdate()
+        self.step(self.ramona, "verify", note="Fotos")
+        with self.assertRaises(ValidationError):  # a consent cannot be given tomorrow
+            self.step(self.alice, "consent", requester_consent_on=today,
+                      sought_consent_on=today + timedelta(days=1))  # fmt: skip
+        self.step(self.alice, "consent", requester_consent_on=today, sought_consent_on=today)
+        self.step(self.alice, "travel", note="Bus")
+        self.login(self.alice)
+        url = reverse("identity_case", args=[self.case.uuid])
+        tomorrow = (today + timedelta(days=1)).isoformat()
+        page = self.client.post(url, {"step": "reunified", "reunified_on": tomorrow}, follow=True)
+        self.assertContains(page, "La fecha de la reunificación está en el futuro.")
+        self.case.refresh_from_db()
+        self.assertEqual(self.case.status, "travel")
+        three_days_ago = today - timedelta(days=3)
+        self.client.post(url, {"step": "reunified", "reunified_on": three_days_ago.isoformat()})
+        self.case.refresh_from_db()
+        self.assertEqual((self.case.status, self.case.reunified_on), ("reunified", three_days_ago))
 
     def test_another_organisation_does_not_see_the_case(self) -> None:
         self.login(self.pablo)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,7 +143,7 @@ def match_decide(request: HttpRequest, uuid: str) -> HttpResponse:
 @perm_required(Perm.FAMILY_TRACING)
 def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     case = policies.get_for_user(request.user, ReunificationCase, uuid)
-    form = StepForm(request.POST or None)
+    form = StepForm(request.POST or None, initial={"reunified_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -154,6 +155,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                 requester_consent_on=d["requester_consent_on"],
                 sought_consent_on=d["sought_consent_on"],
                 travel_date=d["travel_date"],
+                reunified_on=d["reunified_on"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

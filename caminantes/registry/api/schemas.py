@@ -8,9 +8,11 @@ from uuid import UUID
 
 import pydantic
 from django.db.models import QuerySet
+from django.utils import timezone
 from ninja import Field, Schema
 
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.dates import birth_date_from_age
 from caminantes.registry import selectors
 from caminantes.registry.inputs import (
     ConsentInput,
@@ -345,6 +347,13 @@ class PersonIn(_In):
     relationship: RelationshipCode = Field(description="Relationship to the focal point.")
     birth_date: date | None = None
     birth_date_estimated: bool = False
+    age_years: int | None = Field(
+        default=None,
+        ge=0,
+        le=120,
+        description="When the date of birth is not known: the age in years, stored as an "
+        "estimated date of birth (1 July). Ignored when birth_date is given.",
+    )
     nationalities: list[ISO2] = []
     birth_country: ISO2 | None = None
     birth_area: str | None = Field(default=None, description="ISO 3166-2 code or P-code.")
@@ -356,7 +365,10 @@ class PersonIn(_In):
     consent: ConsentIn = Field(default_factory=ConsentIn)
 
     def to_input(self) -> PersonInput:
-        data = self.model_dump(exclude={"documents", "consent"})
+        data = self.model_dump(exclude={"documents", "consent", "age_years"})
+        if data["birth_date"] is None and self.age_years is not None:
+            data["birth_date"] = birth_date_from_age(self.age_years, timezone.localdate())
+            data["birth_date_estimated"] = True
         return PersonInput(
             **data,
             documents=[d.to_input() for d in self.documents],
@@ -442,6 +454,9 @@ class PersonPatchIn(_Edit):
     birth_date_estimated: Unset[bool] = None
     specific_needs: Unset[list[SpecificNeedCode]] = None
     languages: Unset[list[str]] = None
+    nationalities: Unset[list[ISO2]] = Field(
+        default=None, description="Every nationality (ISO2), replacing those recorded."
+    )
     wg: Unset[dict[WgDomain, WgAnswer]] = Field(
         default=None, description="Only the domains sent change."
     )

@@ -40,7 +40,9 @@ NO = frozenset({"no", "n", "false", "0", "falso", "nao", "ninguno", "no_acepta",
 SEXES = _choices(
     {"F": ("f", "female", "femenino", "mujer", "feminino", "femme"),
      "M": ("m", "male", "masculino", "hombre", "homem", "varon"),
-     "O": ("o", "other", "otro", "otra", "outro", "x", "no binario")}
+     "O": ("o", "other", "otro", "otra", "outro", "x", "no binario"),
+     "U": ("u", "unknown", "desconocido", "no sabe", "sin dato", "nr", "ns",
+           "desconhecido", "nao sabe", "sem informacao")}
 )  # fmt: skip
 RELATIONSHIPS = _choices(
     {"focal_point": ("jefe", "jefa", "jefe de hogar", "jefa de hogar", "jefe de familia",

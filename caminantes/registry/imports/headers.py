@@ -124,7 +124,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     _column(
         "sex",
-        gettext_lazy("F, M or O (also femenino, masculino, otro; feminino, masculino, outro)."),
+        gettext_lazy("F, M, O, or U when not known (also femenino, masculino, otro, desconocido)."),
         "F", True, "Sexo", "Sexo", "genero gender sex",
     ),
     _column(

@@ -27,6 +27,7 @@ from caminantes.registry.models.records import (
     RetentionPolicy,
     Sector,
     Severity,
+    SharedDocumentConfirmation,
     TimelineEntry,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "Sector",
     "Severity",
     "Sex",
+    "SharedDocumentConfirmation",
     "SpecificNeed",
     "TimelineEntry",
     "Versioned",

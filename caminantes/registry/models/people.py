@@ -128,6 +128,8 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
     OTHER = "O", _("Other")
+    # Chosen when the person does not say or the registrar cannot ask: never a guess.
+    UNKNOWN = "U", _("Unknown")
 
 
 class Relationship(models.TextChoices):
@@ -287,7 +289,7 @@ class Document(PublicIdModel, Versioned):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents")
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     # Encrypted at rest (lib.crypto); number_hash allows exact look-ups.
-    number_encrypted = models.TextField(blank=True)
+    number_encrypted = models.TextField(_("number"), blank=True)
     number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     number_last4 = models.CharField(max_length=4, blank=True)
     issuing_country = models.ForeignKey(
@@ -324,7 +326,7 @@ class Phone(PublicIdModel):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="phones"
     )
-    number_encrypted = models.TextField(blank=True)
+    number_encrypted = models.TextField(_("number"), blank=True)
     number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     number_last4 = models.CharField(max_length=4, blank=True)
     whatsapp = models.BooleanField(_("WhatsApp"), default=False)

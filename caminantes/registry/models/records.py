@@ -203,6 +203,22 @@ class FieldChange(PublicIdModel):
         return f"{self.object_type}.{self.field}"
 
     @property
+    def old_shown(self) -> str:
+        return self._shown(self.old_value)
+
+    @property
+    def new_shown(self) -> str:
+        return self._shown(self.new_value)
+
+    def _shown(self, value: str) -> str:
+        """A number's history shows its last four digits, as the pages show numbers."""
+        if not (self.encrypted and value):
+            return value
+        from caminantes.lib.crypto import decrypt
+
+        return "…" + decrypt(value)[-4:]
+
+    @property
     def field_label(self) -> str:
         """The field's name in the reader's language (the code if it is no longer known)."""
         from django.apps import apps
@@ -210,9 +226,14 @@ class FieldChange(PublicIdModel):
 
         try:
             model = apps.get_model("registry", self.object_type)
-            return str(getattr(model._meta.get_field(self.field), "verbose_name", self.field))
-        except (LookupError, FieldDoesNotExist):
+        except LookupError:
             return self.field
+        for name in (self.field, f"{self.field}_encrypted"):  # a number is kept encrypted
+            try:
+                return str(getattr(model._meta.get_field(name), "verbose_name", self.field))
+            except FieldDoesNotExist:
+                continue
+        return self.field
 
 
 class DataRequest(PublicIdModel):
@@ -341,3 +362,44 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number}"
+
+
+class SharedDocumentConfirmation(PublicIdModel):
+    """A country manager's word that one more person really holds a document number
+    already held by someone in the registry (a family sharing a birth certificate number,
+    a number reissued): it lets one registration or document through, once, within a week.
+    Only the number's keyed hash and last four are kept."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    type = models.CharField(_("type"), max_length=20)
+    issuing_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing country"),
+    )
+    number_hash = models.CharField(max_length=64, db_index=True)
+    number_last4 = models.CharField(max_length=4, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+        verbose_name = _("shared document confirmation")
+        verbose_name_plural = _("shared document confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.type} …{self.number_last4}"

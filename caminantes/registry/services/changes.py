@@ -35,7 +35,15 @@ from caminantes.registry.models import (
     Relationship,
     Sector,
 )
-from caminantes.registry.services.checks import Errors, Places, require_perm, validate_person
+from caminantes.registry.services import documents
+from caminantes.registry.services.checks import (
+    Errors,
+    Places,
+    require_perm,
+    validate_arrival,
+    validate_document,
+    validate_person,
+)
 from caminantes.registry.services.fields import document_row, name_fields, phone_fields
 
 
@@ -52,7 +60,15 @@ class VersionConflict(Exception):
 
 
 # Fields whose change may change who the person is taken for by the duplicate check.
-IDENTIFYING = {"given_names", "first_surname", "second_surname", "sex", "birth_date"}
+IDENTIFYING = {
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "sex",
+    "birth_date",
+    "birth_date_estimated",
+    "nationalities",
+}
 
 
 def index_person(person: Person) -> None:
@@ -86,6 +102,7 @@ PERSON_FIELDS = {
     "relationship",
     "specific_needs",
     "languages",
+    "nationalities",
     *(f"wg_{d}" for d in WG_DOMAINS),
 }
 
@@ -95,9 +112,19 @@ def _display(value: Any) -> str:
         return ""
     if isinstance(value, AdminArea | Country):
         return value.iso_code if isinstance(value, AdminArea) else value.iso2
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
+    if isinstance(value, list | tuple):
+        return ",".join(_display(v) for v in value)
     return str(value)
+
+
+def _nationalities(value: Any, errors: Errors) -> list[Country]:
+    """Countries given as records (forms) or ISO2 codes (the API), in a stable order."""
+    places = Places()
+    found = [
+        c if isinstance(c, Country) else places.country(str(c), errors, "nationalities")
+        for c in value or []
+    ]
+    return sorted({c.pk: c for c in found if c is not None}.values(), key=lambda c: c.iso2)
 
 
 # Fields that hold a place: given as the record (forms) or as its code (the API, a file).
@@ -154,9 +181,12 @@ def _apply_changes(
     history = []
     for name, new in changes.items():
         old = getattr(obj, name)
+        if name == "nationalities":  # many-to-many: compared and stored as a set
+            old = sorted(old.all(), key=lambda c: c.iso2)
         if _display(old) == _display(new):
             continue
-        setattr(obj, name, new)
+        if name != "nationalities":
+            setattr(obj, name, new)
         changed.append(name)
         history.append(
             FieldChange(
@@ -182,6 +212,8 @@ def _apply_changes(
         current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
         raise VersionConflict(current or 0)
     obj.version = version + 1
+    if "nationalities" in changed:
+        obj.nationalities.set(changes["nationalities"])  # type: ignore[union-attr]
     FieldChange.objects.bulk_create(history)
     return changed
 
@@ -191,6 +223,8 @@ def household_update(
 ) -> Household:
     require_perm(user, Perm.EDIT_HOUSEHOLDS, household.organization, household.country)
     _require_version(household, version)
+    if errors := validate_arrival(changes.get("arrival_date")):
+        raise ValidationError(errors)
     with transaction.atomic():
         changed = _apply_changes(
             user=user,
@@ -235,6 +269,8 @@ def person_update(
     if "specific_needs" in changes:
         changes = changes | {"specific_needs": sorted(set(changes["specific_needs"]))}
     errors = validate_person(probe, "")
+    if "nationalities" in changes:
+        changes = changes | {"nationalities": _nationalities(changes["nationalities"], errors)}
     if (
         changes.get("relationship") == Relationship.FOCAL_POINT
         and person.relationship != Relationship.FOCAL_POINT
@@ -271,23 +307,36 @@ def person_update(
     return person
 
 
+def same_person(person: Person) -> set[int]:
+    """The person and the records merged with them: their documents are their own."""
+    ids = {person.pk, *Person.objects.filter(merged_into=person).values_list("pk", flat=True)}
+    if person.merged_into_id is not None:
+        ids.add(person.merged_into_id)
+    return ids
+
+
 def document_add(*, user: User, person: Person, document: DocumentInput) -> Document:
     household = person.household
     require_perm(user, Perm.EDIT_HOUSEHOLDS, household.organization, household.country)
-    probe = PersonInput(
-        given_names="x",
-        first_surname="x",
-        documents=[document],
-        consent=ConsentInput(legal_basis=Consent.LegalBasis.PUBLIC_INTEREST),
-    )
-    errors = validate_person(probe, "")
+    errors = validate_document(document, "")
     if errors:
         raise ValidationError(errors)
     places = Places()
     places.country(document.issuing_country, errors, "issuing_country")
     if errors:
         raise ValidationError(errors)
+    errors, confirmations = documents.held_document_errors(
+        user=user,
+        organization=household.organization,
+        country=household.country,
+        documents=[("number", document)],
+        places=places,
+        exclude_people=same_person(person),
+    )
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
+        documents.confirmations_use(user=user, confirmations=confirmations)
         doc = Document.objects.create(**document_row(person.pk, document, places))
         log(user, actions.CREATE, doc)
         timeline.record(

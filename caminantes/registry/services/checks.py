@@ -23,7 +23,7 @@ from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
 from caminantes.registry import duplicates
-from caminantes.registry.inputs import PersonInput
+from caminantes.registry.inputs import DocumentInput, PersonInput
 from caminantes.registry.models import (
     WG_DOMAINS,
     Consent,
@@ -101,6 +101,32 @@ def country_by_code(code: str | None, *, key: str) -> Country | None:
     return country
 
 
+def validate_document(d: DocumentInput, prefix: str, today: date | None = None) -> Errors:
+    """A document's checks that need no database (keys `<prefix>number` and so on)."""
+    today = today or timezone.localdate()
+    errors: Errors = {}
+    if d.type not in Document.Type.values:
+        errors.setdefault(f"{prefix}type", []).append(_("Unknown document type."))
+    if not duplicates.normalise_document(d.number):
+        errors.setdefault(f"{prefix}number", []).append(_("The document number is empty."))
+    if d.issued_on and d.issued_on > today:
+        errors.setdefault(f"{prefix}issued_on", []).append(
+            _("The document's issue date is in the future.")
+        )
+    if d.issued_on and d.expires_on and d.expires_on < d.issued_on:
+        errors.setdefault(f"{prefix}expires_on", []).append(
+            _("The document expires before it was issued.")
+        )
+    return errors
+
+
+def validate_arrival(arrival: date | None, today: date | None = None) -> Errors:
+    """A household's arrival in the country: a day that has already come."""
+    if arrival is not None and arrival > (today or timezone.localdate()):
+        return {"arrival_date": [_("The arrival date is in the future.")]}
+    return {}
+
+
 def validate_person(p: PersonInput, prefix: str, today: date | None = None) -> Errors:
     """Checks that need no database. Keys are form-like paths (members-0-birth_date)."""
     today = today or timezone.localdate()
@@ -114,7 +140,7 @@ def validate_person(p: PersonInput, prefix: str, today: date | None = None) -> E
     if not (p.first_surname.strip() or p.second_surname.strip()):
         err("first_surname", _("At least one surname is required."))
     if p.sex not in Sex.values:
-        err("sex", _("Choose female, male or other."))
+        err("sex", _("Choose the sex: female, male, other or unknown."))
     if p.relationship not in Relationship.values:
         err("relationship", _("Choose a relationship to the focal point."))
     if p.birth_date is not None:
@@ -129,12 +155,8 @@ def validate_person(p: PersonInput, prefix: str, today: date | None = None) -> E
         if need not in SpecificNeed.values:
             err("specific_needs", _("Unknown specific need: %(n)s") % {"n": need})
     for i, d in enumerate(p.documents):
-        if d.type not in Document.Type.values:
-            err(f"documents-{i}-type", _("Unknown document type."))
-        if not duplicates.normalise_document(d.number):
-            err(f"documents-{i}-number", _("The document number is empty."))
-        if d.issued_on and d.expires_on and d.expires_on < d.issued_on:
-            err(f"documents-{i}-expires_on", _("The document expires before it was issued."))
+        for name, messages in validate_document(d, f"{prefix}documents-{i}-", today).items():
+            errors.setdefault(name, []).extend(messages)
     c = p.consent
     for purpose in c.purposes:
         if purpose not in Consent.Purpose.values:

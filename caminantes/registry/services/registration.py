@@ -36,9 +36,17 @@ from caminantes.registry.models import (
     Person,
     PopulationType,
     Relationship,
+    SharedDocumentConfirmation,
     TimelineEntry,
 )
-from caminantes.registry.services.checks import Errors, Places, require_perm, validate_person
+from caminantes.registry.services import documents
+from caminantes.registry.services.checks import (
+    Errors,
+    Places,
+    require_perm,
+    validate_arrival,
+    validate_person,
+)
 from caminantes.registry.services.fields import MemberRows, person_row
 
 Candidates = dict[int, list[duplicates.Candidate]]  # member index -> possible duplicates
@@ -143,7 +151,7 @@ def households_register(
     partners = _partners(m for new in households for m in new.members)
     errors: Errors = {}
     for i, new in enumerate(households):
-        prefix = f"households-{i}-" if len(households) > 1 else ""
+        prefix = _prefix(i, households)
         found = household_errors(new, country=country, places=places, partners=partners)
         errors.update({prefix + key: messages for key, messages in found.items()})
     if errors:
@@ -154,9 +162,31 @@ def households_register(
         assert user is not None  # _allow: only an import's system user is None
         candidates = _possible_duplicates(user, households)
     chosen = [new for i, new in enumerate(households) if i not in candidates]
+    confirmations: list[SharedDocumentConfirmation] = []
+    if chosen and user is not None and import_batch is None:
+        # Even a registration confirmed as new never records a number someone else holds
+        # (an import's are listed as possible duplicates for its approver).
+        held, confirmations = documents.held_document_errors(
+            user=user,
+            organization=organization,
+            country=country,
+            documents=[
+                (f"{_prefix(i, households)}members-{j}-documents-{k}-number", d)
+                for i, new in enumerate(households)
+                if i not in candidates
+                for j, m in enumerate(new.members)
+                for k, d in enumerate(m.documents)
+            ],
+            places=places,
+        )
+        if held:
+            raise ValidationError(held)
     written: list[Household] = []
     if chosen:
         with transaction.atomic():
+            if confirmations:
+                assert user is not None
+                documents.confirmations_use(user=user, confirmations=confirmations)
             written, person_ids = _write(
                 user=user,
                 organization=organization,
@@ -175,6 +205,10 @@ def households_register(
         else Registration(household=next(done))
         for i in range(len(households))
     ]
+
+
+def _prefix(index: int, households: Sequence[NewHousehold]) -> str:
+    return f"households-{index}-" if len(households) > 1 else ""
 
 
 def _allow(
@@ -257,6 +291,7 @@ def household_errors(
         errors["members"] = [_("Exactly one member must be the focal point.")]
     if household.population_type not in PopulationType.values:
         errors["population_type"] = [_("Choose a population type.")]
+    errors.update(validate_arrival(household.arrival_date))
     for i, m in enumerate(members):
         prefix = f"members-{i}-"
         errors.update(member_errors(m, prefix, country=country, places=places, partners=partners))
@@ -424,7 +459,17 @@ def person_add(*, user: User, household: Household, member: PersonInput) -> Pers
     errors = member_errors(member, "", country=household.country, places=places, partners=partners)
     if errors:
         raise ValidationError(errors)
+    errors, confirmations = documents.held_document_errors(
+        user=user,
+        organization=household.organization,
+        country=household.country,
+        documents=[(f"documents-{k}-number", d) for k, d in enumerate(member.documents)],
+        places=places,
+    )
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
+        documents.confirmations_use(user=user, confirmations=confirmations)
         writer = BulkWriter()
         (person_id,) = _insert(
             writer, Person, [{**person_row(member, places), "household_id": household.pk}]

@@ -10,7 +10,9 @@ from django.utils import timezone
 from caminantes.accounts.models import User
 from caminantes.accounts.services import api_token_create
 from caminantes.api import api
+from caminantes.registry.inputs import DocumentInput
 from caminantes.registry.models import Consent, FieldChange, Household
+from caminantes.registry.services import documents
 from caminantes.registry.tests.base import RegistryTestCase, focal
 
 BASE = "/api/v1/registry"
@@ -218,6 +220,21 @@ class HouseholdCreateTest(RegistryApiTestCase):
         self.assertIn("document", candidate["reasons"])
         self.assertEqual(Household.objects.count(), before)
 
+        # "Not a duplicate" does not record a number someone else holds ...
+        refused = self.call("POST", "/households", self.alice, {**body, "confirmed_new": True})
+        self.assertEqual(refused.status_code, 422, refused.content)
+        [message] = refused.json()["errors"]["members-0-documents-0-number"]
+        self.assertIn(self.family.code, message)
+        self.assertEqual(Household.objects.count(), before)
+
+        # ... until a country manager confirms that both really hold it.
+        documents.shared_document_confirm(
+            user=self.carla,
+            organization=self.iom,
+            country=self.co,
+            document=DocumentInput(type="cedula", number="12345678"),
+            reason="Both cédulas seen",
+        )
         confirmed = self.call("POST", "/households", self.alice, {**body, "confirmed_new": True})
         self.assertEqual(confirmed.status_code, 201, confirmed.content)
         self.assertEqual(Household.objects.count(), before + 1)
