@@ -138,7 +138,7 @@ def grants(user: AnyUser) -> list[Grant]:
             Grant(
                 role=role,
                 organization_id=org_id,
-                country_ids=frozenset(named or org_countries.get(org_id, ())),
+                country_ids=frozenset(named or org_countries.get(org_id, set())),
                 area_ids=frozenset(areas),
                 perms=permissions_for(role),
                 org_wide=not named,
