@@ -66,7 +66,7 @@ WORD_SHORTLIST = 2000  # people matched by the words, before the access policy
 NAME_SHORTLIST = 400  # people read per name query, then ranked in Python
 LOOSE_SHORTLIST = 200  # people read by the query that forgives a slip in every word
 FALLBACK_SHORTLIST = 100  # per query leaving one word out
-ANSWERED = 0.95  # a name that answers every word searched (spelling, sound or typed so far)
+ANSWERED = 0.95  # a name this close answers the search (see rank_name): no word left out
 MIN_RANK = 0.7  # below this a name does not answer the words searched (see rank_name)
 PARTIAL_WORD = 3  # a word still being typed is matched by its first letters from here on
 
@@ -186,13 +186,13 @@ def search_people(
     words = query_words(q.words, typing=not text.endswith(" "))
     if words:
         found = _name_matches(people, words)
-        ranks = {pid: rank_name(words, name) for pid, name in found.items()}
         if len(found) < limit:
             # Mistyped: every word also by the names one slip away from it (what finds a
             # person registered with a slip beside the one spelt right).
             found.update(_name_matches(people, [loosen(w) for w in words], limit=LOOSE_SHORTLIST))
+        ranks = {pid: rank_name(words, name) for pid, name in found.items()}
         if len(found) < limit and len(words) > 1 and max(ranks.values(), default=0) < ANSWERED:
-            # Nobody answers every word yet: one word badly mistyped (or not in the name
+            # Nobody answers the words closely yet: one word badly mistyped (or not in the name
             # at all), the others slipped. A query per word, so only when needed.
             loose = [loosen(w) for w in words]
             for i in range(len(words)):
