@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from caminantes.lib import crypto
+from caminantes.lib import crypto, names
 from caminantes.registry import hooks
 from caminantes.registry.models import Document, Person
 
@@ -30,9 +30,10 @@ Finder = Callable[[dict[str, Any], QuerySet[Person]], Iterable[Candidate]]
 
 
 def normalise_document(number: str) -> str:
-    """'V-12.345.678' and '12345678' are the same cédula."""
-    cleaned = "".join(ch for ch in (number or "").upper() if ch.isalnum())
-    return cleaned[1:] if cleaned[:1] in {"V", "E"} and cleaned[1:].isdigit() else cleaned
+    """'V-12.345.678', '012345678' and '12 345 678' are the same cédula: the form the
+    identity engine compares (`lib.names.document_key`), so the exact-document check and
+    the engine agree on which numbers are one."""
+    return names.document_key(number)
 
 
 def document_hash(number: str) -> str:

@@ -81,7 +81,9 @@ def households_for_user(*, user: Any) -> QuerySet[Household]:
 
 WORD_SHORTLIST = 2000  # people matched by the words, before the access policy
 NAME_SHORTLIST = 400  # people read per name query, then ranked in Python
+LOOSE_SHORTLIST = 200  # people read by the query that forgives a slip in every word
 FALLBACK_SHORTLIST = 100  # per query leaving one word out
+ANSWERED = 0.95  # a name this close answers the search (see rank_name): no word left out
 MIN_RANK = 0.7  # below this a name does not answer the words searched (see rank_name)
 PARTIAL_WORD = 3  # a word still being typed is matched by its first letters from here on
 
@@ -109,10 +111,9 @@ def query_words(words: str, *, typing: bool) -> list[Word]:
 
 
 def loosen(word: Word) -> Word:
-    """The word also matched by any name word that starts with its first three letters."""
-    if len(word.text) < PARTIAL_WORD + 1:
-        return word
-    return Word(word.text, (*word.keys, "^" + word.text[:PARTIAL_WORD]), word.partial)
+    """The word also matched by any name word one slip away from it (a letter changed,
+    dropped, added or two swapped: `names.slip_keys`), still on the index."""
+    return Word(word.text, tuple(sorted({*word.keys, *names.slip_keys(word.text)})), word.partial)
 
 
 def _word_score(word: Word, name_words: list[str]) -> float:
@@ -167,11 +168,12 @@ def search_people(
     """Find people by any mix of names, date of birth, document or phone number.
 
     Tolerates accents, case, word order, spelling that sounds the same, half-typed last
-    words and one mistyped word: every searched word must match a word of the name by its
+    words and mistyped words: every searched word must match a word of the name by its
     spelling, its sound or (the last one, while typing) its first letters; when that finds
-    too few people, each word in turn is left out, and the ranking (`rank_name`) puts the
-    closest spelling first. On PostgreSQL each word is a GIN look-up, so the cost follows
-    the rarest words, not the size of the registry.
+    too few people, by a name word one slip away (`names.slip_keys`), then each word in
+    turn is left out, and the ranking (`rank_name`) puts the closest spelling first. On
+    PostgreSQL each word is a GIN look-up, so the cost follows the rarest words, not the
+    size of the registry.
     """
     q = parse_query(text)
     people = people_for_user(user=user).filter(merged_into__isnull=True)
@@ -209,19 +211,22 @@ def search_people(
     words = query_words(q.words, typing=not text.endswith(" "))
     if words:
         found = _name_matches(people, words)
-        loose = [w if w.partial else loosen(w) for w in words]
         if len(found) < limit:
-            # Mistyped after the third letter: every word also by its first letters.
-            found.update(_name_matches(people, loose, limit=FALLBACK_SHORTLIST * 2))
-        if len(found) < limit and len(words) > 1:
-            # One word mistyped anywhere (and another after its third letter).
+            # Mistyped: every word also by the names one slip away from it (what finds a
+            # person registered with a slip beside the one spelt right).
+            found.update(_name_matches(people, [loosen(w) for w in words], limit=LOOSE_SHORTLIST))
+        ranks = {pid: rank_name(words, name) for pid, name in found.items()}
+        if len(found) < limit and len(words) > 1 and max(ranks.values(), default=0) < ANSWERED:
+            # Nobody answers the words closely yet: one word badly mistyped (or not in the name
+            # at all), the others slipped. A query per word, so only when needed.
+            loose = [loosen(w) for w in words]
             for i in range(len(words)):
                 rest = loose[:i] + loose[i + 1 :]
                 found.update(_name_matches(people, rest, limit=FALLBACK_SHORTLIST))
         if q.birth_date is not None and len(found) >= NAME_SHORTLIST:
             found.update(_name_matches(people, words, q.birth_date))
         for pid, search_name in found.items():
-            ratio = rank_name(words, search_name)
+            ratio = ranks.get(pid) or rank_name(words, search_name)
             if ratio >= MIN_RANK:
                 scores[pid] = scores.get(pid, 0) + ratio
     if q.birth_date is not None:

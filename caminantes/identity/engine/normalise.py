@@ -11,38 +11,18 @@ as E.164 when they can be read, compared on their last nine digits either way.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
 
 from caminantes.identity.engine.nicknames import expand
-from caminantes.identity.engine.phonetic import phonetic
+from caminantes.lib import names
+from caminantes.lib.names import ABBREVIATIONS, PARTICLES, fold, phonetic
 
-PARTICLES = frozenset(
-    {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "du", "e", "y", "van",
-     "von", "der", "den", "mc", "san"}
-)  # fmt: skip
-# Abbreviations registrars use for the commonest names (folded, dot removed).
-ABBREVIATIONS = {
-    "ma": "maria", "mª": "maria", "m": "", "fco": "francisco", "fdo": "fernando",
-    "jn": "juan", "ant": "antonio", "gmo": "guillermo", "jse": "jose", "jg": "jose gregorio",
-    "ml": "manuel", "mig": "miguel", "rfl": "rafael", "gregor": "gregorio", "alej": "alejandro",
-    "fca": "francisca", "guad": "guadalupe", "mche": "mercedes",
-}  # fmt: skip
-ABBREVIATIONS.pop("m")  # a lone "M." is an initial, not María
-_NON_LETTERS = re.compile(r"[^a-z0-9 ]+")
-_SPACES = re.compile(r"\s+")
+__all__ = ["ABBREVIATIONS", "PARTICLES", "fold", "phonetic"]  # the one set, in lib.names
+
 _DIGITS = re.compile(r"\d+")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents and ñ folded, punctuation to spaces, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = _NON_LETTERS.sub(" ", text.replace("'", ""))
-    return _SPACES.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +45,7 @@ EMPTY = Name((), ())
 def given_name(raw: str) -> Name:
     """'Ma. José' -> maria jose; 'Pepe' -> jose; 'J. Gregorio' -> j gregorio."""
     words: list[str] = []
-    for word in fold(raw).split(" "):
-        if not word or word in PARTICLES:
-            continue  # "María de los Ángeles" -> maria angeles
-        word = ABBREVIATIONS.get(word, word)
+    for word in names.tokens(raw):  # "María de los Ángeles" -> maria angeles
         words.extend(expand(word).split(" "))
     tokens = tuple(w for w in words if w)
     return Name(tokens, tuple(phonetic(t) if len(t) > 1 else t for t in tokens))
@@ -112,14 +89,10 @@ def birth_date(raw: str) -> tuple[int, int, int]:
     return (int(y), int(m), int(d))
 
 
-@lru_cache(maxsize=500_000)
 def document(raw: str) -> str:
-    """V-12.345.678, v12345678, 12 345 678 -> 12345678; a passport keeps its letters."""
-    text = re.sub(r"[^0-9A-Z]", "", (raw or "").upper())
-    if re.fullmatch(r"[VE]\d+", text):
-        text = text[1:]  # the V/E of a cédula says nationality, not identity
-    text = text.lstrip("0")
-    return text if len(text) >= 5 else ""
+    """V-12.345.678, v12345678, 12 345 678 -> 12345678; a passport keeps its letters; "" when
+    too short to tell people apart (`lib.names.identity_document`, the registry's rule)."""
+    return names.identity_document(raw)
 
 
 def phone_e164(raw: str, region: str = "VE") -> str:

@@ -4,7 +4,8 @@ One door per action: `households_register` registers households for the form, th
 imports, the demo and field collection (`household_register` is it for one household);
 `checks` holds what every write checks first (`require_perm`, `validate_person`, `Places`
 for codes), `fields` the columns every path writes the same way (encrypted numbers, search
-keys, consent rows), `changes` the corrections and additions to registered records.
+keys, consent rows), `changes` the corrections and additions to registered records,
+`reindex` the rebuild of search keys and document hashes when the rules in lib.names change.
 """
 
 from __future__ import annotations
