@@ -4,7 +4,7 @@ A person's search name and keys (`fields.name_fields`) and a document's look-up 
 (`fields.document_fields`) are computed once, when written. When the rules in `lib.names`
 change (a new sound rule, new typo keys, a document form), the stored values must follow
 or the search and the duplicate check miss what they used to find. The data migration
-`0007_rebuild_search_keys` runs this on upgrade; `caminantes search_index` runs it by hand.
+`0010_rebuild_search_keys` runs this on upgrade; `caminantes search_index` runs it by hand.
 Only rows whose value changed are written, so a second run writes nothing.
 """
 

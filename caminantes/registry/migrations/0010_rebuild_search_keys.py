@@ -19,7 +19,7 @@ def rebuild(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0006_import_heartbeat_and_recovery_attempts"),
+        ("registry", "0009_number_labels"),
     ]
 
     operations = [
