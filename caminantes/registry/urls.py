@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from caminantes.registry import views
+from caminantes.registry import views, views_consent
 
 urlpatterns = [
     path("", views.search, name="registry_search"),
@@ -16,6 +16,11 @@ urlpatterns = [
     path("people/<uuid:uuid>/documents/new/", views.document_add, name="document_add"),
     path("people/<uuid:uuid>/consents/new/", views.consent_add, name="consent_add"),
     path("consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path(
+        "consents/<uuid:uuid>/withdraw/undo/",
+        views_consent.consent_withdraw_undo,
+        name="consent_withdraw_undo",
+    ),
     path("imports/", include("caminantes.registry.imports.urls")),
     path("rights/", include("caminantes.registry.rights.urls")),
 ]
