@@ -36,7 +36,7 @@ class CountVoidTest(DtmTestCase):
         point_page = self.client.get(reverse("dtm_point", args=[self.point.uuid]))
         self.assertContains(point_page, f'href="{self.void_url}"')
         for response in (self.client.get(self.void_url), self.client.post(self.void_url)):
-            self.assertContains(response, "Void this sheet?")
+            self.assertContains(response, "¿Anular esta planilla?")
             self.assertContains(response, 'name="confirm" value="1"')
         self.count.refresh_from_db()
         self.assertIsNone(self.count.voided_at)
@@ -45,14 +45,14 @@ class CountVoidTest(DtmTestCase):
     def test_it_voids_once_confirmed_and_offers_the_undo_on_the_point(self) -> None:
         response = self.client.post(self.void_url, {"confirm": "1"}, follow=True)
         self.assertRedirects(response, reverse("dtm_point", args=[self.point.uuid]))
-        self.assertContains(response, f"undo this for {UNDO_MINUTES} minutes")
+        self.assertContains(response, f"Puede deshacerlo durante {UNDO_MINUTES} minutos")
         self.assertContains(response, f'action="{self.undo_url}"')
         self.assertEqual(self.daily(), 0)
 
     def test_an_enumerator_who_undoes_within_the_window_counts_the_sheet_again(self) -> None:
         self.void(minutes_ago=UNDO_MINUTES - 1)
         response = self.client.post(self.undo_url, follow=True)
-        self.assertContains(response, "the sheet counts again")
+        self.assertContains(response, "la planilla vuelve a contar")
         self.count.refresh_from_db()
         self.assertIsNone(self.count.voided_at)
         self.assertEqual(self.daily(), 10)
@@ -67,7 +67,7 @@ class CountVoidTest(DtmTestCase):
         point_page = self.client.get(reverse("dtm_point", args=[self.point.uuid]))
         self.assertNotContains(point_page, self.undo_url)
         response = self.client.post(self.undo_url, follow=True)
-        self.assertContains(response, f"More than {UNDO_MINUTES} minutes have passed")
+        self.assertContains(response, f"Pasaron más de {UNDO_MINUTES} minutos")
         self.count.refresh_from_db()
         self.assertIsNotNone(self.count.voided_at)
         self.assertEqual(self.daily(), 0)
@@ -76,7 +76,7 @@ class CountVoidTest(DtmTestCase):
         self.void()
         self.client.post(reverse("dtm_tally", args=[self.point.uuid]), sheet(individuals=10))
         response = self.client.post(self.undo_url, follow=True)
-        self.assertContains(response, "would count the shift twice")
+        self.assertContains(response, "contaría el turno dos veces")
         self.count.refresh_from_db()
         self.assertIsNotNone(self.count.voided_at)
         self.assertEqual(self.daily(), 10)  # the new sheet, once
