@@ -286,7 +286,7 @@ def count_void(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespon
         "count": count,
         "may_void": may_void,
         "minutes": UNDO_MINUTES,
-        "undo_until": undo_until(count.voided_at) if count.void_undoable and may_void else None,
+        "undo_until": undo_until(count.voided_at) if may_void else None,
     })  # fmt: skip
 
 

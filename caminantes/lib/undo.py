@@ -23,6 +23,8 @@ def undo_open(done_at: datetime | None, *, now: datetime | None = None) -> bool:
     return (now or timezone.now()) - done_at <= UNDO_WINDOW
 
 
-def undo_until(done_at: datetime) -> datetime:
-    """The moment the undo stops being offered (shown to the person as a time)."""
+def undo_until(done_at: datetime | None) -> datetime | None:
+    """While the undo is offered, the moment it stops (shown to the person as a time)."""
+    if done_at is None or not undo_open(done_at):
+        return None
     return done_at + UNDO_WINDOW

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
-from caminantes.lib.undo import UNDO_MINUTES, undo_open, undo_until
+from caminantes.lib.undo import UNDO_MINUTES, undo_until
 from caminantes.registry import selectors, services
 from caminantes.registry.models import Consent
 from caminantes.registry.services.undo import consent_given_again
@@ -20,8 +20,7 @@ from caminantes.registry.services.undo import consent_given_again
 
 def consent_withdrawn(request: AuthenticatedRequest, consent: Consent) -> HttpResponse:
     """What the withdrawal stopped, and the undo while it is offered."""
-    at = consent.withdrawn_at
-    offered = at is not None and undo_open(at) and consent_given_again(consent) is None
+    offered = consent_given_again(consent) is None
     return render(
         request,
         "registry/consent_withdrawn.html",
@@ -30,7 +29,7 @@ def consent_withdrawn(request: AuthenticatedRequest, consent: Consent) -> HttpRe
             "person": consent.person,
             "household": consent.person.household,
             "tracing": consent.purpose == Consent.Purpose.FAMILY_TRACING,
-            "undo_until": undo_until(at) if offered and at is not None else None,
+            "undo_until": undo_until(consent.withdrawn_at) if offered else None,
             "minutes": UNDO_MINUTES,
         },
     )

@@ -107,6 +107,8 @@ class NotSameConfirmAndUndoTests(IdentityTestCase):
 
 
 class DecidedListTests(IdentityTestCase):
+    tickets: dict[str, ReviewTicket]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -18,7 +18,7 @@ from caminantes.identity import comparison, selectors
 from caminantes.identity.forms import ThresholdsForm
 from caminantes.identity.models import MergeRecord, ReviewTicket, TicketRecord
 from caminantes.identity.services import review
-from caminantes.lib.undo import UNDO_MINUTES, undo_open, undo_until
+from caminantes.lib.undo import UNDO_MINUTES, undo_until
 
 
 def _user(request: HttpRequest) -> User:
@@ -115,9 +115,7 @@ def ticket_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "compared": comparison.compare(records),
             "merges": ticket.merges.select_related("survivor", "merged"),
             "open": ticket.status in (ReviewTicket.Status.OPEN, ReviewTicket.Status.LATER),
-            "undo_until": (
-                undo_until(ticket.decided_at) if not_same and undo_open(ticket.decided_at) else None
-            ),
+            "undo_until": undo_until(ticket.decided_at) if not_same else None,
         },
     )
 
