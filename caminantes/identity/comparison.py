@@ -108,7 +108,6 @@ def _rows(people: list[Person]) -> list[Row]:
                         )
                         for d in p.documents.all()
                     ],
-                    mono=True,
                 )
                 for p in people
             ],
