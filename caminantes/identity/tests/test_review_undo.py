@@ -190,3 +190,27 @@ class CompareTableTests(IdentityTestCase):
         TicketRecord.objects.create(ticket=self.ticket, person=self.maria(third))
         compared = comparison.compare(selectors.ticket_records(self.ticket))
         self.assertTrue(all(len(r.cells) == 3 for r in compared["rows"]))
+
+
+class NotSameUndoApiTests(IdentityTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        from caminantes.accounts.services import api_token_create
+
+        registry_dedupe.run("CO", io.StringIO())
+        self.ticket = ReviewTicket.objects.get()
+        secret = api_token_create(user=self.alice, name="t", scopes=["read", "write"]).secret
+        self.headers = {"Authorization": f"Bearer {secret}"}
+        self.base = f"/api/v1/identity/tickets/{self.ticket.uuid}"
+
+    def test_a_client_undoes_within_the_window_and_is_refused_after(self) -> None:
+        self.client.post(f"{self.base}/not-same", headers=self.headers)
+        undone = self.client.post(f"{self.base}/not-same/undo", headers=self.headers)
+        self.assertEqual((undone.status_code, undone.json()["status"]), (200, "open"))
+        self.client.post(f"{self.base}/not-same", headers=self.headers)
+        ReviewTicket.objects.filter(pk=self.ticket.pk).update(
+            decided_at=timezone.now() - timedelta(minutes=UNDO_MINUTES + 1)
+        )
+        late = self.client.post(f"{self.base}/not-same/undo", headers=self.headers)
+        self.assertEqual(late.status_code, 422)
+        self.assertIn(str(UNDO_MINUTES), late.json()["detail"])
