@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm import rollup
 from caminantes.dtm.models import CollectiveSite, FlowCount, FlowMonitoringPoint, Operation, Round
+from caminantes.lib.undo import UNDO_MINUTES, undo_open
 
 
 def _organization_and_country(obj: models.Model) -> tuple[int, int | None]:
@@ -61,17 +62,26 @@ def obj_org(obj: models.Model) -> Any:
     return obj.organization  # type: ignore[attr-defined]
 
 
-def flow_count_void(*, actor: User, count: FlowCount) -> FlowCount:
-    """Take a sheet out of every figure (kept for the record). Its enumerator or an analyst."""
+def flow_count_may_void(actor: User, count: FlowCount) -> bool:
+    """Its enumerator (still collecting there) or an analyst may void a sheet, and undo that."""
     own = count.enumerator_id == actor.pk and policies.has_perm(
         actor, Perm.DTM_COLLECT, organization_id=count.organization_id, country_id=count.country_id
     )
-    analyst = policies.has_perm(
+    return own or policies.has_perm(
         actor, Perm.DTM_ANALYSE, organization_id=count.organization_id, country_id=count.country_id
     )
-    if not (own or analyst):
+
+
+def _require_void(actor: User, count: FlowCount) -> None:
+    if not flow_count_may_void(actor, count):
         log(actor, actions.ACCESS_DENIED, count, "denied", permission=Perm.DTM_ANALYSE.value)
         raise PermissionDenied(_("Only the enumerator who entered it or an analyst may void it."))
+
+
+def flow_count_void(*, actor: User, count: FlowCount) -> FlowCount:
+    """Take a sheet out of every figure (kept for the record). Its enumerator or an analyst;
+    `flow_count_void_undo` puts it back for a few minutes."""
+    _require_void(actor, count)
     with transaction.atomic():
         rollup.lock_points([count.point_id])
         count.refresh_from_db()
@@ -80,4 +90,52 @@ def flow_count_void(*, actor: User, count: FlowCount) -> FlowCount:
             count.save(update_fields=["voided_at"])
             rollup.refresh([(count.point_id, count.observed_on)])
             log(actor, actions.UPDATE, count, organization=count.organization, change="voided")
+    return count
+
+
+def replacement_of(count: FlowCount) -> FlowCount | None:
+    """A live sheet entered after this one was voided for the same shift (same point, day
+    and direction, overlapping hours): the correction that voiding made room for."""
+    if count.voided_at is None:
+        return None
+    return (
+        FlowCount.objects.filter(
+            point_id=count.point_id,
+            observed_on=count.observed_on,
+            direction=count.direction,
+            voided_at__isnull=True,
+            created_at__gt=count.voided_at,
+            shift_start__lt=count.shift_end,
+            shift_end__gt=count.shift_start,
+        )
+        .exclude(pk=count.pk)
+        .first()
+    )
+
+
+def flow_count_void_undo(*, actor: User, count: FlowCount) -> FlowCount:
+    """Within `lib.undo`'s window, count a voided sheet again in every figure. Refused once
+    a sheet for the same shift was entered since (it would count the shift twice)."""
+    _require_void(actor, count)
+    with transaction.atomic():
+        rollup.lock_points([count.point_id])
+        count.refresh_from_db()
+        if count.voided_at is None:
+            raise ValidationError(_("This sheet is not voided."))
+        if not undo_open(count.voided_at):
+            raise ValidationError(
+                _("More than %(minutes)d minutes have passed: the voiding can no longer be undone.")
+                % {"minutes": UNDO_MINUTES}
+            )
+        if replacement_of(count) is not None:
+            raise ValidationError(
+                _(
+                    "A sheet for this shift was entered after this one was voided; restoring "
+                    "it would count the shift twice. Void the newer sheet first."
+                )
+            )
+        count.voided_at = None
+        count.save(update_fields=["voided_at"])
+        rollup.refresh([(count.point_id, count.observed_on)])
+        log(actor, actions.UPDATE, count, organization=count.organization, change="void undone")
     return count

@@ -19,6 +19,7 @@ urlpatterns = [
     path("points/<uuid:uuid>/edit/", views.point_edit, name="dtm_point_edit"),
     path("points/<uuid:uuid>/tally/", views.tally, name="dtm_tally"),
     path("counts/<uuid:uuid>/void/", views.count_void, name="dtm_count_void"),
+    path("counts/<uuid:uuid>/void/undo/", views.count_void_undo, name="dtm_count_void_undo"),
     path("sites/", views.sites, name="dtm_sites"),
     path("sites/new/", views.site_new, name="dtm_site_new"),
     path("sites/<uuid:uuid>/edit/", views.site_edit, name="dtm_site_edit"),

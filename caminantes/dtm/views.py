@@ -31,6 +31,7 @@ from caminantes.dtm.models import (
     Round,
 )
 from caminantes.geo.models import Country
+from caminantes.lib.undo import UNDO_MINUTES, undo_until
 
 # Countries offered as tally rows; anything else goes under "other".
 TALLY_COUNTRIES: dict[str, tuple[str, ...]] = {
@@ -267,13 +268,39 @@ def tally(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     })  # fmt: skip
 
 
-@require_POST
 @dtm_perm_required
 def count_void(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    """Asks first (GET, or a POST without `confirm`: works without JavaScript), then takes
+    the sheet out of every figure; a voided sheet's page offers the undo for a while."""
     user = request.user
     count = selectors.get_dtm_for_user(user, FlowCount, uuid)
-    services.flow_count_void(actor=user, count=count)
-    messages.success(request, _("The sheet no longer counts in any figure."))
+    may_void = services.flow_count_may_void(user, count)
+    if request.method == "POST" and request.POST.get("confirm"):
+        services.flow_count_void(actor=user, count=count)
+        done = _(
+            "The sheet no longer counts in any figure. You can undo this for %(minutes)d minutes."
+        )
+        messages.success(request, done % {"minutes": UNDO_MINUTES})
+        return redirect("dtm_point", uuid=count.point.uuid)
+    return render(request, "dtm/count_void.html", {
+        "count": count,
+        "may_void": may_void,
+        "minutes": UNDO_MINUTES,
+        "undo_until": undo_until(count.voided_at) if may_void else None,
+    })  # fmt: skip
+
+
+@require_POST
+@dtm_perm_required
+def count_void_undo(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    user = request.user
+    count = selectors.get_dtm_for_user(user, FlowCount, uuid)
+    try:
+        services.flow_count_void_undo(actor=user, count=count)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Undone: the sheet counts again."))
     return redirect("dtm_point", uuid=count.point.uuid)
 
 

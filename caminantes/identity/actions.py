@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 MERGE = "identity_merge"
 MERGE_UNDONE = "identity_merge_undone"
 NOT_SAME = "identity_not_same"
+NOT_SAME_UNDONE = "identity_not_same_undone"
 DEDUPE_RUN = "identity_dedupe_run"
 TRACING_SEARCH = "identity_tracing_search"
 TRACING_MATCH_FOUND = "identity_tracing_match_found"
@@ -20,6 +21,7 @@ LABELS = {
     MERGE: _("Records merged as the same person"),
     MERGE_UNDONE: _("Merge undone"),
     NOT_SAME: _("Records marked as different people"),
+    NOT_SAME_UNDONE: _("'Not the same person' undone"),
     DEDUPE_RUN: _("Deduplication run"),
     TRACING_SEARCH: _("Searched across organisations for a relative"),
     TRACING_MATCH_FOUND: _("Possible relative found"),

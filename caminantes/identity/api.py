@@ -180,6 +180,18 @@ def ticket_not_same(request: HttpRequest, uuid: UUID) -> Status[object]:
     )
 
 
+@router.post(
+    "/tickets/{uuid}/not-same/undo",
+    response=DECISION_ANSWERS,
+    summary="Undo 'not the same person' within 10 minutes (422 after)",
+)
+def ticket_not_same_undo(request: HttpRequest, uuid: UUID) -> Status[object]:
+    ticket = _ticket(request, uuid)
+    return _decide(
+        request, ticket, lambda: review.ticket_not_same_undo(user=_user(request), ticket=ticket)
+    )
+
+
 @router.post("/tickets/{uuid}/later", response=DECISION_ANSWERS, summary="Decide later")
 def ticket_later(request: HttpRequest, uuid: UUID) -> Status[object]:
     ticket = _ticket(request, uuid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import Perm
@@ -29,6 +29,35 @@ def tickets_for_user(*, user: Any) -> QuerySet[ReviewTicket]:
     people = policies.visible(user, Person)
     hidden = TicketRecord.objects.filter(ticket=OuterRef("pk")).exclude(person__in=people)
     return policies.visible(user, ReviewTicket).exclude(Exists(hidden)).select_related("country")
+
+
+# The ticket lists a reviewer can filter by, in the order of the tabs.
+TICKET_FILTERS = (
+    ReviewTicket.Status.OPEN,
+    ReviewTicket.Status.LATER,
+    ReviewTicket.Status.MERGED,
+    ReviewTicket.Status.NOT_SAME,
+)
+
+
+def tickets_with_status(*, user: Any, status: str, country: Any = None) -> QuerySet[ReviewTicket]:
+    """The user's tickets of one status (in the context's country, if one is chosen): those
+    waiting by score, decided ones latest decision first."""
+    tickets = tickets_for_user(user=user).filter(status=status)
+    if country is not None:
+        tickets = tickets.filter(country=country)
+    if status in (ReviewTicket.Status.MERGED, ReviewTicket.Status.NOT_SAME):
+        tickets = tickets.select_related("decided_by").order_by("-decided_at", "-id")
+    return tickets.prefetch_related("records")
+
+
+def ticket_counts(*, user: Any, country: Any = None) -> dict[str, int]:
+    """How many of the user's tickets have each status, for the filter tabs."""
+    tickets = tickets_for_user(user=user)
+    if country is not None:
+        tickets = tickets.filter(country=country)
+    found = dict(tickets.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: found.get(status, 0) for status in TICKET_FILTERS}
 
 
 def ticket_for_user(*, user: Any, uuid: Any) -> ReviewTicket:

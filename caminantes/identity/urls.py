@@ -7,6 +7,11 @@ from caminantes.identity.views import review, tracing
 urlpatterns = [
     path("duplicates/", review.review_list, name="identity_review"),
     path("duplicates/tickets/<uuid:uuid>/", review.ticket_detail, name="identity_ticket"),
+    path(
+        "duplicates/tickets/<uuid:uuid>/not-same/undo/",
+        review.ticket_not_same_undo,
+        name="identity_not_same_undo",
+    ),
     path("duplicates/merges/<uuid:uuid>/undo/", review.merge_undo, name="identity_merge_undo"),
     path("duplicates/thresholds/", review.thresholds, name="identity_thresholds"),
     path("tracing/", tracing.tracing_list, name="identity_tracing"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from caminantes.registry import views, views_corrections
+from caminantes.registry import views, views_consent, views_corrections
 
 urlpatterns = [
     path("", views.search, name="registry_search"),
@@ -25,6 +25,11 @@ urlpatterns = [
     path("households/<uuid:uuid>/phones/new/", views_corrections.phone_add, name="phone_add"),
     path("phones/<uuid:uuid>/edit/", views_corrections.phone_edit, name="phone_edit"),
     path("phones/<uuid:uuid>/reveal/", views_corrections.phone_reveal, name="phone_reveal"),
+    path(
+        "consents/<uuid:uuid>/withdraw/undo/",
+        views_consent.consent_withdraw_undo,
+        name="consent_withdraw_undo",
+    ),
     path("imports/", include("caminantes.registry.imports.urls")),
     path("rights/", include("caminantes.registry.rights.urls")),
 ]

@@ -16,7 +16,7 @@ from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
 from caminantes.registry import links as person_links
-from caminantes.registry import selectors, services, timeline
+from caminantes.registry import selectors, services, timeline, views_consent
 from caminantes.registry.forms import (
     ConsentForm,
     DocumentForm,
@@ -365,20 +365,21 @@ def consent_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
 
 @perm_required(Perm.MANAGE_CONSENT)
 def consent_withdraw(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
-    """Asks first (what stops from today), then withdraws the version that was shown."""
+    """Asks first (what stops from today), then withdraws the version that was shown; a
+    withdrawn consent's page offers the undo for a while (`views_consent`)."""
     consent = selectors.consent_detail(user=request.user, uuid=uuid)
     household = consent.person.household
     if consent.withdrawn_on is not None:
-        return redirect("household_detail", uuid=household.uuid)
+        return views_consent.consent_withdrawn(request, consent)
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", consent.version))
             services.consent_withdraw(user=_user(request), consent=consent, version=version)
         except (ValueError, services.VersionConflict) as exc:
             messages.error(request, str(exc) if str(exc) else _("Reload and try again."))
-        else:
-            messages.success(request, _("Consent withdrawn."))
-        return redirect("household_detail", uuid=household.uuid)
+            return redirect("household_detail", uuid=household.uuid)
+        messages.success(request, _("Consent withdrawn."))
+        return redirect("consent_withdraw", uuid=consent.uuid)
     return render(
         request,
         "registry/consent_withdraw.html",

@@ -11,6 +11,7 @@ from caminantes.dtm.choices import CountDimension, Direction, Source
 from caminantes.dtm.models.base import SexAge, sex_age_adds_up
 from caminantes.dtm.models.reference import FlowMonitoringPoint, Operation
 from caminantes.geo.models import Country
+from caminantes.lib.undo import undo_open
 
 
 class FlowCount(SexAge):
@@ -86,6 +87,11 @@ class FlowCount(SexAge):
 
     def __str__(self) -> str:
         return f"{self.point} {self.observed_on} {self.shift_start:%H:%M}-{self.shift_end:%H:%M}"
+
+    @property
+    def void_undoable(self) -> bool:
+        """Voided a moment ago: the voiding can still be undone (`lib.undo`)."""
+        return undo_open(self.voided_at)
 
 
 class FlowCountBreakdown(models.Model):

@@ -58,7 +58,7 @@ class TallyPageTest(DtmTestCase):
         self.login(self.eve)
         self.client.post(self.url(), sheet())
         count = FlowCount.objects.get()
-        self.client.post(reverse("dtm_count_void", args=[count.uuid]))
+        self.client.post(reverse("dtm_count_void", args=[count.uuid]), {"confirm": "1"})
         count.refresh_from_db()
         self.assertIsNotNone(count.voided_at)
         self.assertFalse(FlowDaily.objects.exists())

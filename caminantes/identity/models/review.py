@@ -118,6 +118,9 @@ class ReviewTicket(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The status a "not the same person" decision replaced (open or later): what its undo,
+    # offered for a few minutes (lib.undo), puts back.
+    status_before = models.CharField(max_length=10, choices=Status.choices, blank=True)
 
     class Meta:
         ordering = ["-score", "created_at", "id"]

@@ -32,6 +32,7 @@ from caminantes.identity.models import (
     Thresholds,
     TicketRecord,
 )
+from caminantes.lib.undo import UNDO_MINUTES, undo_open
 from caminantes.registry import timeline
 from caminantes.registry.models import Person
 
@@ -200,19 +201,50 @@ def ticket_merge(*, user: User | None, ticket: ReviewTicket, survivor: Person) -
 
 
 def ticket_not_same(*, user: User, ticket: ReviewTicket) -> ReviewTicket:
-    """Not the same person: every pair in the ticket is remembered and never asked again."""
+    """Not the same person: every pair in the ticket is remembered and never asked again.
+    `ticket_not_same_undo` takes it back for a few minutes."""
     _check_ticket(user, ticket)
+    if ticket.status not in (ReviewTicket.Status.OPEN, ReviewTicket.Status.LATER):
+        raise ValidationError(_("This ticket has already been decided."))
     ids = sorted(ticket.records.values_list("person_id", flat=True))
     with transaction.atomic():
         for a, b in combinations(ids, 2):
             PairDecision.objects.get_or_create(
                 person_a_id=a, person_b_id=b, defaults={"ticket": ticket, "decided_by": user}
             )
+        ticket.status_before = ticket.status
         ticket.status = ReviewTicket.Status.NOT_SAME
         ticket.decided_by = user
         ticket.decided_at = timezone.now()
-        ticket.save(update_fields=["status", "decided_by", "decided_at"])
+        ticket.save(update_fields=["status", "status_before", "decided_by", "decided_at"])
         log(user, actions.NOT_SAME, ticket, records=len(ids))
+    return ticket
+
+
+def ticket_not_same_undo(*, user: User, ticket: ReviewTicket) -> ReviewTicket:
+    """Within `lib.undo`'s window, take back "not the same person": the pairs this ticket
+    remembered are forgotten (pairs decided through earlier tickets stay) and the ticket is
+    back where it was (open or later), waiting for a decision."""
+    _check_ticket(user, ticket)
+    with transaction.atomic():
+        ticket = ReviewTicket.objects.select_for_update().get(pk=ticket.pk)
+        if ticket.status != ReviewTicket.Status.NOT_SAME:
+            raise ValidationError(_("This ticket is not marked as different people."))
+        if not undo_open(ticket.decided_at):
+            raise ValidationError(
+                _(
+                    "More than %(minutes)d minutes have passed: this decision can no longer "
+                    "be undone."
+                )
+                % {"minutes": UNDO_MINUTES}
+            )
+        forgotten, _kinds = PairDecision.objects.filter(ticket=ticket).delete()
+        ticket.status = ticket.status_before or ReviewTicket.Status.OPEN
+        ticket.status_before = ""
+        ticket.decided_by = None
+        ticket.decided_at = None
+        ticket.save(update_fields=["status", "status_before", "decided_by", "decided_at"])
+        log(user, actions.NOT_SAME_UNDONE, ticket, pairs=forgotten, status=ticket.status)
     return ticket
 
 

@@ -111,10 +111,10 @@ class DecisionTests(IdentityTestCase):
         self.assertContains(response, "•••678")
         self.assertNotContains(response, "12345678")
         self.assertNotContains(response, "345678<")
-        # the fields the evidence speaks of are on the cards too, and it speaks Spanish
-        self.assertContains(response, "<dt>Nacionalidad</dt><dd>Venezuela</dd>", count=2)
-        self.assertContains(response, "<dt>Lugar de nacimiento</dt>")
-        self.assertContains(response, "Sexo: igual")
+        # the fields the evidence speaks of are rows of the table too, and it speaks Spanish
+        self.assertContains(response, "<td>Venezuela</td><td>Venezuela</td>")
+        self.assertContains(response, "Lugar de nacimiento")
+        self.assertContains(response, '<span class="level">motor: igual</span>')
         self.assertNotContains(response, ": same<")
 
     def test_a_reviewer_merges_from_the_page(self) -> None:

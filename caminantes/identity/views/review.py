@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +14,11 @@ from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
-from caminantes.identity import labels, selectors
+from caminantes.identity import comparison, selectors
 from caminantes.identity.forms import ThresholdsForm
 from caminantes.identity.models import MergeRecord, ReviewTicket, TicketRecord
 from caminantes.identity.services import review
+from caminantes.lib.undo import UNDO_MINUTES, undo_until
 
 
 def _user(request: HttpRequest) -> User:
@@ -33,66 +32,72 @@ def _errors(exc: ValidationError) -> str:
 
 @perm_required(Perm.REVIEW_DUPLICATES)
 def review_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Tickets by status: waiting (open, later) and decided (merged, not the same)."""
     status = request.GET.get("status", ReviewTicket.Status.OPEN)
-    if status not in (ReviewTicket.Status.OPEN, ReviewTicket.Status.LATER):
+    if status not in selectors.TICKET_FILTERS:
         status = ReviewTicket.Status.OPEN
-    tickets = selectors.tickets_for_user(user=request.user).filter(status=status)
-    ctx = request.context
-    if ctx.country is not None:
-        tickets = tickets.filter(country=ctx.country)
+    country = request.context.country
+    tickets = selectors.tickets_with_status(user=request.user, status=status, country=country)
+    counts = selectors.ticket_counts(user=request.user, country=country)
+    filters = [
+        {"status": s, "label": ReviewTicket.Status(s).label, "count": counts[s]}
+        for s in selectors.TICKET_FILTERS
+    ]
     merges = selectors.merges_for_user(user=request.user).filter(undone_at__isnull=True)[:10]
     return render(
         request,
         "identity/review_list.html",
         {
-            "tickets": tickets.prefetch_related("records")[:100],
+            "tickets": tickets[:100],
             "status": status,
+            "filters": filters,
+            "decided": status in (ReviewTicket.Status.MERGED, ReviewTicket.Status.NOT_SAME),
             "merges": merges,
             "can_manage": policies.has_perm(request.user, Perm.MANAGE_THRESHOLDS),
         },
     )
 
 
-def _mask(number_last4: str) -> str:
-    """Only the last three characters of a document number are shown."""
-    return "•••" + number_last4[-3:] if number_last4 else ""
-
-
-def _columns(records: list[TicketRecord]) -> list[dict[str, Any]]:
-    columns = []
-    for r in records:
-        p = r.person
-        comparisons = []
-        for other in records:
-            found = r.evidence.get(str(other.person_id))
-            if other.pk != r.pk and found:
-                comparisons.append(
-                    {
-                        "other": other.person,
-                        "percent": round(found["probability"] * 100),
-                        "fields": labels.describe(found.get("fields", {})),
-                    }
-                )
-        columns.append(
-            {
-                "person": p,
-                "documents": [
-                    (d.get_type_display(), _mask(d.number_last4)) for d in p.documents.all()
-                ],
-                # what the engine compared, so a "differs" in the evidence can be seen
-                "nationalities": ", ".join(str(c.name) for c in p.nationalities.all()),
-                "birth_place": ", ".join(
-                    str(x.name) for x in (p.birth_area, p.birth_country) if x is not None
-                ),
-                "phones": [
-                    _mask(ph.number_last4)
-                    for ph in (p.phones.all() or p.household.phones.all())
-                    if ph.number_last4
-                ],
-                "comparisons": comparisons,
-            }
+def _decide(
+    request: HttpRequest, ticket: ReviewTicket, records: list[TicketRecord]
+) -> HttpResponse:
+    """One of the three decisions. "Not the same person" asks first (a second POST with
+    `confirm`), so it works without JavaScript; it can then be undone for a few minutes."""
+    action = request.POST.get("action", "")
+    if action == "not_same" and not request.POST.get("confirm"):
+        return render(
+            request,
+            "identity/ticket_not_same_confirm.html",
+            {"ticket": ticket, "people": [r.person for r in records], "minutes": UNDO_MINUTES},
         )
-    return columns
+    try:
+        if action == "merge":
+            ids = {str(r.person.uuid): r.person for r in records}
+            survivor = ids.get(request.POST.get("survivor", ""))
+            if survivor is None:
+                raise ValidationError(_("Choose which record to keep."))
+            review.ticket_merge(user=_user(request), ticket=ticket, survivor=survivor)
+            messages.success(request, _("Records merged. This can be undone."))
+        elif action == "not_same":
+            review.ticket_not_same(user=_user(request), ticket=ticket)
+            messages.success(
+                request,
+                _(
+                    "Marked as different people: not asked again. You can undo this for "
+                    "%(minutes)d minutes."
+                )
+                % {"minutes": UNDO_MINUTES},
+            )
+            return redirect("identity_ticket", uuid=ticket.uuid)
+        elif action == "later":
+            review.ticket_later(user=_user(request), ticket=ticket)
+            messages.info(request, _("Left for later."))
+        else:
+            raise ValidationError(_("Choose a decision."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("identity_ticket", uuid=ticket.uuid)
+    return redirect("identity_review")
 
 
 @perm_required(Perm.REVIEW_DUPLICATES)
@@ -100,37 +105,32 @@ def ticket_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     ticket = selectors.ticket_for_user(user=request.user, uuid=uuid)
     records = selectors.ticket_records(ticket)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "merge":
-                ids = {str(r.person.uuid): r.person for r in records}
-                survivor = ids.get(request.POST.get("survivor", ""))
-                if survivor is None:
-                    raise ValidationError(_("Choose which record to keep."))
-                review.ticket_merge(user=_user(request), ticket=ticket, survivor=survivor)
-                messages.success(request, _("Records merged. This can be undone."))
-            elif action == "not_same":
-                review.ticket_not_same(user=_user(request), ticket=ticket)
-                messages.success(request, _("Marked as different people: not asked again."))
-            elif action == "later":
-                review.ticket_later(user=_user(request), ticket=ticket)
-                messages.info(request, _("Left for later."))
-            else:
-                raise ValidationError(_("Choose a decision."))
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-            return redirect("identity_ticket", uuid=ticket.uuid)
-        return redirect("identity_review")
+        return _decide(request, ticket, records)
+    not_same = ticket.status == ReviewTicket.Status.NOT_SAME
     return render(
         request,
         "identity/ticket.html",
         {
             "ticket": ticket,
-            "columns": _columns(records),
+            "compared": comparison.compare(records),
             "merges": ticket.merges.select_related("survivor", "merged"),
             "open": ticket.status in (ReviewTicket.Status.OPEN, ReviewTicket.Status.LATER),
+            "undo_until": undo_until(ticket.decided_at) if not_same else None,
         },
     )
+
+
+@require_POST
+@perm_required(Perm.REVIEW_DUPLICATES)
+def ticket_not_same_undo(request: HttpRequest, uuid: str) -> HttpResponse:
+    ticket = selectors.ticket_for_user(user=request.user, uuid=uuid)
+    try:
+        review.ticket_not_same_undo(user=_user(request), ticket=ticket)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Undone: the ticket waits for a decision again."))
+    return redirect("identity_ticket", uuid=ticket.uuid)
 
 
 @require_POST

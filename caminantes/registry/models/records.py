@@ -109,6 +109,8 @@ class Consent(PublicIdModel):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The moment of the withdrawal: it can be undone for a few minutes (`lib.undo`).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change, so an update based on an old copy is refused (HTTP 409).
     version = models.PositiveIntegerField(default=1)
 

@@ -48,6 +48,7 @@ from caminantes.registry.services.registration import (
     households_register,
     person_add,
 )
+from caminantes.registry.services.undo import consent_withdraw_undo
 
 __all__ = [
     "ADULT_AGE",
@@ -62,6 +63,7 @@ __all__ = [
     "consent_record",
     "consent_rows",
     "consent_withdraw",
+    "consent_withdraw_undo",
     "country_by_code",
     "document_add",
     "document_fields",

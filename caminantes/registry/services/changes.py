@@ -424,7 +424,12 @@ def consent_withdraw(*, user: User, consent: Consent, version: int | None = None
         today = timezone.localdate()
         swapped = Consent.objects.filter(
             pk=consent.pk, version=expected, withdrawn_on__isnull=True
-        ).update(withdrawn_on=today, withdrawn_by=user, version=F("version") + 1)
+        ).update(
+            withdrawn_on=today,
+            withdrawn_by=user,
+            withdrawn_at=timezone.now(),
+            version=F("version") + 1,
+        )
         if not swapped:
             current = Consent.objects.values_list("version", flat=True).get(pk=consent.pk)
             raise VersionConflict(current)
