@@ -16,13 +16,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, levels, looks_related
+from caminantes.identity.engine.compare import (
+    FIELDS,
+    LEVELS,
+    compatible,
+    dates_differ,
+    levels,
+    names_differ,
+)
 from caminantes.identity.engine.model import Model, data_tf, day_key
 from caminantes.identity.engine.table import Table
 
 CHUNK = 500_000
 MAX_THREADS = 4  # comparison threads at most (each holds one chunk's work arrays)
-RULE_BROKEN = 0.02  # share of same-document pairs the relatives rule may split
+RULE_BROKEN = 0.05  # share of same-document pairs where the name or the date alone differs
 
 
 def _cores() -> int:
@@ -98,10 +105,14 @@ ANCHOR_PRIOR = 20.0  # pseudo-pairs of the starting model's m mixed in (smoothin
 ANCHOR_FLOOR = 0.002  # no level is read as rarer than this for one person
 
 
-def m_from_documents(lv: np.ndarray, start: Model) -> dict[str, list[float]] | None:
+def m_from_documents(
+    lv: np.ndarray, start: Model, rule: bool = True
+) -> dict[str, list[float]] | None:
     """m of every field from the candidate pairs with the same document number (one person
-    by their papers), smoothed towards the starting model's m; None if too few."""
-    same = lv[lv[:, 4] == 1]
+    by their papers), smoothed towards the starting model's m; None if too few. Where the
+    relatives rule holds, pairs it keeps apart are left out: a cédula carried by a child of
+    its holder would teach m that one person's records differ in name, date and sex."""
+    same = lv[(lv[:, 4] == 1) & (compatible(lv) if rule else True)]
     if len(same) < ANCHOR_PAIRS:
         return None
     m = {}
@@ -138,11 +149,15 @@ def estimate_share(
 
 def relatives_rule_holds(lv: np.ndarray) -> bool:
     """Does the relatives rule hold in this data? Among candidate pairs with the same
-    document number, how many would it call relatives? Households: almost none (siblings
-    have their own cédulas); FEBRL's corruptions (a name or a date replaced): many."""
+    document number, how often do the name or the date alone disagree (one field replaced
+    beside the right number)? FEBRL's corruptions do that to a fifth of them; households
+    almost never (under 2 %): there a document shared by records whose name *and* date
+    differ is a parent's cédula carried by a child, which says nothing against the rule."""
     same_doc = lv[:, 4] == 1
-    broken = float(looks_related(lv[same_doc]).mean()) if same_doc.sum() >= 50 else 0.0
-    return broken < RULE_BROKEN
+    if same_doc.sum() < 50:
+        return True
+    names, dates = names_differ(lv[same_doc]), dates_differ(lv[same_doc])
+    return float((names ^ dates).mean()) < RULE_BROKEN
 
 
 def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
@@ -151,7 +166,7 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     # Relatives (compare.compatible) are left out: EM over all candidate pairs learns
     # "same household" instead of "same person", since households share so much.
     ok = compatible(lv)
-    rule = relatives_rule_holds(lv)
+    rule = start.relatives_rule and relatives_rule_holds(lv)
     fair = lv[ok] if rule else lv
     # EM over the candidate pairs learns "same household" and namesakes as matches. Records
     # that share a document number are one person by their papers, so how they agree on the
@@ -159,7 +174,7 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     # cannot tell it). Without such pairs the starting model's m are kept: EM for m on its
     # own did worse than them on every set tried (VE 100k without documents: 0.970 against
     # 0.979). Either way the share of matches is estimated with m and u held fixed.
-    anchored = m_from_documents(lv, start)
+    anchored = m_from_documents(lv, start, rule)
     if anchored is None:
         m = {f: list(v) for f, v in start.m.items()}
     else:
