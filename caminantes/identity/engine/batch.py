@@ -79,7 +79,7 @@ def dedupe_and_model(
     t = build(records)
     i, j = candidate_pairs(t)
     lv = chunked_levels(t, i, j)
-    if model.relatives_rule and not relatives_rule_holds(lv):
+    if model.relatives_rule and not relatives_rule_holds(lv, t):
         # the data's own documents say the rule is wrong here (see train)
         model = replace(model, relatives_rule=False)
     if model.relatives_rule:

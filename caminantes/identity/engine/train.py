@@ -29,6 +29,7 @@ from caminantes.identity.engine.table import Table
 
 CHUNK = 500_000
 MAX_THREADS = 4  # comparison threads at most (each holds one chunk's work arrays)
+HOUSEHOLD_FIELDS = 0.1  # share of records with a sex or a phone for the rule to stand untested
 RULE_BROKEN = 0.05  # share of same-document pairs where the name or the date alone differs
 
 
@@ -128,6 +129,23 @@ def m_from_documents(
     return m
 
 
+def m_document(lv: np.ndarray, start: Model) -> list[float]:
+    """m of the document number, from the candidate pairs that agree exactly on given
+    names, surnames and birth date and both carry a number (one person, twins and juniors
+    aside, whom the names or the date tell apart), smoothed towards the starting model's:
+    how often one person's two records carry two different numbers. Few in a registry,
+    where two cédulas far apart are strong evidence of two people; many in FEBRL."""
+    sure = (lv[:, 0] == 1) & (lv[:, 1] == 1) & (lv[:, 2] == 1) & (lv[:, 4] != 0)
+    prior = np.array(start.m["document_number"], float)
+    if sure.sum() < ANCHOR_PAIRS:
+        return prior.tolist()
+    counts = np.bincount(lv[sure, 4], minlength=len(prior)).astype(float)
+    counts[0], prior[0] = 0.0, 0.0
+    est = (counts + prior / prior.sum() * ANCHOR_PRIOR) / (counts.sum() + ANCHOR_PRIOR)
+    est[0] = 1.0
+    return np.maximum(est, ANCHOR_FLOOR).tolist()
+
+
 def estimate_share(
     lv: np.ndarray, m: dict[str, list[float]], u: dict[str, list[float]], iterations: int = 50
 ) -> float:
@@ -147,15 +165,23 @@ def estimate_share(
     return lam
 
 
-def relatives_rule_holds(lv: np.ndarray) -> bool:
+def relatives_rule_holds(lv: np.ndarray, t: Table | None = None) -> bool:
     """Does the relatives rule hold in this data? Among candidate pairs with the same
     document number, how often do the name or the date alone disagree (one field replaced
     beside the right number)? FEBRL's corruptions do that to a fifth of them; households
     almost never (under 2 %): there a document shared by records whose name *and* date
-    differ is a parent's cédula carried by a child, which says nothing against the rule."""
+    differ is a parent's cédula carried by a child, which says nothing against the rule.
+
+    Without enough document numbers to test it, the rule stands where the data records
+    what tells relatives apart and together (a sex or a phone on HOUSEHOLD_FIELDS of the
+    records, as every registration does), and not on bare lists of names and dates (FEBRL
+    without its numbers), where a record with another given name is as likely a slip as a
+    brother, and the weights alone decide."""
     same_doc = lv[:, 4] == 1
     if same_doc.sum() < 50:
-        return True
+        if t is None or t.n == 0:
+            return True
+        return float(((t.sex > 0) | (t.phone >= 0)).mean()) >= HOUSEHOLD_FIELDS
     names, dates = names_differ(lv[same_doc]), dates_differ(lv[same_doc])
     return float((names ^ dates).mean()) < RULE_BROKEN
 
@@ -166,7 +192,7 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     # Relatives (compare.compatible) are left out: EM over all candidate pairs learns
     # "same household" instead of "same person", since households share so much.
     ok = compatible(lv)
-    rule = start.relatives_rule and relatives_rule_holds(lv)
+    rule = start.relatives_rule and relatives_rule_holds(lv, t)
     fair = lv[ok] if rule else lv
     # EM over the candidate pairs learns "same household" and namesakes as matches. Records
     # that share a document number are one person by their papers, so how they agree on the
@@ -178,7 +204,7 @@ def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
     if anchored is None:
         m = {f: list(v) for f, v in start.m.items()}
     else:
-        anchored["document_number"] = list(start.m["document_number"])
+        anchored["document_number"] = m_document(lv, start)
         m = anchored
     lam = estimate_share(fair, m, u)
     # Dates months apart are there for the relatives rule (siblings cannot be born so close),
