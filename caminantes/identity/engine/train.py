@@ -177,13 +177,19 @@ def relatives_rule_holds(lv: np.ndarray, t: Table | None = None) -> bool:
     records, as every registration does), and not on bare lists of names and dates (FEBRL
     without its numbers), where a record with another given name is as likely a slip as a
     brother, and the weights alone decide."""
-    same_doc = lv[:, 4] == 1
-    if same_doc.sum() < 50:
-        if t is None or t.n == 0:
-            return True
-        return float(((t.sex > 0) | (t.phone >= 0)).mean()) >= HOUSEHOLD_FIELDS
-    names, dates = names_differ(lv[same_doc]), dates_differ(lv[same_doc])
-    return float((names ^ dates).mean()) < RULE_BROKEN
+    same = lv[lv[:, 4] == 1]
+    households = 1.0
+    if t is not None and t.n:
+        households = float(((t.sex > 0) | (t.phone >= 0)).mean())
+    single = int((names_differ(same) ^ dates_differ(same)).sum())
+    return rule_holds(len(same), single, households)
+
+
+def rule_holds(same_doc_pairs: int, single_contradictions: int, households: float) -> bool:
+    """`relatives_rule_holds` from its counts (the Spark path counts them in parallel)."""
+    if same_doc_pairs < 50:
+        return households >= HOUSEHOLD_FIELDS
+    return single_contradictions / same_doc_pairs < RULE_BROKEN
 
 
 def train(t: Table, lv: np.ndarray, start: Model, seed: int = 0) -> Model:
