@@ -27,7 +27,7 @@ import numpy as np
 
 from caminantes.identity.engine.batch import dedupe
 from caminantes.identity.engine.blocking import blocking_keys
-from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible
+from caminantes.identity.engine.compare import FIELDS, LEVELS, compatible, mark_shared_documents
 from caminantes.identity.engine.model import Model, default_model
 from caminantes.identity.engine.record import Record
 from caminantes.identity.engine.table import build
@@ -59,6 +59,8 @@ def compare_many(
         return []
     model = model or default_model()
     t = build([a, *others])
+    if model.relatives_rule:
+        mark_shared_documents(t)
     j = np.arange(1, len(others) + 1)
     i = np.zeros(len(others), np.int64)
     weight, prob, lv = model.score(t, i, j)

@@ -9,7 +9,7 @@ import numpy as np
 
 from caminantes.identity.engine.blocking import candidate_pairs
 from caminantes.identity.engine.cluster import cluster
-from caminantes.identity.engine.compare import compatible, levels
+from caminantes.identity.engine.compare import DOC, compatible, levels, mark_shared_documents
 from caminantes.identity.engine.model import Model, data_tf, default_model
 from caminantes.identity.engine.record import Record
 from caminantes.identity.engine.table import Table, build
@@ -79,11 +79,15 @@ def dedupe_and_model(
     t = build(records)
     i, j = candidate_pairs(t)
     lv = chunked_levels(t, i, j)
-    if fit and len(i):
-        model = train(t, lv, model)
-    elif model.relatives_rule and not relatives_rule_holds(lv):
+    if model.relatives_rule and not relatives_rule_holds(lv, t):
         # the data's own documents say the rule is wrong here (see train)
         model = replace(model, relatives_rule=False)
+    if model.relatives_rule:
+        # a document two people hold (a parent's carried by a child) is no evidence
+        shared = mark_shared_documents(t)
+        lv[(lv[:, DOC] == 1) & shared[np.maximum(t.doc[i], 0)], DOC] = 0
+    if fit and len(i):
+        model = train(t, lv, model)
     tf = frequencies(t, model)
     _, prob, _ = model.score(t, i, j, lv=lv, tf=tf, population=t.n)
     threshold = model.threshold if threshold is None else threshold

@@ -204,6 +204,12 @@ def _documents(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         right = [words[k] for k in b[check].tolist()]
         dist = cpdist(left, right, scorer=OSA.distance, workers=1)
         level[check[dist <= 1]] = 2
+    # a passport's number and a cédula's differ without saying anything: only numbers of
+    # one type (or of a type not given) are compared
+    ta, tb = t.doc_type[i], t.doc_type[j]
+    level[(a != b) & (ta >= 0) & (tb >= 0) & (ta != tb)] = 0
+    if t.doc_shared is not None:  # a family's document: no evidence either way
+        level[(a == b) & t.doc_shared[np.maximum(a, 0)]] = 0
     level[(a < 0) | (b < 0)] = 0
     return level
 
@@ -269,6 +275,12 @@ def levels(t: Table, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 GIVEN, FAMILY, DOB, SEX, DOC = 0, 1, 2, 3, 4
 DATE_DIFFERENT = LEVELS["birth_date"].index("different")
+NAMES_DIFFER = tuple(
+    LEVELS["given_names"].index(x) for x in ("second_differs", "partial", "different")
+)
+DOC_SAME = LEVELS["document_number"].index("exact")
+DOC_ONE_EDIT = LEVELS["document_number"].index("one_edit")
+SEX_DIFFERENT = LEVELS["sex"].index("different")
 
 
 def compatible(lv: np.ndarray) -> np.ndarray:
@@ -278,16 +290,58 @@ def compatible(lv: np.ndarray) -> np.ndarray:
     their given names differ (María Gabriela and María Daniela are sisters). A parent and a
     child named after them share the whole name but not the generation. So: given names
     that clearly differ, or birth dates that clearly differ (further apart than two
-    siblings' can be, and not one slip apart), mean two people, unless the same document
-    number says otherwise.
+    siblings' can be, and not one slip apart), mean two people.
+
+    The same document number excuses one such contradiction (a name or a date written
+    wrongly beside the right number), never two: a child registered with the cédula of the
+    mother who presents them has another name and another generation (or sex) than she has,
+    and so has a brother registered with the same borrowed number.
     """
-    return ~looks_related(lv) | (lv[:, DOC] == 1)
+    return ~looks_related(lv) | ((lv[:, DOC] == DOC_SAME) & ~two_people(lv))
 
 
 def looks_related(lv: np.ndarray) -> np.ndarray:
     """Given names or birth dates that clearly differ: relatives, not one person."""
-    names_differ = np.isin(lv[:, GIVEN], (4, 5, 6))
+    return names_differ(lv) | dates_differ(lv)
+
+
+def two_people(lv: np.ndarray) -> np.ndarray:
+    """Evidence no shared document outweighs: given names that differ together with a birth
+    date or a sex that differs (a parent's cédula carried by a child, a twin's by a twin)."""
+    return names_differ(lv) & (dates_differ(lv) | (lv[:, SEX] == SEX_DIFFERENT))
+
+
+def names_differ(lv: np.ndarray) -> np.ndarray:
+    return np.isin(lv[:, GIVEN], NAMES_DIFFER)
+
+
+def dates_differ(lv: np.ndarray) -> np.ndarray:
     # a cédula one slip away overrides the date (parents and children have numbers decades
     # apart) but not the name (brothers' cédulas, issued the same day, can be consecutive)
-    dates_differ = (lv[:, DOB] == DATE_DIFFERENT) & (lv[:, DOC] != 2)
-    return names_differ | dates_differ
+    return (lv[:, DOB] == DATE_DIFFERENT) & (lv[:, DOC] != DOC_ONE_EDIT)
+
+
+SHARED_GROUP = 200  # records of one document number looked at, at most
+
+
+def mark_shared_documents(t: Table) -> np.ndarray:
+    """Mark (on `t`, and return) the document numbers that two people hold: among the
+    records that carry one number, a pair the relatives rule can tell apart even so
+    (`two_people`: a child registered with a parent's cédula, another name and another
+    generation). Agreeing on such a number is then no evidence at all, so two children
+    carrying the same borrowed cédula (twins, brothers) are judged on their names and
+    dates like any other relatives."""
+    from caminantes.identity.engine.blocking import pairs_from_keys
+
+    shared = np.zeros(max(len(t.doc_text), 1), bool)
+    t.doc_shared = None
+    rows = np.flatnonzero(t.doc >= 0)
+    if len(rows) > 1:
+        keys = t.doc[rows].astype(np.int64)
+        caps = np.full(len(rows), SHARED_GROUP, np.int32)
+        i, j = pairs_from_keys(keys, rows, t.n, caps)
+        if len(i):
+            lv = levels(t, i, j)
+            shared[t.doc[i[two_people(lv)]]] = True
+    t.doc_shared = shared
+    return shared

@@ -21,14 +21,25 @@ pyspark is imported lazily: nothing else in the engine needs it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from caminantes.identity.engine import normalise as nz
 from caminantes.identity.engine.batch import SMALL
+from caminantes.identity.engine.blocking import MAX_BLOCK as BLOCK_CAP
 from caminantes.identity.engine.blocking import blocking_keys
 from caminantes.identity.engine.cluster import cluster
-from caminantes.identity.engine.compare import compatible, levels
+from caminantes.identity.engine.compare import (
+    DOC,
+    SHARED_GROUP,
+    compatible,
+    dates_differ,
+    levels,
+    names_differ,
+    two_people,
+)
 from caminantes.identity.engine.model import (
     TF_FIELDS,
     Model,
@@ -39,6 +50,7 @@ from caminantes.identity.engine.model import (
 )
 from caminantes.identity.engine.record import FIELDS, Record
 from caminantes.identity.engine.table import Table, build
+from caminantes.identity.engine.train import rule_holds
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -83,7 +95,37 @@ def _tf(t: Table, model: Model, freq: dict[str, float] | None) -> dict[str, np.n
     return out
 
 
-def _score(model: Model, freq, n: int, threshold: float):
+def _document_groups(
+    groups: Iterable[tuple[str, Iterable[Any]]],
+) -> Iterator[tuple[str, int, int, bool]]:
+    """For each document number held by several records: (number, pairs of its records,
+    pairs where the name or the date alone differs, whether two people hold it), as
+    `train.relatives_rule_holds` and `compare.mark_shared_documents` count them locally."""
+    for doc, rows in groups:
+        recs = [_record(r) for r in rows]
+        if not 2 <= len(recs) <= SHARED_GROUP:
+            continue  # a bigger group is skipped, as locally
+        t = build(recs)
+        i, j = np.triu_indices(len(recs), 1)
+        lv = levels(t, i, j)
+        lv = lv[lv[:, DOC] == 1]
+        # the rule is tested on the pairs the local batch compares (blocks within the cap)
+        counted = len(recs) <= BLOCK_CAP
+        single = int((names_differ(lv) ^ dates_differ(lv)).sum()) if counted else 0
+        yield doc, len(lv) if counted else 0, single, bool(two_people(lv).any())
+
+
+def _household_field(row: Any) -> bool:
+    return bool(nz.sex(row["sex"] or "") or nz.phone(row["phone"] or ""))
+
+
+def _mark(t: Table, shared: frozenset[str] | None) -> Table:
+    if shared is not None:
+        t.doc_shared = np.array([w in shared for w in t.doc_text] or [False])
+    return t
+
+
+def _score(model: Model, freq, n: int, threshold: float, shared: frozenset[str] | None):
     def score_partition(rows: Iterable[Any]) -> Iterator[tuple[str, str, float, bool]]:
         pairs = list(rows)
         if not pairs:
@@ -94,7 +136,7 @@ def _score(model: Model, freq, n: int, threshold: float):
             recs.setdefault(p["b"]["record_id"], _record(p["b"]))
         order = list(recs)
         at = {rid: k for k, rid in enumerate(order)}
-        t = build([recs[rid] for rid in order])
+        t = _mark(build([recs[rid] for rid in order]), shared)
         i = np.array([at[p["a"]["record_id"]] for p in pairs])
         j = np.array([at[p["b"]["record_id"]] for p in pairs])
         lv = levels(t, i, j)
@@ -128,6 +170,24 @@ def dedupe_spark(
         freq = {k: v / (dated if k.startswith("d:") else n) for k, v in counts.items()}
     freq_b = spark.sparkContext.broadcast(freq)
 
+    # The relatives rule checked against the data's documents, and the numbers two people
+    # hold, from the records grouped by document number (as the local batch does).
+    shared: frozenset[str] | None = None
+    if model.relatives_rule:
+        docs = (
+            df.rdd.map(lambda row: (nz.document(row["document_number"] or ""), row))
+            .filter(lambda kv: bool(kv[0]))
+            .groupByKey()
+            .mapPartitions(_document_groups)
+            .collect()
+        )
+        households = df.rdd.filter(_household_field).count() / max(n, 1)
+        same_doc, single = sum(d[1] for d in docs), sum(d[2] for d in docs)
+        if rule_holds(same_doc, single, households):
+            shared = frozenset(d[0] for d in docs if d[3])
+        else:
+            model = replace(model, relatives_rule=False)
+
     keys = spark.createDataFrame(df.rdd.mapPartitions(_keys), "key string, rid string, cap int")
     sizes = keys.groupBy("key").agg(F.count("*").alias("size"), F.first("cap").alias("cap"))
     kept = keys.join(sizes.where("size >= 2 AND size <= cap").select("key"), "key")
@@ -144,13 +204,13 @@ def dedupe_spark(
         .join(rec.withColumnRenamed("rid", "rb").withColumnRenamed("r", "b"), "rb")
         .select("a", "b")
     )
-    edges = joined.rdd.mapPartitions(_score(model, freq_b.value, n, threshold)).collect()
+    edges = joined.rdd.mapPartitions(_score(model, freq_b.value, n, threshold, shared)).collect()
 
     # The driver clusters the strong pairs, with the records of the components they touch.
     involved = sorted({e[0] for e in edges} | {e[1] for e in edges})
     records = {r.record_id: r for r in map(_record, df.where(F.col("record_id").isin(involved))
                                            .collect())}  # fmt: skip
-    t = build([records[rid] for rid in involved])
+    t = _mark(build([records[rid] for rid in involved]), shared)
     at = {rid: k for k, rid in enumerate(involved)}
     tf = _tf(t, model, freq)
     i = np.array([at[e[0]] for e in edges], np.int64)

@@ -62,12 +62,16 @@ class Table:
     day: np.ndarray
     sex: np.ndarray  # 0 unknown, 1 F, 2 M
     doc: np.ndarray  # code, -1 none
+    doc_type: np.ndarray  # code of the document's type (cedula, passport...), -1 unknown
     doc_text: list[str]
     phone: np.ndarray
     place: np.ndarray
     place_text: list[str]
     nat: np.ndarray
     full_names: Vocab = field(default_factory=Vocab)  # g_full / f_full codes -> text
+    # per document code: held by two people (compare.mark_shared_documents), so agreeing
+    # on it says nothing; None until marked
+    doc_shared: np.ndarray | None = None
 
 
 def _names(
@@ -143,6 +147,7 @@ def build(records: Sequence[Record]) -> Table:
         day=ymd[:, 2],
         sex=sex,
         doc=doc,
+        doc_type=_coded(cols["document_type"], lambda v: v.strip().casefold())[0],
         doc_text=doc_words,
         phone=_coded(cols["phone"], nz.phone)[0],
         place=place,

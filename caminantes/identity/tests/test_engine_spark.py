@@ -46,14 +46,21 @@ def spark():
     monkeypatch.undo()
 
 
-def test_it_finds_the_same_clusters_on_spark(spark):
+@pytest.mark.parametrize("kind", ["households", "families"])
+def test_it_finds_the_same_clusters_on_spark(spark, kind):
+    """On the benchmark's households and on its families (twins, siblings, children with
+    a parent's cédula: the relatives rule and the shared documents checked on Spark too)."""
     root = Path(__file__).resolve().parents[3]
     sys.path.insert(0, str(root / "bench" / "dedupe"))
+    import families
     from generate import generate
 
     from caminantes.identity.engine.spark import dedupe_spark
 
-    rows, _ = generate(600, seed=7)
+    if kind == "households":
+        rows, _ = generate(600, seed=7)
+    else:
+        rows, _, _ = families.generate(600, seed=7)
     random.Random(7).shuffle(rows)
     records = [Record(*[r[f] for f in FIELDS]) for r in rows]
     local = dedupe(records)
