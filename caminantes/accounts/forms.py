@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts.lockout import normalize_email_login
@@ -94,3 +95,9 @@ class MembershipForm(forms.Form):
                 countries = countries.filter(pk__in=allowed)
         self.fields["role"].choices = [("", "—"), *roles]  # type: ignore[attr-defined]
         self.fields["countries"].queryset = countries  # type: ignore[attr-defined]
+
+    def clean_ends_on(self) -> Any:
+        ends_on = self.cleaned_data.get("ends_on")
+        if ends_on is not None and ends_on < timezone.localdate():
+            raise forms.ValidationError(_("A membership cannot end before today."))
+        return ends_on

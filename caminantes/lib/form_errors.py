@@ -130,11 +130,21 @@ def _form_problems(form: forms.BaseForm, group: str) -> Iterator[Problem]:
             yield Problem(group, str(bound.label or ""), str(message), target)
 
 
-def problems(*targets: Any) -> list[Problem]:
+def problems(*targets: Any, labels: Mapping[str, Any] | None = None) -> list[Problem]:
     """Every problem of the given forms and formsets, in page order. A formset's members
-    are named by its `item_label` ("Member %(n)s"), numbered from 1 as a person counts."""
+    are named by its `item_label` ("Member %(n)s"), numbered from 1 as a person counts.
+
+    A page built without a Django form passes its errors as a mapping of input name to
+    messages (a service's `message_dict`), and `labels` to name each input: the link then
+    targets the input by its name."""
     found: list[Problem] = []
     for target in targets:
+        if isinstance(target, Mapping):
+            for key, messages in target.items():
+                field = "" if key == NON_FIELD_ERRORS else str(key)
+                label = str((labels or {}).get(field, "")) if field else ""
+                found += [Problem("", label, str(m), field) for m in messages]
+            continue
         if isinstance(target, BaseFormSet):
             if not target.is_bound:
                 continue

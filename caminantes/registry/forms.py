@@ -157,7 +157,7 @@ class MemberForm(forms.Form):
         )
 
 
-class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseMemberFormSet(forms.BaseFormSet):
     """Every member block is checked the same way: one added and left as it came is not
     skipped (it would reach the service empty), the first member is not held to more."""
 

@@ -12,5 +12,6 @@ register = template.Library()
 
 
 @register.inclusion_tag("error_summary.html")
-def error_summary(*targets: Any) -> dict[str, Any]:
-    return {"problems": problems(*targets)}
+def error_summary(*targets: Any, labels: Any = None) -> dict[str, Any]:
+    """Forms, formsets, or a mapping of input name to messages (with `labels` by name)."""
+    return {"problems": problems(*targets, labels=labels)}

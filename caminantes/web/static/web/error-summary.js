@@ -3,7 +3,9 @@
 // focus behind, and a screen reader would not follow).
 (function () {
   function focusField(id) {
-    var field = document.getElementById(id);
+    // A form built by hand links its inputs by name rather than id.
+    var field = document.getElementById(id) ||
+      document.querySelector("[name='" + id.replace(/['\\]/g, "") + "']");
     if (!field) { return false; }
     var details = field.closest("details");
     if (details) { details.open = true; }
