@@ -11,6 +11,7 @@ from caminantes.accounts.lockout import normalize_email_login
 from caminantes.accounts.models import ApiToken, Organization
 from caminantes.accounts.permissions import Role
 from caminantes.geo.models import Country
+from caminantes.lib.fields import ModelMultipleChoiceField
 from caminantes.lib.widgets import date_input
 
 
@@ -66,7 +67,7 @@ class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    countries = forms.ModelMultipleChoiceField(
+    countries = ModelMultipleChoiceField(
         label=_("Countries"),
         queryset=Country.objects.none(),
         required=False,

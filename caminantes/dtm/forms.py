@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from caminantes.dtm.choices import MovementType, Service, TransportMode
 from caminantes.dtm.models import CollectiveSite, FlowMonitoringPoint, Operation, Round
 from caminantes.geo.models import AdminArea, Country, Place
+from caminantes.lib.fields import ModelMultipleChoiceField
 from caminantes.lib.widgets import date_input
 
 CHECKS = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
@@ -23,7 +24,7 @@ def _check_period(form: forms.ModelForm[Any], data: dict[str, Any]) -> None:
 
 
 class OperationForm(forms.ModelForm):
-    countries = forms.ModelMultipleChoiceField(
+    countries = ModelMultipleChoiceField(
         label=_("Countries"), queryset=Country.objects.all(), widget=CHECKS
     )
 

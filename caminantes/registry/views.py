@@ -31,6 +31,10 @@ from caminantes.registry.forms import (
 from caminantes.registry.inputs import ConsentInput
 from caminantes.registry.models import WG_DOMAINS, FieldChange, Household, Person
 
+# Longer than any name, document and date together; a pasted page would make a query too
+# large for the database to plan.
+SEARCH_MAX = 200
+
 
 def _user(request: AuthenticatedRequest) -> User:
     """The logged-in user (every view here is behind perm_required)."""
@@ -57,7 +61,7 @@ def _can(request: AuthenticatedRequest, perm: Perm, household: Household | None 
 
 @perm_required(Perm.VIEW_PERSONAL_DATA)
 def search(request: AuthenticatedRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").strip()[:SEARCH_MAX]
     ctx = request.context
     results = selectors.search_people(user=_user(request), text=q, country=ctx.country) if q else []
     template = (
