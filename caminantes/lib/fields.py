@@ -10,12 +10,12 @@ from django import forms
 MAX_KEY = 2**63 - 1
 
 
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, but a key past any integer column's range is "not one of the
     choices" instead of an overflow in the query that looks the choices up (SQLite)."""
 
-    def _check_values(self, value: Any) -> Any:
-        if self.to_field_name is None:
+    def clean(self, value: Any) -> Any:
+        if self.to_field_name is None and value:
             for pk in value if isinstance(value, list | tuple) else [value]:
                 text = str(pk)
                 if text.lstrip("-").isdigit() and abs(int(text)) > MAX_KEY:
@@ -23,4 +23,4 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[
                         self.error_messages["invalid_choice"], code="invalid_choice",
                         params={"value": text[:20]},
                     )  # fmt: skip
-        return super()._check_values(value)
+        return super().clean(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
@@ -20,14 +22,14 @@ class Household(forms.Form):
     address = forms.CharField(label="Address", required=False)
 
 
-class Members(forms.BaseFormSet):  # type: ignore[type-arg]
+class Members(forms.BaseFormSet):
     item_label = "Member %(n)s"
 
 
 MemberSet = forms.formset_factory(Member, formset=Members, extra=0)
 
 
-def _bound() -> tuple[Household, Members]:
+def _bound() -> tuple[Household, Any]:
     household = Household({"address": "x"})
     members = MemberSet(
         {"members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0", "members-0-given_names": "a",

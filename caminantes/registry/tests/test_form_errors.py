@@ -15,7 +15,7 @@ class RegistryFormErrorsTest(RegistryTestCase):
     def setUp(self) -> None:
         self.login(self.alice)
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        self.person = Person.objects.filter(household=self.family).first()
+        self.person = Person.objects.filter(household=self.family).earliest("pk")
 
     def test_it_asks_for_one_sector_when_every_sector_is_not_assessed(self) -> None:
         url = reverse("needs_add", args=[self.family.uuid])
