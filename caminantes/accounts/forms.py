@@ -4,12 +4,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts.lockout import normalize_email_login
 from caminantes.accounts.models import ApiToken, Organization
 from caminantes.accounts.permissions import Role
 from caminantes.geo.models import Country
+from caminantes.lib.fields import ModelMultipleChoiceField
 from caminantes.lib.widgets import date_input
 
 
@@ -65,7 +67,7 @@ class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    countries = forms.ModelMultipleChoiceField(
+    countries = ModelMultipleChoiceField(
         label=_("Countries"),
         queryset=Country.objects.none(),
         required=False,
@@ -94,3 +96,9 @@ class MembershipForm(forms.Form):
                 countries = countries.filter(pk__in=allowed)
         self.fields["role"].choices = [("", "—"), *roles]  # type: ignore[attr-defined]
         self.fields["countries"].queryset = countries  # type: ignore[attr-defined]
+
+    def clean_ends_on(self) -> Any:
+        ends_on = self.cleaned_data.get("ends_on")
+        if ends_on is not None and ends_on < timezone.localdate():
+            raise forms.ValidationError(_("A membership cannot end before today."))
+        return ends_on

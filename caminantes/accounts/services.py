@@ -189,6 +189,12 @@ def membership_add(
     """Grant a role. Actor None is the system (demo loader, command line)."""
     if actor is not None:
         _refuse_grant_outside_scope(actor, organization, role, countries or [], user.email)
+    starts_on = starts_on or timezone.localdate()
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(
+            {"ends_on": [_("The membership would end before it starts (%(d)s).")
+                         % {"d": starts_on.isoformat()}]}
+        )  # fmt: skip
     org_countries = set(organization.countries.values_list("pk", flat=True))
     for country in countries or []:
         if country.pk not in org_countries:
@@ -201,7 +207,7 @@ def membership_add(
             user=user,
             organization=organization,
             role=role,
-            starts_on=starts_on or timezone.localdate(),
+            starts_on=starts_on,
             ends_on=ends_on,
         )
         m.countries.set(countries or [])

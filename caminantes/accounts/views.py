@@ -45,6 +45,7 @@ from caminantes.accounts.twofactor import demo_mode, has_confirmed_device, is_ve
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
+from caminantes.lib.form_errors import apply_errors, error_messages, problems
 
 SETUP_DEVICE = "otp_setup_device"
 # When this session last gave the password at the login page: a first authenticator may be
@@ -54,7 +55,9 @@ PASSWORD_LOGIN_AT = "password_login_at"  # noqa: S105 - a session key's name
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # Only a path of this site: redirect() would take any other word for a URL name and
+    # fail to reverse it.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -288,7 +291,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
                 days=form.cleaned_data["days"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(exc, form)
         else:
             return render(request, "accounts/token_created.html", {"issued": issued})
     return render(
@@ -367,9 +370,8 @@ def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
                 ends_on=data["ends_on"],
             )
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(
-                request, " ".join(getattr(exc, "messages", [str(exc)])) or _("Not allowed.")
-            )
+            words = error_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+            messages.error(request, " ".join(words) or _("Not allowed."))
         else:
             messages.success(request, _("Membership added."))
             if temporary:
@@ -390,7 +392,8 @@ def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
             Outcome.DENIED,
             reason="invalid_form",
         )
-        messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
+        summary = " ".join(str(p) for p in problems(form))
+        messages.error(request, _("Check the form: %(errors)s") % {"errors": summary})
     return redirect("organization_detail", uuid=org.uuid)
 
 

@@ -10,13 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from caminantes.dtm.choices import MovementType, Service, TransportMode
 from caminantes.dtm.models import CollectiveSite, FlowMonitoringPoint, Operation, Round
 from caminantes.geo.models import AdminArea, Country, Place
+from caminantes.lib.fields import ModelMultipleChoiceField
 from caminantes.lib.widgets import date_input
 
 CHECKS = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
 
 
+def _check_period(form: forms.ModelForm[Any], data: dict[str, Any]) -> None:
+    """Said in words before the database's CHECK would refuse it."""
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if starts and ends and ends < starts:
+        form.add_error("ends_on", _("The end is before the start."))
+
+
 class OperationForm(forms.ModelForm):
-    countries = forms.ModelMultipleChoiceField(
+    countries = ModelMultipleChoiceField(
         label=_("Countries"), queryset=Country.objects.all(), widget=CHECKS
     )
 
@@ -30,12 +38,22 @@ class OperationForm(forms.ModelForm):
         if countries is not None:
             self.fields["countries"].queryset = countries  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_period(self, data)
+        return data
+
 
 class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = ["number", "starts_on", "ends_on", "notes"]
         widgets = {"starts_on": date_input(), "ends_on": date_input()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_period(self, data)
+        return data
 
 
 class PointForm(forms.ModelForm):
@@ -74,6 +92,10 @@ class PointForm(forms.ModelForm):
         country = data.get("country")
         if place is not None and country is not None and place.country_id != country.pk:
             self.add_error("place", _("This place is in another country."))
+        for name, limit in (("latitude", 90), ("longitude", 180)):
+            value = data.get(name)
+            if value is not None and not -limit <= value <= limit:
+                self.add_error(name, _("Between -%(n)d and %(n)d.") % {"n": limit})
         return data
 
 

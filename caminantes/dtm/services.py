@@ -41,12 +41,16 @@ def reference_save(*, actor: User, obj: models.Model, m2m: dict[str, Any] | None
     """Create or change an operation, round, point or collective site (analysts only).
 
     `obj` comes from a ModelForm with commit=False; `m2m` holds many-to-many values
-    (an operation's countries)."""
+    (an operation's countries). A code or round number already taken is a ValidationError
+    under that field's name."""
     _require(actor, Perm.DTM_ANALYSE, obj)
     if isinstance(obj, FlowMonitoringPoint):
         obj.organization_id = obj.operation.organization_id
         if obj.place is not None and not obj.admin_area_id:
             obj.admin_area_id = obj.place.admin_area_id
+    taken = _code_taken(obj)
+    if taken:
+        raise ValidationError(taken)
     created = obj.pk is None
     with transaction.atomic():
         obj.save()
@@ -54,6 +58,30 @@ def reference_save(*, actor: User, obj: models.Model, m2m: dict[str, Any] | None
             getattr(obj, name).set(value)
         log(actor, actions.CREATE if created else actions.UPDATE, obj, organization=obj_org(obj))
     return obj
+
+
+def _code_taken(obj: models.Model) -> dict[str, list[str]]:
+    """A code or round number already used where it must be unique, in words, before the
+    database's UNIQUE constraint refuses it (the form cannot see the organisation or
+    operation the object is saved under)."""
+    rules: list[tuple[type[models.Model], str, str, str]] = [
+        (Operation, "organization_id", "code",
+         _("Another operation of this organisation already has this code.")),
+        (Round, "operation_id", "number",
+         _("This operation already has a round with this number.")),
+        (FlowMonitoringPoint, "operation_id", "code",
+         _("Another point of this operation already has this code.")),
+        (CollectiveSite, "organization_id", "code",
+         _("Another site of this organisation already has this code.")),
+    ]  # fmt: skip
+    for model, scope, field, message in rules:
+        if isinstance(obj, model):
+            same = model._default_manager.filter(
+                **{scope: getattr(obj, scope), field: getattr(obj, field)}
+            ).exclude(pk=obj.pk)
+            if same.exists():
+                return {field: [message]}
+    return {}
 
 
 def obj_org(obj: models.Model) -> Any:

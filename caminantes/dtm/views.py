@@ -7,7 +7,7 @@ from typing import Any
 
 import pycountry
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ from caminantes.dtm.models import (
     Round,
 )
 from caminantes.geo.models import Country
+from caminantes.lib.form_errors import apply_errors
 from caminantes.lib.undo import UNDO_MINUTES, undo_until
 
 # Countries offered as tally rows; anything else goes under "other".
@@ -55,6 +56,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+def _saved(request: AuthenticatedRequest, form: Any, **kwargs: Any) -> Any:
+    """The saved object, or None with the service's problems shown on the form."""
+    try:
+        return services.reference_save(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        apply_errors(exc, form)
+        return None
+
+
 # --- operations and rounds ---------------------------------------------------------------
 
 
@@ -72,13 +82,9 @@ def operation_new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         op = form.save(commit=False)
         op.organization = ctx.organization
-        try:
-            services.reference_save(actor=request.user, obj=op,
-                                    m2m={"countries": form.cleaned_data["countries"]})  # fmt: skip
-        except PermissionDenied as exc:
-            raise PermissionDenied from exc
-        messages.success(request, _("Operation saved."))
-        return redirect("dtm_operation", uuid=op.uuid)
+        if _saved(request, form, obj=op, m2m={"countries": form.cleaned_data["countries"]}):
+            messages.success(request, _("Operation saved."))
+            return redirect("dtm_operation", uuid=op.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": _("New operation")})
 
 
@@ -100,10 +106,10 @@ def operation_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRe
     form = OperationForm(request.POST or None, instance=op,
                          countries=op.organization.countries.all())  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=request.user, obj=form.save(commit=False),
-                                m2m={"countries": form.cleaned_data["countries"]})  # fmt: skip
-        messages.success(request, _("Operation saved."))
-        return redirect("dtm_operation", uuid=op.uuid)
+        if _saved(request, form, obj=form.save(commit=False),
+                  m2m={"countries": form.cleaned_data["countries"]}):  # fmt: skip
+            messages.success(request, _("Operation saved."))
+            return redirect("dtm_operation", uuid=op.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": op.name})
 
 
@@ -114,9 +120,9 @@ def round_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespons
     form = RoundForm(request.POST or None, initial={"number": (last.number + 1) if last else 1})
     form.instance.operation = op
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=request.user, obj=form.save(commit=False))
-        messages.success(request, _("Round saved."))
-        return redirect("dtm_operation", uuid=op.uuid)
+        if _saved(request, form, obj=form.save(commit=False)):
+            messages.success(request, _("Round saved."))
+            return redirect("dtm_operation", uuid=op.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": _("New round"), "back": op})
 
 
@@ -125,9 +131,9 @@ def round_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespon
     rnd = policies.get_for_user(request.user, Round, uuid)
     form = RoundForm(request.POST or None, instance=rnd)
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=request.user, obj=form.save(commit=False))
-        messages.success(request, _("Round saved."))
-        return redirect("dtm_operation", uuid=rnd.operation.uuid)
+        if _saved(request, form, obj=form.save(commit=False)):
+            messages.success(request, _("Round saved."))
+            return redirect("dtm_operation", uuid=rnd.operation.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": str(rnd),
                                              "back": rnd.operation})  # fmt: skip
 
@@ -140,9 +146,10 @@ def point_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespons
     op = policies.get_for_user(request.user, Operation, uuid)
     form = PointForm(request.POST or None, operation=op)
     if request.method == "POST" and form.is_valid():
-        point = services.reference_save(actor=request.user, obj=form.save(commit=False))
-        messages.success(request, _("Point saved."))
-        return redirect("dtm_point", uuid=point.uuid)
+        point = _saved(request, form, obj=form.save(commit=False))
+        if point:
+            messages.success(request, _("Point saved."))
+            return redirect("dtm_point", uuid=point.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": _("New flow monitoring point"),
                                              "back": op})  # fmt: skip
 
@@ -152,9 +159,9 @@ def point_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespon
     point = policies.get_for_user(request.user, FlowMonitoringPoint, uuid)
     form = PointForm(request.POST or None, instance=point, operation=point.operation)
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=request.user, obj=form.save(commit=False))
-        messages.success(request, _("Point saved."))
-        return redirect("dtm_point", uuid=point.uuid)
+        if _saved(request, form, obj=form.save(commit=False)):
+            messages.success(request, _("Point saved."))
+            return redirect("dtm_point", uuid=point.uuid)
     return render(request, "dtm/form.html", {"form": form, "title": point.name,
                                              "back": point.operation})  # fmt: skip
 
@@ -323,9 +330,9 @@ def site_new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         site = form.save(commit=False)
         site.organization = ctx.organization
-        services.reference_save(actor=request.user, obj=site)
-        messages.success(request, _("Site saved."))
-        return redirect("dtm_sites")
+        if _saved(request, form, obj=site):
+            messages.success(request, _("Site saved."))
+            return redirect("dtm_sites")
     return render(request, "dtm/form.html", {"form": form, "title": _("New collective site")})
 
 
@@ -335,7 +342,7 @@ def site_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespons
     form = SiteForm(request.POST or None, instance=site,
                     countries=site.organization.countries.all())  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        services.reference_save(actor=request.user, obj=form.save(commit=False))
-        messages.success(request, _("Site saved."))
-        return redirect("dtm_sites")
+        if _saved(request, form, obj=form.save(commit=False)):
+            messages.success(request, _("Site saved."))
+            return redirect("dtm_sites")
     return render(request, "dtm/form.html", {"form": form, "title": site.name})

@@ -174,9 +174,16 @@ def _assessment(
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("dtm_operation", uuid=op.uuid)
+    people = _people_rows()
+    labels = {
+        "round": _("Round"), "admin_area": _("Admin area"), "key_informants": _("Key informants"),
+        "capacity": _("Capacity (people)"), "date": _("Assessment date"),
+        "households": _("Households"), "services": _("Services available"),
+        **dict(people), **{name: label for _t, rows in extra["sections"] for name, label in rows},
+    }  # fmt: skip
     return render(request, "dtm/assessment.html", {
-        "operation": op, "kind": kind, "values": values, "errors": errors,
-        "rounds": op.rounds.all(), "people": _people_rows(), **extra,
+        "operation": op, "kind": kind, "values": values, "errors": errors, "labels": labels,
+        "rounds": op.rounds.all(), "people": people, **extra,
     })  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from caminantes.accounts.models import Organization
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib.dates import birth_date_from_age
+from caminantes.lib.fields import ModelMultipleChoiceField
 from caminantes.lib.widgets import date_input
 from caminantes.registry.inputs import (
     ConsentInput,
@@ -132,6 +133,15 @@ class MemberForm(forms.Form):
     guardian_name = PlainTextField(label=_("Guardian's name"), max_length=200, required=False)
     child_assent = forms.BooleanField(label=_("The child agrees too"), required=False)
 
+    # The service's error keys that name a field of this form differently.
+    service_fields = {
+        "consent": "consent_registration",
+        "documents-0-type": "document_type",
+        "documents-0-number": "document_number",
+        "documents-0-issuing_country": "document_type",
+        "nationalities": "nationality",
+    }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("document_type") and not data.get("document_number"):
@@ -175,7 +185,19 @@ class MemberForm(forms.Form):
         )
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=1, validate_min=True, max_num=30)
+class BaseMemberFormSet(forms.BaseFormSet):
+    """Every member block is checked the same way: one added and left as it came is not
+    skipped (it would reach the service empty), the first member is not held to more."""
+
+    item_label = _("Member %(n)s")
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=0, min_num=1, validate_min=True, max_num=30
+)
 
 
 class ReasonMixin(forms.Form):
@@ -217,7 +239,7 @@ class PersonEditForm(ReasonMixin):
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
-    nationalities = forms.ModelMultipleChoiceField(
+    nationalities = ModelMultipleChoiceField(
         label=_("Nationalities"), queryset=Country.objects.all(), required=False
     )
     specific_needs = forms.MultipleChoiceField(
@@ -304,6 +326,12 @@ class NeedsForm(forms.Form):
                 empty_value=None,
                 choices=[("", _("Not assessed")), *list(Severity.choices)],
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(v is not None for k, v in data.items() if k.startswith("sector_")):
+            raise forms.ValidationError(_("Give a severity for at least one sector."))
+        return data
 
     def severities(self) -> dict[str, int]:
         return {

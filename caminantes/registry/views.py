@@ -15,6 +15,7 @@ from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
+from caminantes.lib.form_errors import apply_errors
 from caminantes.registry import links as person_links
 from caminantes.registry import selectors, services, timeline, views_consent
 from caminantes.registry.forms import (
@@ -29,6 +30,10 @@ from caminantes.registry.forms import (
 )
 from caminantes.registry.inputs import ConsentInput
 from caminantes.registry.models import WG_DOMAINS, FieldChange, Household, Person
+
+# Longer than any name, document and date together; a pasted page would make a query too
+# large for the database to plan.
+SEARCH_MAX = 200
 
 
 def _user(request: AuthenticatedRequest) -> User:
@@ -56,7 +61,7 @@ def _can(request: AuthenticatedRequest, perm: Perm, household: Household | None 
 
 @perm_required(Perm.VIEW_PERSONAL_DATA)
 def search(request: AuthenticatedRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").strip()[:SEARCH_MAX]
     ctx = request.context
     results = selectors.search_people(user=_user(request), text=q, country=ctx.country) if q else []
     template = (
@@ -104,7 +109,6 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     initial = None if request.POST else [_initial_focal_point(request.GET.get("q", ""))]
     members = _member_formset(request, initial)
     candidates: list[dict[str, Any]] = []
-    errors: list[str] = []
     if request.method == "POST" and household_form.is_valid() and members.is_valid():
         try:
             result = services.household_register(
@@ -116,10 +120,7 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
                 confirmed_new=request.POST.get("confirmed_new") == "1",
             )
         except ValidationError as exc:
-            errors = [
-                f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v)
-                for k, v in exc.message_dict.items()
-            ]
+            apply_errors(exc, household_form, formsets=[members])
         else:
             if result.household is not None:
                 messages.success(request, _("Household registered."))
@@ -142,7 +143,6 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
             "household_form": household_form,
             "members": members,
             "candidates": candidates,
-            "errors": errors,
             "wg_domains": WG_DOMAINS,
         },
     )
@@ -242,7 +242,7 @@ def household_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         except services.VersionConflict as exc:
             _conflict(request, exc)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("household_detail", uuid=household.uuid)
@@ -276,7 +276,7 @@ def person_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         except services.VersionConflict as exc:
             _conflict(request, exc)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("household_detail", uuid=household.uuid)
@@ -299,7 +299,7 @@ def person_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
                 member=form.to_input(get_language() or "es"),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Member added."))
             return redirect("household_detail", uuid=household.uuid)
@@ -319,7 +319,7 @@ def document_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         try:
             services.document_add(user=_user(request), person=person, document=form.to_input())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Document recorded."))
             return redirect("household_detail", uuid=household.uuid)
@@ -352,7 +352,10 @@ def consent_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
                 ),
             )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc if isinstance(exc, ValidationError) else _("Not allowed."))
+            apply_errors(
+                exc if isinstance(exc, ValidationError) else ValidationError(_("Not allowed.")),
+                form,
+            )
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("household_detail", uuid=household.uuid)
@@ -402,7 +405,7 @@ def needs_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
                 assessed_on=form.cleaned_data["assessed_on"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Needs assessment saved."))
             return redirect("household_detail", uuid=household.uuid)

@@ -13,6 +13,10 @@ from caminantes.dtm.choices import Direction
 from caminantes.dtm.models import FlowMonitoringPoint, Operation
 
 DEFAULT_DAYS = 90
+# Periods are cut into months and compared with the period before: a date at the calendar's
+# edge (0001-01-01) would overflow, and no flow was monitored outside these.
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,21 @@ class FilterForm(forms.Form):
         field = self.fields["point"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = points
+
+    def _in_range(self, name: str) -> date | None:
+        day: date | None = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                _("Choose a date between %(a)s and %(b)s.")
+                % {"a": EARLIEST.isoformat(), "b": LATEST.isoformat()}
+            )
+        return day
+
+    def clean_start(self) -> date | None:
+        return self._in_range("start")
+
+    def clean_end(self) -> date | None:
+        return self._in_range("end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

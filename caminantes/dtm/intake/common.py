@@ -27,6 +27,10 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm.models import FlowMonitoringPoint, Operation
 
+# No count, capacity or answer comes near this; a sheet's cells added up stay within the
+# database's integer (PostgreSQL's is 32-bit) however many cells a form has.
+MAX_COUNT = 10_000_000
+
 # Country answers may say "other" or "unknown" instead of a code.
 COUNTRY_EXTRAS = ("other", "unknown")
 _TIME = re.compile(r"^(?:\d{4}-\d{2}-\d{2}[T ])?(\d{1,2}):(\d{2})")
@@ -72,11 +76,14 @@ class Reader:
             number = int(float(str(value).replace(",", ".")))
             if float(str(value).replace(",", ".")) != number:
                 raise ValueError
-        except ValueError:
-            self.error(name, _("“%(value)s” is not a whole number.") % {"value": value})
+        except (ValueError, OverflowError):  # "abc", "nan"; "1e400" is infinite
+            self.error(name, _("“%(value)s” is not a whole number.") % {"value": str(value)[:40]})
             return default
         if number < 0:
             self.error(name, _("Cannot be negative."))
+            return default
+        if number > MAX_COUNT:
+            self.error(name, _("This number is too large."))
             return default
         return number
 

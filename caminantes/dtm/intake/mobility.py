@@ -63,8 +63,9 @@ def _round(r: Reader, operation: Operation) -> Round | None:
     rounds = Round.objects.filter(operation=operation)
     text = str(value).strip()
     key = _uuid(text)
-    if text.isdigit():
-        found = rounds.filter(number=int(text)).first()
+    if text.isascii() and text.isdigit():
+        # A number past the column's range names no round (and would overflow the query).
+        found = rounds.filter(number=int(text)).first() if len(text) <= 5 else None
     else:
         found = rounds.filter(uuid=key).first() if key else None
     if found is None:

@@ -18,6 +18,7 @@ from caminantes.identity import comparison, selectors
 from caminantes.identity.forms import ThresholdsForm
 from caminantes.identity.models import MergeRecord, ReviewTicket, TicketRecord
 from caminantes.identity.services import review
+from caminantes.lib.form_errors import apply_errors
 from caminantes.lib.undo import UNDO_MINUTES, undo_until
 
 
@@ -176,8 +177,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
                     auto_merge_threshold=d["auto_merge_threshold"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_errors(exc, form)
             else:
                 messages.success(request, _("Thresholds saved."))
                 return redirect("identity_thresholds")

@@ -19,6 +19,7 @@ from caminantes.identity import labels, selectors
 from caminantes.identity.forms import StepForm, TracingForm
 from caminantes.identity.models import ReunificationCase, TracingMatch, TracingRequest
 from caminantes.identity.services import notifications, reunification, tracing
+from caminantes.lib.form_errors import apply_errors
 from caminantes.registry.consent import ConsentRequired
 from caminantes.registry.models import Person
 
@@ -68,8 +69,7 @@ def tracing_new(request: AuthenticatedRequest) -> HttpResponse:
         except ConsentRequired as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(exc, form)
         else:
             found = created.matches.count()
             messages.success(

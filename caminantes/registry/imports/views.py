@@ -21,6 +21,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.lib import names, safecsv
+from caminantes.lib.form_errors import error_messages
 from caminantes.registry import imports, selectors, tasks
 from caminantes.registry.imports.report import reason_labels
 from caminantes.registry.models import ImportBatch, ImportRow, Person
@@ -108,11 +109,11 @@ def batch_upload(request: AuthenticatedRequest) -> HttpResponse:
                 chunks=upload.chunks(),
             )
         except imports.SameFile as exc:
-            form.add_error("file", exc)
+            form.add_error("file", error_messages(exc))
             if policies.visible(request.user, ImportBatch).filter(pk=exc.earlier.pk).exists():
                 earlier = exc.earlier
         except ValidationError as exc:
-            form.add_error("file", exc)
+            form.add_error("file", error_messages(exc))
         else:
             tasks.batch_validate_task(batch.pk, _language())
             # No "being checked" here: the check may be over before the page shows, and the

@@ -35,6 +35,7 @@ from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.form_errors import apply_errors
 from caminantes.lib.widgets import date_input
 from caminantes.registry import exports
 from caminantes.registry.models import Consent, DataRequest, Person, PopulationType
@@ -95,11 +96,7 @@ def _any_perm(*perms: Perm) -> Callable[[Callable[..., HttpResponseBase]], Any]:
 
 
 def _errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    apply_errors(exc, form)
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,252 @@
+"""No ordinary mistake gives a server error: every form the site serves, filled badly.
+
+The forms are found, not listed: every route of the URL configuration (tests/walk.py) is
+opened as each persona, those naming an object with the persona's own organisation's
+objects (tests/world.py), and every form on the pages that open is kept, once per action
+and set of fields. Each is then sent as a person in a hurry would: empty, and with hostile
+values rotated over its fields (dates in the future and impossible ones, reversed ranges,
+5,000 characters, a choice not among the options, spreadsheet formulas and script, huge
+numbers). No answer may be a 5xx. A form added to any app later is tried without editing
+this file.
+
+Every form's sends run in a transaction rolled back afterwards, so a form that does
+something (end a membership, withdraw a consent) changes nothing for the next one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.db import transaction
+from django.test import Client
+
+from caminantes.accounts.models import User
+from tests.personas import PersonaTestCase
+from tests.walk import (
+    get_capturing,
+    looked_up_models,
+    objects_for,
+    page_routes_with_ids,
+    page_routes_without_ids,
+    route_url,
+)
+from tests.world import build_foreign_world, distinct_objects
+
+# Pages that end the session or only hand out files: opening them finds no form.
+SKIPPED_ACTIONS = ("/accounts/logout/",)
+SKIPPED_SUFFIXES = (".csv", ".xlsx", "download/", "healthz")
+
+LONG = "Ñandú " * 834  # 5,004 characters
+HOSTILE: dict[str, list[str]] = {
+    "date": ["2999-12-31", "2024-02-30", "0001-01-01", "9999-12-31", "31/12/2999", "ayer"],
+    "number": ["99999999999999999999999", "-1", "1e400", "NaN", "3.5", "٣"],
+    "text": [LONG, "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "+1-1", "\x00", "@SUM(1)"],
+    "choice": ["zz-not-an-option", str(uuid.uuid4()), "-1", "99999999999999999999", "", "*"],
+    "hidden": ["", "not-a-path", "99999999999999999999999", "//evil.example/", "0"],
+}
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # date, number, text, choice, check, hidden, file
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+    checked: bool = False
+
+
+@dataclass
+class PostForm:
+    action: str
+    fields: list[Field] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        return self.action, tuple(sorted({f.name for f in self.fields}))
+
+    def as_left(self) -> dict[str, Any]:
+        """What the page sends when the person only presses the button."""
+        data: dict[str, Any] = {}
+        for f in self.fields:
+            if f.kind == "file":
+                continue
+            if f.kind == "check" and not f.checked:
+                continue
+            data.setdefault(f.name, []).append(f.value)
+        return data
+
+    def empty(self) -> dict[str, Any]:
+        """Every visible field blank; hidden values (a version, a submission id) kept."""
+        return {f.name: f.value for f in self.fields if f.kind == "hidden"}
+
+    def hostile(self, turn: int) -> dict[str, Any]:
+        """As left, each field holding a hostile value of its kind (which one turns)."""
+        data = self.as_left()
+        dates = [f for f in self.fields if f.kind == "date"]
+        for i, f in enumerate(self.fields):
+            values = HOSTILE.get("choice" if f.kind == "check" else f.kind)
+            if values:
+                data[f.name] = values[(turn + i) % len(values)]
+        if turn % 2 and len(dates) >= 2:  # a reversed range: the end before the start
+            data[dates[0].name], data[dates[1].name] = "2024-06-30", "2024-01-01"
+        return data
+
+
+class _Parser(HTMLParser):
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[PostForm] = []
+        self._form: PostForm | None = None
+        self._select: Field | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            action = urlsplit(urljoin(self.page_url, a.get("action") or self.page_url))
+            self._form = PostForm(action.path + (f"?{action.query}" if action.query else ""))
+            if a.get("method", "get").lower() == "post":
+                self.forms.append(self._form)
+            else:
+                self.forms.append(self._form)
+                self._form.action = "GET " + self._form.action
+            return
+        form, name = self._form, a.get("name", "")
+        if form is None:
+            return
+        if tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            self._select.options.append(value)
+            if "selected" in a or not self._select.value:
+                self._select.value = value
+            return
+        if not name:
+            return
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in {"submit", "button", "reset", "image"}:
+                if a.get("value"):  # a named button says which action was chosen
+                    form.fields.append(Field(name, "hidden", a["value"]))
+                return
+            mapped = {"date": "date", "number": "number", "hidden": "hidden", "file": "file",
+                      "checkbox": "check", "radio": "check"}.get(kind, "text")  # fmt: skip
+            form.fields.append(Field(name, mapped, a.get("value", "on" if mapped == "check"
+                                                                  else ""),
+                                     checked="checked" in a))  # fmt: skip
+        elif tag == "select":
+            self._select = Field(name, "choice")
+            form.fields.append(self._select)
+        elif tag == "textarea":
+            form.fields.append(Field(name, "text"))
+        elif tag == "button" and a.get("value"):
+            form.fields.append(Field(name, "hidden", a["value"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def _short(data: dict[str, Any]) -> dict[str, str]:
+    return {k: (str(v)[:30] + "…" if len(str(v)) > 30 else str(v)) for k, v in data.items()}
+
+
+def forms_in(html: str, page_url: str) -> list[PostForm]:
+    parser = _Parser(page_url)
+    parser.feed(html)
+    return [f for f in parser.forms if f.fields or not f.action.startswith("GET ")]
+
+
+class HostileFormsTest(PersonaTestCase):
+    personas: list[User]
+    own: dict[str, list[Any]]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        iom = distinct_objects(build_foreign_world(cls.iom, cls.alice))
+        ffs = distinct_objects(build_foreign_world(cls.ffs, cls.charlie))
+        # A registrar, a country manager, a DTM enumerator, a partner, an admin (who also
+        # opens every page an auditor does).
+        cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin]
+        cls.own = {u.email: (ffs if u == cls.charlie else iom) for u in cls.personas}
+
+    def _client(self, user: User) -> Client:
+        return self.login(user, client=Client(), sudo=True)
+
+    def _pages(self, client: Client, user: User) -> Iterator[str]:
+        """The URL of every page the persona can open: routes naming no object, and those
+        naming one with each of the persona's own objects of the model it looks up."""
+        for route in page_routes_without_ids():
+            if not route.endswith(SKIPPED_SUFFIXES) and route_url(route) not in SKIPPED_ACTIONS:
+                yield route_url(route)
+        for route in page_routes_with_ids():
+            if route.endswith(SKIPPED_SUFFIXES):
+                continue
+            lookups = self.lookups.get(route)
+            if not lookups:  # not known yet: this persona may reach the look-up
+                key = uuid.uuid4()
+                _, queries = get_capturing(client, route_url(route, key))
+                lookups = self.lookups[route] = looked_up_models(queries, key)
+            if not lookups:
+                continue  # refused before any look-up: no object of theirs would open it
+            for obj in objects_for(lookups, self.own[user.email]):
+                yield route_url(route, obj.uuid)  # type: ignore[attr-defined]
+
+    def _discover(self, client: Client, user: User) -> list[PostForm]:
+        found: dict[tuple[str, tuple[str, ...]], PostForm] = {}
+        for url in self._pages(client, user):
+            response = client.get(url)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            for form in forms_in(response.content.decode(), url):
+                if form.action.removeprefix("GET ").split("?")[0] not in SKIPPED_ACTIONS:
+                    found.setdefault(form.key, form)
+        return list(found.values())
+
+    def _send(self, client: Client, form: PostForm, data: dict[str, Any]) -> tuple[int, str]:
+        """The status, and the error a 5xx came from (for the failure message)."""
+        try:
+            if form.action.startswith("GET "):
+                response = client.get(form.action.removeprefix("GET "), data)
+            else:
+                response = client.post(form.action, data)
+        except Exception as exc:  # the test client re-raises what made the 500
+            return 500, f"{type(exc).__name__}: {str(exc)[:200]}"
+        return response.status_code, ""
+
+    def setUp(self) -> None:
+        # The models each route looks its id up in, learnt once for every persona.
+        self.lookups: dict[str, set[Any]] = {}
+
+    def test_it_answers_every_form_filled_badly_without_a_server_error(self) -> None:
+        turns = itertools.count()
+        tried = 0
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for user in self.personas:
+            client = self._client(user)
+            forms = self._discover(client, user)
+            for form in forms:
+                turn = next(turns)
+                if form.key in seen:  # another persona sent it in full: one more value
+                    sends = [(f"hostile {turn}", form.hostile(turn))]
+                else:
+                    sends = [("empty", form.empty()), ("as left", form.as_left())]
+                    sends += [(f"hostile {t}", form.hostile(t)) for t in (turn, turn + 1, turn + 3)]
+                seen.add(form.key)
+                with transaction.atomic():
+                    for label, data in sends:
+                        status, error = self._send(client, form, data)
+                        tried += 1
+                        with self.subTest(user=user.email, form=form.action, sent=label):
+                            self.assertLess(status, 500, f"{error} after {_short(data)}")
+                    transaction.set_rollback(True)
+                client = self._client(user)  # a switcher or a logout may have changed it
+        self.assertGreater(tried, 200, "the walk found too few forms to be a test")
