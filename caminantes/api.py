@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from caminantes.accounts.api import router as accounts_router
 from caminantes.accounts.api_auth import api_auth
@@ -10,6 +19,39 @@ from caminantes.audit.api import router as audit_router
 from caminantes.geo.api import router as geo_router
 from caminantes.identity.api import router as identity_router
 from caminantes.registry.api import router as registry_router
+
+
+def docs_behind_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """/api/v1/docs and /api/v1/openapi.json only for a caller the API itself would accept
+    (a verified session or a valid token), unless DEBUG: the map of every endpoint and
+    parameter is the first thing an attacker reads. A browser is sent to the login page."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.DEBUG or _api_caller(request) is not None:
+            return view(request, *args, **kwargs)
+        if _wants_html(request):
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('login')}?{query}")
+        return JsonResponse({"detail": "Unauthorized"}, status=401)
+
+    return guarded
+
+
+def _api_caller(request: HttpRequest) -> Any:
+    for auth in api_auth:
+        try:
+            caller = auth(request)
+        except HttpError:  # a token without the read scope reads no docs either
+            continue
+        if caller:
+            return caller
+    return None
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    return not request.path.endswith(".json") and "text/html" in request.headers.get("Accept", "")
+
 
 api = NinjaAPI(
     title="Caminantes API",
@@ -22,6 +64,7 @@ api = NinjaAPI(
     ),
     auth=api_auth,
     urls_namespace="api",
+    docs_decorator=docs_behind_login,
 )
 api.add_router("/", accounts_router)
 api.add_router("/geo", geo_router)

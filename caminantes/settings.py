@@ -43,6 +43,10 @@ if not SECRET_KEY:
             "set SECRET_KEY or SECRET_KEY_FILE to 50+ random characters."
         )
 
+# Rotation: the old key here (comma-separated) keeps sessions and signed links valid while
+# the new SECRET_KEY takes over; drop it after SESSION_COOKIE_AGE (docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 # Demo mode waives two-factor for the demo users only; it is refused outside DEBUG.
 CAMINANTES_DEMO = env_bool("CAMINANTES_DEMO", False)
 if CAMINANTES_DEMO and not DEBUG and not TESTING:
@@ -92,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "caminantes.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -354,6 +359,24 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _production else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _production
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _production)
+# Content-Security-Policy (django-csp): every script, style, image and request comes from
+# this server; no inline script, no style attribute, no eval (htmx is configured for it in
+# base.html), no framing, forms post only here. A page that needs an exception is a bug.
+_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": [_SELF],
+    }
+}
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

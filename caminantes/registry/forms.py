@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from caminantes.accounts.models import Organization
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib.widgets import date_input
-from caminantes.registry.inputs import ConsentInput, DocumentInput, HouseholdInput, PersonInput
+from caminantes.registry.inputs import (
+    ConsentInput,
+    DocumentInput,
+    HouseholdInput,
+    PersonInput,
+    validate_plain_text,
+)
 from caminantes.registry.models import (
     WG_DOMAINS,
     Consent,
@@ -31,12 +37,19 @@ def _areas(country: Country | None) -> Any:
     return qs.filter(country=country) if country else qs
 
 
+class PlainTextField(forms.CharField):
+    """Names, addresses, numbers: refused when they start like a spreadsheet formula, the
+    same rule as the import and the API (`inputs.formula_refusal`)."""
+
+    default_validators = [validate_plain_text]
+
+
 class HouseholdForm(forms.Form):
     population_type = forms.ChoiceField(label=_("Population type"), choices=PopulationType.choices)
     admin_area = forms.ModelChoiceField(
         label=_("Area"), queryset=AdminArea.objects.none(), required=False, to_field_name="iso_code"
     )
-    address = forms.CharField(label=_("Address or place of stay"), max_length=300, required=False)
+    address = PlainTextField(label=_("Address or place of stay"), max_length=300, required=False)
     arrival_date = forms.DateField(label=_("Arrival in the country"), required=False, widget=DATE)
     destination_country = forms.ModelChoiceField(
         label=_("Intended destination"),
@@ -72,9 +85,9 @@ class HouseholdForm(forms.Form):
 
 class MemberForm(forms.Form):
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
-    given_names = forms.CharField(label=_("Given names"), max_length=120)
-    first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
-    second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
+    given_names = PlainTextField(label=_("Given names"), max_length=120)
+    first_surname = PlainTextField(label=_("First surname"), max_length=80, required=False)
+    second_surname = PlainTextField(label=_("Second surname"), max_length=80, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
@@ -86,7 +99,7 @@ class MemberForm(forms.Form):
         required=False,
         choices=[("", _("No document")), *list(Document.Type.choices)],
     )
-    document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
+    document_number = PlainTextField(label=_("Document number"), max_length=40, required=False)
     phone = forms.CharField(
         label=_("Own phone"),
         max_length=30,
@@ -105,7 +118,7 @@ class MemberForm(forms.Form):
     consent_by_guardian = forms.BooleanField(
         label=_("Consent given by a parent or guardian"), required=False
     )
-    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
+    guardian_name = PlainTextField(label=_("Guardian's name"), max_length=200, required=False)
     child_assent = forms.BooleanField(label=_("The child agrees too"), required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -162,7 +175,7 @@ class HouseholdEditForm(ReasonMixin):
     current_area = forms.ModelChoiceField(
         label=_("Current area"), queryset=AdminArea.objects.none(), required=False
     )
-    address = forms.CharField(label=_("Address or place of stay"), max_length=300, required=False)
+    address = PlainTextField(label=_("Address or place of stay"), max_length=300, required=False)
     arrival_date = forms.DateField(label=_("Arrival in the country"), required=False, widget=DATE)
     destination_country = forms.ModelChoiceField(
         label=_("Intended destination"), queryset=Country.objects.all(), required=False
@@ -182,10 +195,10 @@ LANGUAGES = [
 
 
 class PersonEditForm(ReasonMixin):
-    given_names = forms.CharField(label=_("Given names"), max_length=120)
-    first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
-    second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
-    preferred_name = forms.CharField(label=_("Preferred name"), max_length=120, required=False)
+    given_names = PlainTextField(label=_("Given names"), max_length=120)
+    first_surname = PlainTextField(label=_("First surname"), max_length=80, required=False)
+    second_surname = PlainTextField(label=_("Second surname"), max_length=80, required=False)
+    preferred_name = PlainTextField(label=_("Preferred name"), max_length=120, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_date_estimated = forms.BooleanField(label=_("Estimated"), required=False)
@@ -223,7 +236,7 @@ class PersonEditForm(ReasonMixin):
 
 class DocumentForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=Document.Type.choices)
-    number = forms.CharField(label=_("Number"), max_length=40)
+    number = PlainTextField(label=_("Number"), max_length=40)
     issuing_country = forms.ModelChoiceField(
         label=_("Issuing country"),
         queryset=Country.objects.all(),
@@ -253,7 +266,7 @@ class ConsentForm(forms.Form):
     )
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Consent.LegalBasis.choices)
     given_by = forms.ChoiceField(label=_("Given by"), choices=Consent.GivenBy.choices)
-    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
+    guardian_name = PlainTextField(label=_("Guardian's name"), max_length=200, required=False)
     child_assent = forms.BooleanField(label=_("The child agrees too"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,7 +8,40 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from caminantes.registry.models import Consent, Document, PopulationType, Relationship, Sex
+
+# What a spreadsheet reads as the start of a formula (OWASP "CSV injection"): a name such as
+# "=HYPERLINK(…)" typed today runs on the laptop that opens next year's export.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_refusal(text: str) -> str | None:
+    """The one input rule for text, shared by the import, the API and the forms: why this
+    value is refused because it starts like a spreadsheet formula, or None when it does not.
+    (A phone number's "+" is the caller's to allow: only they know the field is a phone.)"""
+    if not text.startswith(FORMULA_START):
+        return None
+    first = {"\t": "TAB", "\r": "CR"}.get(text[0], text[0])
+    return _(
+        "It starts with “%(c)s”, as a spreadsheet formula does: refused. Remove the character "
+        "or write the value as plain text."
+    ) % {"c": first}
+
+
+def refuse_formula(text: str) -> str:
+    """`formula_refusal` for pydantic (the API's bodies): ValueError, else the text."""
+    if (problem := formula_refusal(text)) is not None:
+        raise ValueError(problem)
+    return text
+
+
+def validate_plain_text(text: str) -> None:
+    """`formula_refusal` as a Django field validator (the registry's forms)."""
+    if (problem := formula_refusal(text)) is not None:
+        raise ValidationError(problem, code="formula")
 
 
 @dataclass

@@ -16,10 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-BIN = Path(sys.executable).parent / "caminantes"
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+ROOT = Path(__file__).resolve().parents[2]
+# `python -m caminantes` from this checkout (what the `caminantes` script runs), so the
+# server is the code under test even when the virtualenv was installed from another one.
+CAMINANTES = [sys.executable, "-m", "caminantes"]
+OUTPUT = ROOT / "test-output" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,12 +49,15 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     env.update({"DEBUG": "1", "CAMINANTES_DEMO": "1", "CAMINANTES_VAR_DIR": str(var)})
     for args in (["migrate", "--noinput"], ["demo"]):
-        subprocess.run([str(BIN), *args], env=env, check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            [*CAMINANTES, *args], env=env, cwd=ROOT, check=True, capture_output=True, timeout=600
+        )
     port = _free_port()
     log = (var / "server.log").open("w")
     server = subprocess.Popen(
-        [str(BIN), "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [*CAMINANTES, "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env,
+        cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -84,10 +90,30 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+def is_csp_violation(message: ConsoleMessage) -> bool:
+    """Chromium reports what the Content-Security-Policy blocked on the console."""
+    text = message.text
+    return "Content Security Policy" in text or text.startswith("Refused to")
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy blocked on `page`: any left at the end fails the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, csp_violations: list[str]) -> Iterator[Page]:
+    """A phone-sized page; the test fails if the Content-Security-Policy blocked anything."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-CO")
     page = context.new_page()
+    violations = csp_violations
+    page.on(
+        "console",
+        lambda m: violations.append(f"{page.url}: {m.text}") if is_csp_violation(m) else None,
+    )
     yield page
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))

@@ -16,6 +16,7 @@ class ApiTest(PersonaTestCase):
         return {"Authorization": f"Bearer {secret}"}
 
     def test_it_publishes_the_openapi_schema(self) -> None:
+        self.login(self.alice)
         schema = self.client.get("/api/v1/openapi.json").json()
         self.assertIn("/api/v1/organizations/{uuid}", schema["paths"])
         self.assertIn("/api/v1/audit/events", schema["paths"])

@@ -52,7 +52,7 @@ class PolicyRulesTest(SimpleTestCase):
         def fields(q: Q) -> set[str]:
             out: set[str] = set()
             for child in q.children:
-                out |= fields(child) if isinstance(child, Q) else {child[0]}
+                out |= fields(child) if isinstance(child, Q) else {str(child[0])}  # type: ignore[index]
             return out
 
         self.assertIn(

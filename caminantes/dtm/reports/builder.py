@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,12 @@ from caminantes.dtm.dashboards.surveys import survey_figures
 from caminantes.dtm.models import Round
 
 LANGUAGES = ("es", "en", "pt")
+# The page links report.css; the PDF is given it and its A4 layout as files (no <style>
+# block in the template: the Content-Security-Policy refuses inline styles).
+STYLESHEETS = [
+    Path(__file__).resolve().parent.parent / "static" / "dtm" / name
+    for name in ("report.css", "report-pdf.css")
+]
 
 
 @dataclass
@@ -89,7 +96,8 @@ def render_report(
 
 def render_pdf(report: RenderedReport) -> bytes:
     """The PDF of a rendered report (WeasyPrint imported here: it loads Pango)."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
-    pdf: bytes = HTML(string=report.html).write_pdf()
+    stylesheets = [CSS(filename=str(path)) for path in STYLESHEETS]
+    pdf: bytes = HTML(string=report.html).write_pdf(stylesheets=stylesheets)
     return pdf

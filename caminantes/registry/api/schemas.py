@@ -18,6 +18,7 @@ from caminantes.registry.inputs import (
     HouseholdInput,
     PersonInput,
     PhoneInput,
+    refuse_formula,
 )
 from caminantes.registry.models import (
     WG_DOMAINS,
@@ -33,6 +34,9 @@ from caminantes.registry.models import (
     Sex,
     SpecificNeed,
 )
+
+# Names and free text: refused when they start like a spreadsheet formula, as in the import.
+PlainText = Annotated[str, pydantic.AfterValidator(refuse_formula)]
 
 if TYPE_CHECKING:
     SexCode = str
@@ -307,7 +311,7 @@ class _In(Schema):
 
 class DocumentIn(_In):
     type: DocumentTypeCode
-    number: str = Field(min_length=1, max_length=60)
+    number: PlainText = Field(min_length=1, max_length=60)
     issuing_country: ISO2 | None = None
     issued_on: date | None = None
     expires_on: date | None = None
@@ -323,7 +327,7 @@ class ConsentIn(_In):
     purposes: list[PurposeCode] = [Consent.Purpose.REGISTRATION.value]
     legal_basis: LegalBasisCode = Consent.LegalBasis.CONSENT.value
     given_by: GivenByCode = Consent.GivenBy.PERSON.value
-    guardian_name: str = ""
+    guardian_name: PlainText = ""
     child_assent: bool | None = None
     language: str = Field(default="es", max_length=10)
     share_with: list[str] = Field(default=[], description="Acronyms of partners it may go to.")
@@ -333,10 +337,10 @@ class ConsentIn(_In):
 
 
 class PersonIn(_In):
-    given_names: str = Field(max_length=120)
-    first_surname: str = Field(default="", max_length=80)
-    second_surname: str = Field(default="", max_length=80)
-    preferred_name: str = Field(default="", max_length=120)
+    given_names: PlainText = Field(max_length=120)
+    first_surname: PlainText = Field(default="", max_length=80)
+    second_surname: PlainText = Field(default="", max_length=80)
+    preferred_name: PlainText = Field(default="", max_length=120)
     sex: SexCode
     relationship: RelationshipCode = Field(description="Relationship to the focal point.")
     birth_date: date | None = None
@@ -377,7 +381,7 @@ class HouseholdCreateIn(_In):
         default=None, description="Where registered: ISO 3166-2 or P-code."
     )
     current_area: str | None = None
-    address: str = Field(default="", max_length=300)
+    address: PlainText = Field(default="", max_length=300)
     arrival_date: date | None = None
     destination_country: ISO2 | None = None
     destination_area: str | None = None
@@ -420,7 +424,7 @@ class _Edit(_In):
 class HouseholdPatchIn(_Edit):
     population_type: Unset[PopulationTypeCode] = None
     status: Unset[HouseholdStatusCode] = None
-    address: Unset[Annotated[str, Field(max_length=300)]] = None
+    address: Unset[Annotated[PlainText, Field(max_length=300)]] = None
     arrival_date: date | None = None
     current_area: str | None = Field(default=None, description="ISO 3166-2 code or P-code.")
     destination_country: ISO2 | None = None
@@ -428,10 +432,10 @@ class HouseholdPatchIn(_Edit):
 
 
 class PersonPatchIn(_Edit):
-    given_names: Unset[Annotated[str, Field(min_length=1, max_length=120)]] = None
-    first_surname: Unset[Annotated[str, Field(max_length=80)]] = None
-    second_surname: Unset[Annotated[str, Field(max_length=80)]] = None
-    preferred_name: Unset[Annotated[str, Field(max_length=120)]] = None
+    given_names: Unset[Annotated[PlainText, Field(min_length=1, max_length=120)]] = None
+    first_surname: Unset[Annotated[PlainText, Field(max_length=80)]] = None
+    second_surname: Unset[Annotated[PlainText, Field(max_length=80)]] = None
+    preferred_name: Unset[Annotated[PlainText, Field(max_length=120)]] = None
     sex: Unset[SexCode] = None
     relationship: Unset[RelationshipCode] = None
     birth_date: date | None = None
@@ -450,7 +454,7 @@ class ConsentRecordIn(_In):
     )
     legal_basis: LegalBasisCode = Consent.LegalBasis.CONSENT.value
     given_by: GivenByCode = Consent.GivenBy.PERSON.value
-    guardian_name: str = Field(default="", max_length=200)
+    guardian_name: PlainText = Field(default="", max_length=200)
     child_assent: bool | None = None
     language: str = Field(default="es", max_length=10)
 

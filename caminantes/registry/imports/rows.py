@@ -35,11 +35,15 @@ from caminantes.registry.imports.columns import (
     parse_yes_no,
     repair_mojibake,
 )
-from caminantes.registry.inputs import ConsentInput, DocumentInput, PersonInput
+from caminantes.registry.inputs import (
+    ConsentInput,
+    DocumentInput,
+    PersonInput,
+    formula_refusal,
+)
 from caminantes.registry.models import Consent, ImportRow, Person, Relationship
 
 MAX_MEMBERS = 30  # as many as the registration form takes
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PHONE_LIKE = re.compile(r"^\+[\d\s().\-]{6,}$")
 
 
@@ -61,18 +65,10 @@ def stage_row(raw: dict[str, Any], lk: Lookups, today: date) -> Staged:
     cells: dict[str, str] = {}
     for column, value in raw.items():
         text = cell_text(value)
-        if isinstance(value, str) and text.startswith(_FORMULA_START):
+        problem = formula_refusal(text) if isinstance(value, str) else None
+        if problem is not None:
             if not (column in {"phone", "whatsapp"} and _PHONE_LIKE.match(text)):
-                errors.append(
-                    error(
-                        column,
-                        _(
-                            "The cell starts with “%(c)s”, as a spreadsheet formula does: "
-                            "refused. Remove the character or write the value as plain text."
-                        )
-                        % {"c": {"\t": "TAB", "\r": "CR"}.get(text[0], text[0])},
-                    )
-                )
+                errors.append(error(column, problem))
                 continue
         text = text.strip()
         if (fixed := repair_mojibake(text)) is not None:

@@ -19,3 +19,24 @@ function labelStackedTables(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { labelStackedTables(); });
 document.addEventListener("htmx:afterSwap", function (event) { labelStackedTables(event.target); });
+
+// "Add another member" (data-formset-add="<selector of the forms>"): the new form's index is
+// the number of forms already there, and the formset's TOTAL_FORMS follows once it arrives.
+// Here rather than in hx-vals="js:…" / hx-on attributes: the Content-Security-Policy allows no
+// inline script and htmx runs with allowEval off.
+function formsetCount(button) {
+  return document.querySelectorAll(button.getAttribute("data-formset-add")).length;
+}
+document.addEventListener("htmx:configRequest", function (event) {
+  var button = event.detail.elt;
+  if (button && button.hasAttribute && button.hasAttribute("data-formset-add")) {
+    event.detail.parameters.index = formsetCount(button);
+  }
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var button = event.detail.elt;
+  if (button && button.hasAttribute && button.hasAttribute("data-formset-total")) {
+    var total = document.getElementById(button.getAttribute("data-formset-total"));
+    if (total) { total.value = formsetCount(button); }
+  }
+});

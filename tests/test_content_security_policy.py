@@ -1,0 +1,233 @@
+"""Every page obeys the Content-Security-Policy it is sent with.
+
+Walks Django's URL configuration and asks each page (with the objects of a world owned by
+IOM) as the IOM staff until one of them is shown it, then reads the HTML: no inline script,
+no <style> block, no style attribute, no on* handler or hx-on attribute, no javascript: link.
+A page added later is walked without editing this file; one that no persona reaches must be
+named in NOT_PAGES with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from html.parser import HTMLParser
+from typing import Any
+
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from caminantes.accounts.services import api_token_create
+from tests.personas import PersonaTestCase
+from tests.world import build_foreign_world
+
+UUID_CONVERTER = re.compile(r"<uuid:(\w+)>")
+
+# Routes that answer no GET with a page of their own: actions (POST only, or a redirect),
+# files and JSON. Each is still asked, and an HTML answer is still checked.
+NOT_PAGES = {
+    "healthz",
+    "i18n/setlang/",
+    "accounts/logout/",
+    "accounts/context/",
+    "accounts/tokens/new/",
+    "accounts/tokens/<uuid:uuid>/revoke/",
+    "accounts/organisations/<uuid:uuid>/members/",
+    "accounts/members/<uuid:uuid>/end/",
+    "audit/events.csv",
+    "audit/alerts/<uuid:uuid>/acknowledge/",
+    "registry/imports/template.csv",
+    "registry/imports/<uuid:uuid>/report.csv",
+    "registry/imports/<uuid:uuid>/report.xlsx",
+    "registry/imports/<uuid:uuid>/approve/",
+    "registry/imports/<uuid:uuid>/cancel/",
+    "registry/rights/requests/<uuid:uuid>/close/",
+    "registry/rights/people/<uuid:uuid>/data.json",
+    "registry/rights/exports/download/",
+    "registry/consents/<uuid:uuid>/withdraw/",
+    "identity/duplicates/merges/<uuid:uuid>/undo/",
+    "identity/tracing/matches/<uuid:uuid>/decide/",
+    "dtm/counts/<uuid:uuid>/void/",
+    "dtm/forms/flow-monitoring-survey.xlsx",
+    "dtm/operations/<uuid:uuid>/export/flows/",
+    "dtm/operations/<uuid:uuid>/export/surveys/",
+}
+
+# Pages for someone not (fully) logged in, read by the tests of visitors below.
+VISITOR_PAGES = {"accounts/login/", "accounts/two-factor/"}
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> list[str]:
+    routes = []
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            routes += _walk(p.url_patterns, route)
+        elif isinstance(p, URLPattern):
+            routes.append(route)
+    return routes
+
+
+def page_routes() -> list[str]:
+    # The API's routes answer JSON; its docs page is checked on its own below.
+    return sorted(r for r in _walk(get_resolver().url_patterns) if not r.startswith("api/"))
+
+
+class InlineCode(HTMLParser):
+    """Collects what a strict CSP would block: inline script and style, handlers, eval."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        if tag == "script":
+            data_only = (names.get("type") or "").endswith("json")
+            if not names.get("src") and not data_only:
+                self.found.append("<script> without src")
+        if tag == "style":
+            self.found.append("<style> block")
+        for name, value in attrs:
+            if name == "style":
+                self.found.append(f'style="{value}" on <{tag}>')
+            elif name.startswith(("on", "hx-on", "data-hx-on")):
+                self.found.append(f"{name}= on <{tag}>")
+            elif (value or "").strip().lower().startswith(("javascript:", "js:")):
+                self.found.append(f'{name}="{value}" on <{tag}>')
+
+
+def inline_code(html: str) -> list[str]:
+    parser = InlineCode()
+    parser.feed(html)
+    return parser.found
+
+
+class ContentSecurityPolicyTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # IOM's own objects (a household, a person, a ticket, a DTM point…): pages to show.
+        cls.world = build_foreign_world(cls.iom, cls.carla)
+        cls.viewers = [cls.carla, cls.alice, cls.admin, cls.audrey, cls.eve, cls.bob]
+
+    def assert_strict_policy(self, response: Any, where: str) -> None:
+        policy = response.headers.get("Content-Security-Policy", "")
+        self.assertIn("default-src 'self'", policy, where)
+        self.assertIn("script-src 'self'", policy, where)
+        self.assertIn("style-src 'self'", policy, where)
+        self.assertIn("frame-ancestors 'none'", policy, where)
+        for loophole in ("unsafe-inline", "unsafe-eval", "http:", "https:", "*"):
+            self.assertNotIn(loophole, policy, where)
+
+    def assert_no_inline_code(self, response: Any, where: str) -> None:
+        if "text/html" in response.headers.get("Content-Type", ""):
+            self.assertEqual(inline_code(response.content.decode()), [], where)
+
+    def _urls(self, route: str) -> list[str]:
+        path = "/" + route.replace("^", "").replace("$", "")
+        if not UUID_CONVERTER.search(route):
+            return [path]
+        keys = {obj.uuid for obj in self.world.values() if hasattr(obj, "uuid")}
+        return [UUID_CONVERTER.sub(str(key), path) for key in sorted(keys, key=str)]
+
+    def test_it_finds_the_inline_code_a_policy_would_block(self) -> None:
+        html = (
+            '<script>alert(1)</script><script src="/static/a.js"></script>'
+            '<script type="application/json">{}</script><style>p{}</style>'
+            '<p style="color:red" onclick="x()" hx-on::after-request="y()">'
+            "<a href=\"javascript:z()\">z</a><button hx-vals='js:{a: 1}'>b</button></p>"
+        )
+        self.assertEqual(len(inline_code(html)), 7, inline_code(html))
+
+    def test_it_serves_every_page_without_inline_script_or_style(self) -> None:
+        clients = {user.pk: self.login(user, client=Client(), sudo=True) for user in self.viewers}
+        shown: set[str] = set()
+        for route in page_routes():
+            # An action or a file is asked once (an HTML answer is still read), a page by
+            # each persona until one is shown it.
+            viewers = self.viewers[:1] if route in NOT_PAGES else self.viewers
+            for user in viewers:
+                if route in shown:
+                    break
+                for url in self._urls(route):
+                    response = clients[user.pk].get(url)
+                    where = f"{url} as {user.email}"
+                    self.assertLess(response.status_code, 500, where)
+                    self.assert_strict_policy(response, where)
+                    self.assert_no_inline_code(response, where)
+                    if response.status_code == 200:
+                        shown.add(route)
+                        break
+        unseen = sorted(set(page_routes()) - shown - NOT_PAGES - VISITOR_PAGES)
+        self.assertEqual(unseen, [], "no persona was shown these pages: add to the world")
+
+    def test_it_serves_the_pages_of_a_visitor_without_inline_code(self) -> None:
+        client = Client()
+        for url in ("/accounts/login/", "/", "/registry/", "/no-such-page/"):
+            response = client.get(url, follow=True)
+            self.assert_strict_policy(response, url)
+            self.assert_no_inline_code(response, url)
+
+    def test_it_asks_for_the_second_factor_without_inline_code(self) -> None:
+        self.login(self.alice, client=Client())  # gives alice a confirmed device
+        client = Client()
+        client.force_login(self.alice)  # the password only
+        for url in ("/accounts/two-factor/", "/registry/"):
+            response = client.get(url, follow=True)
+            self.assertContains(response, 'name="token"')
+            self.assert_strict_policy(response, url)
+            self.assert_no_inline_code(response, url)
+        client.force_login(self.nobody)
+        response = client.get("/accounts/two-factor/setup/")
+        self.assert_no_inline_code(response, "two-factor setup")
+
+    def test_it_shows_its_own_page_when_a_form_expired(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "main", status_code=403)
+        self.assert_no_inline_code(response, "CSRF failure")
+
+    def test_it_shows_the_error_pages_without_inline_code(self) -> None:
+        client = self.login(self.eve, client=Client())
+        response = client.get(f"/registry/households/{uuid.uuid4()}/")
+        self.assertIn(response.status_code, (403, 404))
+        self.assert_no_inline_code(response, "error page")
+
+
+class ApiDocsTest(PersonaTestCase):
+    def test_it_hides_the_api_docs_from_visitors(self) -> None:
+        self.assertEqual(self.client.get("/api/v1/openapi.json").status_code, 401)
+        response = self.client.get("/api/v1/docs", headers={"Accept": "text/html"})
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/accounts/login/", response["Location"])
+
+    def test_it_shows_the_api_docs_to_a_logged_in_user(self) -> None:
+        self.login(self.alice)
+        self.assertEqual(self.client.get("/api/v1/openapi.json").status_code, 200)
+        response = self.client.get("/api/v1/docs")
+        self.assertEqual(response.status_code, 200)
+        self.assert_only_data_scripts(response.content.decode())
+
+    def test_it_gives_the_schema_to_a_token(self) -> None:
+        secret = api_token_create(user=self.alice, name="docs", scopes=["read"]).secret
+        response = self.client.get(
+            "/api/v1/openapi.json", headers={"Authorization": f"Bearer {secret}"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("/api/v1/me", response.json()["paths"])
+
+    def test_it_refuses_a_wrong_token_and_a_session_without_second_factor(self) -> None:
+        wrong = {"Authorization": "Bearer cam_not-a-token"}
+        self.assertEqual(self.client.get("/api/v1/openapi.json", headers=wrong).status_code, 401)
+        self.client.force_login(self.alice)  # password only: alice's role needs a second factor
+        self.assertEqual(self.client.get("/api/v1/openapi.json").status_code, 401)
+
+    @override_settings(DEBUG=True)
+    def test_it_shows_the_api_docs_to_anyone_on_a_development_machine(self) -> None:
+        self.assertEqual(self.client.get("/api/v1/openapi.json").status_code, 200)
+
+    def assert_only_data_scripts(self, html: str) -> None:
+        self.assertEqual(inline_code(html), [])
