@@ -36,6 +36,25 @@ def _url_name(request: HttpRequest) -> str | None:
         return None
 
 
+def idle_seconds_left(request: HttpRequest) -> int | None:
+    """Seconds before this session ends for inactivity (None when no one is logged in).
+
+    Counted from the last request that was written down (IdleTimeoutMiddleware writes at most
+    every 30 seconds), which is the moment the server itself counts from.
+    """
+    if not request.user.is_authenticated or not hasattr(request, "session"):
+        return None
+    last = request.session.get(LAST_SEEN)
+    if last is None:
+        return int(settings.SESSION_IDLE_TIMEOUT)
+    return max(0, int(settings.SESSION_IDLE_TIMEOUT) - (int(time.time()) - int(last)))
+
+
+def touch_session(request: HttpRequest) -> None:
+    """Counts this moment as activity: the idle timeout starts again from now."""
+    request.session[LAST_SEEN] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """Logs a session out after SESSION_IDLE_TIMEOUT seconds without a request."""
 
