@@ -29,6 +29,7 @@ NOT_PAGES = {
     "healthz",
     "i18n/setlang/",
     "accounts/logout/",
+    "accounts/session/extend/",
     "accounts/context/",
     "accounts/tokens/new/",
     "accounts/tokens/<uuid:uuid>/revoke/",

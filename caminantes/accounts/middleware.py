@@ -17,6 +17,7 @@ from caminantes.accounts.context import AuthenticatedRequest, Context, build_con
 from caminantes.accounts.twofactor import has_confirmed_device, is_verified, requires_two_factor
 
 LAST_SEEN = "last_seen"
+SESSION_LEFT_HEADER = "X-Session-Left"
 # Pages a half-logged-in person must still reach.
 _OPEN_URL_NAMES = {
     "login",
@@ -73,7 +74,12 @@ class IdleTimeoutMiddleware:
             # Write the session at most every 30 seconds, not on every request.
             if last is None or now - int(last) >= 30:
                 request.session[LAST_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        left = idle_seconds_left(request)
+        if left is not None:
+            # For the page's idle warning (session.js) after an htmx request.
+            response[SESSION_LEFT_HEADER] = str(left)
+        return response
 
 
 class TwoFactorRequiredMiddleware:

@@ -221,3 +221,28 @@ def test_it_fits_the_register_and_tally_pages_in_360_px_with_tappable_targets(
         assert field_box is not None and field_box["width"] >= 130, field
         assert field_box["x"] + field_box["width"] <= 360, field
     p.screenshot(path=str(OUTPUT / "tally-360.png"), full_page=True)
+
+
+def test_it_keeps_the_tally_sheet_on_the_phone_through_a_reload(
+    demo_server: str, page: Page
+) -> None:
+    p, url = page, demo_server
+    log_in(p, url, "dtm.enumerador@demo.caminantes.org")
+    p.goto(f"{url}/dtm/")
+    with p.expect_navigation():
+        p.click("a[href*='/tally/'] >> nth=0")
+    plus = p.locator("form[data-tally] button.step[value$=':+1'] >> nth=0")
+    counter = p.locator("form[data-tally] .counter input >> nth=0")
+    for _ in range(3):
+        plus.click()
+    expect(counter).to_have_value("3")
+    submission = p.locator("form[data-tally] input[name=uuid]").input_value()
+    p.reload()
+    p.wait_for_selector("form[data-tally]")
+    expect(counter).to_have_value("3")
+    expect(p.locator("[data-total]")).to_have_text("3")
+    # A resend after a lost connection carries the same id: the server never counts it twice.
+    assert p.locator("form[data-tally] input[name=uuid]").input_value() == submission
+    # The tally is not personal data, but it is kept under the enumerator's own key.
+    (key,) = drafts_in_storage(p)
+    assert key.startswith("caminantes-draft:") and ":tally-" in key

@@ -55,3 +55,17 @@ class SessionExtendTest(PersonaTestCase):
     def test_it_only_extends_on_a_post(self) -> None:
         self.login(self.alice)
         self.assertEqual(self.client.get(reverse("session_extend")).status_code, 405)
+
+    def test_it_tells_an_htmx_request_how_long_is_left(self) -> None:
+        self.login(self.alice)
+        self.idle_for(45)  # more than 30 s: this request counts as activity
+        response = self.client.get(reverse("home"), headers={"HX-Request": "true"})
+        self.assertGreaterEqual(int(response["X-Session-Left"]), 30 * 60 - 2)
+        self.client.post(reverse("logout"))
+        self.assertNotIn("X-Session-Left", self.client.get(reverse("login")))
+
+    def test_it_marks_a_page_that_answers_a_post(self) -> None:
+        # drafts.js shows what was posted there, not a draft kept on the device.
+        refused = self.client.post(reverse("login"), {"username": "x@example.org", "password": "x"})
+        self.assertContains(refused, " data-posted")
+        self.assertNotContains(self.client.get(reverse("login")), " data-posted")

@@ -9,7 +9,8 @@
 //   person comes back, logs in and finds the form as they left it);
 // - they expire after a day (a week for data-draft-personal="no": the tally's counts);
 // - saving the form deletes it: the submit marks the draft, and the next page deletes it when it
-//   says the save worked (a success message), or keeps it when it did not (errors, login page).
+//   says the save worked (a success message), or keeps it when it did not (errors, login page);
+//   a page that answers a post shows what was posted, not the draft.
 // Without JavaScript (or localStorage) the forms work as before, with nothing kept.
 (function () {
   var PREFIX = "caminantes-draft:";
@@ -108,7 +109,8 @@
   }
   function discard(form) { if (user()) { remove(keyOf(form)); } }
 
-  // A page the server sent back with errors already holds what was posted: keep that.
+  // A page the server sent back in answer to a post (errors, possible duplicates to confirm)
+  // already holds what was posted: keep that (body[data-posted], or errors shown).
   var ERRORS = ".errorlist, .error, [aria-invalid=true]";
   function hasErrors(form) { return !!(form.querySelector(ERRORS) || document.querySelector("main " + ERRORS.replace(/, /g, ", main "))); }
 
@@ -125,7 +127,9 @@
   }
 
   function restore(form) {
-    if (!user() || hasErrors(form)) { return Promise.resolve(false); }
+    if (!user() || document.body.hasAttribute("data-posted") || hasErrors(form)) {
+      return Promise.resolve(false);
+    }
     var record = read(keyOf(form));
     if (!record || expired(record) || !record.fields) { return Promise.resolve(false); }
     return prepared(form, record.fields).then(function () {

@@ -54,6 +54,13 @@
     if (event.key !== SIGNAL || !event.newValue) { return; }
     try { schedule(JSON.parse(event.newValue).left); } catch (e) { /* ignore */ }
   });
+  // An htmx request (a search, a new member block) may have counted as activity: the server
+  // says how long is left now.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var left = xhr && xhr.getResponseHeader("X-Session-Left");
+    if (left) { schedule(parseInt(left, 10)); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var left = document.body.getAttribute("data-session-left");
     if (left) { schedule(parseInt(left, 10)); }
