@@ -28,6 +28,7 @@ NOT_PAGES = {
     "healthz",
     "i18n/setlang/",
     "accounts/logout/",
+    "accounts/session/extend/",
     "accounts/context/",
     "accounts/tokens/new/",
     "accounts/two-factor/backup-codes/",  # POST only: new codes, behind sudo

@@ -17,6 +17,7 @@ from caminantes.accounts.context import AuthenticatedRequest, Context, build_con
 from caminantes.accounts.twofactor import has_confirmed_device, is_verified, requires_two_factor
 
 LAST_SEEN = "last_seen"
+SESSION_LEFT_HEADER = "X-Session-Left"
 # Pages a half-logged-in person must still reach.
 _OPEN_URL_NAMES = {
     "login",
@@ -34,6 +35,25 @@ def _url_name(request: HttpRequest) -> str | None:
         return resolve(request.path_info).url_name
     except Resolver404:
         return None
+
+
+def idle_seconds_left(request: HttpRequest) -> int | None:
+    """Seconds before this session ends for inactivity (None when no one is logged in).
+
+    Counted from the last request that was written down (IdleTimeoutMiddleware writes at most
+    every 30 seconds), which is the moment the server itself counts from.
+    """
+    if not request.user.is_authenticated or not hasattr(request, "session"):
+        return None
+    last = request.session.get(LAST_SEEN)
+    if last is None:
+        return int(settings.SESSION_IDLE_TIMEOUT)
+    return max(0, int(settings.SESSION_IDLE_TIMEOUT) - (int(time.time()) - int(last)))
+
+
+def touch_session(request: HttpRequest) -> None:
+    """Counts this moment as activity: the idle timeout starts again from now."""
+    request.session[LAST_SEEN] = int(time.time())
 
 
 class IdleTimeoutMiddleware:
@@ -54,7 +74,12 @@ class IdleTimeoutMiddleware:
             # Write the session at most every 30 seconds, not on every request.
             if last is None or now - int(last) >= 30:
                 request.session[LAST_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        left = idle_seconds_left(request)
+        if left is not None:
+            # For the page's idle warning (session.js) after an htmx request.
+            response[SESSION_LEFT_HEADER] = str(left)
+        return response
 
 
 class TwoFactorRequiredMiddleware:

@@ -7,6 +7,7 @@ from caminantes.accounts import views
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("session/extend/", views.session_extend, name="session_extend"),
     path("two-factor/", views.otp_verify, name="otp_verify"),
     path("two-factor/setup/", views.otp_setup, name="otp_setup"),
     path("two-factor/backup-codes/", views.backup_codes, name="backup_codes"),

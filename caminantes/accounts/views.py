@@ -14,7 +14,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -39,6 +39,7 @@ from caminantes.accounts.forms import (
     OtpTokenForm,
     SudoForm,
 )
+from caminantes.accounts.middleware import idle_seconds_left, touch_session
 from caminantes.accounts.models import ApiToken, Membership, Organization, User
 from caminantes.accounts.permissions import Perm, Role
 from caminantes.accounts.twofactor import demo_mode, has_confirmed_device, is_verified
@@ -134,6 +135,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         log(self.request.user, actions.UPDATE, self.request.user, field="password")
         messages.success(self.request, _("Password changed."))
         return response
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> JsonResponse:
+    """The "keep working" tap of the idle warning: the idle timeout starts again from now.
+
+    A session that has already ended never gets here (the idle middleware sends the request to
+    the login page), so the page's script reloads and the person logs in again; what they typed
+    waits on the device.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"expires_in": 0}, status=401)
+    touch_session(request)
+    return JsonResponse({"expires_in": idle_seconds_left(request)})
 
 
 @require_POST

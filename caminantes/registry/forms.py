@@ -127,11 +127,23 @@ class MemberForm(forms.Form):
     consent_registration = forms.BooleanField(label=_("Agrees to be registered"), required=False)
     consent_tracing = forms.BooleanField(label=_("Agrees to family tracing"), required=False)
     consent_messaging = forms.BooleanField(label=_("Agrees to receive messages"), required=False)
+    # Shown for a child only, by the date of birth typed (static/caminantes/forms.js).
     consent_by_guardian = forms.BooleanField(
-        label=_("Consent given by a parent or guardian"), required=False
+        label=_("Consent given by a parent or guardian"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-show-when": "minor"}),
     )
-    guardian_name = PlainTextField(label=_("Guardian's name"), max_length=200, required=False)
-    child_assent = forms.BooleanField(label=_("The child agrees too"), required=False)
+    guardian_name = PlainTextField(
+        label=_("Guardian's name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"data-show-when": "minor checked:consent_by_guardian"}),
+    )
+    child_assent = forms.BooleanField(
+        label=_("The child agrees too"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-show-when": "minor checked:consent_by_guardian"}),
+    )
 
     # The service's error keys that name a field of this form differently.
     service_fields = {
@@ -299,14 +311,28 @@ class DocumentForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    # The partner only for sharing, the guardian's fields only when a guardian gives it: shown
+    # where they apply (static/caminantes/forms.js).
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
     recipient = forms.ModelChoiceField(
-        label=_("Partner (for sharing)"), required=False, queryset=Organization.objects.none()
+        label=_("Partner (for sharing)"),
+        required=False,
+        queryset=Organization.objects.none(),
+        widget=forms.Select(attrs={"data-show-when": "value:purpose=sharing"}),
     )
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Consent.LegalBasis.choices)
     given_by = forms.ChoiceField(label=_("Given by"), choices=Consent.GivenBy.choices)
-    guardian_name = PlainTextField(label=_("Guardian's name"), max_length=200, required=False)
-    child_assent = forms.BooleanField(label=_("The child agrees too"), required=False)
+    guardian_name = PlainTextField(
+        label=_("Guardian's name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"data-show-when": "value:given_by=guardian"}),
+    )
+    child_assent = forms.BooleanField(
+        label=_("The child agrees too"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-show-when": "value:given_by=guardian"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ also proves the newcomer's path. Screenshots go to test-output/browser/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -41,22 +42,40 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    var = tmp_path_factory.mktemp("browser-var")
+def _environment(var: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env.update({"DEBUG": "1", "CAMINANTES_DEMO": "1", "CAMINANTES_VAR_DIR": str(var)})
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var directory holding a migrated SQLite with the demo loaded."""
+    var = tmp_path_factory.mktemp("browser-var")
     for args in (["migrate", "--noinput"], ["demo"]):
         subprocess.run(
-            [*CAMINANTES, *args], env=env, cwd=ROOT, check=True, capture_output=True, timeout=600
+            [*CAMINANTES, *args],
+            env=_environment(var),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=600,
         )
+    return var
+
+
+@contextlib.contextmanager
+def serve(var: Path, **settings: str) -> Iterator[str]:
+    """Serve the demo in `var` (environment settings in `settings`) until the block ends."""
     port = _free_port()
-    log = (var / "server.log").open("w")
+    log_path = var / f"server-{port}.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [*CAMINANTES, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
+        env=_environment(var, **settings),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -71,13 +90,19 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError((var / "server.log").read_text()) from None
+                    raise RuntimeError(log_path.read_text()) from None
                 time.sleep(0.3)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_var: Path) -> Iterator[str]:
+    with serve(demo_var) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

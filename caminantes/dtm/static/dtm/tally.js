@@ -1,11 +1,12 @@
-// Tally page: +/- change the number on the phone at once (no round trip), show whether each
-// breakdown adds up to the people counted, and keep the sheet (with its submission id) in
-// localStorage until saved, so a reload or a lost connection loses nothing and a resend
-// carries the same id.
+// Tally page: +/- change the number on the phone at once (no round trip) and show whether each
+// breakdown adds up to the people counted. The sheet (with its submission id) is a draft of
+// caminantes/drafts.js: kept on this phone until saved, so a reload, a lost connection or an
+// idle logout loses nothing and a resend carries the same id.
 // Without JavaScript the same buttons submit the form and the server adds or subtracts.
 (function () {
+  var LEGACY = "caminantes-tally-";  // before drafts.js: one sheet per point, whoever typed it
+
   function form() { return document.querySelector("form[data-tally]"); }
-  function key(f) { return "caminantes-tally-" + f.dataset.key; }
   function num(input) { var n = parseInt(input.value, 10); return isNaN(n) || n < 0 ? 0 : n; }
   function sum(f, group) {
     var total = 0;
@@ -21,26 +22,18 @@
       el.textContent = part + " / " + people;
       el.classList.toggle("mismatch", part > 0 && part !== people);
     });
-    var saved = {};
-    f.querySelectorAll("input[name]").forEach(function (i) {
-      if (i.name === "csrfmiddlewaretoken") { return; }
-      if (i.type !== "radio" || i.checked) { saved[i.name] = i.value; }
-    });
-    try { localStorage.setItem(key(f), JSON.stringify(saved)); } catch (e) { /* private mode */ }
   }
-  function restore(f) {
-    var raw = null;
-    try { raw = localStorage.getItem(key(f)); } catch (e) { return; }
-    if (!raw || f.querySelector(".error")) { return; }
-    var saved = JSON.parse(raw);
-    Object.keys(saved).forEach(function (name) {
-      f.querySelectorAll('[name="' + name + '"]').forEach(function (i) {
-        if (i.type === "radio") { i.checked = i.value === saved[name]; } else { i.value = saved[name]; }
-      });
-    });
-  }
-  function clearSaved(f) {
-    try { localStorage.removeItem(key(f)); } catch (e) { /* ignore */ }
+  // A sheet left by the previous version of this page becomes this user's draft, once.
+  function adoptLegacy(f) {
+    var drafts = window.CaminantesDrafts, raw = null;
+    try { raw = localStorage.getItem(LEGACY + f.dataset.key); } catch (e) { return; }
+    if (!raw || !drafts) { return; }
+    try { localStorage.removeItem(LEGACY + f.dataset.key); } catch (e) { /* ignore */ }
+    if (drafts.read(f) || f.querySelector(".error")) { return; }
+    var saved = JSON.parse(raw), fields = {};
+    Object.keys(saved).forEach(function (name) { fields[name] = [saved[name]]; });
+    drafts.apply(f, fields);
+    drafts.save(f);
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("form[data-tally] button.step");
@@ -50,16 +43,19 @@
     var input = button.form.querySelector('[name="' + parts[0] + '"]');
     input.value = Math.max(0, num(input) + parseInt(parts[1], 10));
     refresh(button.form);
+    if (window.CaminantesDrafts) { window.CaminantesDrafts.save(button.form); }
   });
   document.addEventListener("input", function (event) {
     var f = event.target.closest("form[data-tally]");
     if (f) { refresh(f); }
   });
+  document.addEventListener("draft:restored", function (event) {
+    if (event.target.matches("form[data-tally]")) { refresh(event.target); }
+  });
   function init() {
     var f = form();
     if (!f) { return; }
-    if (document.querySelector(".messages .success, .messages .info")) { clearSaved(f); }
-    else { restore(f); }
+    if (!document.querySelector(".messages .success, .messages .info")) { adoptLegacy(f); }
     refresh(f);
   }
   document.addEventListener("DOMContentLoaded", init);
