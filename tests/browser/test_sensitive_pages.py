@@ -50,6 +50,7 @@ def test_it_lets_a_registrar_register_a_family_on_a_phone(demo_server: str, page
     p.fill("#id_members-0-given_names", "Yorbelis")
     p.fill("#id_members-0-first_surname", "Mendoza")
     p.fill("#id_members-0-second_surname", "Rivas")
+    p.select_option("#id_members-0-sex", "F")  # no default: an explicit choice
     p.fill("#id_members-0-birth_date", "1988-05-09")
     p.check("#id_members-0-consent_registration")
     p.click("#add-member")
