@@ -92,5 +92,12 @@ class MembershipForm(forms.Form):
             allowed = policies.manageable_country_ids(actor, organization)
             if allowed is not None:
                 countries = countries.filter(pk__in=allowed)
+                # "None ticked: every country" is refused to a manager of some countries.
+                self.fields["countries"].help_text = _(
+                    "Tick the countries the member will work in: you may give roles only in "
+                    "the countries you manage."
+                )
+                if len(allowed) == 1:
+                    self.fields["countries"].initial = list(allowed)
         self.fields["role"].choices = [("", "—"), *roles]  # type: ignore[attr-defined]
         self.fields["countries"].queryset = countries  # type: ignore[attr-defined]
