@@ -44,10 +44,18 @@ class OtpTokenForm(forms.Form):
 
 
 class SudoForm(forms.Form):
+    # The password the person already has (a password manager fills it, not a new one);
+    # the code as on the login page, minus the numeric keypad: a backup code has letters.
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autofocus": True})
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autofocus": True, "autocomplete": "current-password"}),
     )
-    token = forms.CharField(label=_("Code from your authenticator"), max_length=16, required=False)
+    token = forms.CharField(
+        label=_("Code from your authenticator"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
 
 
 class ApiTokenForm(forms.Form):
