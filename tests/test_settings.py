@@ -85,3 +85,12 @@ def test_check_deploy_warns_while_demo_users_exist(tmp_path: Path) -> None:
     assert "caminantes.W001" in result.stderr + result.stdout
     result = run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
     assert result.returncode != 0
+
+
+def test_it_prints_each_log_line_of_the_demo_server_once(tmp_path: Path) -> None:
+    # In DEBUG, Django's own console handler used to print every request warning (and
+    # each 403's traceback) a second time beside the root handler's line.
+    say = "import logging; logging.getLogger('django.request').warning('one refusal')"
+    result = run(["shell", "-c", say], {"DEBUG": "1"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("one refusal") == 1, result.stderr

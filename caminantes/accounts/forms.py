@@ -46,10 +46,18 @@ class OtpTokenForm(forms.Form):
 
 
 class SudoForm(forms.Form):
+    # The password the person already has (a password manager fills it, not a new one);
+    # the code as on the login page, minus the numeric keypad: a backup code has letters.
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autofocus": True})
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autofocus": True, "autocomplete": "current-password"}),
     )
-    token = forms.CharField(label=_("Code from your authenticator"), max_length=16, required=False)
+    token = forms.CharField(
+        label=_("Code from your authenticator"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
 
 
 class ApiTokenForm(forms.Form):
@@ -94,6 +102,13 @@ class MembershipForm(forms.Form):
             allowed = policies.manageable_country_ids(actor, organization)
             if allowed is not None:
                 countries = countries.filter(pk__in=allowed)
+                # "None ticked: every country" is refused to a manager of some countries.
+                self.fields["countries"].help_text = _(
+                    "Tick the countries the member will work in: you may give roles only in "
+                    "the countries you manage."
+                )
+                if len(allowed) == 1:
+                    self.fields["countries"].initial = list(allowed)
         self.fields["role"].choices = [("", "—"), *roles]  # type: ignore[attr-defined]
         self.fields["countries"].queryset = countries  # type: ignore[attr-defined]
 

@@ -13,6 +13,23 @@ from caminantes.registry.models import Relationship, Sex
 DATE = date_input()
 
 
+class AreaOfAnyCountryField(forms.ModelChoiceField):
+    """First-level areas of every country, each named with its country: "Amazonas" is a
+    department of Colombia and a state of Brazil, Peru and Venezuela, and a relative may
+    have been born or last seen in any of them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        queryset = (
+            AdminArea.objects.filter(level=1)
+            .select_related("country")
+            .order_by("country__iso2", "name_es")
+        )
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.country.name})"
+
+
 class ThresholdsForm(forms.Form):
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.none(), to_field_name="iso2"
@@ -62,9 +79,8 @@ class TracingForm(forms.Form):
     sought_birth_year = forms.IntegerField(
         label=_("Or year of birth"), min_value=1900, max_value=2100, required=False
     )
-    sought_birth_area = forms.ModelChoiceField(
+    sought_birth_area = AreaOfAnyCountryField(
         label=_("Or place of birth"),
-        queryset=AdminArea.objects.filter(level=1).order_by("country__iso2", "name_es"),
         required=False,
         help_text=_(
             "Besides the full name, give the date or year of birth, or the place of birth."
@@ -77,17 +93,17 @@ class TracingForm(forms.Form):
         label=_("Relationship to the requester"),
         choices=[(k, v) for k, v in Relationship.choices if k != Relationship.FOCAL_POINT],
     )
-    last_seen_area = forms.ModelChoiceField(
-        label=_("Last seen in (area)"),
-        queryset=AdminArea.objects.filter(level=1).order_by("country__iso2", "name_es"),
-        required=False,
-    )
+    last_seen_area = AreaOfAnyCountryField(label=_("Last seen in (area)"), required=False)
     last_seen_place = forms.ModelChoiceField(
         label=_("Last seen at (border crossing)"),
         queryset=Place.objects.filter(kind=Place.Kind.CROSSING).order_by("name"),
         required=False,
     )
     last_seen_on = forms.DateField(label=_("Last seen on"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels without a colon, as on other pages
+        super().__init__(*args, **kwargs)
 
     def to_input(self, requester: Any = None) -> TracingInput:
         d = self.cleaned_data

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -108,6 +110,16 @@ class ManagerScopeTest(PersonaTestCase):
                 role=Role.REGISTRATION_OFFICER,
                 countries=[self.pe],
             )
+
+    def test_it_tells_a_country_manager_to_tick_her_country_and_ticks_it(self) -> None:
+        self.login(self.carla, sudo=True)
+        page = self.client.get(reverse("organization_detail", args=[self.iom.uuid]))
+        # "None ticked: every country" would be refused to her: the form does not say it.
+        self.assertNotContains(page, "Si no marca ninguno")
+        self.assertContains(page, "solo puede asignar roles en los países que gestiona")
+        colombia = re.search(rf'<input[^>]*name="countries" value="{self.co.pk}"[^>]*>', page.text)
+        assert colombia is not None
+        self.assertIn("checked", colombia.group(0))  # her one country, ticked already
 
     def test_it_never_lets_a_country_manager_grant_platform_administration(self) -> None:
         self.login(self.carla, sudo=True)

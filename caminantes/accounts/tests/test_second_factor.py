@@ -94,6 +94,15 @@ class OwnerReplacesSecondFactorTest(PersonaTestCase):
         self.assertEqual(self.client.get(reverse("backup_codes")).status_code, 405)
 
 
+class SudoPageTest(PersonaTestCase):
+    def test_it_lets_the_phone_fill_in_the_password_and_the_code(self) -> None:
+        self.login(self.alice)
+        page = self.client.get(reverse("sudo"))
+        # Without these, Chromium offers to make up a new password on this page.
+        self.assertContains(page, 'autocomplete="current-password"')
+        self.assertContains(page, 'autocomplete="one-time-code"')
+
+
 class FirstEnrolmentTest(PersonaTestCase):
     def test_it_asks_for_the_password_again_when_the_login_is_old(self) -> None:
         self.client.post(reverse("login"), {"username": "alice@example.org", "password": PASSWORD})

@@ -43,3 +43,10 @@ class AuditPageTest(PersonaTestCase):
     def test_it_refuses_the_audit_page_to_a_registrar(self) -> None:
         self.login(self.alice)
         self.assertEqual(self.client.get(reverse("audit_events")).status_code, 403)
+
+    def test_it_tells_the_auditor_that_reads_of_personal_data_are_recorded(self) -> None:
+        self.login(self.audrey)
+        response = self.client.get(reverse("audit_events"))
+        self.assertContains(response, "cada lectura de datos personales")
+        response = self.client.get(reverse("alerts"))
+        self.assertContains(response, "lee muchos registros con datos personales")

@@ -44,6 +44,15 @@ class SearchPageTest(RegistryTestCase):
         self.login(self.alice)
         response = self.client.get(reverse("registry_search"), {"q": "Nadie Existe"})
         self.assertContains(response, reverse("registry_register"))
+        # No list was shown, so there is no "these" to refuse.
+        self.assertContains(response, "Registrar un hogar nuevo")
+        self.assertNotContains(response, "Ninguna de estas personas")
+
+    def test_it_offers_registration_below_the_people_found(self) -> None:
+        self.login(self.alice)
+        response = self.client.get(reverse("registry_search"), {"q": "perez maria"})
+        self.assertContains(response, "María José Pérez González")
+        self.assertContains(response, "Ninguna de estas personas: registrar un hogar nuevo")
 
     def test_it_is_closed_to_roles_without_personal_data(self) -> None:
         self.login(self.eve)
