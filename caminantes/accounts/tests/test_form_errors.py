@@ -35,3 +35,15 @@ class AccountFormErrorsTest(PersonaTestCase):
             membership_add(actor=None, user=user, organization=self.ffs,
                            role=Role.REGISTRATION_OFFICER, ends_on=yesterday)  # fmt: skip
         self.assertIn("ends_on", cm.exception.message_dict)
+
+    def test_it_lists_a_wrong_password_at_the_top_of_the_login_page(self) -> None:
+        response = self.client.post(
+            reverse("login"), {"username": self.alice.email, "password": "not-her-password"}
+        )
+        self.assertContains(response, "data-error-summary")
+
+    def test_it_lists_a_token_without_a_name_at_the_top_and_links_to_the_field(self) -> None:
+        self.login(self.alice, sudo=True)
+        response = self.client.post(reverse("token_create"), {"name": "", "days": "30"})
+        self.assertContains(response, "data-error-summary", status_code=400)
+        self.assertContains(response, 'href="#id_name"', status_code=400)
