@@ -246,3 +246,28 @@ def test_it_keeps_the_tally_sheet_on_the_phone_through_a_reload(
     # The tally is not personal data, but it is kept under the enumerator's own key.
     (key,) = drafts_in_storage(p)
     assert key.startswith("caminantes-draft:") and ":tally-" in key
+
+
+def test_it_lists_the_problems_at_the_top_and_takes_the_registrar_to_each(
+    demo_server: str, page: Page
+) -> None:
+    p = page
+    log_in(p, demo_server, REGISTRAR)
+    p.goto(f"{demo_server}/registry/register/")
+    p.select_option("#id_population_type", "in_transit")
+    p.fill("#id_members-0-given_names", "Keila")
+    p.fill("#id_members-0-birth_date", "2999-01-01")  # in the future; sex left unchosen
+    with p.expect_navigation():
+        p.click("text=Guardar hogar")
+    summary = p.locator("[data-error-summary]")
+    expect(summary).to_be_visible()
+    text = summary.inner_text()
+    assert "members-0" not in text  # no internal keys reach a person
+    assert re.search(r"Miembro 1", text), text
+    p.screenshot(path=str(OUTPUT / "error-summary-360.png"), full_page=False)
+    first = summary.locator("a").first
+    target = first.get_attribute("href")
+    assert target and target.startswith("#id_members-0-")
+    first.click()
+    expect(p.locator(target)).to_be_focused()
+    assert fits_360(p)
