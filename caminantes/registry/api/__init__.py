@@ -10,10 +10,10 @@ moved on since, never a silent overwrite. Document and phone numbers never leave
 server: only their last four characters.
 
 Modules: `schemas` (answers and bodies), `plumbing` (the router, reading bodies, turning
-refusals into answers), `households` and `people` (the routes).
+refusals into answers), `households`, `people` and `corrections` (the routes).
 """
 
-from caminantes.registry.api import households, people  # noqa: F401  (routes, on import)
+from caminantes.registry.api import corrections, households, people  # noqa: F401  (routes)
 from caminantes.registry.api.plumbing import router
 
 __all__ = ["router"]

@@ -9,14 +9,15 @@ from uuid import UUID
 import pydantic
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from caminantes.accounts import policies
 from caminantes.accounts.models import User
 from caminantes.registry import selectors, services
 from caminantes.registry.api.schemas import ErrorOut, InvalidOut, with_person_related
-from caminantes.registry.models import Household, Person
+from caminantes.registry.models import Document, Household, Person, Phone
 
 router = Router(tags=["registry"])
 
@@ -84,7 +85,10 @@ def answers(view: V) -> V:
             errors = (
                 exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
             )
-            return Status(422, {"detail": _("Some fields need attention."), "errors": errors})
+            detail = _("Some fields need attention.")
+            if set(errors) == {NON_FIELD_ERRORS}:
+                detail = " ".join(errors[NON_FIELD_ERRORS])  # a refusal, said in its words
+            return Status(422, {"detail": detail, "errors": errors})
 
     return cast(V, wrapper)
 
@@ -99,3 +103,18 @@ def household_for(request: HttpRequest, uuid: UUID) -> Household:
 
 def fresh_person(request: HttpRequest, person: Person) -> Person:
     return with_person_related(selectors.people_for_user(user=request.user)).get(pk=person.pk)
+
+
+def document_for(request: HttpRequest, uuid: UUID) -> Document:
+    """A document of a person the caller may see, not erased: 404 otherwise."""
+    document = policies.get_for_user(request.user, Document, uuid)
+    selectors.person_detail(user=request.user, uuid=document.person.uuid)
+    return document
+
+
+def phone_for(request: HttpRequest, uuid: UUID) -> Phone:
+    """A phone of a household the caller may see, not erased: 404 otherwise."""
+    phone = policies.get_for_user(request.user, Phone, uuid)
+    if phone.household.anonymised_at is not None:
+        raise Http404
+    return phone

@@ -144,6 +144,11 @@ class PhoneOut(Schema):
         return str(obj.number_last4)
 
 
+class PhoneNumberOut(Schema):
+    uuid: UUID
+    number: str = Field(description="The full number, in international form. Audited.")
+
+
 class WithdrawIn(Schema):
     version: int | None = Field(
         None, description="The version the withdrawal is based on; 409 if it changed."
@@ -460,6 +465,20 @@ class PersonPatchIn(_Edit):
     wg: Unset[dict[WgDomain, WgAnswer]] = Field(
         default=None, description="Only the domains sent change."
     )
+
+
+class DocumentPatchIn(_Edit):
+    type: Unset[DocumentTypeCode] = None
+    number: Unset[Annotated[PlainText, Field(min_length=1, max_length=60)]] = None
+    issuing_country: ISO2 | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+    status: Unset[DocumentStatusCode] = None
+
+
+class PhonePatchIn(_Edit):
+    number: Unset[Annotated[str, Field(min_length=1, max_length=40)]] = None
+    whatsapp: Unset[bool] = None
 
 
 class ConsentRecordIn(_In):
