@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "caminantes.accounts.middleware.IdleTimeoutMiddleware",
     "caminantes.accounts.middleware.TwoFactorRequiredMiddleware",
     "caminantes.accounts.middleware.ActiveContextMiddleware",
+    "caminantes.web.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

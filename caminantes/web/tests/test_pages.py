@@ -53,6 +53,20 @@ class PagesTest(PersonaTestCase):
         self.assertEqual(response.status_code, 403)
         self.assertTemplateUsed(response, "403.html")
 
+    def test_it_explains_an_action_opened_as_a_link(self) -> None:
+        self.login(self.alice)
+        response = self.client.get(reverse("session_extend"), headers={"Accept": "text/html"})
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response["Allow"], "POST")
+        self.assertContains(response, "Solo desde un botón", status_code=405)
+        self.assertContains(response, reverse("home"), status_code=405)
+
+    def test_it_keeps_a_bare_405_for_a_caller_asking_for_json(self) -> None:
+        self.login(self.alice)
+        url = reverse("session_extend")
+        response = self.client.get(url, headers={"Accept": "application/json"})
+        self.assertEqual((response.status_code, response.content), (405, b""))
+
     @override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
     def test_it_shows_a_friendly_500(self) -> None:
         from caminantes.web.views import error_500
