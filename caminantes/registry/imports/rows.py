@@ -305,10 +305,10 @@ def check_household(
             error(
                 "relationship",
                 _(
-                    "Household %(h)s has no focal point: mark its head with relationship "
-                    "focal_point."
+                    "Household %(h)s has no focal point: mark its head with the relationship "
+                    "“%(focal)s”."
                 )
-                % {"h": key},
+                % {"h": key, "focal": Relationship.FOCAL_POINT.label},
             )
         )
     elif len(focal) > 1:

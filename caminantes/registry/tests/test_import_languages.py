@@ -182,6 +182,14 @@ class HeaderLanguageTest(ImportTestCase):
         self.assertIn("Hijo o hija", message)
         self.assertNotIn("focal_point", message)
 
+    def test_it_names_the_focal_point_as_the_form_does_when_a_household_has_none(self) -> None:
+        rows = spanish_family()
+        rows[0][1] = "Hermana"
+        batch = self.stage(sheet(SPANISH, rows), language="es")
+        message = batch.rows.get(row_number=2).errors[0]["message"]
+        self.assertIn("parentesco “Punto focal”", message)
+        self.assertNotIn("focal_point", message)
+
     def test_it_reads_an_age_in_years_as_an_estimated_date_of_birth(self) -> None:
         header = [h if not h.startswith("Fecha de nacimiento") else "Edad (años)" for h in SPANISH]
         rows = spanish_family()
