@@ -8,12 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
+from django.conf import settings
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib import names
+from caminantes.registry.models import Consent, Document, PopulationType, Relationship, Sex
 
 HOUSEHOLD_COLUMNS = ("population_type", "admin1", "address", "arrival_date")
 MAX_LENGTH = {
@@ -27,10 +32,30 @@ def fold_key(text: str) -> str:
     return "_".join(names.fold(text).split())
 
 
-def _choices(mapping: dict[str, Iterable[str]]) -> dict[str, str]:
-    return {
-        fold_key(alias): code for code, aliases in mapping.items() for alias in (code, *aliases)
-    }
+class ChoiceWords(dict[str, str]):
+    """Each code by the words files use for it (folded); `choices` are the model's own."""
+
+    def __init__(self, words: dict[str, str], choices: type[models.Choices]) -> None:
+        super().__init__(words)
+        self.choices = choices
+
+
+def _choices(mapping: dict[str, Iterable[str]], choices: type[models.Choices]) -> ChoiceWords:
+    return ChoiceWords(
+        {fold_key(alias): code for code, aliases in mapping.items() for alias in (code, *aliases)},
+        choices,
+    )
+
+
+@cache
+def _label_words(choices: type[models.Choices]) -> dict[str, str]:
+    """Each code by its label in every language Caminantes speaks ('Hijo o hija', 'Filho ou
+    filha'), folded: the words of the registration form are accepted in a file too."""
+    words: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            words.update({fold_key(str(label)): str(code) for code, label in choices.choices})
+    return words
 
 
 YES = frozenset({"si", "yes", "y", "s", "true", "1", "x", "verdadero", "sim", "ok",
@@ -42,7 +67,8 @@ SEXES = _choices(
      "M": ("m", "male", "masculino", "hombre", "homem", "varon"),
      "O": ("o", "other", "otro", "otra", "outro", "x", "no binario"),
      "U": ("u", "unknown", "desconocido", "no sabe", "sin dato", "nr", "ns",
-           "desconhecido", "nao sabe", "sem informacao")}
+           "desconhecido", "nao sabe", "sem informacao")},
+    Sex,
 )  # fmt: skip
 RELATIONSHIPS = _choices(
     {"focal_point": ("jefe", "jefa", "jefe de hogar", "jefa de hogar", "jefe de familia",
@@ -66,7 +92,8 @@ RELATIONSHIPS = _choices(
                         "sobrinho", "sobrinha", "cunhado", "cunhada", "genro", "nora", "sogro",
                         "sogra"),
      "not_related": ("sin parentesco", "no familiar", "no pariente", "amigo", "amiga",
-                     "not related", "sem parentesco", "nao parente")}
+                     "not related", "sem parentesco", "nao parente")},
+    Relationship,
 )  # fmt: skip
 POPULATION_TYPES = _choices(
     {"in_destination": ("en destino", "destino", "destination", "vocacion de permanencia",
@@ -77,7 +104,8 @@ POPULATION_TYPES = _choices(
                   "colombiana retornada", "retorno"),
      "host_community": ("comunidad de acogida", "comunidad receptora", "acogida",
                         "host community", "host", "comunidade de acolhida",
-                        "comunidade de acolhimento", "comunidade receptora")}
+                        "comunidade de acolhimento", "comunidade receptora")},
+    PopulationType,
 )  # fmt: skip
 DOCUMENT_TYPES = _choices(
     {"cedula": ("ci", "cedula de identidad", "cedula venezolana", "cedula de identidad venezolana"),
@@ -89,14 +117,16 @@ DOCUMENT_TYPES = _choices(
      "host_permit": ("permiso", "pep", "ptp", "carne de extranjeria", "permiso de residencia",
                      "crnm", "rnm", "carteira de registro nacional migratorio",
                      "autorizacao de residencia", "protocolo de refugio"),
-     "other": ("otro", "outro")}
+     "other": ("otro", "outro")},
+    Document.Type,
 )  # fmt: skip
 LEGAL_BASES = _choices(
     {"consent": ("consentimiento", "consentimento"),
      "vital_interest": ("interes vital", "interesse vital"),
      "public_interest": ("interes publico", "mandato", "interesse publico"),
      "legitimate_interest": ("interes legitimo", "interesse legitimo"),
-     "legal_obligation": ("obligacion legal", "obrigacao legal")}
+     "legal_obligation": ("obligacion legal", "obrigacao legal")},
+    Consent.LegalBasis,
 )  # fmt: skip
 DEMONYMS = {
     "venezolano": "VE", "venezolana": "VE", "colombiano": "CO", "colombiana": "CO",
@@ -195,10 +225,12 @@ def parse_yes_no(value: str) -> bool | None:
     raise BadValue(_("Write yes or no, not “%(v)s”.") % {"v": value[:40]})
 
 
-def choice(value: str, mapping: dict[str, str], column: str) -> str:
-    code = mapping.get(fold_key(value))
+def choice(value: str, mapping: ChoiceWords, column: str) -> str:
+    key = fold_key(value)
+    code = mapping.get(key) or _label_words(mapping.choices).get(key)
     if code is None:
-        allowed = ", ".join(sorted(set(mapping.values())))
+        # The labels in the reader's language, never the internal codes.
+        allowed = ", ".join(str(label) for label in mapping.choices.labels)
         raise BadValue(
             _("Unknown value “%(v)s” for %(column)s. Use one of: %(choices)s.")
             % {"v": value[:40], "column": column, "choices": allowed}

@@ -29,6 +29,7 @@ from caminantes.registry.imports.columns import (
     RELATIONSHIPS,
     SEXES,
     BadValue,
+    ChoiceWords,
     Lookups,
     birth_date_from_age,
     cell_text,
@@ -125,7 +126,7 @@ def stage_row(
             errors.append(error(column, _("This phone number is not valid.")))
             return None
 
-    def pick(column: str, mapping: dict[str, str]) -> Any:
+    def pick(column: str, mapping: ChoiceWords) -> Any:
         return read(column, lambda v: choice(v, mapping, header_names.get(column, column)))
 
     data["relationship"] = pick("relationship", RELATIONSHIPS)
@@ -304,10 +305,10 @@ def check_household(
             error(
                 "relationship",
                 _(
-                    "Household %(h)s has no focal point: mark its head with relationship "
-                    "focal_point."
+                    "Household %(h)s has no focal point: mark its head with the relationship "
+                    "“%(focal)s”."
                 )
-                % {"h": key},
+                % {"h": key, "focal": Relationship.FOCAL_POINT.label},
             )
         )
     elif len(focal) > 1:

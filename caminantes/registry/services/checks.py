@@ -166,7 +166,8 @@ def validate_person(p: PersonInput, prefix: str, today: date | None = None) -> E
         and c.legal_basis == Consent.LegalBasis.CONSENT
     ):
         err("consent", _("Registration needs the person's consent or another legal basis."))
-    age = age_on(p.birth_date, today)
+    # A date of birth in the future is its own error: it does not make the person a child too.
+    age = age_on(p.birth_date, today) if p.birth_date and p.birth_date <= today else None
     if (
         age is not None
         and age < ADULT_AGE

@@ -61,6 +61,14 @@ class RegistryFormErrorsTest(RegistryTestCase):
         self.assertContains(response, 'href="#id_members-1-birth_date"')
         self.assertNotContains(response, "members-1-birth_date:")
 
+    def test_it_does_not_take_a_birth_date_in_the_future_for_a_child(self) -> None:
+        data = registration(member(0, birth_date="2999-05-05"))
+        response = self.client.post(reverse("registry_register"), data)
+        self.assertContains(
+            response, "Member 1 · Date of birth: The date of birth is in the future."
+        )
+        self.assertNotContains(response, "a parent or guardian gives consent")
+
     def test_it_holds_an_added_member_block_to_the_same_rules_as_the_first(self) -> None:
         data = registration(member(0), {"members-1-relationship": ""})
         response = self.client.post(reverse("registry_register"), data)

@@ -160,6 +160,36 @@ class HeaderLanguageTest(ImportTestCase):
         report = "".join(imports.report_csv(batch))
         self.assertIn("Fecha de nacimiento (dd/mm/aaaa)", report)
 
+    def test_it_reads_the_words_of_the_registration_form_in_each_language(self) -> None:
+        rows = spanish_family()
+        rows[0][1], rows[0][4], rows[0][10] = "Punto focal", "Femenino", "En tránsito"
+        rows[1][1], rows[2][1] = "Hijo o hija", "Hijastro o hijastra"
+        batch = self.stage(sheet(SPANISH, rows), language="es")
+        self.assertEqual(batch.status, ImportBatch.Status.VALIDATED, self.errors(batch))
+        relationships = [r.data["relationship"] for r in batch.rows.order_by("row_number")]
+        self.assertEqual(relationships, ["focal_point", "child", "stepchild"])
+        rows = portuguese_family()
+        rows[1][1] = "Filho ou filha"
+        batch = self.stage(sheet(PORTUGUESE, rows), name="pt.csv", language="pt-br")
+        self.assertEqual(batch.status, ImportBatch.Status.VALIDATED, self.errors(batch))
+        self.assertEqual(batch.rows.get(row_number=3).data["relationship"], "child")
+
+    def test_it_answers_an_unknown_value_with_the_words_to_write_not_codes(self) -> None:
+        rows = spanish_family()
+        rows[1][1] = "Primo segundo"
+        batch = self.stage(sheet(SPANISH, rows), language="es")
+        message = batch.rows.get(row_number=3).errors[0]["message"]
+        self.assertIn("Hijo o hija", message)
+        self.assertNotIn("focal_point", message)
+
+    def test_it_names_the_focal_point_as_the_form_does_when_a_household_has_none(self) -> None:
+        rows = spanish_family()
+        rows[0][1] = "Hermana"
+        batch = self.stage(sheet(SPANISH, rows), language="es")
+        message = batch.rows.get(row_number=2).errors[0]["message"]
+        self.assertIn("parentesco “Punto focal”", message)
+        self.assertNotIn("focal_point", message)
+
     def test_it_reads_an_age_in_years_as_an_estimated_date_of_birth(self) -> None:
         header = [h if not h.startswith("Fecha de nacimiento") else "Edad (años)" for h in SPANISH]
         rows = spanish_family()
