@@ -31,6 +31,7 @@ from caminantes.registry.models import (
     Sex,
     SpecificNeed,
 )
+from caminantes.registry.services.checks import validate_arrival
 
 DATE = date_input()
 
@@ -67,6 +68,13 @@ class HouseholdForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     whatsapp = forms.BooleanField(label=_("Has WhatsApp"), required=False)
+
+    def clean_arrival_date(self) -> Any:
+        # The service's own rule, told on the first round with the page's other mistakes.
+        arrival = self.cleaned_data.get("arrival_date")
+        for message in validate_arrival(arrival).get("arrival_date", []):
+            raise forms.ValidationError(message)
+        return arrival
 
     def __init__(self, *args: Any, country: Country | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,6 +169,9 @@ class MemberForm(forms.Form):
         if data.get("birth_date") is None and data.get("age_years") is not None:
             data["birth_date"] = birth_date_from_age(data["age_years"], timezone.localdate())
             data["birth_date_estimated"] = True
+        # Said now, beside the other mistakes of the page, not one round later by the service.
+        if data.get("birth_date") and data["birth_date"] > timezone.localdate():
+            self.add_error("birth_date", _("The date of birth is in the future."))
         return data
 
     def to_input(self, language: str) -> PersonInput:

@@ -75,3 +75,14 @@ class RegistryFormErrorsTest(RegistryTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Member 2 · Given names")
         self.assertContains(response, "Member 2 · Relationship")
+
+    def test_it_tells_every_mistake_of_the_page_on_the_first_round(self) -> None:
+        data = registration(member(0, sex="", birth_date="2999-01-01"))
+        data["arrival_date"] = "2999-01-01"
+        response = self.client.post(reverse("registry_register"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Member 1 · Sex")
+        self.assertContains(
+            response, "Member 1 · Date of birth: The date of birth is in the future."
+        )
+        self.assertContains(response, "The arrival date is in the future.")
