@@ -41,9 +41,13 @@ def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> st
     return normalize_email_login(raw)
 
 
-def axes_client_ip(request: Any) -> str:
-    """AXES_CLIENT_IP_CALLABLE: the client's address, not the proxy's nor a forged one."""
-    return request_ip(request)
+def axes_client_ip(request: Any) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the client's address, not the proxy's nor a forged one.
+
+    None when the request carries no valid address (a Unix socket behind a proxy, a login
+    made in code): axes stores it in an address column, which PostgreSQL refuses to fill
+    with a word such as "unknown"."""
+    return client_ip(request, trusted_hops=settings.TRUSTED_PROXY_HOPS)
 
 
 def _key(*parts: str) -> str:

@@ -128,3 +128,16 @@ class ApiTokenRateTest(PersonaTestCase):
             self.assertEqual(self.client.get("/api/v1/me", headers=bad).status_code, 401)
         good = {"Authorization": f"Bearer {issued.secret}"}
         self.assertEqual(self.client.get("/api/v1/me", headers=good).status_code, 429)
+
+
+class NoAddressTest(PersonaTestCase):
+    def test_it_logs_in_a_request_that_carries_no_address(self) -> None:
+        # A Unix socket behind a proxy gives no REMOTE_ADDR: axes must store no address rather
+        # than a word PostgreSQL's address column refuses (every such login failed there).
+        from django.http import HttpRequest
+
+        from caminantes.accounts.lockout import axes_client_ip
+
+        self.assertIsNone(axes_client_ip(HttpRequest()))
+        self.client.force_login(self.eve)
+        self.assertIn("_auth_user_id", self.client.session)
