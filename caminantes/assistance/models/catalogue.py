@@ -43,7 +43,9 @@ class Kit(PublicIdModel, LocalisedName):
     """A bill of items handed out together (a hygiene kit for a family of four)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    items = models.ManyToManyField(Item, through="KitLine", related_name="kits")
+    items: models.ManyToManyField[Item, KitLine] = models.ManyToManyField(
+        Item, through="KitLine", related_name="kits"
+    )
 
     class Meta:
         ordering = ["code"]
