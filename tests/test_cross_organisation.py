@@ -19,10 +19,11 @@ from django.db import models
 from django.test import Client
 
 from caminantes.accounts import policies
-from caminantes.accounts.models import User
+from caminantes.accounts.models import Membership, User
+from caminantes.accounts.permissions import Role
 from caminantes.accounts.services import api_token_create
 from caminantes.registry.models import Household
-from tests.personas import PersonaTestCase
+from tests.personas import PASSWORD, PersonaTestCase
 from tests.walk import (
     api_routes_with_ids,
     get_capturing,
@@ -43,8 +44,13 @@ class CrossOrganisationTest(PersonaTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.foreign = build_foreign_world(cls.ffs, cls.charlie)
-        # IOM staff of every kind; none of them belongs to FFS.
-        cls.askers = [cls.alice, cls.bob, cls.carla, cls.pablo, cls.audrey, cls.eve]
+        # IOM staff of every kind; none of them belongs to FFS. Dora keeps IOM's warehouses
+        # (no persona holds the stock permission), so the warehouse pages are walked too.
+        dora = User.objects.create_user("dora@example.org", PASSWORD, full_name="Dora")
+        Membership.objects.create(
+            user=dora, organization=cls.iom, role=Role.DISTRIBUTION_OFFICER
+        ).countries.set([cls.co])
+        cls.askers = [cls.alice, cls.bob, cls.carla, cls.pablo, cls.audrey, cls.eve, dora]
 
     def setUp(self) -> None:
         self.objects = distinct_objects(self.foreign)
