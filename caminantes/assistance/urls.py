@@ -8,7 +8,15 @@ urlpatterns = [
     path("warehouses/", views.warehouses, name="assistance_warehouses"),
     path("warehouses/<uuid:uuid>/", views.warehouse_detail, name="assistance_warehouse"),
     path("warehouses/<uuid:uuid>/ledger/", views.ledger, name="assistance_ledger"),
-    path("warehouses/<uuid:uuid>/<slug:kind>/", views.movement, name="assistance_movement"),
+    *(
+        path(
+            f"warehouses/<uuid:uuid>/{kind}/",
+            views.movement,
+            {"kind": kind},
+            name=f"assistance_{kind}",
+        )
+        for kind in views.MOVEMENTS
+    ),
     path(
         "transfers/<uuid:uuid>/receive/", views.transfer_receive, name="assistance_transfer_receive"
     ),

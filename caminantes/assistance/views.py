@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -47,13 +48,17 @@ def warehouses(request: AuthenticatedRequest) -> HttpResponse:
 @perm_required(Perm.MANAGE_STOCK)
 def warehouse_detail(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     warehouse = selectors.get_warehouse_for_user(user=request.user, uuid=uuid)
+    movements = [
+        (spec[0], reverse(f"assistance_{kind}", args=[warehouse.uuid]))
+        for kind, spec in MOVEMENTS.items()
+    ]
     return render(request, "assistance/warehouse.html", {
         "warehouse": warehouse,
         "by_item": selectors.stock_by_item(warehouse),
         "lots": selectors.stock_by_lot(warehouse),
         "incoming": selectors.in_transit_to(warehouse),
         "discrepancies": selectors.reconcile(warehouse),
-        "kinds": MOVEMENTS,
+        "movements": movements,
     })  # fmt: skip
 
 
@@ -141,8 +146,6 @@ MOVEMENTS: dict[str, tuple[Any, type[forms.MovementForm], Handler]] = {
 @perm_required(Perm.MANAGE_STOCK)
 def movement(request: AuthenticatedRequest, uuid: Any, kind: str) -> HttpResponse:
     warehouse = selectors.get_warehouse_for_user(user=request.user, uuid=uuid)
-    if kind not in MOVEMENTS:
-        raise Http404
     title, form_class, handler = MOVEMENTS[kind]
     extra: dict[str, Any] = {"warehouse": warehouse}
     if form_class is forms.TransferForm:

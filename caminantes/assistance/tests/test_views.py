@@ -22,7 +22,7 @@ class WarehousePageTests(StockTestCase):
 
     def test_it_refuses_the_eleventh_kit_on_the_page_in_words(self) -> None:
         self.stock_hygiene_kits(10)
-        url = reverse("assistance_movement", args=[self.cucuta.uuid, "issue"])
+        url = reverse("assistance_issue", args=[self.cucuta.uuid])
         form = self.client.get(url).context["form"]
         posted = {"request_id": form["request_id"].value(), "kit": self.hygiene.pk, "count": 11}
         page = self.client.post(url, posted)
@@ -31,7 +31,7 @@ class WarehousePageTests(StockTestCase):
         self.assertFalse(StockMovement.objects.filter(kind="issue").exists())
 
     def test_it_records_a_form_posted_twice_once(self) -> None:
-        url = reverse("assistance_movement", args=[self.cucuta.uuid, "receipt"])
+        url = reverse("assistance_receipt", args=[self.cucuta.uuid])
         posted = {"request_id": "8d6f0c53-38a8-4f57-9d29-6f1b1c0f6b6e",
                   "item": self.blanket.pk, "quantity": 5, "source": "ECHO"}  # fmt: skip
         self.assertEqual(self.client.post(url, posted).status_code, 302)
