@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "caminantes.registry",
     "caminantes.identity",
     "caminantes.dtm",
+    "caminantes.assistance",
     "caminantes.web",
 ]
 

@@ -17,8 +17,10 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from caminantes.accounts.models import Membership, User
+from caminantes.accounts.permissions import Role
 from caminantes.accounts.services import api_token_create
-from tests.personas import PersonaTestCase
+from tests.personas import PASSWORD, PersonaTestCase
 from tests.walk import UUID_CONVERTER, looked_up_models, objects_for, page_routes
 from tests.world import build_foreign_world
 
@@ -37,6 +39,7 @@ NOT_PAGES = {
     "accounts/members/<uuid:uuid>/end/",
     "audit/events.csv",
     "audit/alerts/<uuid:uuid>/acknowledge/",
+    "assistance/transfers/<uuid:uuid>/receive/",  # POST only: books a transfer in
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",
@@ -99,7 +102,12 @@ class ContentSecurityPolicyTest(PersonaTestCase):
         super().setUpTestData()
         # IOM's own objects (a household, a person, a ticket, a DTM point…): pages to show.
         cls.world = build_foreign_world(cls.iom, cls.carla)
-        cls.viewers = [cls.carla, cls.alice, cls.admin, cls.audrey, cls.eve, cls.bob]
+        # Dora keeps IOM's warehouses: no other persona may open the warehouse pages.
+        dora = User.objects.create_user("dora@example.org", PASSWORD, full_name="Dora")
+        Membership.objects.create(
+            user=dora, organization=cls.iom, role=Role.DISTRIBUTION_OFFICER
+        ).countries.set([cls.co])
+        cls.viewers = [cls.carla, cls.alice, cls.admin, cls.audrey, cls.eve, cls.bob, dora]
 
     def assert_strict_policy(self, response: Any, where: str) -> None:
         policy = response.headers.get("Content-Security-Policy", "")

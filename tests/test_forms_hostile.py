@@ -26,8 +26,9 @@ from urllib.parse import urljoin, urlsplit
 from django.db import transaction
 from django.test import Client
 
-from caminantes.accounts.models import User
-from tests.personas import PersonaTestCase
+from caminantes.accounts.models import Membership, User
+from caminantes.accounts.permissions import Role
+from tests.personas import PASSWORD, PersonaTestCase
 from tests.walk import (
     get_capturing,
     looked_up_models,
@@ -174,8 +175,12 @@ class HostileFormsTest(PersonaTestCase):
         iom = distinct_objects(build_foreign_world(cls.iom, cls.alice))
         ffs = distinct_objects(build_foreign_world(cls.ffs, cls.charlie))
         # A registrar, a country manager, a DTM enumerator, a partner, an admin (who also
-        # opens every page an auditor does).
-        cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin]
+        # opens every page an auditor does), and a distribution officer (the warehouses).
+        dora = User.objects.create_user("dora@example.org", PASSWORD, full_name="Dora")
+        Membership.objects.create(
+            user=dora, organization=cls.iom, role=Role.DISTRIBUTION_OFFICER
+        ).countries.set([cls.co])
+        cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin, dora]
         cls.own = {u.email: (ffs if u == cls.charlie else iom) for u in cls.personas}
 
     def _client(self, user: User) -> Client:

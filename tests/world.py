@@ -558,3 +558,79 @@ def _dtm_register() -> None:
 
 
 _dtm_register()
+
+
+# --- assistance -----------------------------------------------------------------------
+
+
+def _warehouse(org: Organization, member: User) -> Any:
+    from caminantes.assistance.models import Warehouse
+
+    return Warehouse.objects.get_or_create(
+        organization=org, country=org.countries.first(), name="Foreign warehouse"
+    )[0]
+
+
+def _stock_movement(org: Organization, member: User) -> Any:
+    import uuid as uuid_lib
+
+    from caminantes.assistance.models import Item, StockBalance, StockMovement, StockRequest
+
+    warehouse = _warehouse(org, member)
+    existing = StockMovement.objects.filter(warehouse=warehouse).first()
+    if existing is not None:
+        return existing
+    item = Item.objects.get(code="blanket")
+    request = StockRequest.objects.create(uuid=uuid_lib.uuid4(), sha256="0" * 64,
+                                          warehouse=warehouse)  # fmt: skip
+    StockBalance.objects.create(warehouse=warehouse, item=item, lot="F1", quantity=5)
+    return StockMovement.objects.create(
+        warehouse=warehouse, item=item, lot="F1", kind="receipt", quantity=5, request=request,
+        actor=member,
+    )  # fmt: skip
+
+
+def _transfer(org: Organization, member: User) -> Any:
+    from caminantes.assistance.models import Transfer, Warehouse
+
+    source = _warehouse(org, member)
+    existing = Transfer.objects.filter(source=source).first()
+    if existing is not None:
+        return existing
+    destination = Warehouse.objects.get_or_create(
+        organization=org, country=source.country, name="Foreign depot"
+    )[0]
+    return Transfer.objects.create(source=source, destination=destination)
+
+
+def _delivery(org: Organization, member: User) -> Any:
+    from caminantes.assistance.models import ServiceDelivery, ServiceDeliveryPerson
+
+    household = _foreign_household(org, member)
+    existing = ServiceDelivery.objects.filter(organization=org).first()
+    if existing is not None:
+        return existing
+    served = ServiceDelivery.objects.create(
+        organization=org, country=household.country, household=household, sector="nfi",
+        indicator="hygiene_kits", delivered_at=timezone.now(), quantity=1, modality="in_kind",
+    )  # fmt: skip
+    ServiceDeliveryPerson.objects.create(
+        delivery=served, person=household.focal_point, sex="F", population_type="in_transit"
+    )
+    return served
+
+
+def _assistance_register() -> None:
+    from caminantes.assistance import models as m
+
+    BUILDERS.update({
+        m.Warehouse: _warehouse,
+        m.StockMovement: _stock_movement,
+        m.StockBalance: lambda o, u: _stock_movement(o, u).warehouse,
+        m.StockRequest: lambda o, u: _stock_movement(o, u).request,
+        m.Transfer: _transfer,
+        m.ServiceDelivery: _delivery,
+    })  # fmt: skip
+
+
+_assistance_register()

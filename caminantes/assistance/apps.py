@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistanceConfig(AppConfig):
+    name = "caminantes.assistance"
+    label = "assistance"
+    verbose_name = _("Assistance")
+
+    def ready(self) -> None:
+        import caminantes.assistance.policies  # noqa: F401 - registers the scopes at start-up
+        from caminantes.accounts.permissions import Perm
+        from caminantes.lib import navigation
+
+        navigation.add("assistance_warehouses", _("Warehouses"), Perm.MANAGE_STOCK, order=400)

@@ -1,0 +1,133 @@
+"""Who was served: the one door every form of assistance writes its deliveries through.
+
+    delivery.record(actor=..., organization=..., country=..., sector="nfi",
+                    indicator="hygiene_kits", place=None, when=None,
+                    people=[Reached(person=p), Reached(sex="F", age=34, population_type=...)],
+                    quantity=1, modality=Modality.IN_KIND, value=None, ref=issue_movement)
+
+One `ServiceDelivery` row per delivery with one row per person reached (a registered person,
+or someone counted only by sex, age and population type); when the people belong to a
+household, the delivery goes on its timeline. Kits, shelter nights, seats, referrals
+completed, cash and trainings all come through here, so the 5W and "distinct people
+reached" are computed from real deliveries, never typed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from caminantes.accounts import policies
+from caminantes.accounts.models import Organization, User
+from caminantes.accounts.permissions import Perm
+from caminantes.assistance.models import Modality, ServiceDelivery, ServiceDeliveryPerson
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.geo.models import Country, Place
+from caminantes.registry import timeline
+from caminantes.registry.models import Household, Person, PopulationType, Sex
+
+# The permissions under which staff deliver something; any one of them lets a member record
+# a delivery for her organisation and country.
+DELIVERING = (Perm.DISTRIBUTE, Perm.MANAGE_SHELTER, Perm.MANAGE_STOCK, Perm.REFER)
+
+
+@dataclass(frozen=True)
+class Reached:
+    """One person reached: `person` when registered (sex, age and population type are read
+    from the record), otherwise the three counted facts."""
+
+    person: Person | None = None
+    sex: str = Sex.UNKNOWN
+    age: int | None = None
+    population_type: str = ""
+
+
+def _row(reached: Reached, when: datetime) -> ServiceDeliveryPerson:
+    p = reached.person
+    if p is not None:
+        return ServiceDeliveryPerson(
+            person=p, sex=p.sex, age=p.age_on(when.date()),
+            population_type=p.household.population_type,
+        )  # fmt: skip
+    if reached.sex not in Sex.values:
+        raise ValidationError({"people": [_("Choose the sex of each person reached.")]})
+    if reached.population_type not in PopulationType.values:
+        raise ValidationError({"people": [_("Choose the population type of each person.")]})
+    if reached.age is not None and not 0 <= reached.age <= 120:
+        raise ValidationError({"people": [_("Enter an age between 0 and 120.")]})
+    return ServiceDeliveryPerson(
+        sex=reached.sex, age=reached.age, population_type=reached.population_type
+    )
+
+
+def record(
+    *, actor: User, organization: Organization, country: Country, sector: str, indicator: str,
+    people: Sequence[Reached], quantity: int, modality: str, place: Place | None = None,
+    when: datetime | None = None, value: Decimal | None = None,
+    ref: models.Model | None = None,
+) -> ServiceDelivery:  # fmt: skip
+    """Write one delivery with the people it reached (see the module docstring)."""
+    if not any(
+        policies.has_perm(actor, perm, organization_id=organization.pk, country_id=country.pk)
+        for perm in DELIVERING
+    ):
+        log(actor, actions.ACCESS_DENIED, ServiceDelivery, "denied")
+        raise PermissionDenied
+    if not people:
+        raise ValidationError({"people": [_("Name at least one person reached.")]})
+    if quantity <= 0:
+        raise ValidationError({"quantity": [_("Enter a quantity of at least 1.")]})
+    if modality not in Modality.values:
+        raise ValueError(modality)
+    when = when or timezone.now()
+    rows = [_row(r, when) for r in people]
+    households = {r.person.household_id for r in people if r.person is not None}
+    if len(households) > 1:
+        raise ValidationError({"people": [_("One delivery reaches one household at a time.")]})
+    household: Household | None = next(
+        (r.person.household for r in people if r.person is not None), None
+    )
+    if household is not None and (
+        household.organization_id != organization.pk or household.country_id != country.pk
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        delivery = ServiceDelivery.objects.create(
+            organization=organization, country=country, place=place, household=household,
+            sector=sector, indicator=indicator, delivered_at=when, quantity=quantity,
+            modality=modality, value=value, actor=actor,
+            ref_type=ref._meta.label_lower if ref is not None else "",
+            ref_uuid=getattr(ref, "uuid", None),
+        )  # fmt: skip
+        for row in rows:
+            row.delivery = delivery
+        ServiceDeliveryPerson.objects.bulk_create(rows)
+        if household is not None:
+            timeline.record(
+                household, "assistance", delivery, when,
+                gettext_noop("Assistance delivered: %(indicator)s (%(quantity)s)"),
+                params={"quantity": quantity, "indicator": indicator},
+                actor=actor, organization=organization,
+            )  # fmt: skip
+        log(actor, actions.CREATE, delivery, organization=organization, people=len(rows))
+    return delivery
+
+
+def people_reached(deliveries: Any) -> int:
+    """Distinct people reached by these deliveries: registered people once each, plus every
+    person counted without a record."""
+    rows = ServiceDeliveryPerson.objects.filter(delivery__in=deliveries)
+    return (
+        rows.filter(person__isnull=False).values("person").distinct().count()
+        + rows.filter(person__isnull=True).count()
+    )

@@ -1,0 +1,31 @@
+"""Assistance models, split by topic: the catalogue, stock, and service deliveries."""
+
+from caminantes.assistance.models.catalogue import Category, Item, Kit, KitLine, Unit
+from caminantes.assistance.models.delivery import Modality, ServiceDelivery, ServiceDeliveryPerson
+from caminantes.assistance.models.stock import (
+    LossReason,
+    MovementKind,
+    StockBalance,
+    StockMovement,
+    StockRequest,
+    Transfer,
+    Warehouse,
+)
+
+__all__ = [
+    "Category",
+    "Item",
+    "Kit",
+    "KitLine",
+    "LossReason",
+    "Modality",
+    "MovementKind",
+    "ServiceDelivery",
+    "ServiceDeliveryPerson",
+    "StockBalance",
+    "StockMovement",
+    "StockRequest",
+    "Transfer",
+    "Unit",
+    "Warehouse",
+]
