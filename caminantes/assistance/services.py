@@ -12,8 +12,6 @@ returns what the first call did and changes nothing; with other content it is re
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid as uuid_lib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +42,7 @@ from caminantes.assistance.models import (
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Country, Place
+from caminantes.lib.idempotency import content_digest
 
 
 @dataclass
@@ -101,17 +100,13 @@ def warehouse_create(
 # --- the request ledger ---------------------------------------------------------------
 
 
-def _digest(content: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def _claim(
     request_id: uuid_lib.UUID | None, warehouse: Warehouse, content: dict[str, Any]
 ) -> tuple[StockRequest | None, StockResult | None]:
     """The request row for a new write, or the earlier result of the same request."""
     if request_id is None:
         return None, None
-    sha = _digest(content)
+    sha = content_digest(content)
     existing = StockRequest.objects.filter(uuid=request_id).first()
     if existing is None:
         try:
