@@ -156,6 +156,10 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     options = _db.setdefault("OPTIONS", {})
     if "jit" not in str(options.get("options", "")):
         options["options"] = (str(options.get("options", "")) + " -c jit=off").strip()
+    # Prepared statements on: only the cursors that ask for them use them (Django's own
+    # cursors bind on the client and never prepare); the registry's name look-ups do
+    # (`registry.shortlists`), so PostgreSQL plans them once per connection.
+    options.setdefault("prepare_threshold", 100)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

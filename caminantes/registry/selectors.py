@@ -22,6 +22,7 @@ from caminantes.lib import crypto, names
 from caminantes.lib.phones import InvalidPhone, to_e164
 from caminantes.registry import duplicates
 from caminantes.registry.models import Consent, Document, Household, Person, Phone
+from caminantes.registry.shortlists import Branch, NameShortlists
 
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DIGITS = re.compile(r"\+?[\dVvEe][\d.\- ]{5,}")
@@ -79,7 +80,6 @@ def households_for_user(*, user: Any) -> QuerySet[Household]:
     return policies.visible(user, Household).filter(anonymised_at__isnull=True)
 
 
-WORD_SHORTLIST = 2000  # people matched by the words, before the access policy
 NAME_SHORTLIST = 400  # people read per name query, then ranked in Python
 LOOSE_SHORTLIST = 200  # people read by the query that forgives a slip in every word
 FALLBACK_SHORTLIST = 100  # per query leaving one word out
@@ -140,28 +140,6 @@ def rank_name(words: list[Word], search_name: str) -> float:
     return score - 0.001 * max(0, len(name_words) - len(words))
 
 
-def _name_matches(
-    people: QuerySet[Person],
-    words: list[Word],
-    birth_date: date | None = None,
-    limit: int = NAME_SHORTLIST,
-) -> dict[int, str]:
-    """People whose name has every word, among those the user may see.
-
-    The words are looked up on the whole registry first (index only, capped at
-    WORD_SHORTLIST), and the access policy applies to that shortlist: joined inside the
-    look-up it made PostgreSQL walk every visible household on each keystroke (hundreds of
-    ms at 1,000,000 people). A combination of words held by more than WORD_SHORTLIST people
-    is ranked on a sample of them, which is why the page asks to type more."""
-    qs = Person.objects.filter(anonymised_at__isnull=True, merged_into__isnull=True)
-    if birth_date is not None:
-        qs = qs.filter(birth_date=birth_date)
-    for word in words:
-        qs = qs.filter(search_tokens__has_any_token=word.keys)
-    ids = qs.order_by().values_list("id", flat=True)[:WORD_SHORTLIST]
-    return dict(people.filter(id__in=ids).order_by().values_list("id", "search_name")[:limit])
-
-
 def search_people(
     *, user: Any, text: str, limit: int = 20, country: Country | None = None
 ) -> list[Person]:
@@ -210,21 +188,27 @@ def search_people(
 
     words = query_words(q.words, typing=not text.endswith(" "))
     if words:
-        found = _name_matches(people, words)
-        if len(found) < limit:
-            # Mistyped: every word also by the names one slip away from it (what finds a
-            # person registered with a slip beside the one spelt right).
-            found.update(_name_matches(people, [loosen(w) for w in words], limit=LOOSE_SHORTLIST))
+        shortlists = NameShortlists(people)
+        loose = [loosen(w) for w in words]
+        # Mistyped: every word also by the names one slip away from it (what finds a person
+        # registered with a slip beside the one spelt right), only when too few were found.
+        found = shortlists.fetch_unless(
+            Branch([w.keys for w in words], NAME_SHORTLIST),
+            Branch([w.keys for w in loose], LOOSE_SHORTLIST),
+            enough=limit,
+        )
         ranks = {pid: rank_name(words, name) for pid, name in found.items()}
         if len(found) < limit and len(words) > 1 and max(ranks.values(), default=0) < ANSWERED:
             # Nobody answers the words closely yet: one word badly mistyped (or not in the name
-            # at all), the others slipped. A query per word, so only when needed.
-            loose = [loosen(w) for w in words]
-            for i in range(len(words)):
-                rest = loose[:i] + loose[i + 1 :]
-                found.update(_name_matches(people, rest, limit=FALLBACK_SHORTLIST))
+            # at all), the others slipped. Each word left out in turn, only when needed.
+            found.update(shortlists.fetch_all([
+                Branch([w.keys for w in loose[:i] + loose[i + 1 :]], FALLBACK_SHORTLIST)
+                for i in range(len(words))
+            ]))  # fmt: skip
         if q.birth_date is not None and len(found) >= NAME_SHORTLIST:
-            found.update(_name_matches(people, words, q.birth_date))
+            found.update(
+                shortlists.fetch(Branch([w.keys for w in words], NAME_SHORTLIST, q.birth_date))
+            )
         for pid, search_name in found.items():
             ratio = ranks.get(pid) or rank_name(words, search_name)
             if ratio >= MIN_RANK:
@@ -241,9 +225,10 @@ def search_people(
     best = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_id = {
         p.id: p
-        for p in Person.objects.filter(id__in=best).select_related(
-            "household", "household__country", "household__organization"
-        )
+        # The search keys (23 per word) are not shown: not read, not parsed.
+        for p in Person.objects.filter(id__in=best)
+        .defer("search_tokens")
+        .select_related("household", "household__country", "household__organization")
     }
     return [by_id[pid] for pid in best if pid in by_id]
 

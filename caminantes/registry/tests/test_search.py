@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from caminantes.registry import selectors
 from caminantes.registry.models import Document, Person
+from caminantes.registry.shortlists import Branch, NameShortlists
 from caminantes.registry.tests.base import RegistryTestCase, child
 
 
@@ -73,3 +74,43 @@ class SearchIndexTest(RegistryTestCase):
         call_command("search_index", stdout=again)
         self.assertIn(" 0 search keys rewritten", again.getvalue())
         self.assertIn(" 0 hashes rewritten", again.getvalue())
+
+
+class ShortlistsTest(RegistryTestCase):
+    """The strict and the forgiving name look-ups go in one statement; the forgiving one
+    only answers when the strict one found fewer than asked."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.register(cls.alice, [child(given_names="Mraia José", relationship="focal_point")])
+
+    def shortlists(self, words: str) -> tuple[NameShortlists, Branch, Branch]:
+        people = selectors.people_for_user(user=self.alice)
+        strict = selectors.query_words(words, typing=False)
+        loose = [selectors.loosen(w) for w in strict]
+        return (
+            NameShortlists(people),
+            Branch([w.keys for w in strict], 50),
+            Branch([w.keys for w in loose], 50),
+        )
+
+    def test_the_forgiving_look_up_runs_only_when_too_few_were_found(self) -> None:
+        shortlists, strict, loose = self.shortlists("maria jose")
+        maria, mraia = self.family.focal_point_id, Person.objects.get(given_names="Mraia José").pk
+        self.assertEqual(set(shortlists.fetch_unless(strict, loose, enough=1)), {maria})
+        self.assertEqual(set(shortlists.fetch_unless(strict, loose, enough=5)), {maria, mraia})
+
+    def test_each_word_left_out_in_turn_in_one_statement(self) -> None:
+        shortlists, strict, _loose = self.shortlists("maria xyzwq")
+        left_out = [Branch([keys], 50) for keys in strict.keys]
+        with self.assertNumQueries(1):
+            found = shortlists.fetch_all(left_out)
+        self.assertIn(self.family.focal_point_id, found)
+        self.assertEqual(shortlists.fetch_all([]), {})
+
+    def test_a_foreign_organisation_finds_nobody(self) -> None:
+        people = selectors.people_for_user(user=self.charlie)  # FFS: not IOM's families
+        strict = selectors.query_words("maria jose", typing=False)
+        found = NameShortlists(people).fetch(Branch([w.keys for w in strict], 50))
+        self.assertEqual(found, {})
