@@ -218,9 +218,12 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "empty_permitted": False}
 
 
+# At most 30 members, whatever the posted management form claims: Django's default ceiling
+# is 1,030 forms, and a page re-shown with 1,000 member blocks took seconds of CPU to render.
 MemberFormSet = forms.formset_factory(
-    MemberForm, formset=BaseMemberFormSet, extra=0, min_num=1, validate_min=True, max_num=30
-)
+    MemberForm, formset=BaseMemberFormSet, extra=0, min_num=1, validate_min=True, max_num=30,
+    validate_max=True, absolute_max=30,
+)  # fmt: skip
 
 
 class ReasonMixin(forms.Form):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -61,10 +62,13 @@ class NameShortlists:
     """The visible people of one search, compiled once; `fetch` runs look-ups against them."""
 
     def __init__(self, people: QuerySet[Person]) -> None:
-        visible = people.order_by().values_list("id", "search_name")
-        self._visible_sql, params = visible.query.sql_with_params()
-        self._visible_params = list(params)
         self._db = people.db
+        visible = people.order_by().values_list("id", "search_name")
+        try:
+            self._visible_sql, params = visible.query.get_compiler(using=self._db).as_sql()
+        except EmptyResultSet:  # the user may see nobody: no look-up at all
+            self._visible_sql, params = "", ()
+        self._visible_params = list(params)
 
     def _words(self, branch: Branch) -> tuple[str, list[Any]]:
         if connections[self._db].vendor == "postgresql":
@@ -123,6 +127,8 @@ class NameShortlists:
         return self._run(sql, [p for _s, params in parts for p in params])
 
     def _run(self, sql: str, params: list[Any]) -> dict[int, str]:
+        if not self._visible_sql:
+            return {}
         with _cursor(self._db) as cursor:
             cursor.execute(sql, params)
             return dict(cursor.fetchall())

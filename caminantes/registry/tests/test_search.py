@@ -114,3 +114,7 @@ class ShortlistsTest(RegistryTestCase):
         strict = selectors.query_words("maria jose", typing=False)
         found = NameShortlists(people).fetch(Branch([w.keys for w in strict], 50))
         self.assertEqual(found, {})
+
+    def test_someone_who_may_see_nobody_finds_nobody(self) -> None:
+        self.assertEqual(selectors.search_people(user=self.nobody, text="maria jose"), [])
+        self.assertEqual(selectors.search_people(user=self.eve, text="maria jose"), [])

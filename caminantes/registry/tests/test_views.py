@@ -73,6 +73,15 @@ class RegisterPageTest(RegistryTestCase):
         self.assertRedirects(response, reverse("household_detail", args=[household.uuid]))
         self.assertEqual(household.members.count(), 2)
 
+    def test_it_refuses_more_than_thirty_members_without_drawing_a_thousand(self) -> None:
+        self.login(self.alice)
+        data = registration(member(0), **{"members-TOTAL_FORMS": "1000"})
+        response = self.client.post(reverse("registry_register"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertLessEqual(response.content.decode().count('name="members-'), 30 * 40)
+        self.assertContains(response, "30 formularios como máximo")
+        self.assertFalse(Household.objects.filter(focal_point__given_names="Yorbelis").exists())
+
     def test_it_shows_possible_duplicates_before_saving(self) -> None:
         self.login(self.alice)
         data = registration(member(0, given_names="Maria Jose", first_surname="Perez",
