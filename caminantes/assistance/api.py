@@ -36,8 +36,7 @@ from caminantes.assistance.models import (
     StockMovement,
     Warehouse,
 )
-from caminantes.registry.api.plumbing import body_schema, parse_body
-from caminantes.registry.api.schemas import ErrorOut, InvalidOut
+from caminantes.lib.api import ErrorOut, InvalidOut, body_schema, parse_body
 
 router = Router(tags=["assistance"])
 

@@ -24,12 +24,9 @@ from caminantes.accounts.permissions import Perm
 from caminantes.identity import selectors
 from caminantes.identity.models import ReviewTicket, TracingRequest
 from caminantes.identity.services import review, tracing
+from caminantes.lib.api import ErrorOut
 
 router = Router(tags=["identity"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class TicketRecordOut(Schema):

@@ -10,16 +10,15 @@ from ninja import Status
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken
+from caminantes.lib.api import ErrorOut, body_schema, parse_body
 from caminantes.registry import selectors, services
 from caminantes.registry.api.plumbing import (
     WRITE_ANSWERS,
     acting_user,
     answers,
-    body_schema,
     document_for,
     household_for,
     operation_id,
-    parse_body,
     phone_for,
     router,
 )
@@ -28,7 +27,6 @@ from caminantes.registry.api.schemas import (
     ConsentOut,
     DocumentOut,
     DocumentPatchIn,
-    ErrorOut,
     PhoneIn,
     PhoneNumberOut,
     PhoneOut,

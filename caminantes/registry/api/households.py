@@ -13,16 +13,15 @@ from ninja.pagination import paginate
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken
 from caminantes.accounts.pagination import AuditedPageNumberPagination
+from caminantes.lib.api import ErrorOut, body_schema, parse_body
 from caminantes.registry import selectors, services
 from caminantes.registry.api.plumbing import (
     WRITE_ANSWERS,
     acting_user,
     answers,
-    body_schema,
     fresh_person,
     household_for,
     operation_id,
-    parse_body,
     router,
 )
 from caminantes.registry.api.schemas import (
@@ -31,7 +30,6 @@ from caminantes.registry.api.schemas import (
     AssessmentOut,
     ConflictOut,
     DuplicatesOut,
-    ErrorOut,
     HouseholdCreateIn,
     HouseholdDetailOut,
     HouseholdOut,

@@ -12,15 +12,14 @@ from caminantes.accounts import policies
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken
 from caminantes.accounts.pagination import AuditedPageNumberPagination
+from caminantes.lib.api import ErrorOut, InvalidOut, body_schema, parse_body
 from caminantes.registry import selectors, services
 from caminantes.registry.api.plumbing import (
     WRITE_ANSWERS,
     acting_user,
     answers,
-    body_schema,
     fresh_person,
     operation_id,
-    parse_body,
     router,
 )
 from caminantes.registry.api.schemas import (
@@ -31,8 +30,6 @@ from caminantes.registry.api.schemas import (
     ConsentRecordIn,
     DocumentIn,
     DocumentOut,
-    ErrorOut,
-    InvalidOut,
     PersonOut,
     PersonPatchIn,
     SexCode,

@@ -6,17 +6,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-import pydantic
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from caminantes.accounts import policies
 from caminantes.accounts.models import User
+from caminantes.lib.api import ErrorOut, InvalidOut
 from caminantes.registry import selectors, services
-from caminantes.registry.api.schemas import ErrorOut, InvalidOut, with_person_related
+from caminantes.registry.api.schemas import with_person_related
 from caminantes.registry.models import Document, Household, Person, Phone
 
 router = Router(tags=["registry"])
@@ -29,45 +29,7 @@ def operation_id(name: str) -> str:
     return f"caminantes_registry_api_{name}"
 
 
-S = TypeVar("S", bound=Schema)
 V = TypeVar("V", bound=Callable[..., Any])
-
-
-def _inline(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            rest = {k: v for k, v in node.items() if k != "$ref"}
-            return _inline({**defs[ref.rsplit("/", 1)[1]], **rest}, defs)
-        return {k: _inline(v, defs) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline(v, defs) for v in node]
-    return node
-
-
-def body_schema(model: type[Schema]) -> dict[str, Any]:
-    """Document a JSON body that the view reads itself (see `parse_body`)."""
-    schema = model.model_json_schema()
-    defs = schema.pop("$defs", {})
-    for prop in schema["properties"].values():
-        if prop.get("default", "") is None and "anyOf" not in prop:
-            del prop["default"]  # optional in a PATCH, but null is not a value
-    content = {"application/json": {"schema": _inline(schema, defs)}}
-    return {"requestBody": {"required": True, "content": content}}
-
-
-def parse_body(request: HttpRequest, model: type[S]) -> S:
-    """Read the body only once the record is found, so a hidden id is 404 whatever is sent."""
-    if not request.body:
-        raise DjangoValidationError({NON_FIELD_ERRORS: [_("Send the record as JSON.")]})
-    try:
-        return model.model_validate_json(request.body)
-    except pydantic.ValidationError as exc:
-        errors: dict[str, list[str]] = {}
-        for error in exc.errors(include_url=False):
-            key = "-".join(str(part) for part in error["loc"]) or NON_FIELD_ERRORS
-            errors.setdefault(key, []).append(error["msg"])
-        raise DjangoValidationError(errors) from exc
 
 
 def answers(view: V) -> V:

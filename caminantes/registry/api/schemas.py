@@ -77,21 +77,6 @@ ISO2 = Annotated[str, pydantic.Field(min_length=2, max_length=2, examples=["CO"]
 # --- answers -------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(
-        description=(
-            "Messages by field. Nested fields are written as in the forms "
-            "(`members-0-birth_date`, `members-1-documents-0-number`); `__all__` is about "
-            "the request as a whole."
-        )
-    )
-
-
 class ConflictOut(Schema):
     detail: str
     current_version: int = Field(description="The record's version now: reload it from here.")
