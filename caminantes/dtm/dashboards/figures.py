@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caminantes.dtm.charts import Chart, Series, bar_chart, line_chart, stacked_chart
-from caminantes.dtm.charts.svg import number
+from caminantes.lib.charts import number
 from caminantes.dtm.dashboards.flows import DIRECTIONS, FlowFigures
 from caminantes.dtm.dashboards.labels import (
     country_name,

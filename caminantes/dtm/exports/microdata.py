@@ -25,7 +25,7 @@ from caminantes.audit.models import Outcome
 from caminantes.dtm.choices import SurveyQuestion
 from caminantes.dtm.dashboards.filters import Filters
 from caminantes.dtm.exports import kanon
-from caminantes.dtm.exports.files import Table
+from caminantes.lib.tables import Table
 from caminantes.dtm.models import FlowMonitoringPoint, Operation, SurveyChoice, SurveySubmission
 
 K = 5
