@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caminantes.assistance.models import Item
 from caminantes.lib.widgets import date_input
 
 FORMATS = (("html", _("Page")), ("csv", _("CSV")), ("xlsx", _("Excel (XLSX)")))
@@ -110,3 +111,18 @@ def next_bucket(day: date, bucket: str) -> date:
     if bucket == "week":
         return day + timedelta(days=7)
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+class StockForm(PeriodForm):
+    """The stock report's form: the period, per lot or per item, and the item charted."""
+
+    by_lot = forms.BooleanField(label=_("One line per lot"), required=False)
+    item = forms.ModelChoiceField(
+        label=_("Chart the stock of"), queryset=Item.objects.all(), required=False,
+        empty_label=_("The first item listed"),
+    )  # fmt: skip
+
+    def option(self, name: str) -> Any:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get(name)
+        return None

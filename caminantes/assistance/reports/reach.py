@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, DateField, QuerySet, Sum
 from django.db.models.functions import Trunc
@@ -135,6 +136,21 @@ class Indicator:
     def sector_label(self) -> str:
         return sector_label(self.sector)
 
+    def row(self, counts: dict[str, int], columns: list[tuple[str, str]]) -> list[tuple[str, int]]:
+        return [(label, counts.get(key, 0)) for key, label in columns]
+
+    @property
+    def sex_row(self) -> list[tuple[str, int]]:
+        return self.row(self.by_sex, sex_columns())
+
+    @property
+    def age_row(self) -> list[tuple[str, int]]:
+        return self.row(self.by_age, age_columns())
+
+    @property
+    def population_row(self) -> list[tuple[str, int]]:
+        return self.row(self.by_population, population_columns())
+
 
 @dataclass
 class Reach:
@@ -147,7 +163,10 @@ class Reach:
 def cells(deliveries: QuerySet[ServiceDelivery]) -> list[tuple[str, str, str, str, str, int]]:
     """(sector, indicator, sex, age group, population type, people), registered people once
     per indicator: the window keeps each one's latest row."""
-    sub, params = deliveries.order_by().values("pk").query.sql_with_params()
+    try:
+        sub, params = deliveries.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nothing visible (`none()`): no statement to run
+        return []
     people = ServiceDeliveryPerson._meta.db_table
     table = ServiceDelivery._meta.db_table
     sql = f"""
@@ -167,7 +186,7 @@ def cells(deliveries: QuerySet[ServiceDelivery]) -> list[tuple[str, str, str, st
     """  # noqa: S608 - table names are ours, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def reach(deliveries: QuerySet[ServiceDelivery]) -> Reach:
