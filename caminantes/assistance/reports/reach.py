@@ -290,6 +290,8 @@ def deliveries_chart(deliveries: QuerySet[ServiceDelivery], period: Period) -> C
         day = next_bucket(day, bucket)
     label = {"day": _("Day"), "week": _("Week from"), "month": _("Month")}[bucket]
     fmt = "%Y-%m" if bucket == "month" else "%d/%m/%Y"
+    if not any(n for _d, n in points):
+        points = []  # an empty chart says so in words rather than draw a flat line
     return line_chart(
         _("Deliveries over time"),
         [d.strftime(fmt) for d, _n in points],

@@ -196,6 +196,8 @@ def stock_chart(warehouse: Warehouse, item: Item, period: Period) -> Chart:
         "month": _("Stock at the end of each month."),
     }[bucket]
     fmt = "%Y-%m" if bucket == "month" else "%d/%m/%Y"
+    if not any(n for _d, n in points):
+        points = []  # an empty chart says so in words rather than draw a flat line
     return line_chart(
         _("Stock of %(item)s") % {"item": item.name},
         [d.strftime(fmt) for d, _n in points],

@@ -288,3 +288,16 @@ class PeopleReachedTests(StockTestCase):
             self.login(user)
             self.assertEqual(self.client.get(url).status_code, 403)
             self.assertEqual(self.client.get(reverse("assistance_reports")).status_code, 403)
+
+
+class EmptyReportTests(StockTestCase):
+    def test_it_says_in_words_when_there_is_nothing_to_chart(self) -> None:
+        translation.activate("es")
+        period = Period(LAST_MONTH, TODAY)
+        chart = stock.stock_chart(self.cucuta, self.blanket, period)
+        self.assertTrue(chart.empty)
+        self.assertIn("Sin existencias en este periodo.", chart.svg)
+        none = reach.deliveries_for_report(user=self.dora, organization=self.iom, country=self.co)
+        chart = reach.deliveries_chart(none, period)
+        self.assertTrue(chart.empty)
+        self.assertEqual(reach.reach(none).people, 0)
