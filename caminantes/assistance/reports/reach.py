@@ -58,6 +58,7 @@ SECTORS = {
     "food_security": gettext_lazy("Food security"),
     "shelter": gettext_lazy("Shelter"),
     "humanitarian_transportation": gettext_lazy("Humanitarian transportation"),
+    "humanitarian_transport": gettext_lazy("Humanitarian transportation"),
     "transport": gettext_lazy("Humanitarian transportation"),
     "wash": gettext_lazy("Water, sanitation and hygiene"),
     "protection": gettext_lazy("Protection"),
