@@ -15,3 +15,6 @@ class AssistanceConfig(AppConfig):
         from caminantes.lib import navigation
 
         navigation.add("assistance_warehouses", _("Warehouses"), Perm.MANAGE_STOCK, order=400)
+        # Reports: stock staff reach both from the list; 5W reporters go to people reached.
+        navigation.add("assistance_reports", _("Assistance reports"), Perm.MANAGE_STOCK, order=480)
+        navigation.add("assistance_report_reach", _("People reached"), Perm.REPORT_5W, order=481)

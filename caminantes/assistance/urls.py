@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from caminantes.assistance import views
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path(
         "transfers/<uuid:uuid>/receive/", views.transfer_receive, name="assistance_transfer_receive"
     ),
+    path("reports/", include("caminantes.assistance.reports.urls")),
 ]

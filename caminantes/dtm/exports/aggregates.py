@@ -22,8 +22,8 @@ from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.dtm.choices import CHILD_FIELDS, SEX_AGE_FIELDS
 from caminantes.dtm.dashboards.filters import Filters
-from caminantes.dtm.exports.files import Table
 from caminantes.dtm.models import FlowDaily, FlowMonitoringPoint, Operation
+from caminantes.lib.tables import Table
 
 HXL_TAGS = [
     "#country+code",

@@ -25,8 +25,8 @@ from caminantes.audit.models import Outcome
 from caminantes.dtm.choices import SurveyQuestion
 from caminantes.dtm.dashboards.filters import Filters
 from caminantes.dtm.exports import kanon
-from caminantes.dtm.exports.files import Table
 from caminantes.dtm.models import FlowMonitoringPoint, Operation, SurveyChoice, SurveySubmission
+from caminantes.lib.tables import Table
 
 K = 5
 # Answers that describe the journey rather than the person: released as they are.

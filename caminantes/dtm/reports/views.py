@@ -16,9 +16,10 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm.dashboards.views import operation_and_filters
-from caminantes.dtm.exports import aggregates, files, microdata
+from caminantes.dtm.exports import aggregates, microdata
 from caminantes.dtm.models import Round
 from caminantes.dtm.reports.builder import LANGUAGES, render_pdf, render_report
+from caminantes.lib import tables as files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LANGUAGE_NAMES = {"es": "Español", "en": "English", "pt": "Português"}

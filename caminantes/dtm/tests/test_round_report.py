@@ -10,10 +10,10 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from caminantes.audit.models import AuditEvent
-from caminantes.dtm.charts.svg import number
 from caminantes.dtm.models import Round
 from caminantes.dtm.reports.builder import render_pdf, render_report
 from caminantes.dtm.tests.outputs_world import OutputsTestCase
+from caminantes.lib.charts import number
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -1,4 +1,10 @@
-"""Bar, line and stacked (100 %) bar charts drawn as SVG strings.
+"""Charts as inline SVG built on the server: bar, line and stacked (100 %) bar charts.
+
+No JavaScript and nothing from the internet, so the same markup works on a page (under a
+strict Content-Security-Policy) and in a PDF. Every chart carries a title, a description for
+screen readers and its numbers as a table (`Chart.header`, `Chart.rows`) for the template to
+show under it. Used by the DTM dashboards and reports and by the assistance reports (stock
+over time, deliveries per week, shelter occupancy).
 
 Horizontal bars put the label above each bar so long names stay readable at 360 px; the
 SVG scales to its container (viewBox, width 100 %). Colours are the Okabe-Ito palette,
