@@ -15,6 +15,7 @@ from caminantes.accounts.permissions import Role
 from caminantes.assistance.transport import services
 from caminantes.assistance.transport.models import Route, Seat, Trip
 from caminantes.geo.models import Place
+from caminantes.lib import names
 from caminantes.registry.models import Consent, Household, Person
 from tests.personas import PASSWORD, PersonaTestCase
 
@@ -32,15 +33,18 @@ def town(country: object, name: str, slug: str, population: int = 1000) -> Place
     )  # fmt: skip
 
 
-def family(org: object, country: object, *names: str, consented: bool = True) -> Household:
+def family(org: object, country: object, *givens: str, consented: bool = True) -> Household:
     household = Household.objects.create(
         organization=org, country=country, population_type="in_transit"
     )
-    for i, given in enumerate(names):
+    for i, given in enumerate(givens):
+        surname = "Pérez" if consented else "Rojas"
+        full = names.full_name(given, surname)
         person = Person.objects.create(
             household=household, relationship="focal_point" if i == 0 else "child",
-            given_names=given, first_surname="Pérez" if consented else "Rojas", sex="F",
-            birth_date=date(1990 + i * 20, 3, 1),
+            given_names=given, first_surname=surname, sex="F",
+            birth_date=date(1990 + i * 20, 3, 1), search_name=names.fold(full),
+            search_tokens=sorted(names.search_keys(full)),
         )  # fmt: skip
         if i == 0:
             household.focal_point = person
