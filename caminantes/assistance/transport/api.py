@@ -160,8 +160,14 @@ def _user(request: HttpRequest) -> User:
 
 def _booking(booking: Booking, replayed: bool = False) -> dict[str, Any]:
     seats = list(booking.seats.select_related("person", "person__household", "booking"))
-    return {"uuid": booking.uuid, "trip": booking.trip.uuid, "household": booking.household.uuid,
-            "status": booking.status, "replayed": replayed, "seats": seats}  # fmt: skip
+    return {
+        "uuid": booking.uuid,
+        "trip": booking.trip.uuid,
+        "household": booking.household.uuid,
+        "status": booking.status,
+        "replayed": replayed,
+        "seats": seats,
+    }
 
 
 def _seat(request: HttpRequest, uuid: UUID) -> Seat:
@@ -201,18 +207,18 @@ def manifest(request: HttpRequest, uuid: UUID) -> Any:
 
 
 @router.post(
-    "/trips/{uuid}/bookings", response={200: BookingOut, 201: BookingOut, **WRITE_ANSWERS},
+    "/trips/{uuid}/bookings",
+    response={200: BookingOut, 201: BookingOut, **WRITE_ANSWERS},
     summary="Book seats for members of a household (same request_id again: 200, unchanged)",
     openapi_extra=body_schema(BookingIn),
-)  # fmt: skip
+)
 @answers
 def booking_create(request: HttpRequest, uuid: UUID) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
     found = _trip(request, uuid)
     d = parse_body(request, BookingIn)
     try:
-        household = selectors.household_for_booking(user=request.user, uuid=d.household,
-                                                    trip=found)  # fmt: skip
+        household = selectors.household_for_booking(user=request.user, uuid=d.household, trip=found)
     except Http404:
         raise DjangoValidationError({"household": [_("No household with this id.")]}) from None
     members = {p.uuid: p for p in registry.members_of(household)}
@@ -222,17 +228,21 @@ def booking_create(request: HttpRequest, uuid: UUID) -> Status[object]:
             {"people": [_("Everyone travelling must belong to the household.")]}
         )
     result = services.booking_create(
-        actor=_user(request), trip=found, household=household,
-        people=[members[u] for u in d.people], seat_numbers=d.seats or None,
+        actor=_user(request),
+        trip=found,
+        household=household,
+        people=[members[u] for u in d.people],
+        seat_numbers=d.seats or None,
         request_id=d.request_id,
-    )  # fmt: skip
+    )
     return Status(200 if result.replayed else 201, _booking(result.booking, result.replayed))
 
 
 @router.post(
-    "/bookings/{uuid}/cancel", response={200: BookingOut, **WRITE_ANSWERS},
+    "/bookings/{uuid}/cancel",
+    response={200: BookingOut, **WRITE_ANSWERS},
     summary="Cancel a booking before departure (its seats are free again)",
-)  # fmt: skip
+)
 @answers
 def booking_cancel(request: HttpRequest, uuid: UUID) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
@@ -241,23 +251,27 @@ def booking_cancel(request: HttpRequest, uuid: UUID) -> Status[object]:
 
 
 @router.post(
-    "/seats/{uuid}/documents", response={200: SeatOut, **WRITE_ANSWERS},
-    summary="Mark a passenger's documents checked (or not)", openapi_extra=body_schema(DocumentsIn),
-)  # fmt: skip
+    "/seats/{uuid}/documents",
+    response={200: SeatOut, **WRITE_ANSWERS},
+    summary="Mark a passenger's documents checked (or not)",
+    openapi_extra=body_schema(DocumentsIn),
+)
 @answers
 def seat_documents(request: HttpRequest, uuid: UUID) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
     seat = _seat(request, uuid)
     d = parse_body(request, DocumentsIn)
-    return Status(200, services.seat_check_documents(actor=_user(request), seat=seat,
-                                                     checked=d.checked))  # fmt: skip
+    return Status(
+        200, services.seat_check_documents(actor=_user(request), seat=seat, checked=d.checked)
+    )
 
 
 @router.post(
-    "/seats/{uuid}/boarding", response={200: SeatOut, **WRITE_ANSWERS},
+    "/seats/{uuid}/boarding",
+    response={200: SeatOut, **WRITE_ANSWERS},
     summary="Mark a passenger boarded (a service delivery) or a no-show",
     openapi_extra=body_schema(BoardingIn),
-)  # fmt: skip
+)
 @answers
 def seat_boarding(request: HttpRequest, uuid: UUID) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
@@ -267,9 +281,10 @@ def seat_boarding(request: HttpRequest, uuid: UUID) -> Status[object]:
 
 
 @router.post(
-    "/seats/{uuid}/arrival", response={200: SeatOut, **WRITE_ANSWERS},
+    "/seats/{uuid}/arrival",
+    response={200: SeatOut, **WRITE_ANSWERS},
     summary="Confirm one passenger arrived at the destination",
-)  # fmt: skip
+)
 @answers
 def seat_arrival(request: HttpRequest, uuid: UUID) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
@@ -277,25 +292,32 @@ def seat_arrival(request: HttpRequest, uuid: UUID) -> Status[object]:
 
 
 @router.post(
-    "/trips/{uuid}/status", response={200: TripOut, **WRITE_ANSWERS},
+    "/trips/{uuid}/status",
+    response={200: TripOut, **WRITE_ANSWERS},
     summary="Move a trip on: boarding, departed, arrived (every boarded passenger), cancelled",
     openapi_extra=body_schema(StatusIn),
-)  # fmt: skip
+)
 @answers
 def trip_status(request: HttpRequest, uuid: UUID) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
     found = _trip(request, uuid)
     d = parse_body(request, StatusIn)
-    return Status(200, services.trip_set_status(actor=_user(request), trip=found,
-                                                status=d.status.value))  # fmt: skip
+    return Status(
+        200, services.trip_set_status(actor=_user(request), trip=found, status=d.status.value)
+    )
 
 
 @router.post(
-    "/trips/{uuid}/arrival", response={200: TripOut, **WRITE_ANSWERS},
+    "/trips/{uuid}/arrival",
+    response={200: TripOut, **WRITE_ANSWERS},
     summary="Confirm the whole trip arrived: every boarded passenger arrives",
-)  # fmt: skip
+)
 @answers
 def trip_arrival(request: HttpRequest, uuid: UUID) -> Status[object]:
     require_scope(request, ApiToken.Scope.WRITE)
-    return Status(200, services.trip_set_status(actor=_user(request), trip=_trip(request, uuid),
-                                                status=TripStatus.ARRIVED))  # fmt: skip
+    return Status(
+        200,
+        services.trip_set_status(
+            actor=_user(request), trip=_trip(request, uuid), status=TripStatus.ARRIVED
+        ),
+    )

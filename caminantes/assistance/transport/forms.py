@@ -27,9 +27,11 @@ class RouteForm(forms.Form):
     origin = forms.CharField(label=gettext_lazy("Origin"), max_length=200)
     destination = forms.CharField(label=gettext_lazy("Destination"), max_length=200)
     stops = forms.CharField(
-        label=gettext_lazy("Stops on the way"), max_length=2000, required=False,
+        label=gettext_lazy("Stops on the way"),
+        max_length=2000,
+        required=False,
         help_text=gettext_lazy("In order, separated by commas."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, countries: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,8 +42,11 @@ class RouteForm(forms.Form):
     def _place(self, country: Country, name: str, field: str) -> Place | None:
         place = selectors.place_named(country_id=country.pk, name=name)
         if place is None:
-            self.add_error(field, _("No place called “%(name)s” in %(country)s.")
-                           % {"name": name[:60], "country": country.name})  # fmt: skip
+            self.add_error(
+                field,
+                _("No place called “%(name)s” in %(country)s.")
+                % {"name": name[:60], "country": country.name},
+            )
         return place
 
     def clean(self) -> dict[str, Any]:
@@ -67,14 +72,17 @@ class TripForm(forms.Form):
         label=gettext_lazy("Departure time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     vehicle = forms.CharField(
-        label=gettext_lazy("Vehicle"), max_length=120,
+        label=gettext_lazy("Vehicle"),
+        max_length=120,
         help_text=gettext_lazy("Plate and description, e.g. “TKR-482 bus 40 seats”."),
-    )  # fmt: skip
+    )
     seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=500)
     escort = forms.CharField(
-        label=gettext_lazy("Escort"), max_length=200, required=False,
+        label=gettext_lazy("Escort"),
+        max_length=200,
+        required=False,
         help_text=gettext_lazy("Staff travelling with the passengers."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, routes: QuerySet[Route], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

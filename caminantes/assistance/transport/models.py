@@ -62,6 +62,9 @@ class RouteStop(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.position}. {self.place}"
+
 
 class TripStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -130,9 +133,10 @@ class Booking(PublicIdModel):
         ordering = ["booked_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["trip", "household"], condition=Q(status="active"),
+                fields=["trip", "household"],
+                condition=Q(status="active"),
                 name="transport_booking_one_active_per_household",
-            )  # fmt: skip
+            )
         ]
 
 
@@ -151,9 +155,12 @@ class Seat(PublicIdModel):
     active = models.BooleanField(default=True)
     documents_checked_at = models.DateTimeField(null=True, blank=True)
     documents_checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     boarding = models.CharField(max_length=10, choices=Boarding.choices, default=Boarding.PENDING)
     boarded_at = models.DateTimeField(null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
@@ -165,13 +172,15 @@ class Seat(PublicIdModel):
         ordering = ["trip", "seat_no"]
         constraints = [
             models.UniqueConstraint(
-                fields=["trip", "seat_no"], condition=Q(active=True),
+                fields=["trip", "seat_no"],
+                condition=Q(active=True),
                 name="transport_seat_given_once",
-            ),  # fmt: skip
+            ),
             models.UniqueConstraint(
-                fields=["trip", "person"], condition=Q(active=True),
+                fields=["trip", "person"],
+                condition=Q(active=True),
                 name="transport_seat_one_per_person",
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(condition=Q(seat_no__gte=1), name="transport_seat_no_positive"),
             models.CheckConstraint(
                 condition=~Q(boarding="boarded") | Q(documents_checked_at__isnull=False),

@@ -12,9 +12,11 @@ from caminantes.assistance.transport import models as m
 def _of(path: str, *, personal: bool = False) -> Scope:
     prefix = f"{path}__" if path else ""
     return Scope(
-        permission=Perm.MANAGE_TRANSPORT, organization=f"{prefix}organization",
-        country=f"{prefix}country", personal_data=personal,
-    )  # fmt: skip
+        permission=Perm.MANAGE_TRANSPORT,
+        organization=f"{prefix}organization",
+        country=f"{prefix}country",
+        personal_data=personal,
+    )
 
 
 register(m.Route, _of(""))

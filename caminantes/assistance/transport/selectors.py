@@ -76,8 +76,9 @@ def household_for_booking(*, user: Any, uuid: Any, trip: Trip) -> Household:
 
     household = registry.household_detail(user=user, uuid=uuid)
     if (household.organization_id, household.country_id) != (
-        trip.route.organization_id, trip.route.country_id,
-    ):  # fmt: skip
+        trip.route.organization_id,
+        trip.route.country_id,
+    ):
         raise Http404
     return household
 

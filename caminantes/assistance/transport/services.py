@@ -71,9 +71,15 @@ def _require_trip(actor: User, trip: Trip) -> None:
 
 
 def route_create(
-    *, actor: User, organization: Organization, country: Country, name: str, origin: Place,
-    destination: Place, stops: Sequence[Place] = (),
-) -> Route:  # fmt: skip
+    *,
+    actor: User,
+    organization: Organization,
+    country: Country,
+    name: str,
+    origin: Place,
+    destination: Place,
+    stops: Sequence[Place] = (),
+) -> Route:
     _require(actor, Route, organization.pk, country.pk)
     name = name.strip()
     if not name:
@@ -86,9 +92,12 @@ def route_create(
         if Route.objects.filter(organization=organization, country=country, name=name).exists():
             raise ValidationError({"name": [_("A route of that name already exists here.")]})
         route = Route.objects.create(
-            organization=organization, country=country, name=name, origin=origin,
+            organization=organization,
+            country=country,
+            name=name,
+            origin=origin,
             destination=destination,
-        )  # fmt: skip
+        )
         RouteStop.objects.bulk_create(
             RouteStop(route=route, position=i, place=p) for i, p in enumerate(stops, start=1)
         )
@@ -97,9 +106,15 @@ def route_create(
 
 
 def trip_create(
-    *, actor: User, route: Route, departs_on: date, departs_at: time, vehicle: str, seats: int,
+    *,
+    actor: User,
+    route: Route,
+    departs_on: date,
+    departs_at: time,
+    vehicle: str,
+    seats: int,
     escort: str = "",
-) -> Trip:  # fmt: skip
+) -> Trip:
     _require(actor, route, route.organization_id, route.country_id)
     vehicle = vehicle.strip()
     if not vehicle:
@@ -112,9 +127,14 @@ def trip_create(
         raise ValidationError({"route": [_("This route is no longer in use.")]})
     with transaction.atomic():
         trip = Trip.objects.create(
-            route=route, departs_on=departs_on, departs_at=departs_at, vehicle=vehicle,
-            seats=seats, escort=escort.strip(), created_by=actor,
-        )  # fmt: skip
+            route=route,
+            departs_on=departs_on,
+            departs_at=departs_at,
+            vehicle=vehicle,
+            seats=seats,
+            escort=escort.strip(),
+            created_by=actor,
+        )
         log(actor, actions.CREATE, trip, organization=route.organization, seats=seats)
     return trip
 
@@ -140,15 +160,19 @@ def trip_set_status(*, actor: User, trip: Trip, status: str) -> Trip:
         if locked.status not in ALLOWED_FROM[status]:
             raise Refused(
                 _("A trip that is %(now)s cannot become %(next)s.")
-                % {"now": locked.get_status_display().lower(),
-                   "next": TripStatus(status).label.lower()},
+                % {
+                    "now": locked.get_status_display().lower(),
+                    "next": TripStatus(status).label.lower(),
+                },
                 code="trip_status",
-            )  # fmt: skip
-        if status == TripStatus.CANCELLED and locked.seat_rows.filter(
-            active=True, boarding=Seat.Boarding.BOARDED
-        ).exists():
-            raise Refused(_("Passengers have boarded: the trip cannot be cancelled."),
-                          code="trip_status")  # fmt: skip
+            )
+        if (
+            status == TripStatus.CANCELLED
+            and locked.seat_rows.filter(active=True, boarding=Seat.Boarding.BOARDED).exists()
+        ):
+            raise Refused(
+                _("Passengers have boarded: the trip cannot be cancelled."), code="trip_status"
+            )
         before = locked.status
         locked.status = status
         locked.save(update_fields=["status"])
@@ -163,8 +187,15 @@ def trip_set_status(*, actor: User, trip: Trip, status: str) -> Trip:
                 status=Booking.Status.CANCELLED, cancelled_at=now
             )
             locked.seat_rows.filter(active=True).update(active=False)
-        log(actor, actions.UPDATE, locked, organization=locked.route.organization,
-            status_from=before, status_to=status, arrived=arrived)  # fmt: skip
+        log(
+            actor,
+            actions.UPDATE,
+            locked,
+            organization=locked.route.organization,
+            status_from=before,
+            status_to=status,
+            arrived=arrived,
+        )
     return locked
 
 
@@ -210,7 +241,7 @@ def _check_passengers(trip: Trip, household: Household, people: Sequence[Person]
         )
 
 
-def _seat_numbers(trip: Trip, wanted: Sequence[int] | None, count: int) -> list[int]:
+def choose_seats(trip: Trip, wanted: Sequence[int] | None, count: int) -> list[int]:
     taken = set(trip.seat_rows.filter(active=True).values_list("seat_no", flat=True))
     free = [n for n in range(1, trip.seats + 1) if n not in taken]
     if len(free) < count:
@@ -228,22 +259,29 @@ def _seat_numbers(trip: Trip, wanted: Sequence[int] | None, count: int) -> list[
         )
     clash = sorted(set(wanted) & taken)
     if clash:
-        raise Refused(
-            _("Seat %(seat)s is already taken.") % {"seat": clash[0]}, code="seat_taken"
-        )
+        raise Refused(_("Seat %(seat)s is already taken.") % {"seat": clash[0]}, code="seat_taken")
     return list(wanted)
 
 
 def booking_create(
-    *, actor: User, trip: Trip, household: Household, people: Sequence[Person],
-    seat_numbers: Sequence[int] | None = None, request_id: uuid_lib.UUID | None = None,
-) -> BookingResult:  # fmt: skip
+    *,
+    actor: User,
+    trip: Trip,
+    household: Household,
+    people: Sequence[Person],
+    seat_numbers: Sequence[int] | None = None,
+    request_id: uuid_lib.UUID | None = None,
+) -> BookingResult:
     """Book seats on a trip for members of a household (see the module docstring)."""
     _require_trip(actor, trip)
-    sha = content_digest({
-        "trip": trip.uuid, "household": household.uuid,
-        "people": sorted(str(p.uuid) for p in people), "seats": list(seat_numbers or []),
-    })  # fmt: skip
+    sha = content_digest(
+        {
+            "trip": trip.uuid,
+            "household": household.uuid,
+            "people": sorted(str(p.uuid) for p in people),
+            "seats": list(seat_numbers or []),
+        }
+    )
     earlier = _earlier(request_id, sha)
     if earlier is not None:
         return earlier
@@ -261,22 +299,34 @@ def booking_create(
                     "person_id", flat=True
                 )
             )
-            if on_board or Booking.objects.filter(
-                trip=locked, household=household, status=Booking.Status.ACTIVE
-            ).exists():
-                raise Refused(_("This household is already booked on this trip."),
-                              code="already_booked")  # fmt: skip
-            numbers = _seat_numbers(locked, seat_numbers, len(people))
+            if (
+                on_board
+                or Booking.objects.filter(
+                    trip=locked, household=household, status=Booking.Status.ACTIVE
+                ).exists()
+            ):
+                raise Refused(
+                    _("This household is already booked on this trip."), code="already_booked"
+                )
+            numbers = choose_seats(locked, seat_numbers, len(people))
             booking = Booking.objects.create(
-                trip=locked, household=household, request_id=request_id,
-                request_sha256=sha if request_id else "", booked_by=actor,
-            )  # fmt: skip
+                trip=locked,
+                household=household,
+                request_id=request_id,
+                request_sha256=sha if request_id else "",
+                booked_by=actor,
+            )
             Seat.objects.bulk_create(
                 Seat(booking=booking, trip=locked, person=p, seat_no=n)
                 for p, n in zip(people, numbers, strict=True)
             )
-            log(actor, actions.CREATE, booking, organization=locked.route.organization,
-                seats=len(people))  # fmt: skip
+            log(
+                actor,
+                actions.CREATE,
+                booking,
+                organization=locked.route.organization,
+                seats=len(people),
+            )
     except IntegrityError:
         # Only a backend without row locks gets here: a simultaneous request took the seat,
         # or the same request id was stored by a simultaneous re-send.
@@ -296,16 +346,23 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
         if locked.status == Booking.Status.CANCELLED:
             return locked
         if trip.status not in OPEN:
-            raise Refused(_("The trip has left: the booking can no longer be cancelled."),
-                          code="trip_closed")  # fmt: skip
+            raise Refused(
+                _("The trip has left: the booking can no longer be cancelled."), code="trip_closed"
+            )
         if locked.seats.filter(boarding=Seat.Boarding.BOARDED).exists():
             raise Refused(_("A passenger of this booking has boarded."), code="already_boarded")
         locked.status = Booking.Status.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["status", "cancelled_at"])
         freed = locked.seats.filter(active=True).update(active=False)
-        log(actor, actions.UPDATE, locked, organization=trip.route.organization,
-            status_to="cancelled", seats_freed=freed)  # fmt: skip
+        log(
+            actor,
+            actions.UPDATE,
+            locked,
+            organization=trip.route.organization,
+            status_to="cancelled",
+            seats_freed=freed,
+        )
     return locked
 
 
@@ -334,8 +391,13 @@ def seat_check_documents(*, actor: User, seat: Seat, checked: bool = True) -> Se
             locked.documents_checked_at = None
             locked.documents_checked_by = None
         locked.save(update_fields=["documents_checked_at", "documents_checked_by"])
-        log(actor, actions.UPDATE, locked, organization=trip.route.organization,
-            documents_checked=checked)  # fmt: skip
+        log(
+            actor,
+            actions.UPDATE,
+            locked,
+            organization=trip.route.organization,
+            documents_checked=checked,
+        )
     return locked
 
 
@@ -360,11 +422,18 @@ def seat_board(*, actor: User, seat: Seat, boarded: bool = True) -> Seat:
                     code="documents_not_checked",
                 )
             locked.delivery = delivery.record(
-                actor=actor, organization=trip.route.organization, country=trip.route.country,
-                sector=SECTOR, indicator=INDICATOR, place=trip.route.origin, when=now,
-                people=[delivery.Reached(person=locked.person)], quantity=1,
-                modality=Modality.IN_KIND, ref=locked,
-            )  # fmt: skip
+                actor=actor,
+                organization=trip.route.organization,
+                country=trip.route.country,
+                sector=SECTOR,
+                indicator=INDICATOR,
+                place=trip.route.origin,
+                when=now,
+                people=[delivery.Reached(person=locked.person)],
+                quantity=1,
+                modality=Modality.IN_KIND,
+                ref=locked,
+            )
             locked.boarding = Seat.Boarding.BOARDED
             locked.boarded_at = now
         else:
@@ -373,8 +442,13 @@ def seat_board(*, actor: User, seat: Seat, boarded: bool = True) -> Seat:
         locked.save(update_fields=["boarding", "boarded_at", "delivery"])
         if trip.status == TripStatus.PLANNED:
             Trip.objects.filter(pk=trip.pk).update(status=TripStatus.BOARDING)
-        log(actor, actions.UPDATE, locked, organization=trip.route.organization,
-            boarding=locked.boarding)  # fmt: skip
+        log(
+            actor,
+            actions.UPDATE,
+            locked,
+            organization=trip.route.organization,
+            boarding=locked.boarding,
+        )
     return locked
 
 
@@ -390,6 +464,5 @@ def seat_arrive(*, actor: User, seat: Seat) -> Seat:
         if locked.arrived_at is None:
             locked.arrived_at = timezone.now()
             locked.save(update_fields=["arrived_at"])
-            log(actor, actions.UPDATE, locked, organization=trip.route.organization,
-                arrived=True)  # fmt: skip
+            log(actor, actions.UPDATE, locked, organization=trip.route.organization, arrived=True)
     return locked

@@ -46,19 +46,28 @@ def routes(request: AuthenticatedRequest) -> HttpResponse:
         if d.get("origin_place") and d.get("destination_place") and all(d["stop_places"]):
             try:
                 services.route_create(
-                    actor=request.user, organization=organization, country=d["country"],
-                    name=d["name"], origin=d["origin_place"],
-                    destination=d["destination_place"], stops=d["stop_places"],
-                )  # fmt: skip
+                    actor=request.user,
+                    organization=organization,
+                    country=d["country"],
+                    name=d["name"],
+                    origin=d["origin_place"],
+                    destination=d["destination_place"],
+                    stops=d["stop_places"],
+                )
             except ValidationError as exc:
                 apply_errors(exc, form)
             else:
                 messages.success(request, _("Route saved."))
                 return redirect("transport_routes")
-    return render(request, "transport/routes.html", {
-        "routes": selectors.routes_for_user(user=request.user), "form": form,
-        "places": _places(request),
-    })  # fmt: skip
+    return render(
+        request,
+        "transport/routes.html",
+        {
+            "routes": selectors.routes_for_user(user=request.user),
+            "form": form,
+            "places": _places(request),
+        },
+    )
 
 
 @perm_required(PERM)
@@ -69,40 +78,58 @@ def trips(request: AuthenticatedRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             trip = services.trip_create(
-                actor=request.user, route=d["route"], departs_on=d["departs_on"],
-                departs_at=d["departs_at"], vehicle=d["vehicle"], seats=d["seats"],
+                actor=request.user,
+                route=d["route"],
+                departs_on=d["departs_on"],
+                departs_at=d["departs_at"],
+                vehicle=d["vehicle"],
+                seats=d["seats"],
                 escort=d["escort"],
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
             return redirect("transport_trip", trip.uuid)
-    return render(request, "transport/trips.html", {
-        "trips": selectors.trips_for_user(user=request.user)[:200], "form": form,
-        "has_routes": routes.exists(),
-    })  # fmt: skip
+    return render(
+        request,
+        "transport/trips.html",
+        {
+            "trips": selectors.trips_for_user(user=request.user)[:200],
+            "form": form,
+            "has_routes": routes.exists(),
+        },
+    )
 
 
 @perm_required(PERM)
 def trip_detail(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     trip = selectors.get_trip_for_user(user=request.user, uuid=uuid)
     seats = selectors.manifest(user=request.user, trip=trip)
-    return render(request, "transport/trip.html", {
-        "trip": trip, "seats": seats, "free": trip.seats - len(seats),
-        "boarded": sum(1 for s in seats if s.boarding == "boarded"),
-        "arrived": sum(1 for s in seats if s.arrived_at),
-        "stops": trip.route.stops.select_related("place"),
-        "next_statuses": _next_statuses(trip),
-    })  # fmt: skip
+    return render(
+        request,
+        "transport/trip.html",
+        {
+            "trip": trip,
+            "seats": seats,
+            "free": trip.seats - len(seats),
+            "boarded": sum(1 for s in seats if s.boarding == "boarded"),
+            "arrived": sum(1 for s in seats if s.arrived_at),
+            "stops": trip.route.stops.select_related("place"),
+            "next_statuses": _next_statuses(trip),
+        },
+    )
 
 
 def _next_statuses(trip: Trip) -> list[tuple[str, str]]:
     from caminantes.assistance.transport.models import TripStatus as S
 
-    labels = {S.BOARDING: _("Start boarding"), S.DEPARTED: _("Mark departed"),
-              S.ARRIVED: _("Confirm arrival of the whole trip"), S.CANCELLED: _("Cancel trip")}
-    return [(s.value, labels[s]) for s in labels
-            if trip.status in services.ALLOWED_FROM[s]]  # fmt: skip
+    labels = {
+        S.BOARDING: _("Start boarding"),
+        S.DEPARTED: _("Mark departed"),
+        S.ARRIVED: _("Confirm arrival of the whole trip"),
+        S.CANCELLED: _("Cancel trip"),
+    }
+    return [(s.value, labels[s]) for s in labels if trip.status in services.ALLOWED_FROM[s]]
 
 
 @perm_required(PERM)
@@ -111,8 +138,9 @@ def book(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     search = forms.SearchForm(request.GET or None)
     found = []
     if search.is_valid() and search.cleaned_data["q"].strip():
-        found = selectors.find_households(user=request.user, trip=trip,
-                                          text=search.cleaned_data["q"])  # fmt: skip
+        found = selectors.find_households(
+            user=request.user, trip=trip, text=search.cleaned_data["q"]
+        )
     household = None
     form = None
     travellers: list[selectors.Traveller] = []
@@ -127,9 +155,12 @@ def book(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
         people = [t.person for t in travellers if str(t.person.uuid) in chosen]
         try:
             result = services.booking_create(
-                actor=request.user, trip=trip, household=household, people=people,
+                actor=request.user,
+                trip=trip,
+                household=household,
+                people=people,
                 request_id=form.cleaned_data["request_id"],
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
@@ -138,11 +169,20 @@ def book(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
             else:
                 messages.success(request, _("Booked."))
             return redirect("transport_trip", trip.uuid)
-    return render(request, "transport/book.html", {
-        "trip": trip, "search": search, "found": found, "household": household,
-        "travellers": travellers, "form": form, "free": selectors.free_seats(trip),
-        "searched": bool(search.is_bound and search.data.get("q")),
-    })  # fmt: skip
+    return render(
+        request,
+        "transport/book.html",
+        {
+            "trip": trip,
+            "search": search,
+            "found": found,
+            "household": household,
+            "travellers": travellers,
+            "form": form,
+            "free": selectors.free_seats(trip),
+            "searched": bool(search.is_bound and search.data.get("q")),
+        },
+    )
 
 
 # --- small POST forms -----------------------------------------------------------------
@@ -167,9 +207,12 @@ def trip_status(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
         messages.error(request, _("Choose a valid status."))
         return redirect("transport_trip", trip.uuid)
     status = form.cleaned_data["status"]
-    return _done(request, trip,
-                 lambda: services.trip_set_status(actor=request.user, trip=trip, status=status),
-                 _("Trip updated."))  # fmt: skip
+    return _done(
+        request,
+        trip,
+        lambda: services.trip_set_status(actor=request.user, trip=trip, status=status),
+        _("Trip updated."),
+    )
 
 
 @perm_required(PERM)
@@ -177,10 +220,12 @@ def trip_status(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 def seat_documents(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     seat = selectors.get_seat_for_user(user=request.user, uuid=uuid)
     checked = request.POST.get("checked") != "0"
-    return _done(request, seat.trip,
-                 lambda: services.seat_check_documents(actor=request.user, seat=seat,
-                                                       checked=checked),
-                 _("Documents marked checked.") if checked else _("Documents mark removed."))  # fmt: skip
+    return _done(
+        request,
+        seat.trip,
+        lambda: services.seat_check_documents(actor=request.user, seat=seat, checked=checked),
+        _("Documents marked checked.") if checked else _("Documents mark removed."),
+    )
 
 
 @perm_required(PERM)
@@ -188,24 +233,33 @@ def seat_documents(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 def seat_board(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     seat = selectors.get_seat_for_user(user=request.user, uuid=uuid)
     boarded = request.POST.get("boarded") != "0"
-    return _done(request, seat.trip,
-                 lambda: services.seat_board(actor=request.user, seat=seat, boarded=boarded),
-                 _("Marked boarded.") if boarded else _("Marked no-show."))  # fmt: skip
+    return _done(
+        request,
+        seat.trip,
+        lambda: services.seat_board(actor=request.user, seat=seat, boarded=boarded),
+        _("Marked boarded.") if boarded else _("Marked no-show."),
+    )
 
 
 @perm_required(PERM)
 @require_POST
 def seat_arrive(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     seat = selectors.get_seat_for_user(user=request.user, uuid=uuid)
-    return _done(request, seat.trip,
-                 lambda: services.seat_arrive(actor=request.user, seat=seat),
-                 _("Arrival confirmed."))  # fmt: skip
+    return _done(
+        request,
+        seat.trip,
+        lambda: services.seat_arrive(actor=request.user, seat=seat),
+        _("Arrival confirmed."),
+    )
 
 
 @perm_required(PERM)
 @require_POST
 def booking_cancel(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     booking = selectors.get_booking_for_user(user=request.user, uuid=uuid)
-    return _done(request, booking.trip,
-                 lambda: services.booking_cancel(actor=request.user, booking=booking),
-                 _("Booking cancelled: the seats are free again."))  # fmt: skip
+    return _done(
+        request,
+        booking.trip,
+        lambda: services.booking_cancel(actor=request.user, booking=booking),
+        _("Booking cancelled: the seats are free again."),
+    )

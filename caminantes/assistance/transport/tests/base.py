@@ -28,9 +28,14 @@ def transport_officer(name: str, org: object, country: object, role: str) -> Use
 
 def town(country: object, name: str, slug: str, population: int = 1000) -> Place:
     return Place.objects.create(
-        kind="town", name=name, slug=slug, country=country, latitude=Decimal("7.9"),
-        longitude=Decimal("-72.5"), population=population,
-    )  # fmt: skip
+        kind="town",
+        name=name,
+        slug=slug,
+        country=country,
+        latitude=Decimal("7.9"),
+        longitude=Decimal("-72.5"),
+        population=population,
+    )
 
 
 def family(org: object, country: object, *givens: str, consented: bool = True) -> Household:
@@ -41,11 +46,15 @@ def family(org: object, country: object, *givens: str, consented: bool = True) -
         surname = "Pérez" if consented else "Rojas"
         full = names.full_name(given, surname)
         person = Person.objects.create(
-            household=household, relationship="focal_point" if i == 0 else "child",
-            given_names=given, first_surname=surname, sex="F",
-            birth_date=date(1990 + i * 20, 3, 1), search_name=names.fold(full),
+            household=household,
+            relationship="focal_point" if i == 0 else "child",
+            given_names=given,
+            first_surname=surname,
+            sex="F",
+            birth_date=date(1990 + i * 20, 3, 1),
+            search_name=names.fold(full),
             search_tokens=sorted(names.search_keys(full)),
-        )  # fmt: skip
+        )
         if i == 0:
             household.focal_point = person
             household.save()
@@ -74,13 +83,23 @@ class TransportTestCase(PersonaTestCase):
         cls.bogota = town(cls.co, "Bogotá", "co-bogota", 7_000_000)
         cls.bucaramanga = town(cls.co, "Bucaramanga", "co-bucaramanga", 500_000)
         cls.route = services.route_create(
-            actor=cls.tito, organization=cls.iom, country=cls.co, name="Cúcuta - Bogotá",
-            origin=cls.cucuta, destination=cls.bogota, stops=[cls.bucaramanga],
-        )  # fmt: skip
+            actor=cls.tito,
+            organization=cls.iom,
+            country=cls.co,
+            name="Cúcuta - Bogotá",
+            origin=cls.cucuta,
+            destination=cls.bogota,
+            stops=[cls.bucaramanga],
+        )
         cls.trip = services.trip_create(
-            actor=cls.tito, route=cls.route, departs_on=timezone.localdate() + timedelta(days=1),
-            departs_at=time(6, 30), vehicle="TKR-482 bus", seats=3, escort="Ana, Luis",
-        )  # fmt: skip
+            actor=cls.tito,
+            route=cls.route,
+            departs_on=timezone.localdate() + timedelta(days=1),
+            departs_at=time(6, 30),
+            vehicle="TKR-482 bus",
+            seats=3,
+            escort="Ana, Luis",
+        )
         cls.perez = family(cls.iom, cls.co, "Yolimar", "Kevin")
         cls.rojas = family(cls.iom, cls.co, "Wilmer", consented=False)
 
@@ -89,7 +108,10 @@ class TransportTestCase(PersonaTestCase):
 
     def book(self, household: Household, **kwargs: object) -> list[Seat]:
         result = services.booking_create(
-            actor=self.tito, trip=self.trip, household=household,
-            people=kwargs.pop("people", None) or self.members(household), **kwargs,  # type: ignore[arg-type]
-        )  # fmt: skip
+            actor=self.tito,
+            trip=self.trip,
+            household=household,
+            people=kwargs.pop("people", None) or self.members(household),
+            **kwargs,  # type: ignore[arg-type]
+        )
         return list(result.booking.seats.order_by("seat_no"))

@@ -16,14 +16,20 @@ class TransportApiTests(TransportTestCase):
     def call(self, method: str, path: str, user: User, body: Any = None) -> Any:
         secret = api_token_create(user=user, name="t", scopes=["read", "write"]).secret
         return self.client.generic(
-            method, BASE + path, json.dumps(body) if body is not None else "",
+            method,
+            BASE + path,
+            json.dumps(body) if body is not None else "",
             content_type="application/json",
             headers={"Authorization": f"Bearer {secret}", "Accept-Language": "es"},
-        )  # fmt: skip
+        )
 
     def booking(self, household: Any, **extra: Any) -> dict[str, Any]:
-        return {"request_id": str(uuid.uuid4()), "household": str(household.uuid),
-                "people": [str(p.uuid) for p in self.members(household)], **extra}  # fmt: skip
+        return {
+            "request_id": str(uuid.uuid4()),
+            "household": str(household.uuid),
+            "people": [str(p.uuid) for p in self.members(household)],
+            **extra,
+        }
 
     def test_it_books_replays_and_refuses_a_reused_request_id(self) -> None:
         path = f"/trips/{self.trip.uuid}/bookings"
@@ -40,8 +46,10 @@ class TransportApiTests(TransportTestCase):
 
     def test_it_answers_each_refusal_with_its_code(self) -> None:
         path = f"/trips/{self.trip.uuid}/bookings"
-        self.assertEqual(self.call("POST", path, self.tito, self.booking(self.rojas)).json()["code"],
-                         "no_consent")  # fmt: skip
+        self.assertEqual(
+            self.call("POST", path, self.tito, self.booking(self.rojas)).json()["code"],
+            "no_consent",
+        )
         mother, son = self.members(self.perez)
         body = {**self.booking(self.perez), "people": [str(mother.uuid)], "seats": [3]}
         self.assertEqual(self.call("POST", path, self.tito, body).status_code, 201)
@@ -63,8 +71,9 @@ class TransportApiTests(TransportTestCase):
         self.assertEqual(self.call("POST", path, self.tito, {"people": []}).status_code, 422)
         missing = {**self.booking(self.perez), "household": str(uuid.uuid4())}
         self.assertEqual(self.call("POST", path, self.tito, missing).status_code, 422)
-        self.assertEqual(self.call("POST", path, self.fede, self.booking(self.perez)).status_code,
-                         404)  # fmt: skip
+        self.assertEqual(
+            self.call("POST", path, self.fede, self.booking(self.perez)).status_code, 404
+        )
         self.assertEqual(self.call("GET", "/trips", self.fede).json()["count"], 0)
 
     def test_it_runs_a_trip_from_manifest_to_arrival(self) -> None:
@@ -76,8 +85,9 @@ class TransportApiTests(TransportTestCase):
         boarded = self.call("POST", f"/seats/{first}/boarding", self.tito, {"boarded": True})
         self.assertEqual(boarded.json()["boarding"], "boarded")
         self.call("POST", f"/seats/{seats[1]['uuid']}/boarding", self.tito, {"boarded": False})
-        left = self.call("POST", f"/trips/{self.trip.uuid}/status", self.tito,
-                         {"status": "departed"})  # fmt: skip
+        left = self.call(
+            "POST", f"/trips/{self.trip.uuid}/status", self.tito, {"status": "departed"}
+        )
         self.assertEqual(left.json()["status"], "departed")
         arrived = self.call("POST", f"/trips/{self.trip.uuid}/arrival", self.tito)
         self.assertEqual(arrived.json()["status"], "arrived")

@@ -56,25 +56,48 @@ class BookingTests(TransportTestCase):
 
     def test_it_replays_a_resent_request_and_refuses_a_reused_id(self) -> None:
         key = uuid.uuid4()
-        first = services.booking_create(actor=self.tito, trip=self.trip, household=self.perez,
-                                        people=self.members(self.perez), request_id=key)  # fmt: skip
-        again = services.booking_create(actor=self.tito, trip=self.trip, household=self.perez,
-                                        people=self.members(self.perez), request_id=key)  # fmt: skip
+        first = services.booking_create(
+            actor=self.tito,
+            trip=self.trip,
+            household=self.perez,
+            people=self.members(self.perez),
+            request_id=key,
+        )
+        again = services.booking_create(
+            actor=self.tito,
+            trip=self.trip,
+            household=self.perez,
+            people=self.members(self.perez),
+            request_id=key,
+        )
         self.assertTrue(again.replayed)
         self.assertEqual(again.booking, first.booking)
         with self.assertRaises(Refused) as refused:
-            services.booking_create(actor=self.tito, trip=self.trip, household=self.perez,
-                                    people=self.members(self.perez)[:1], request_id=key)  # fmt: skip
+            services.booking_create(
+                actor=self.tito,
+                trip=self.trip,
+                household=self.perez,
+                people=self.members(self.perez)[:1],
+                request_id=key,
+            )
         self.assertEqual(refused.exception.refusal_code, "request_id_reused")
         self.assertEqual(Seat.objects.count(), 2)
 
     def test_it_lets_no_one_of_another_organisation_book(self) -> None:
         with self.assertRaises(PermissionDenied):
-            services.booking_create(actor=self.fede, trip=self.trip, household=self.perez,
-                                    people=self.members(self.perez))  # fmt: skip
+            services.booking_create(
+                actor=self.fede,
+                trip=self.trip,
+                household=self.perez,
+                people=self.members(self.perez),
+            )
         with self.assertRaises(PermissionDenied):
-            services.booking_create(actor=self.alice, trip=self.trip, household=self.perez,
-                                    people=self.members(self.perez))  # fmt: skip
+            services.booking_create(
+                actor=self.alice,
+                trip=self.trip,
+                household=self.perez,
+                people=self.members(self.perez),
+            )
 
 
 class BoardingTests(TransportTestCase):
@@ -98,8 +121,9 @@ class BoardingTests(TransportTestCase):
         self.assertEqual(served.people.get().person, seat.person)
         self.trip.refresh_from_db()
         self.assertEqual(self.trip.status, TripStatus.BOARDING)
-        self.assertTrue(any(e.kind == "assistance" for e in timeline.for_household(
-            self.carla, self.perez)))  # fmt: skip
+        self.assertTrue(
+            any(e.kind == "assistance" for e in timeline.for_household(self.carla, self.perez))
+        )
         services.seat_board(actor=self.tito, seat=seat)  # again: nothing more
         self.assertEqual(ServiceDelivery.objects.count(), 1)
 
@@ -145,13 +169,29 @@ class RouteAndTripTests(TransportTestCase):
         import datetime as dt
 
         with self.assertRaises(ValidationError):
-            services.route_create(actor=self.tito, organization=self.iom, country=self.co,
-                                  name="Loop", origin=self.cucuta, destination=self.cucuta)  # fmt: skip
+            services.route_create(
+                actor=self.tito,
+                organization=self.iom,
+                country=self.co,
+                name="Loop",
+                origin=self.cucuta,
+                destination=self.cucuta,
+            )
         with self.assertRaises(ValidationError):
-            services.trip_create(actor=self.tito, route=self.route,
-                                 departs_on=dt.date(2020, 1, 1), departs_at=dt.time(6),
-                                 vehicle="bus", seats=10)  # fmt: skip
+            services.trip_create(
+                actor=self.tito,
+                route=self.route,
+                departs_on=dt.date(2020, 1, 1),
+                departs_at=dt.time(6),
+                vehicle="bus",
+                seats=10,
+            )
         with self.assertRaises(ValidationError):
-            services.trip_create(actor=self.tito, route=self.route,
-                                 departs_on=self.trip.departs_on, departs_at=dt.time(6),
-                                 vehicle="bus", seats=0)  # fmt: skip
+            services.trip_create(
+                actor=self.tito,
+                route=self.route,
+                departs_on=self.trip.departs_on,
+                departs_at=dt.time(6),
+                vehicle="bus",
+                seats=0,
+            )

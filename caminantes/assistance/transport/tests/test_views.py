@@ -17,29 +17,59 @@ class PageTests(TransportTestCase):
         page = self.client.get(reverse("transport_trips"))
         self.assertContains(page, "Cúcuta - Bogotá")
         day = (timezone.localdate() + timedelta(days=3)).isoformat()
-        answer = self.client.post(reverse("transport_trips"), {
-            "route": self.route.pk, "departs_on": day, "departs_at": "07:00",
-            "vehicle": "Bus 2", "seats": "40", "escort": "",
-        })  # fmt: skip
+        answer = self.client.post(
+            reverse("transport_trips"),
+            {
+                "route": self.route.pk,
+                "departs_on": day,
+                "departs_at": "07:00",
+                "vehicle": "Bus 2",
+                "seats": "40",
+                "escort": "",
+            },
+        )
         trip = Trip.objects.get(vehicle="Bus 2")
         self.assertRedirects(answer, reverse("transport_trip", args=[trip.uuid]))
 
     def test_it_shows_errors_for_a_trip_form_filled_badly(self) -> None:
         past = (timezone.localdate() - timedelta(days=1)).isoformat()
-        for data in ({}, {"route": self.route.pk, "departs_on": past, "departs_at": "07:00",
-                          "vehicle": "Bus", "seats": "40"},
-                     {"route": self.route.pk, "departs_on": "2026-02-31", "departs_at": "25:00",
-                      "vehicle": "Bus", "seats": "0"},
-                     {"route": "999999", "departs_on": "9999-12-31", "departs_at": "07:00",
-                      "vehicle": "x" * 5000, "seats": "10**9"}):  # fmt: skip
+        for data in (
+            {},
+            {
+                "route": self.route.pk,
+                "departs_on": past,
+                "departs_at": "07:00",
+                "vehicle": "Bus",
+                "seats": "40",
+            },
+            {
+                "route": self.route.pk,
+                "departs_on": "2026-02-31",
+                "departs_at": "25:00",
+                "vehicle": "Bus",
+                "seats": "0",
+            },
+            {
+                "route": "999999",
+                "departs_on": "9999-12-31",
+                "departs_at": "07:00",
+                "vehicle": "x" * 5000,
+                "seats": "10**9",
+            },
+        ):
             answer = self.client.post(reverse("transport_trips"), data)
             self.assertEqual(answer.status_code, 200, data)
         self.assertEqual(Trip.objects.count(), 1)
 
     def test_it_creates_a_route_from_place_names_and_refuses_unknown_places(self) -> None:
         url = reverse("transport_routes")
-        base = {"name": "Norte", "country": self.co.pk, "origin": "cúcuta",
-                "destination": "Bogotá", "stops": "Bucaramanga"}  # fmt: skip
+        base = {
+            "name": "Norte",
+            "country": self.co.pk,
+            "origin": "cúcuta",
+            "destination": "Bogotá",
+            "stops": "Bucaramanga",
+        }
         self.assertEqual(self.client.post(url, {**base, "stops": "Atlantis"}).status_code, 200)
         self.assertEqual(self.client.post(url, {}).status_code, 200)
         self.assertEqual(self.client.post(url, {**base, "destination": "Cúcuta"}).status_code, 200)
@@ -65,8 +95,14 @@ class PageTests(TransportTestCase):
     def test_it_says_why_a_household_without_consent_cannot_travel(self) -> None:
         url = reverse("transport_book", args=[self.trip.uuid])
         people = [str(p.uuid) for p in self.members(self.rojas)]
-        answer = self.client.post(url, {"household": self.rojas.uuid, "people": people,
-                                        "request_id": "5b0ad9f4-93a4-4bd8-9c1e-2a1f6d2a9a11"})  # fmt: skip
+        answer = self.client.post(
+            url,
+            {
+                "household": self.rojas.uuid,
+                "people": people,
+                "request_id": "5b0ad9f4-93a4-4bd8-9c1e-2a1f6d2a9a11",
+            },
+        )
         self.assertEqual(answer.status_code, 200)
         self.assertFalse(Booking.objects.exists())
         self.assertEqual(self.client.post(url, {"household": self.rojas.uuid}).status_code, 200)
