@@ -97,7 +97,9 @@ def find_households(*, user: Any, trip: Trip, text: str) -> list[Household]:
     for p in people:
         if p.household.organization_id == trip.route.organization_id:
             seen.setdefault(p.household_id, p.household)
-    return list(seen.values())
+    found = list(seen.values())
+    policies.record_reads(user, Household, found)
+    return found
 
 
 def free_seats(trip: Trip) -> int:

@@ -10,23 +10,23 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from caminantes.accounts.models import Membership, User
+from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Role
 from caminantes.assistance.transport import services
 from caminantes.assistance.transport.models import Route, Seat, Trip
-from caminantes.geo.models import Place
+from caminantes.geo.models import Country, Place
 from caminantes.lib import names
 from caminantes.registry.models import Consent, Household, Person
 from tests.personas import PASSWORD, PersonaTestCase
 
 
-def transport_officer(name: str, org: object, country: object, role: str) -> User:
+def transport_officer(name: str, org: Organization, country: Country, role: str) -> User:
     user = User.objects.create_user(f"{name}@example.org", PASSWORD, full_name=name.title())
     Membership.objects.create(user=user, organization=org, role=role).countries.set([country])
     return user
 
 
-def town(country: object, name: str, slug: str, population: int = 1000) -> Place:
+def town(country: Country, name: str, slug: str, population: int = 1000) -> Place:
     return Place.objects.create(
         kind="town",
         name=name,
@@ -38,7 +38,7 @@ def town(country: object, name: str, slug: str, population: int = 1000) -> Place
     )
 
 
-def family(org: object, country: object, *givens: str, consented: bool = True) -> Household:
+def family(org: Organization, country: Country, *givens: str, consented: bool = True) -> Household:
     household = Household.objects.create(
         organization=org, country=country, population_type="in_transit"
     )
@@ -106,12 +106,17 @@ class TransportTestCase(PersonaTestCase):
     def members(self, household: Household) -> list[Person]:
         return list(household.members.order_by("pk"))
 
-    def book(self, household: Household, **kwargs: object) -> list[Seat]:
+    def book(
+        self,
+        household: Household,
+        people: list[Person] | None = None,
+        seat_numbers: list[int] | None = None,
+    ) -> list[Seat]:
         result = services.booking_create(
             actor=self.tito,
             trip=self.trip,
             household=household,
-            people=kwargs.pop("people", None) or self.members(household),
-            **kwargs,  # type: ignore[arg-type]
+            people=people or self.members(household),
+            seat_numbers=seat_numbers,
         )
         return list(result.booking.seats.order_by("seat_no"))

@@ -32,6 +32,7 @@ from caminantes.assistance.transport.tests.base import (
     transport_officer,
 )
 from caminantes.geo.models import Country
+from caminantes.registry.models import Household
 
 
 class LastSeatTests(TransportTestCase):
@@ -41,7 +42,7 @@ class LastSeatTests(TransportTestCase):
         booking = Booking.objects.create(trip=self.trip, household=other, booked_by=self.tito)
         with self.assertRaises(IntegrityError), transaction.atomic():
             Seat.objects.create(
-                booking=booking, trip=self.trip, person=other.focal_point, seat_no=seat.seat_no
+                booking=booking, trip=self.trip, person=other.members.get(), seat_no=seat.seat_no
             )
         with self.assertRaises(IntegrityError), transaction.atomic():
             Seat.objects.create(booking=seat.booking, trip=self.trip, person=seat.person, seat_no=3)
@@ -124,15 +125,15 @@ class ParallelBookingTests(TransactionTestCase):
         start = threading.Barrier(len(households))
         outcomes: list[str] = []
 
-        def desk(household: object) -> None:
+        def desk(household: Household) -> None:
             try:
                 start.wait()
                 services.booking_create(
                     actor=officer,
                     trip=trip,
-                    household=household,  # type: ignore[arg-type]
+                    household=household,
                     people=list(household.members.all()),
-                )  # type: ignore[attr-defined]
+                )
                 outcomes.append("booked")
             except Refused as exc:
                 outcomes.append(exc.refusal_code)

@@ -80,7 +80,7 @@ class PageTests(TransportTestCase):
     def test_it_finds_a_household_books_it_and_shows_the_manifest(self) -> None:
         url = reverse("transport_book", args=[self.trip.uuid])
         self.assertContains(self.client.get(url, {"q": "Yolimar"}), self.perez.code)
-        form = self.client.get(url, {"household": self.perez.uuid})
+        form = self.client.get(url, {"household": str(self.perez.uuid)})
         request_id = form.context["form"]["request_id"].value()
         people = [str(p.uuid) for p in self.members(self.perez)]
         data = {"household": self.perez.uuid, "request_id": request_id, "people": people}
