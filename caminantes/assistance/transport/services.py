@@ -149,7 +149,8 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 
 def trip_set_status(*, actor: User, trip: Trip, status: str) -> Trip:
     """Move a trip on: planned -> boarding -> departed -> arrived, or cancelled before it
-    leaves. Arrival of the whole trip marks every boarded passenger arrived."""
+    leaves. At departure, passengers not boarded become no-shows; arrival of the whole trip
+    marks every boarded passenger arrived."""
     _require_trip(actor, trip)
     if status not in ALLOWED_FROM:
         raise ValidationError({"status": [_("Choose a valid status.")]})
@@ -177,7 +178,11 @@ def trip_set_status(*, actor: User, trip: Trip, status: str) -> Trip:
         locked.status = status
         locked.save(update_fields=["status"])
         now = timezone.now()
-        arrived = 0
+        arrived = missed = 0
+        if status == TripStatus.DEPARTED:  # whoever has not boarded by now missed the bus
+            missed = locked.seat_rows.filter(active=True, boarding=Seat.Boarding.PENDING).update(
+                boarding=Seat.Boarding.NO_SHOW
+            )
         if status == TripStatus.ARRIVED:
             arrived = locked.seat_rows.filter(
                 active=True, boarding=Seat.Boarding.BOARDED, arrived_at__isnull=True
@@ -195,6 +200,7 @@ def trip_set_status(*, actor: User, trip: Trip, status: str) -> Trip:
             status_from=before,
             status_to=status,
             arrived=arrived,
+            no_shows=missed,
         )
     return locked
 

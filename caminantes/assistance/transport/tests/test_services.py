@@ -153,6 +153,17 @@ class BoardingTests(TransportTestCase):
         self.assertIsNotNone(mother.arrived_at)
         self.assertIsNone(son.arrived_at)
 
+    def test_it_marks_those_not_boarded_at_departure_as_no_shows(self) -> None:
+        mother, son = self.book(self.perez)
+        services.seat_check_documents(actor=self.tito, seat=mother)
+        services.seat_board(actor=self.tito, seat=mother)
+        services.trip_set_status(actor=self.tito, trip=self.trip, status=TripStatus.DEPARTED)
+        son.refresh_from_db()
+        self.assertEqual(son.boarding, Seat.Boarding.NO_SHOW)
+        with self.assertRaises(Refused) as refused:
+            services.seat_arrive(actor=self.tito, seat=son)
+        self.assertEqual(refused.exception.refusal_code, "not_boarded")
+
     def test_it_cancels_a_trip_before_anyone_boards_and_frees_every_seat(self) -> None:
         self.book(self.perez)
         services.trip_set_status(actor=self.tito, trip=self.trip, status=TripStatus.CANCELLED)
