@@ -16,6 +16,7 @@ urlpatterns = [
     path("identity/", include("caminantes.identity.urls")),
     path("dtm/", include("caminantes.dtm.urls")),
     path("dtm/", include("caminantes.dtm.urls_outputs")),
+    path("assistance/transport/", include("caminantes.assistance.transport.urls")),
     path("assistance/", include("caminantes.assistance.urls")),
     path("api/v1/", api.urls),
 ]

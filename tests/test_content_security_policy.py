@@ -38,6 +38,11 @@ NOT_PAGES = {
     "audit/events.csv",
     "audit/alerts/<uuid:uuid>/acknowledge/",
     "assistance/transfers/<uuid:uuid>/receive/",  # POST only: books a transfer in
+    "assistance/transport/trips/<uuid:uuid>/status/",  # POST only: moves a trip on
+    "assistance/transport/seats/<uuid:uuid>/documents/",  # POST only: documents checked
+    "assistance/transport/seats/<uuid:uuid>/board/",  # POST only: boarded or no-show
+    "assistance/transport/seats/<uuid:uuid>/arrive/",  # POST only: arrival confirmed
+    "assistance/transport/bookings/<uuid:uuid>/cancel/",  # POST only: frees the seats
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",

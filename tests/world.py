@@ -634,3 +634,61 @@ def _assistance_register() -> None:
 
 
 _assistance_register()
+
+
+# --- transport ------------------------------------------------------------------------
+
+
+def _transport_trip(org: Organization, member: User) -> Any:
+    from datetime import time
+
+    from caminantes.assistance.transport.models import Route, Trip
+    from caminantes.geo.models import Place
+
+    country = org.countries.first()
+    existing = Trip.objects.filter(route__organization=org).first()
+    if existing is not None:
+        return existing
+    places = [
+        Place.objects.get_or_create(
+            slug=f"transport-{org.pk}-{end}",
+            defaults={"kind": "town", "name": f"Foreign {end}", "country": country,
+                      "latitude": 7, "longitude": -72},
+        )[0]
+        for end in ("origin", "destination")
+    ]  # fmt: skip
+    route = Route.objects.create(
+        organization=org, country=country, name="Foreign route", origin=places[0],
+        destination=places[1],
+    )  # fmt: skip
+    return Trip.objects.create(
+        route=route, departs_on=timezone.localdate() + timedelta(days=1), departs_at=time(6),
+        vehicle="Foreign bus", seats=10, created_by=member,
+    )  # fmt: skip
+
+
+def _transport_seat(org: Organization, member: User) -> Any:
+    from caminantes.assistance.transport.models import Booking, Seat
+
+    trip = _transport_trip(org, member)
+    existing = Seat.objects.filter(trip=trip).first()
+    if existing is not None:
+        return existing
+    household = _foreign_household(org, member)
+    booking = Booking.objects.create(trip=trip, household=household, booked_by=member)
+    return Seat.objects.create(booking=booking, trip=trip, person=household.focal_point,
+                               seat_no=1)  # fmt: skip
+
+
+def _transport_register() -> None:
+    from caminantes.assistance.transport import models as m
+
+    BUILDERS.update({
+        m.Route: lambda o, u: _transport_trip(o, u).route,
+        m.Trip: _transport_trip,
+        m.Booking: lambda o, u: _transport_seat(o, u).booking,
+        m.Seat: _transport_seat,
+    })  # fmt: skip
+
+
+_transport_register()

@@ -38,6 +38,8 @@ class Perm(StrEnum):
     MANAGE_STOCK = "manage_stock"
     MANAGE_SHELTER = "manage_shelter"
     REFER = "refer"
+    # Runs humanitarian transport: routes, trips, manifests, boarding.
+    MANAGE_TRANSPORT = "manage_transport"
     # Protection (restricted case files)
     GBV_CASES = "gbv_cases"
     TRAFFICKING_CASES = "trafficking_cases"
@@ -117,9 +119,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         }
     ),
     Role.DISTRIBUTION_OFFICER: frozenset(
-        _CASEWORK | {P.DISTRIBUTE, P.MANAGE_STOCK, P.REVEAL_PHONES}
+        _CASEWORK | {P.DISTRIBUTE, P.MANAGE_STOCK, P.MANAGE_TRANSPORT, P.REVEAL_PHONES}
     ),
-    Role.SHELTER_OFFICER: frozenset(_CASEWORK | {P.MANAGE_SHELTER, P.REVEAL_PHONES}),
+    # Field staff of the transit centres run the buses as well.
+    Role.SHELTER_OFFICER: frozenset(
+        _CASEWORK | {P.MANAGE_SHELTER, P.MANAGE_TRANSPORT, P.REVEAL_PHONES}
+    ),
     Role.GBV_OFFICER: frozenset(_CASEWORK | {P.GBV_CASES, P.REFER, P.MANAGE_CONSENT}),
     Role.ANTI_TRAFFICKING_OFFICER: frozenset(
         _CASEWORK | {P.TRAFFICKING_CASES, P.REFER, P.MANAGE_CONSENT}
