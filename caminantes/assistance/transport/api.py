@@ -25,8 +25,8 @@ from caminantes.accounts.models import ApiToken, User
 from caminantes.assistance.api import WRITE_ANSWERS, answers
 from caminantes.assistance.transport import selectors, services
 from caminantes.assistance.transport.models import Booking, Route, Seat, Trip, TripStatus
+from caminantes.lib.api import body_schema, parse_body
 from caminantes.registry import selectors as registry
-from caminantes.registry.api.plumbing import body_schema, parse_body
 
 router = Router(tags=["transport"])
 
