@@ -107,8 +107,13 @@ class HandoverTest(DistributionTestCase):
 
     def test_a_registration_officer_may_not_hand_out(self) -> None:
         with self.assertRaises(PermissionDenied):
-            sd.handover_record(actor=self.alice, plan=self.plan, household=self.small,
-                               request_id=uuid.uuid4(), collected_by=self.small.focal_point)  # fmt: skip
+            sd.handover_record(
+                actor=self.alice,
+                plan=self.plan,
+                household=self.small,
+                request_id=uuid.uuid4(),
+                collected_by=self.small.focal_point,
+            )
 
 
 class ListTest(DistributionTestCase):
@@ -134,8 +139,13 @@ class ListTest(DistributionTestCase):
 
     def test_standings(self) -> None:
         self.stock_hygiene_kits(2)
-        sd.handover_record(actor=self.dora, plan=self.plan, household=self.small,
-                           request_id=uuid.uuid4(), collected_by=self.small.focal_point)  # fmt: skip
+        sd.handover_record(
+            actor=self.dora,
+            plan=self.plan,
+            household=self.small,
+            request_id=uuid.uuid4(),
+            collected_by=self.small.focal_point,
+        )
         page = list(reads.distribution_list(user=self.dora, plan=self.plan))
         by = {e.household.pk: e for e in reads.standings(user=self.dora, plan=self.plan,
                                                          households=page)}  # fmt: skip
@@ -150,9 +160,16 @@ class ListTest(DistributionTestCase):
 class PlanTest(DistributionTestCase):
     def plan_with(self, **kwargs):  # type: ignore[no-untyped-def]
         today = timezone.localdate()
-        values = {"actor": self.dora, "warehouse": self.cucuta, "site": self.site,
-                  "kit": self.hygiene, "name": "Plan", "starts_on": today,
-                  "ends_on": today + timedelta(days=10), "bands": [sd.Band(1, None, 1)]}  # fmt: skip
+        values = {
+            "actor": self.dora,
+            "warehouse": self.cucuta,
+            "site": self.site,
+            "kit": self.hygiene,
+            "name": "Plan",
+            "starts_on": today,
+            "ends_on": today + timedelta(days=10),
+            "bands": [sd.Band(1, None, 1)],
+        }
         values.update(kwargs)
         return sd.plan_create(**values)
 
