@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -21,7 +22,7 @@ class HandoverTest(DistributionTestCase):
     def setUp(self) -> None:
         self.stock_hygiene_kits(10)
 
-    def hand(self, household=None, **kwargs):  # type: ignore[no-untyped-def]
+    def hand(self, household: Any = None, **kwargs: Any) -> Any:
         household = household or self.small
         kwargs.setdefault("collected_by", household.focal_point)
         return sd.handover_record(
@@ -29,7 +30,7 @@ class HandoverTest(DistributionTestCase):
             request_id=kwargs.pop("request_id", uuid.uuid4()), **kwargs,
         )  # fmt: skip
 
-    def refusal(self, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    def refusal(self, **kwargs: Any) -> str:
         with self.assertRaises(Refused) as caught:
             self.hand(**kwargs)
         return caught.exception.refusal_code
@@ -158,9 +159,9 @@ class ListTest(DistributionTestCase):
 
 
 class PlanTest(DistributionTestCase):
-    def plan_with(self, **kwargs):  # type: ignore[no-untyped-def]
+    def plan_with(self, **kwargs: Any) -> Any:
         today = timezone.localdate()
-        values = {
+        values: dict[str, Any] = {
             "actor": self.dora,
             "warehouse": self.cucuta,
             "site": self.site,
@@ -175,7 +176,7 @@ class PlanTest(DistributionTestCase):
 
     def test_wrong_rules_are_refused_in_words(self) -> None:
         today = timezone.localdate()
-        for wrong in (
+        wrongs: list[dict[str, Any]] = [
             {"name": " "},
             {"ends_on": today - timedelta(days=1)},
             {"bands": []},
@@ -184,7 +185,8 @@ class PlanTest(DistributionTestCase):
             {"daily_cap": 0},
             {"min_household_size": 5, "max_household_size": 2},
             {"population_types": ["martians"]},
-        ):
+        ]
+        for wrong in wrongs:
             with self.subTest(wrong=wrong), self.assertRaises(ValidationError):
                 self.plan_with(**wrong)
 
