@@ -186,7 +186,10 @@ def plans(request: HttpRequest) -> Any:
     return reads.plans_for_user(user=request.user)
 
 
-@router.get("/plans/{uuid}", response=PlanOut, summary="A distribution plan and its rules")
+@router.get(
+    "/plans/{uuid}", response=PlanOut, summary="A distribution plan and its rules",
+    url_name="distribution_plan",
+)  # fmt: skip
 def plan(request: HttpRequest, uuid: UUID) -> Any:
     return _plan(request, uuid)
 

@@ -15,3 +15,4 @@ class AssistanceConfig(AppConfig):
         from caminantes.lib import navigation
 
         navigation.add("assistance_warehouses", _("Warehouses"), Perm.MANAGE_STOCK, order=400)
+        navigation.add("assistance_plans", _("Distributions"), Perm.DISTRIBUTE, order=410)
