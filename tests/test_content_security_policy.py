@@ -40,6 +40,9 @@ NOT_PAGES = {
     "audit/events.csv",
     "audit/alerts/<uuid:uuid>/acknowledge/",
     "assistance/transfers/<uuid:uuid>/receive/",  # POST only: books a transfer in
+    "assistance/distribution/<uuid:uuid>/status/",  # POST only: opens or closes a plan
+    "assistance/desk/<uuid:uuid>/handover/",  # POST only: records a handover
+    "assistance/households/<uuid:uuid>/card.pdf",  # a PDF
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",
