@@ -249,7 +249,9 @@ def find_households(*, user: Any, plan: DistributionPlan, text: str) -> list[Hou
     kept = set(visible.filter(pk__in=ids).values_list("pk", flat=True))
     found = [seen[pk] for pk in ids if pk in kept]
     focal = {h.pk: h for h in Household.objects.filter(pk__in=kept).select_related("focal_point")}
-    return [focal[h.pk] for h in found]
+    households = [focal[h.pk] for h in found]
+    policies.record_reads(user, Household, households)
+    return households
 
 
 def _scanned_id(text: str) -> Any:

@@ -271,7 +271,10 @@
     db = d;
     wireSearch(); wireOnlineForm(); wireCamera();
     root.querySelector("[data-send-now]").addEventListener("click", flush);
-    window.addEventListener("online", function () { setOffline(false); show(); fetchList().catch(function () {}); flush(); });
+    window.addEventListener("online", function () {
+      show();
+      flush().then(fetchList).then(show).catch(function () { /* still flaky: the next round */ });
+    });
     window.addEventListener("offline", show);
     setInterval(flush, 10000);
     return loadList().then(show).then(function () {
