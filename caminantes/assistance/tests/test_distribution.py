@@ -65,7 +65,7 @@ class HandoverTest(DistributionTestCase):
         with self.assertRaises(Refused) as caught:
             self.hand()
         self.assertEqual(caught.exception.refusal_code, "inside_interval")
-        self.assertIn("may collect again", caught.exception.detail)
+        self.assertIn(str(timezone.localdate() + timedelta(days=20)), caught.exception.detail)
         Handover.objects.update(day=timezone.localdate() - timedelta(days=30))
         self.assertFalse(self.hand().replayed)
 
