@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.test_sensitive_pages import log_in
 
@@ -91,3 +92,49 @@ def test_it_records_three_handovers_offline_and_sends_each_once(demo_server: str
         assert looked["standing"] == "served_today"
     p.reload()
     assert served_today(p) == before + 3
+
+
+def open_desk(p: Page, url: str) -> str:
+    log_in(p, url, OFFICER)
+    p.goto(f"{url}/assistance/distribution/")
+    p.click("text=Kits de higiene")
+    p.click("text=Abrir la mesa de entrega")
+    p.wait_for_url(re.compile(r".*/assistance/desk/.*"))
+    expect(p.locator("[data-cached-count]")).to_contain_text("hogares guardados")
+    return str(p.locator("[data-desk]").get_attribute("data-api"))
+
+
+def test_it_shows_a_refusal_that_arrives_later_for_that_household(
+    demo_server: str, page: Page, browser: Browser
+) -> None:
+    p, url = page, demo_server
+    api = open_desk(p, url)
+    listed: dict[str, Any] = p.evaluate(API_JSON, [f"{api}/list", {}])["body"]
+    row = next(r for r in listed["items"] if r["may_collect"] and r["members"])
+
+    p.context.set_offline(True)
+    p.fill("#desk-q", row["code"])
+    p.press("#desk-q", "Enter")
+    panel = p.locator(f"[data-offline-part] [data-household='{row['household']}']")
+    panel.locator("select").select_option(row["members"][0]["uuid"])
+    panel.locator("button[type=submit]").click()
+    expect(p.locator("[data-pending-count]")).to_have_text("1")
+
+    # Meanwhile the family is served at another desk, which is online.
+    other = browser.new_context(viewport={"width": 768, "height": 1024}, locale="es-CO")
+    q = other.new_page()
+    open_desk(q, url)
+    body = {"request_id": str(uuid.uuid4()), "household": row["household"],
+            "collected_by": row["members"][0]["uuid"]}  # fmt: skip
+    served = q.evaluate(
+        API_JSON, [f"{api}/handovers", {"method": "POST", "body": json.dumps(body)}]
+    )
+    assert served["status"] == 201
+    other.close()
+
+    p.context.set_offline(False)
+    p.click("[data-send-now]")
+    refused = p.locator(f"[data-refused-household='{row['household']}']")
+    expect(refused).to_be_visible(timeout=20_000)
+    expect(refused).to_contain_text("ya recibió")
+    expect(p.locator("[data-pending-count]")).to_have_text("0")
