@@ -33,6 +33,7 @@ from caminantes.assistance.forms_distribution import HandoverForm, PlanForm
 from caminantes.assistance.models import DistributionPlan
 from caminantes.lib.form_errors import apply_errors
 from caminantes.registry import selectors as registry
+from caminantes.registry.models import PopulationType, SpecificNeed
 
 
 @perm_required(Perm.DISTRIBUTE)
@@ -75,6 +76,10 @@ def plan_detail(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     return render(request, "assistance/plan.html", {
         "plan": plan, "page": page, "rows": rows, "bands": reads.bands_of(plan),
         "served_today": reads.served_today(plan), "statuses": DistributionPlan.Status,
+        "population_labels": [PopulationType(v).label for v in plan.population_types
+                              if v in PopulationType.values],
+        "need_labels": [SpecificNeed(v).label for v in plan.specific_needs
+                        if v in SpecificNeed.values],
     })  # fmt: skip
 
 
