@@ -43,6 +43,9 @@ NOT_PAGES = {
     "assistance/transport/seats/<uuid:uuid>/board/",  # POST only: boarded or no-show
     "assistance/transport/seats/<uuid:uuid>/arrive/",  # POST only: arrival confirmed
     "assistance/transport/bookings/<uuid:uuid>/cancel/",  # POST only: frees the seats
+    "assistance/distribution/<uuid:uuid>/status/",  # POST only: opens or closes a plan
+    "assistance/desk/<uuid:uuid>/handover/",  # POST only: records a handover
+    "assistance/households/<uuid:uuid>/card.pdf",  # a PDF
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",

@@ -620,6 +620,46 @@ def _delivery(org: Organization, member: User) -> Any:
     return served
 
 
+def _plan(org: Organization, member: User) -> Any:
+    from caminantes.assistance.models import DistributionPlan, Kit, QuantityBand
+    from caminantes.geo.models import Place
+
+    warehouse = _warehouse(org, member)
+    existing = DistributionPlan.objects.filter(warehouse=warehouse).first()
+    if existing is not None:
+        return existing
+    site = Place.objects.filter(country=warehouse.country).first() or Place.objects.create(
+        kind="town", name="Foreign site", slug=f"foreign-site-{org.pk}",
+        country=warehouse.country, latitude=0, longitude=0,
+    )  # fmt: skip
+    today = timezone.localdate()
+    plan = DistributionPlan.objects.create(
+        organization=org, country=warehouse.country, name="Foreign plan", site=site,
+        warehouse=warehouse, kit=Kit.objects.get(code="hygiene-kit"), status="open",
+        starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=30),
+    )  # fmt: skip
+    QuantityBand.objects.create(plan=plan, min_size=1, quantity=1)
+    return plan
+
+
+def _handover(org: Organization, member: User) -> Any:
+    import uuid as uuid_lib
+
+    from caminantes.assistance.models import Handover
+
+    plan = _plan(org, member)
+    existing = Handover.objects.filter(plan=plan).first()
+    if existing is not None:
+        return existing
+    household = _foreign_household(org, member)
+    served = _delivery(org, member)
+    return Handover.objects.create(
+        uuid=uuid_lib.uuid4(), sha256="0" * 64, plan=plan, household=household, quantity=1,
+        collected_by=household.focal_point, delivery=served, actor=member,
+        day=timezone.localdate(), handed_at=timezone.now(),
+    )  # fmt: skip
+
+
 def _assistance_register() -> None:
     from caminantes.assistance import models as m
 
@@ -630,6 +670,8 @@ def _assistance_register() -> None:
         m.StockRequest: lambda o, u: _stock_movement(o, u).request,
         m.Transfer: _transfer,
         m.ServiceDelivery: _delivery,
+        m.DistributionPlan: _plan,
+        m.Handover: _handover,
     })  # fmt: skip
 
 

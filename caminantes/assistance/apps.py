@@ -18,3 +18,4 @@ class AssistanceConfig(AppConfig):
         # Reports: stock staff reach both from the list; 5W reporters go to people reached.
         navigation.add("assistance_reports", _("Assistance reports"), Perm.MANAGE_STOCK, order=480)
         navigation.add("assistance_report_reach", _("People reached"), Perm.REPORT_5W, order=481)
+        navigation.add("assistance_plans", _("Distributions"), Perm.DISTRIBUTE, order=410)

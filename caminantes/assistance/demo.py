@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caminantes.accounts.models import Organization, User
-from caminantes.assistance import services
+from caminantes.assistance import demo_distribution, services
 from caminantes.assistance.models import Item, Kit, LossReason, Warehouse
 from caminantes.geo.models import Country, Place
 
@@ -31,8 +31,10 @@ def load(say: Callable[[str], None], **options: Any) -> None:
     officer = User.objects.filter(email=OFFICER).first()
     if org is None or co is None or officer is None:
         return
-    if Warehouse.objects.filter(organization=org, country=co, name=MAIN).exists():
+    existing = Warehouse.objects.filter(organization=org, country=co, name=MAIN).first()
+    if existing is not None:
         say("Assistance: the demo warehouse is already there.")
+        demo_distribution.load(say, officer=officer, warehouse=existing)
         return
     today = timezone.localdate()
     with transaction.atomic():
@@ -73,5 +75,6 @@ def load(say: Callable[[str], None], **options: Any) -> None:
                             reason=LossReason.PESTS, note="Goteras en el techo")  # fmt: skip
         services.stock_count(actor=officer, warehouse=main, item=items["jerrycan"],
                              lot="NFI-2026-03", counted=297, note="Conteo mensual")  # fmt: skip
+    demo_distribution.load(say, officer=officer, warehouse=main)
     say(f"Assistance: {MAIN} stocked ({main.movements.count()} ledger lines), a transfer of "
         f"blankets in transit to {SECOND}; log in as {OFFICER}.")  # fmt: skip

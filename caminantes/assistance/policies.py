@@ -36,3 +36,14 @@ register(
     ),
 )  # fmt: skip
 register(m.StockRequest, stock_of("warehouse"))
+register(
+    m.DistributionPlan,
+    Scope(permission=Perm.DISTRIBUTE, organization="organization", country="country"),
+)
+register(
+    m.Handover,
+    Scope(
+        permission=Perm.DISTRIBUTE, organization="plan__organization", country="plan__country",
+        personal_data=True,
+    ),
+)  # fmt: skip

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from caminantes.assistance import views
+from caminantes.assistance import views, views_desk
 
 urlpatterns = [
     path("warehouses/", views.warehouses, name="assistance_warehouses"),
@@ -21,4 +21,10 @@ urlpatterns = [
         "transfers/<uuid:uuid>/receive/", views.transfer_receive, name="assistance_transfer_receive"
     ),
     path("reports/", include("caminantes.assistance.reports.urls")),
+    path("distribution/", views_desk.plans, name="assistance_plans"),
+    path("distribution/<uuid:uuid>/", views_desk.plan_detail, name="assistance_plan"),
+    path("distribution/<uuid:uuid>/status/", views_desk.plan_status, name="assistance_plan_status"),
+    path("desk/<uuid:uuid>/", views_desk.desk, name="assistance_desk"),
+    path("desk/<uuid:uuid>/handover/", views_desk.desk_handover, name="assistance_handover"),
+    path("households/<uuid:uuid>/card.pdf", views_desk.household_card, name="assistance_card"),
 ]

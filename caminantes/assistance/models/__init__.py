@@ -2,6 +2,7 @@
 
 from caminantes.assistance.models.catalogue import Category, Item, Kit, KitLine, Unit
 from caminantes.assistance.models.delivery import Modality, ServiceDelivery, ServiceDeliveryPerson
+from caminantes.assistance.models.distribution import DistributionPlan, Handover, QuantityBand
 from caminantes.assistance.models.stock import (
     LossReason,
     MovementKind,
@@ -14,12 +15,15 @@ from caminantes.assistance.models.stock import (
 
 __all__ = [
     "Category",
+    "DistributionPlan",
+    "Handover",
     "Item",
     "Kit",
     "KitLine",
     "LossReason",
     "Modality",
     "MovementKind",
+    "QuantityBand",
     "ServiceDelivery",
     "ServiceDeliveryPerson",
     "StockBalance",
