@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "caminantes.identity",
     "caminantes.dtm",
     "caminantes.assistance",
+    "caminantes.assistance.shelter",
     "caminantes.web",
 ]
 
