@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from caminantes.accounts.api import router as accounts_router
 from caminantes.accounts.api_auth import api_auth
 from caminantes.assistance.api import router as assistance_router
+from caminantes.assistance.shelter.api import router as shelter_router
 from caminantes.audit.api import router as audit_router
 from caminantes.geo.api import router as geo_router
 from caminantes.identity.api import router as identity_router
@@ -73,3 +74,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("/identity", identity_router)
 api.add_router("/assistance", assistance_router)
+api.add_router("/assistance/shelter", shelter_router)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from caminantes.accounts import policies
@@ -72,12 +73,19 @@ def households_for_site(*, user: Any, site: Site, query: str = "") -> QuerySet[H
 
 
 def get_household_for_site(*, user: Any, site: Site, uuid: Any) -> Household:
+    """A household that may stay at the site (registered there, visible): 404 otherwise."""
     household = registry.household_detail(user=user, uuid=uuid)
     if household.organization_id != site.organization_id or household.country_id != site.country_id:
-        from django.http import Http404
-
         raise Http404
     return household
+
+
+def find_household_for_site(*, user: Any, site: Site, uuid: Any) -> Household | None:
+    """The same, or None (for an id named in a body, answered as an invalid field)."""
+    try:
+        return get_household_for_site(user=user, site=site, uuid=uuid)
+    except Http404:
+        return None
 
 
 def members(household: Household) -> QuerySet[Person]:
