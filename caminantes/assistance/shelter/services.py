@@ -316,11 +316,12 @@ def _deliver(actor: User, stay: Stay, when: datetime) -> None:
 def stay_check_in(
     *, actor: User, site: Site, household: Household, placements: Sequence[Placement],
     nights: int, reserved_until: datetime | None = None,
-    request_id: uuid_lib.UUID | None = None,
+    request_id: uuid_lib.UUID | None = None, when: datetime | None = None,
 ) -> StayWritten:  # fmt: skip
     """Put members of the household on beds for `nights` nights from today. With
     `reserved_until`, the beds are only held for the household until then (a reservation:
-    `stay_arrive` takes it up, `stay_no_show` lets it go)."""
+    `stay_arrive` takes it up, `stay_no_show` lets it go). `when` records a check-in made
+    earlier (written down at the door while the link was down), never in the future."""
     _require(actor, site)
     if not site.is_active:
         raise Refused(_("This shelter is closed."), code="site_closed")
@@ -330,7 +331,9 @@ def stay_check_in(
         or household.anonymised_at is not None
     ):
         raise ValidationError({"household": [_("Choose a household registered here.")]})
-    now = timezone.now()
+    now = _past(when)
+    if reserved_until is not None and when is not None:
+        raise ValidationError({"reserved_until": [_("A reservation starts now.")]})
     if reserved_until is not None and not now < reserved_until <= now + timedelta(days=7):
         raise ValidationError(
             {"reserved_until": [_("Hold the reservation until a time within the next 7 days.")]}
@@ -346,7 +349,7 @@ def stay_check_in(
             return _earlier_stay(earlier)
         _check_nights(site, nights)
         _validate_placements(site, household, placements)
-        today = timezone.localdate()
+        today = timezone.localdate(now)
         has_child = any(
             (age := p.age_on(today)) is not None and age < 18
             for p in household.members.filter(anonymised_at__isnull=True)
@@ -385,6 +388,18 @@ def stay_check_in(
             change="reserved" if reserved else "checked_in", people=len(placements))  # fmt: skip
         _made(request, stay=stay)
         return StayWritten(stay)
+
+
+def _past(when: datetime | None) -> datetime:
+    """`when`, or now: a moment of the last days, not in the future."""
+    now = timezone.now()
+    if when is None:
+        return now
+    if when > now + timedelta(minutes=5) or when < now - timedelta(days=HEADCOUNT_DAYS_BACK):
+        raise ValidationError(
+            {"when": [_("Enter a time of the last %(days)s days.") % {"days": HEADCOUNT_DAYS_BACK}]}
+        )
+    return when
 
 
 def _locked(stay: Stay) -> Stay:
@@ -476,16 +491,19 @@ def stay_extend(
 
 
 def stay_check_out(
-    *, actor: User, stay: Stay, request_id: uuid_lib.UUID | None = None
-) -> StayWritten:
-    """The household leaves: its beds are free again."""
+    *, actor: User, stay: Stay, request_id: uuid_lib.UUID | None = None,
+    when: datetime | None = None,
+) -> StayWritten:  # fmt: skip
+    """The household leaves: its beds are free again (`when`: it left earlier)."""
     with transaction.atomic():
         stay, request, earlier = _stay_write(actor, stay, {"op": "check_out"}, request_id)
         if earlier is not None:
             return _earlier_stay(earlier)
         if stay.status != StayStatus.CHECKED_IN:
             raise Refused(_("This household is not staying here now."), code="stay_closed")
-        now = timezone.now()
+        now = _past(when)
+        if stay.checked_in_at is not None and now < stay.checked_in_at:
+            raise ValidationError({"when": [_("The household cannot leave before it arrived.")]})
         stay.status, stay.checked_out_at = StayStatus.CHECKED_OUT, now
         stay.save(update_fields=["status", "checked_out_at"])
         _release(stay, now)
