@@ -300,6 +300,22 @@ def _lock_and_check_free(site: Site, placements: Sequence[Placement]) -> None:
         )  # fmt: skip
 
 
+def _lost_race(household: Household, placements: Sequence[Placement]) -> Refused:
+    """The refusal for a check-in whose rows a simultaneous one took first (the database's
+    constraints said no after the checks had passed)."""
+    people = [p.pk for p, _b in placements]
+    if BedAssignment.objects.filter(person_id__in=people, released_at__isnull=True).exists():
+        return Refused(_("A person of this household was given a bed by another check-in just "
+                         "now."), code="person_already_in_bed", field="placements")  # fmt: skip
+    if Stay.objects.filter(
+        household=household, status__in=[StayStatus.RESERVED, StayStatus.CHECKED_IN]
+    ).exists():
+        return Refused(_("This household already has a stay open here."),
+                       code="household_already_staying")  # fmt: skip
+    return Refused(_("A bed was taken by another check-in just now: choose another."),
+                   code="bed_taken", field="placements")  # fmt: skip
+
+
 def _deliver(actor: User, stay: Stay, when: datetime) -> None:
     people = [
         delivery.Reached(person=a.person)
@@ -362,23 +378,20 @@ def stay_check_in(
             raise Refused(_("This household already has a stay open here."),
                           code="household_already_staying")  # fmt: skip
         reserved = reserved_until is not None
-        stay = Stay.objects.create(
-            site=site, household=household, arrives_on=today,
-            leaves_on=today + timedelta(days=nights), actor=actor, reserved_until=reserved_until,
-            status=StayStatus.RESERVED if reserved else StayStatus.CHECKED_IN,
-            checked_in_at=None if reserved else now,
-        )  # fmt: skip
         try:
             with transaction.atomic():
+                stay = Stay.objects.create(
+                    site=site, household=household, arrives_on=today,
+                    leaves_on=today + timedelta(days=nights), actor=actor,
+                    reserved_until=reserved_until, checked_in_at=None if reserved else now,
+                    status=StayStatus.RESERVED if reserved else StayStatus.CHECKED_IN,
+                )  # fmt: skip
                 BedAssignment.objects.bulk_create([
                     BedAssignment(stay=stay, bed=b, person=p, assigned_at=now)
                     for p, b in placements
                 ])  # fmt: skip
-        except IntegrityError as exc:  # a check-in for the same person or bed won meanwhile
-            raise Refused(
-                _("A bed or a person was taken by another check-in just now: try again."),
-                code="bed_taken", field="placements",
-            ) from exc  # fmt: skip
+        except IntegrityError as exc:  # another check-in took the person, bed or stay meanwhile
+            raise _lost_race(household, placements) from exc
         WaitingEntry.objects.filter(site=site, household=household, closed_at__isnull=True).update(
             closed_at=now, closed_reason=WaitingEntry.Closed.CHECKED_IN, stay=stay
         )
