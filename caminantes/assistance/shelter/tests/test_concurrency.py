@@ -19,11 +19,13 @@ from typing import Any
 from django.db import connection
 from django.test import TransactionTestCase
 
+from caminantes.accounts.models import Organization
 from caminantes.assistance.errors import Refused
 from caminantes.assistance.models import ServiceDelivery
 from caminantes.assistance.shelter import services
 from caminantes.assistance.shelter.models import BedAssignment, Stay
 from caminantes.assistance.shelter.tests.base import household, shelter_officer
+from caminantes.geo.models import Country
 from tests.personas import make_world
 
 
@@ -56,6 +58,8 @@ def race(*calls: Callable[[], Any]) -> list[str]:
 )
 class LastBedTests(TransactionTestCase):
     serialized_rollback = True
+    co: Country
+    iom: Organization
 
     def setUp(self) -> None:
         make_world(self)
