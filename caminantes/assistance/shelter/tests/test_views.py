@@ -155,3 +155,28 @@ class PageTests(ShelterTestCase):
         self.assertEqual(self.client.get(f"/assistance/shelter/{self.site.uuid}/").status_code, 404)
         self.login(self.alice)  # a registrar: no shelter permission
         self.assertEqual(self.client.get("/assistance/shelter/").status_code, 403)
+
+
+class SiteListTests(ShelterTestCase):
+    def test_it_creates_a_shelter_and_refuses_wrong_input(self) -> None:
+        self.login(self.sara)
+        for wrong in (
+            {},
+            {"name": "X", "kind": "castle", "country": self.co.pk, "max_nights": 3},
+            {"name": "X", "kind": "hotel", "country": self.co.pk, "max_nights": 0},
+            {"name": "Albergue Cúcuta", "kind": "hotel", "country": self.co.pk, "max_nights": 3},
+        ):
+            with self.subTest(wrong=wrong):
+                self.assertEqual(self.client.post("/assistance/shelter/", wrong).status_code, 200)
+        response = self.client.post(
+            "/assistance/shelter/",
+            {
+                "name": "Hotel Central",
+                "kind": "hotel",
+                "country": self.co.pk,
+                "max_nights": 3,
+            },
+        )
+        site = self.site.__class__.objects.get(name="Hotel Central")
+        self.assertRedirects(response, f"/assistance/shelter/{site.uuid}/rooms/")
+        self.assertContains(self.client.get("/assistance/shelter/"), "Hotel Central")
