@@ -46,19 +46,21 @@ from caminantes.assistance.shelter.models import (
     StayStatus,
     WaitingEntry,
 )
+from caminantes.assistance.shelter.rules import (
+    Placement,
+    check_nights,
+    refuse_placement,
+    validate_placements,
+)
 from caminantes.assistance.shelter.selectors import assignments_on
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Country, Place
 from caminantes.lib.idempotency import content_digest
-from caminantes.registry.models import Household, Person, Sex
+from caminantes.registry.models import Household, Person
 
 SECTOR = "shelter"
 INDICATOR = "people_in_temporary_accommodation"
-# Our rule: boys under this age may sleep in a women-only room (with their mother).
-WOMEN_ONLY_BOYS_UNDER = 12
-CHILD_BED_UNDER = 14
-COT_UNDER = 3
 MAX_BEDS_AT_ONCE = 200
 HEADCOUNT_DAYS_BACK = 31
 
@@ -214,67 +216,6 @@ def beds_add(*, actor: User, room: Room, count: int, kind: str = BedKind.ADULT) 
 # --- stays ----------------------------------------------------------------------------
 
 
-Placement = tuple[Person, Bed]
-
-
-def _refuse_placement(person: Person, bed: Bed, household_has_child: bool, on: date) -> None:
-    age = person.age_on(on)
-    name = person.full_name
-    room = bed.room
-    if (
-        room.women_only
-        and person.sex != Sex.FEMALE
-        and not (age is not None and age < WOMEN_ONLY_BOYS_UNDER)
-    ):
-        raise Refused(
-            _("%(name)s cannot take a bed in %(room)s: the room is for women only.")
-            % {"name": name, "room": room.name},
-            code="room_women_only", field="placements",
-        )  # fmt: skip
-    if room.families and not household_has_child:
-        raise Refused(
-            _("%(room)s is for families with children.") % {"room": room.name},
-            code="room_families_only", field="placements",
-        )  # fmt: skip
-    limit = {BedKind.COT: COT_UNDER, BedKind.CHILD: CHILD_BED_UNDER}.get(BedKind(bed.kind))
-    if limit is not None and not (age is not None and age < limit):
-        raise Refused(
-            _("Bed %(bed)s is a %(kind)s, for a child under %(age)s: choose another bed for "
-              "%(name)s.")
-            % {"bed": bed.label, "kind": BedKind(bed.kind).label.lower(), "age": limit,
-               "name": name},
-            code="bed_wrong_kind", field="placements",
-        )  # fmt: skip
-
-
-def _check_nights(site: Site, nights: int, field: str = "nights") -> None:
-    if nights < 1:
-        raise ValidationError({field: [_("Enter at least 1 night.")]})
-    if nights > site.max_nights:
-        raise Refused(
-            _("%(site)s takes guests for at most %(max)s nights at a time; extend the stay "
-              "later, with a reason.") % {"site": site.name, "max": site.max_nights},
-            code="stay_too_long", field=field,
-        )  # fmt: skip
-
-
-def _validate_placements(site: Site, household: Household, placements: Sequence[Placement]) -> None:
-    if not placements:
-        raise ValidationError({"placements": [_("Choose a bed for at least one person.")]})
-    people = [p for p, _b in placements]
-    beds = [b for _p, b in placements]
-    if len({p.pk for p in people}) != len(people):
-        raise ValidationError({"placements": [_("Each person takes one bed.")]})
-    if len({b.pk for b in beds}) != len(beds):
-        raise ValidationError({"placements": [_("Each bed takes one person.")]})
-    for p in people:
-        if p.household_id != household.pk or p.anonymised_at is not None:
-            raise ValidationError({"placements": [_("Choose members of this household.")]})
-    for b in beds:
-        if b.room.site_id != site.pk or not b.is_active:
-            raise ValidationError({"placements": [_("Choose beds of this shelter.")]})
-
-
 def _lock_and_check_free(site: Site, placements: Sequence[Placement]) -> None:
     bed_ids = sorted(b.pk for _p, b in placements)
     list(Bed.objects.select_for_update().filter(pk__in=bed_ids).order_by("pk"))
@@ -363,15 +304,15 @@ def stay_check_in(
         request, earlier = _claim(request_id, site, content)
         if earlier is not None:
             return _earlier_stay(earlier)
-        _check_nights(site, nights)
-        _validate_placements(site, household, placements)
+        check_nights(site, nights)
+        validate_placements(site, household, placements)
         today = timezone.localdate(now)
         has_child = any(
             (age := p.age_on(today)) is not None and age < 18
             for p in household.members.filter(anonymised_at__isnull=True)
         )
         for person, bed in placements:
-            _refuse_placement(person, bed, has_child, today)
+            refuse_placement(person, bed, has_child, today)
         _lock_and_check_free(site, placements)
         open_statuses = [StayStatus.RESERVED, StayStatus.CHECKED_IN]
         if Stay.objects.filter(site=site, household=household, status__in=open_statuses).exists():
@@ -489,7 +430,7 @@ def stay_extend(
             raise Refused(_("Only a stay in progress can be extended."), code="stay_closed")
         if not reason:
             raise ValidationError({"reason": [_("Say why the stay is extended.")]})
-        _check_nights(stay.site, nights)
+        check_nights(stay.site, nights)
         previous = stay.leaves_on
         stay.leaves_on = max(previous, timezone.localdate()) + timedelta(days=nights)
         stay.save(update_fields=["leaves_on"])
