@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "caminantes.dtm",
     "caminantes.assistance",
     "caminantes.assistance.transport",
+    "caminantes.assistance.shelter",
     "caminantes.web",
 ]
 

@@ -46,6 +46,10 @@ NOT_PAGES = {
     "assistance/distribution/<uuid:uuid>/status/",  # POST only: opens or closes a plan
     "assistance/desk/<uuid:uuid>/handover/",  # POST only: records a handover
     "assistance/households/<uuid:uuid>/card.pdf",  # a PDF
+    "assistance/shelter/stays/<uuid:uuid>/check-out/",  # POST only: frees the beds
+    "assistance/shelter/stays/<uuid:uuid>/arrive/",  # POST only: a reservation taken up
+    "assistance/shelter/stays/<uuid:uuid>/no-show/",  # POST only: a reservation let go
+    "assistance/shelter/waiting/<uuid:uuid>/remove/",  # POST only: off the waiting list
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",
@@ -113,7 +117,11 @@ class ContentSecurityPolicyTest(PersonaTestCase):
         Membership.objects.create(
             user=dora, organization=cls.iom, role=Role.DISTRIBUTION_OFFICER
         ).countries.set([cls.co])
-        cls.viewers = [cls.carla, cls.alice, cls.admin, cls.audrey, cls.eve, cls.bob, dora]
+        sol = User.objects.create_user("sol@example.org", PASSWORD, full_name="Sol")
+        Membership.objects.create(
+            user=sol, organization=cls.iom, role=Role.SHELTER_OFFICER
+        ).countries.set([cls.co])
+        cls.viewers = [cls.carla, cls.alice, cls.admin, cls.audrey, cls.eve, cls.bob, dora, sol]
 
     def assert_strict_policy(self, response: Any, where: str) -> None:
         policy = response.headers.get("Content-Security-Policy", "")

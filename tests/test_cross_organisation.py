@@ -50,7 +50,11 @@ class CrossOrganisationTest(PersonaTestCase):
         Membership.objects.create(
             user=dora, organization=cls.iom, role=Role.DISTRIBUTION_OFFICER
         ).countries.set([cls.co])
-        cls.askers = [cls.alice, cls.bob, cls.carla, cls.pablo, cls.audrey, cls.eve, dora]
+        sol = User.objects.create_user("sol@example.org", PASSWORD, full_name="Sol")
+        Membership.objects.create(
+            user=sol, organization=cls.iom, role=Role.SHELTER_OFFICER
+        ).countries.set([cls.co])
+        cls.askers = [cls.alice, cls.bob, cls.carla, cls.pablo, cls.audrey, cls.eve, dora, sol]
 
     def setUp(self) -> None:
         self.objects = distinct_objects(self.foreign)

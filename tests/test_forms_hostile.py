@@ -180,7 +180,11 @@ class HostileFormsTest(PersonaTestCase):
         Membership.objects.create(
             user=dora, organization=cls.iom, role=Role.DISTRIBUTION_OFFICER
         ).countries.set([cls.co])
-        cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin, dora]
+        sol = User.objects.create_user("sol@example.org", PASSWORD, full_name="Sol")
+        Membership.objects.create(
+            user=sol, organization=cls.iom, role=Role.SHELTER_OFFICER
+        ).countries.set([cls.co])
+        cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin, dora, sol]
         cls.own = {u.email: (ffs if u == cls.charlie else iom) for u in cls.personas}
 
     def _client(self, user: User) -> Client:

@@ -734,3 +734,75 @@ def _transport_register() -> None:
 
 
 _transport_register()
+# --- shelter --------------------------------------------------------------------------
+
+
+def _shelter_site(org: Organization, member: User) -> Any:
+    from caminantes.assistance.shelter.models import Site
+
+    return Site.objects.get_or_create(
+        organization=org, country=org.countries.first(), name="Foreign shelter",
+        defaults={"kind": "collective"},
+    )[0]  # fmt: skip
+
+
+def _shelter_bed(org: Organization, member: User) -> Any:
+    from caminantes.assistance.shelter.models import Bed, Room
+
+    room = Room.objects.get_or_create(site=_shelter_site(org, member), name="Foreign room")[0]
+    return Bed.objects.get_or_create(room=room, label="F1")[0]
+
+
+def _shelter_stay(org: Organization, member: User) -> Any:
+    from caminantes.assistance.shelter.models import BedAssignment, Stay
+
+    site = _shelter_site(org, member)
+    existing = Stay.objects.filter(site=site).first()
+    if existing is not None:
+        return existing
+    household = _foreign_household(org, member)
+    today = timezone.localdate()
+    stay = Stay.objects.create(
+        site=site, household=household, status="checked_in", arrives_on=today,
+        leaves_on=today + timedelta(days=2), checked_in_at=timezone.now(),
+    )  # fmt: skip
+    BedAssignment.objects.create(
+        stay=stay, bed=_shelter_bed(org, member), person=household.focal_point,
+        assigned_at=timezone.now(),
+    )  # fmt: skip
+    return stay
+
+
+def _shelter_waiting(org: Organization, member: User) -> Any:
+    from caminantes.assistance.shelter.models import WaitingEntry
+
+    site = _shelter_site(org, member)
+    return WaitingEntry.objects.filter(site=site).first() or WaitingEntry.objects.create(
+        site=site, household=_foreign_household(org, member), size=1,
+        added_on=timezone.localdate(),
+    )  # fmt: skip
+
+
+def _shelter_headcount(org: Organization, member: User) -> Any:
+    from caminantes.assistance.shelter.models import Headcount
+
+    return Headcount.objects.get_or_create(
+        site=_shelter_stay(org, member).site, night=timezone.localdate(),
+        defaults={"recorded_at": timezone.now()},
+    )[0]  # fmt: skip
+
+
+def _shelter_register() -> None:
+    from caminantes.assistance.shelter import models as m
+
+    BUILDERS.update({
+        m.Site: _shelter_site,
+        m.Room: lambda o, u: _shelter_bed(o, u).room,
+        m.Bed: _shelter_bed,
+        m.Stay: _shelter_stay,
+        m.WaitingEntry: _shelter_waiting,
+        m.Headcount: _shelter_headcount,
+    })  # fmt: skip
+
+
+_shelter_register()

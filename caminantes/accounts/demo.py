@@ -48,6 +48,7 @@ USERS = [
     DemoUser("registro.co", "Rosa Registro", "IOM", R.REGISTRATION_OFFICER, ("CO",)),
     DemoUser("registro.pe", "Pedro Registro", "AMA", R.REGISTRATION_OFFICER, ("PE",)),
     DemoUser("distribucion.co", "Diego Distribución", "FFS", R.DISTRIBUTION_OFFICER, ("CO",)),
+    DemoUser("albergue.co", "Andrea Albergue", "FFS", R.SHELTER_OFFICER, ("CO",)),
     DemoUser("albergue.pe", "Sofía Albergue", "AMA", R.SHELTER_OFFICER, ("PE",)),
     DemoUser("vbg.co", "Valeria Protección", "UNHCR", R.GBV_OFFICER, ("CO",)),
     DemoUser("trata.pe", "Tomás Trata", "IOM", R.ANTI_TRAFFICKING_OFFICER, ("PE",)),

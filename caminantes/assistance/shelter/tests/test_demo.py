@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from caminantes.accounts.models import Membership, User
+from caminantes.accounts.permissions import Role
+from caminantes.assistance.shelter import demo, selectors
+from caminantes.assistance.shelter.models import Site
+from caminantes.assistance.shelter.tests.base import household
+from tests.personas import PersonaTestCase
+
+
+class DemoTests(PersonaTestCase):
+    def test_it_loads_a_shelter_two_thirds_full_once(self) -> None:
+        officer = User.objects.create_user(demo.OFFICER, "x" * 16, full_name="Andrea")
+        Membership.objects.create(
+            user=officer, organization=self.ffs, role=Role.SHELTER_OFFICER
+        ).countries.set([self.co])
+        for i in range(8):
+            household(self.ffs, self.co, [(f"Madre{i}", "F", 30), (f"Hijo{i}", "M", 6)])
+            household(self.ffs, self.co, [(f"Solo{i}", "M", 25 + i)])
+            household(self.ffs, self.co, [(f"Sola{i}", "F", 25 + i)])
+        said: list[str] = []
+        demo.load(said.append)
+        demo.load(said.append)
+        site = Site.objects.get(name=demo.SITE)
+        today = timezone.localdate()
+        board = selectors.board(site, today)
+        self.assertEqual(board.beds, 24)
+        self.assertGreaterEqual(board.occupied, 14)
+        self.assertLessEqual(board.occupied, 18)
+        self.assertTrue(board.due_today)
+        self.assertTrue(board.overdue)
+        self.assertEqual(len(board.waiting), 3)
+        self.assertIsNotNone(board.headcount)
+        self.assertEqual(len(board.absent), 1)
+        nights = selectors.occupancy_by_night(site, today - timedelta(days=29), today)
+        self.assertGreater(sum(n.occupied for n in nights[:15]), 0)  # the chart has a past
+        self.assertIn("already there", said[-1])

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from caminantes.assistance.shelter import views
+
+urlpatterns = [
+    path("", views.sites, name="shelter_sites"),
+    path("<uuid:uuid>/", views.site_board, name="shelter_site"),
+    path("<uuid:uuid>/rooms/", views.rooms, name="shelter_rooms"),
+    path("<uuid:uuid>/check-in/", views.check_in, name="shelter_check_in"),
+    path("<uuid:uuid>/waiting/", views.waiting, name="shelter_waiting"),
+    path("<uuid:uuid>/headcount/", views.headcount, name="shelter_headcount"),
+    path("rooms/<uuid:uuid>/beds/", views.beds, name="shelter_beds"),
+    path("stays/<uuid:uuid>/", views.stay_detail, name="shelter_stay"),
+    path("stays/<uuid:uuid>/check-out/", views.check_out, name="shelter_check_out"),
+    path("stays/<uuid:uuid>/arrive/", views.arrive, name="shelter_arrive"),
+    path("stays/<uuid:uuid>/no-show/", views.no_show, name="shelter_no_show"),
+    path("waiting/<uuid:uuid>/remove/", views.waiting_remove, name="shelter_waiting_remove"),
+]
