@@ -38,7 +38,13 @@ from caminantes.registry.models import Household, Person, PopulationType, Sex
 
 # The permissions under which staff deliver something; any one of them lets a member record
 # a delivery for her organisation and country.
-DELIVERING = (Perm.DISTRIBUTE, Perm.MANAGE_SHELTER, Perm.MANAGE_STOCK, Perm.REFER)
+DELIVERING = (
+    Perm.DISTRIBUTE,
+    Perm.MANAGE_SHELTER,
+    Perm.MANAGE_STOCK,
+    Perm.MANAGE_TRANSPORT,
+    Perm.REFER,
+)
 
 
 @dataclass(frozen=True)
