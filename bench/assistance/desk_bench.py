@@ -267,7 +267,7 @@ def _same_rows_again(handover: Any) -> float:
             if value is None:
                 continue
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS bench_{table} (LIKE {table} INCLUDING DEFAULTS)"
+                f"CREATE TEMP TABLE IF NOT EXISTS bench_{table} (LIKE {table} INCLUDING ALL)"
             )
             cursor.execute(f"SELECT * FROM {table} WHERE {where}", [value])  # noqa: S608
             data.append(
@@ -278,7 +278,7 @@ def _same_rows_again(handover: Any) -> float:
                 )
             )
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS bench_audit (LIKE audit_auditevent INCLUDING DEFAULTS)"
+            "CREATE TEMP TABLE IF NOT EXISTS bench_audit (LIKE audit_auditevent INCLUDING ALL)"
         )
         cursor.execute(
             "SELECT * FROM audit_auditevent WHERE object_uuid::text = ANY(%s) "
@@ -306,16 +306,7 @@ def _same_rows_again(handover: Any) -> float:
                 if not rows:
                     continue
                 values = [
-                    [
-                        uuid.uuid4()
-                        if c == "uuid"
-                        else json.dumps(v)
-                        if isinstance(v, dict | list)
-                        else v
-                        for c, v in zip(cols, r, strict=True)
-                        if c != "id"
-                    ]
-                    for r in rows
+                    [_fresh(c, v) for c, v in zip(cols, r, strict=True) if c != "id"] for r in rows
                 ]
                 keep = [c for c in cols if c != "id"]
                 marks = ", ".join("(" + ", ".join(["%s"] * len(keep)) + ")" for _ in values)
@@ -327,6 +318,17 @@ def _same_rows_again(handover: Any) -> float:
 
     ms, _ = people._timed(run)
     return ms
+
+
+def _fresh(column: str, value: Any) -> Any:
+    """A value for the copy of a row: new unique keys, JSON as text."""
+    if column == "uuid":
+        return uuid.uuid4()
+    if column == "hash":
+        return uuid.uuid4().hex * 2
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
 
 
 def _print(rows: list[tuple[str, list[float], list[float]]]) -> None:
