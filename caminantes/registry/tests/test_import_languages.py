@@ -19,7 +19,7 @@ from django.utils import translation
 from caminantes.audit.models import AuditEvent
 from caminantes.registry import imports
 from caminantes.registry.models import Consent, ImportBatch, ImportRow, Person
-from caminantes.registry.tests.test_imports import MEDIA, ImportTestCase
+from caminantes.registry.tests.imports_base import MEDIA, ImportTestCase
 
 SPANISH = [
     "ID Familia", "Parentesco", "Nombres", "Apellidos", "Sexo", "Fecha de nacimiento (dd/mm/aaaa)",

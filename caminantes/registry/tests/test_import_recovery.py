@@ -27,7 +27,7 @@ from caminantes.registry import imports, tasks
 from caminantes.registry.imports import recovery
 from caminantes.registry.imports.merge import progress_file
 from caminantes.registry.models import Household, ImportBatch, Person, TimelineEntry
-from caminantes.registry.tests.test_imports import (
+from caminantes.registry.tests.imports_base import (
     ImportTestCase,
     families,
     registry_counts,
