@@ -160,8 +160,10 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
         options["options"] = (str(options.get("options", "")) + " -c jit=off").strip()
     # Prepared statements on: only the cursors that ask for them use them (Django's own
     # cursors bind on the client and never prepare); the registry's name look-ups do
-    # (`registry.shortlists`), so PostgreSQL plans them once per connection.
-    options.setdefault("prepare_threshold", 100)
+    # (`registry.shortlists`), so PostgreSQL plans them once per connection. Behind a
+    # transaction-pooling PgBouncer, set DB_PREPARED_STATEMENTS=0.
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        options.setdefault("prepare_threshold", 100)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
