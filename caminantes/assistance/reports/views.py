@@ -21,8 +21,9 @@ from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.assistance import selectors
 from caminantes.assistance.models import ServiceDelivery
-from caminantes.assistance.reports import reach, stock
+from caminantes.assistance.reports import occupancy, reach, stock
 from caminantes.assistance.reports.periods import StockForm
+from caminantes.assistance.shelter import selectors as shelter_selectors
 from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
 from caminantes.lib.tables import Table, csv_stream, write_xlsx
@@ -63,12 +64,14 @@ def _download_links(request: HttpRequest) -> dict[str, str]:
 @login_required
 def index(request: AuthenticatedRequest) -> HttpResponse:
     may_stock = policies.has_perm(request.user, Perm.MANAGE_STOCK)
+    may_shelter = policies.has_perm(request.user, Perm.MANAGE_SHELTER)
     may_reach = reach.may_read(request.user)
-    if not (may_stock or may_reach):
-        _refuse(request, Perm.MANAGE_STOCK, *reach.READERS)
+    if not (may_stock or may_shelter or may_reach):
+        _refuse(request, Perm.MANAGE_STOCK, Perm.MANAGE_SHELTER, *reach.READERS)
     warehouses = selectors.warehouses_for_user(user=request.user) if may_stock else None
+    sites = shelter_selectors.sites_for_user(user=request.user) if may_shelter else None
     return render(request, "assistance/reports/index.html", {
-        "warehouses": warehouses, "may_reach": may_reach,
+        "warehouses": warehouses, "sites": sites, "may_reach": may_reach,
     })  # fmt: skip
 
 
@@ -128,3 +131,25 @@ def people_reached(request: AuthenticatedRequest) -> HttpResponseBase:
         **_download_links(request),
     })  # fmt: skip
     return render(request, "assistance/reports/reach.html", context)
+
+
+@perm_required(Perm.MANAGE_SHELTER)
+def occupancy_page(request: AuthenticatedRequest, uuid: Any) -> HttpResponseBase:
+    site = shelter_selectors.get_site_for_user(user=request.user, uuid=uuid)
+    form = occupancy.OccupancyForm(request.GET or None)
+    context: dict[str, Any] = {"site": site, "form": form}
+    if form.is_bound and not form.is_valid():
+        return render(request, "assistance/reports/occupancy.html", context)
+    period = form.period()
+    nights = occupancy.nights(site, period)
+    file_format = form.wanted_format()
+    if file_format in ("csv", "xlsx"):
+        log(request.user, actions.EXPORT, site, report="shelter_occupancy",
+            format=file_format, start=period.start.isoformat(), end=period.end.isoformat(),
+            rows=len(nights))  # fmt: skip
+        return _send(occupancy.table(site, period, nights), f"occupancy-{site.name}", file_format)
+    context.update({
+        "period": period, "nights": nights, "chart": occupancy.chart(nights),
+        "header": occupancy.header(), **_download_links(request),
+    })  # fmt: skip
+    return render(request, "assistance/reports/occupancy.html", context)

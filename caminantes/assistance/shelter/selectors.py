@@ -215,6 +215,14 @@ class NightOccupancy:
         """Occupied beds over beds, 0 to 1 (0 when there were no beds)."""
         return self.occupied / self.beds if self.beds else 0.0
 
+    @property
+    def free(self) -> int:
+        return max(self.beds - self.occupied, 0)
+
+    @property
+    def percent(self) -> float:
+        return round(self.rate * 100, 1)
+
 
 def _local_date(moment: datetime) -> date:
     return timezone.localdate(moment)
