@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -44,7 +45,8 @@ class CataloguePageTests(StockTestCase):
         self.assertContains(page, "Nuevo artículo")
 
     def test_it_names_items_in_portuguese_for_a_portuguese_reader(self) -> None:
-        page = self.client.get(reverse("assistance_catalogue"), HTTP_ACCEPT_LANGUAGE="pt")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt"
+        page = self.client.get(reverse("assistance_catalogue"))
         self.assertContains(page, "Sabonete")
         self.assertContains(page, "Kit de higiene familiar")
         self.assertNotContains(page, "Jabón de baño")
@@ -78,7 +80,8 @@ class CataloguePageTests(StockTestCase):
     def test_it_shows_the_spanish_name_where_no_other_was_given(self) -> None:
         posted = {**ITEM, "name_pt": "", "name_en": ""}
         self.client.post(reverse("assistance_item_new"), posted)
-        page = self.client.get(reverse("assistance_catalogue"), HTTP_ACCEPT_LANGUAGE="pt")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt"
+        page = self.client.get(reverse("assistance_catalogue"))
         self.assertContains(page, "Filtro de agua")
 
     def test_it_answers_an_empty_item_form_in_words(self) -> None:
