@@ -161,6 +161,6 @@ class KitPageTests(StockTestCase):
         self.assertEqual(len(self.client.get(url + "?lines=abc").context["lines"].forms), 6)
 
     def test_it_survives_a_tampered_line_count(self) -> None:
-        posted = kit_post([(self.blanket.pk, 1)], **{"lines-TOTAL_FORMS": "x"})
+        posted = {**kit_post([(self.blanket.pk, 1)]), "lines-TOTAL_FORMS": "x"}
         self.assertEqual(self.client.post(reverse("assistance_kit_new"), posted).status_code, 200)
         self.assertFalse(Kit.objects.filter(code="winter-kit").exists())
