@@ -164,3 +164,30 @@ class KitPageTests(StockTestCase):
         posted = {**kit_post([(self.blanket.pk, 1)]), "lines-TOTAL_FORMS": "x"}
         self.assertEqual(self.client.post(reverse("assistance_kit_new"), posted).status_code, 200)
         self.assertFalse(Kit.objects.filter(code="winter-kit").exists())
+
+
+class SameCodeAtOnceTests(StockTestCase):
+    """Two people adding the same code at the same moment: both pass the check, the unique
+    index lets one in, and the other is told the code is taken (no server error)."""
+
+    def test_it_refuses_the_second_of_two_items_added_at_once(self) -> None:
+        from unittest import mock
+
+        from django.db.models.query import QuerySet
+
+        from caminantes.assistance import services_catalogue
+        from caminantes.assistance.errors import Refused
+
+        with mock.patch.object(QuerySet, "exists", return_value=False), \
+                self.assertRaises(Refused) as refused:  # fmt: skip
+            services_catalogue.item_create(
+                actor=self.dora, code="rice", name_es="Arroz", category="food", unit="kg"
+            )
+        self.assertEqual(refused.exception.refusal_code, "code_taken")
+        self.assertEqual(Item.objects.filter(code="rice").count(), 1)
+        with mock.patch.object(QuerySet, "exists", return_value=False), \
+                self.assertRaises(Refused):  # fmt: skip
+            services_catalogue.kit_create(
+                actor=self.dora, code="hygiene-kit", name_es="Otro", lines=[(self.rice, 1)]
+            )
+        self.assertEqual(self.hygiene.lines.count(), 4)
