@@ -99,3 +99,13 @@ class CatalogueApiTests(StockTestCase):
             self.assertEqual(answer.status_code, 422, lines)
             self.assertIn(field, answer.json()["errors"], answer.json())
         self.assertFalse(Kit.objects.filter(code="winter-kit").exists())
+
+    def test_it_documents_both_writes_beside_the_reads(self) -> None:
+        self.login(self.dora)
+        paths = self.client.get("/api/v1/openapi.json").json()["paths"]
+        for path, field in (("/items", "category"), ("/kits", "lines")):
+            operations = paths[BASE + path]
+            self.assertIn("get", operations)
+            body = operations["post"]["requestBody"]["content"]["application/json"]["schema"]
+            self.assertIn(field, body["properties"])
+            self.assertIn("409", operations["post"]["responses"])
