@@ -5,10 +5,12 @@ Reads go through `assistance.selectors` (the policy door), writes through
 `assistance.services`. A warehouse the caller may not see is 404, like one that does not
 exist; routes that take a body find the warehouse before reading the body.
 
-Every write carries a `request_id` made by the client: the same id with the same content
-answers 200 and changes nothing (the first answer again), with different content 409
-`request_id_reused`. A refusal (not enough stock, already received) is 409 with a
-machine-readable `code` and a translated `detail`; an invalid body is 422.
+Every stock write carries a `request_id` made by the client: the same id with the same
+content answers 200 and changes nothing (the first answer again), with different content 409
+`request_id_reused`. The catalogue's writes (a new item, a new kit, `assistance.
+services_catalogue`) carry none: the unique code does that job, a re-send being 409
+`code_taken`. A refusal (not enough stock, already received) is 409 with a machine-readable
+`code` and a translated `detail`; an invalid body is 422.
 """
 
 import functools
