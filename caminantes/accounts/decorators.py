@@ -25,17 +25,20 @@ SUDO_UNTIL = "sudo_until"
 View = Callable[..., HttpResponseBase]
 
 
-def perm_required(perm: Perm) -> Callable[[View], View]:
-    """Logged in, and some active membership grants `perm`; otherwise 403 (and audited)."""
+def perm_required(perm: Perm, *alternatives: Perm) -> Callable[[View], View]:
+    """Logged in, and some active membership grants `perm` (or one of `alternatives`: a page
+    two kinds of staff share); otherwise 403 (and audited)."""
+    wanted = (perm, *alternatives)
 
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not policies.has_perm(request.user, perm):
+            if not any(policies.has_perm(request.user, p) for p in wanted):
                 match = request.resolver_match
                 page = Subject(f"page:{match.view_name if match else request.path_info}")
-                log(request.user, actions.ACCESS_DENIED, page, "denied", permission=perm.value)
+                log(request.user, actions.ACCESS_DENIED, page, "denied",
+                    permission=",".join(p.value for p in wanted))  # fmt: skip
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -5,10 +5,12 @@ Reads go through `assistance.selectors` (the policy door), writes through
 `assistance.services`. A warehouse the caller may not see is 404, like one that does not
 exist; routes that take a body find the warehouse before reading the body.
 
-Every write carries a `request_id` made by the client: the same id with the same content
-answers 200 and changes nothing (the first answer again), with different content 409
-`request_id_reused`. A refusal (not enough stock, already received) is 409 with a
-machine-readable `code` and a translated `detail`; an invalid body is 422.
+Every stock write carries a `request_id` made by the client: the same id with the same
+content answers 200 and changes nothing (the first answer again), with different content 409
+`request_id_reused`. The catalogue's writes (a new item, a new kit, `assistance.
+services_catalogue`) carry none: the unique code does that job, a re-send being 409
+`code_taken`. A refusal (not enough stock, already received) is 409 with a machine-readable
+`code` and a translated `detail`; an invalid body is 422.
 """
 
 import functools
@@ -26,14 +28,16 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, User
-from caminantes.assistance import selectors, services
+from caminantes.assistance import selectors, services, services_catalogue
 from caminantes.assistance.errors import Refused
 from caminantes.assistance.models import (
+    Category,
     Item,
     Kit,
     LossReason,
     StockBalance,
     StockMovement,
+    Unit,
     Warehouse,
 )
 from caminantes.lib.api import ErrorOut, InvalidOut, body_schema, parse_body
@@ -225,6 +229,24 @@ class CountIn(WriteIn):
     note: str = ""
 
 
+class ItemIn(Schema):
+    code: str = Field(description="Unique: lower-case letters, digits and hyphens.")
+    name_es: str
+    name_pt: str = Field("", description="Empty: the Spanish name is shown.")
+    name_en: str = Field("", description="Empty: the Spanish name is shown.")
+    category: Category
+    unit: Unit
+    perishable: bool = False
+
+
+class KitIn(Schema):
+    code: str = Field(description="Unique: lower-case letters, digits and hyphens.")
+    name_es: str
+    name_pt: str = Field("", description="Empty: the Spanish name is shown.")
+    name_en: str = Field("", description="Empty: the Spanish name is shown.")
+    lines: list[IssueLineIn] = Field(description="1 to 30 lines, each item once.")
+
+
 # --- helpers --------------------------------------------------------------------------
 
 
@@ -267,6 +289,48 @@ def items(request: HttpRequest) -> Any:
 @router.get("/kits", response=list[KitOut], summary="Kits and their bills of items")
 def kits(request: HttpRequest) -> Any:
     return selectors.catalogue()[1]
+
+
+CATALOGUE_ANSWERS = {403: ErrorOut, 409: RefusedOut, 422: InvalidOut}
+
+
+@router.post(
+    "/items", response={201: ItemOut, **CATALOGUE_ANSWERS}, openapi_extra=body_schema(ItemIn),
+    summary="Add an item to the shared catalogue (stock staff; a code in use is 409 code_taken)",
+)  # fmt: skip
+@answers
+def item_create(request: HttpRequest) -> Status[object]:
+    require_scope(request, ApiToken.Scope.WRITE)
+    services_catalogue.require_editor(request.user, Item)
+    d = parse_body(request, ItemIn)
+    return Status(201, services_catalogue.item_create(
+        actor=_user(request), code=d.code, name_es=d.name_es, name_pt=d.name_pt,
+        name_en=d.name_en, category=d.category.value, unit=d.unit.value,
+        perishable=d.perishable,
+    ))  # fmt: skip
+
+
+@router.post(
+    "/kits", response={201: KitOut, **CATALOGUE_ANSWERS}, openapi_extra=body_schema(KitIn),
+    summary="Add a kit and its bill of items (stock staff; a code in use is 409 code_taken)",
+)  # fmt: skip
+@answers
+def kit_create(request: HttpRequest) -> Status[object]:
+    require_scope(request, ApiToken.Scope.WRITE)
+    services_catalogue.require_editor(request.user, Kit)
+    d = parse_body(request, KitIn)
+    if len(d.lines) > services_catalogue.MAX_KIT_LINES:
+        raise DjangoValidationError({"lines": [_("A kit has at most 30 lines.")]})
+    found = {i.code: i for i in Item.objects.filter(code__in=[li.item for li in d.lines])}
+    unknown = {f"lines-{i}-item": [_("No item with this code.")]
+               for i, li in enumerate(d.lines) if li.item not in found}  # fmt: skip
+    if unknown:
+        raise DjangoValidationError(unknown)
+    kit = services_catalogue.kit_create(
+        actor=_user(request), code=d.code, name_es=d.name_es, name_pt=d.name_pt,
+        name_en=d.name_en, lines=[(found[li.item], li.quantity) for li in d.lines],
+    )  # fmt: skip
+    return Status(201, selectors.catalogue()[1].get(pk=kit.pk))
 
 
 @router.get("/warehouses", response=list[WarehouseOut], summary="Warehouses you may see")

@@ -19,3 +19,5 @@ class AssistanceConfig(AppConfig):
         navigation.add("assistance_reports", _("Assistance reports"), Perm.MANAGE_STOCK, order=480)
         navigation.add("assistance_report_reach", _("People reached"), Perm.REPORT_5W, order=481)
         navigation.add("assistance_plans", _("Distributions"), Perm.DISTRIBUTE, order=410)
+        navigation.add("assistance_catalogue", _("Catalogue"), Perm.MANAGE_STOCK, order=405,
+                       alternatives=(Perm.DISTRIBUTE,))  # fmt: skip

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caminantes.accounts.models import Organization, User
-from caminantes.assistance import demo_distribution, services
+from caminantes.assistance import demo_catalogue, demo_distribution, services
 from caminantes.assistance.models import Item, Kit, LossReason, Warehouse
 from caminantes.geo.models import Country, Place
 
@@ -31,6 +31,7 @@ def load(say: Callable[[str], None], **options: Any) -> None:
     officer = User.objects.filter(email=OFFICER).first()
     if org is None or co is None or officer is None:
         return
+    demo_catalogue.load(say, officer=officer)
     existing = Warehouse.objects.filter(organization=org, country=co, name=MAIN).first()
     if existing is not None:
         say("Assistance: the demo warehouse is already there.")

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from caminantes.assistance import views, views_desk
+from caminantes.assistance import views, views_catalogue, views_desk
 
 urlpatterns = [
+    path("catalogue/", views_catalogue.catalogue, name="assistance_catalogue"),
+    path("catalogue/items/new/", views_catalogue.item_new, name="assistance_item_new"),
+    path("catalogue/kits/new/", views_catalogue.kit_new, name="assistance_kit_new"),
     path("warehouses/", views.warehouses, name="assistance_warehouses"),
     path("warehouses/<uuid:uuid>/", views.warehouse_detail, name="assistance_warehouse"),
     path("warehouses/<uuid:uuid>/ledger/", views.ledger, name="assistance_ledger"),

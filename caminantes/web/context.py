@@ -19,7 +19,7 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
     items = [
         e
         for e in navigation.entries()
-        if e.permission is None or policies.has_perm(user, Perm(e.permission))
+        if not e.permissions or any(policies.has_perm(user, Perm(p)) for p in e.permissions)
     ]
     open_alerts = 0
     if policies.has_perm(user, Perm.VIEW_ALERTS):

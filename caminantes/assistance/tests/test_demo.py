@@ -47,3 +47,17 @@ class DistributionDemoTests(PersonaTestCase):
         self.assertEqual(Handover.objects.filter(plan=plan).count(), 3)
         self.assertEqual(Handover.objects.exclude(proxy_name="").count(), 1)
         self.assertIn("already there", said[-1])
+
+
+class CatalogueDemoTests(PersonaTestCase):
+    def test_it_adds_a_kit_to_the_catalogue_once(self) -> None:
+        from caminantes.assistance.demo_catalogue import KIT
+        from caminantes.assistance.models import Kit
+
+        officer = User.objects.create_user(demo.OFFICER, "x" * 16, full_name="Diego")
+        Membership.objects.create(
+            user=officer, organization=self.ffs, role=Role.DISTRIBUTION_OFFICER
+        ).countries.set([self.co])
+        demo.load(lambda _said: None)
+        demo.load(lambda _said: None)
+        self.assertEqual(Kit.objects.get(code=KIT).lines.count(), 3)
