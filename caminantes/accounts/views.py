@@ -46,7 +46,7 @@ from caminantes.accounts.twofactor import demo_mode, has_confirmed_device, is_ve
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
-from caminantes.lib.form_errors import apply_errors, error_messages, problems
+from caminantes.lib.form_errors import apply_errors, error_messages, posted, problems
 
 SETUP_DEVICE = "otp_setup_device"
 # When this session last gave the password at the login page: a first authenticator may be
@@ -83,7 +83,7 @@ def _with_language(response: HttpResponse, user: User) -> HttpResponse:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
-    form = EmailAuthenticationForm(request, data=request.POST or None)
+    form = EmailAuthenticationForm(request, data=posted(request))
     refused = ""
     if request.method == "POST" and not _attempt_allowed(request, request.POST.get("username")):
         # Refused before the password is checked: this is what bounds guessing.
@@ -164,7 +164,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if not has_confirmed_device(request.user):
         return redirect(f"{reverse('otp_setup')}?next={_next_url(request)}")
-    form = OtpTokenForm(request.POST or None)
+    form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].replace(" ", "")
         device = django_otp.match_token(request.user, token)
@@ -209,7 +209,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = services.totp_device_start(user=user)
         request.session[SETUP_DEVICE] = device.pk
-    form = OtpTokenForm(request.POST or None)
+    form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         codes = services.totp_device_confirm(
             user=user, device=device, token=form.cleaned_data["token"]
@@ -264,7 +264,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 def sudo(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     needs_code = has_confirmed_device(user)
-    form = SudoForm(request.POST or None)
+    form = SudoForm(posted(request))
     if request.method == "POST" and not _attempt_allowed(request, user.email):
         form.add_error(None, _too_many_attempts())
     elif request.method == "POST" and form.is_valid():

@@ -21,7 +21,7 @@ from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.assistance import forms, selectors, services
 from caminantes.assistance.models import Warehouse
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 
 
 @perm_required(Perm.MANAGE_STOCK)
@@ -29,7 +29,10 @@ def warehouses(request: AuthenticatedRequest) -> HttpResponse:
     organization = request.context.organization
     form = None
     if organization is not None:
-        form = forms.WarehouseForm(request.POST or None, countries=organization.countries.all())
+        form = forms.WarehouseForm(
+            posted(request),
+            countries=organization.countries.all(),
+        )
     if request.method == "POST" and organization is not None and form and form.is_valid():
         try:
             warehouse = services.warehouse_create(
@@ -154,7 +157,7 @@ def movement(request: AuthenticatedRequest, uuid: Any, kind: str) -> HttpRespons
             .filter(organization=warehouse.organization, is_active=True)
             .exclude(pk=warehouse.pk)
         )
-    form = form_class(request.POST or None, **extra)
+    form = form_class(posted(request), **extra)
     if request.method == "POST" and form.is_valid():
         try:
             result = handler(request, warehouse, form.cleaned_data)

@@ -18,7 +18,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.assistance import forms_catalogue as forms
 from caminantes.assistance import selectors_catalogue as selectors
 from caminantes.assistance import services_catalogue as services
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 
 _LINE = re.compile(r"^lines-(\d+)-")
 
@@ -34,7 +34,7 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
 
 @perm_required(Perm.MANAGE_STOCK)
 def item_new(request: AuthenticatedRequest) -> HttpResponse:
-    form = forms.ItemForm(request.POST if request.method == "POST" else None)
+    form = forms.ItemForm(posted(request))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -61,7 +61,7 @@ def _lines_wanted(request: AuthenticatedRequest) -> int:
 
 @perm_required(Perm.MANAGE_STOCK)
 def kit_new(request: AuthenticatedRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None  # an empty POST is a POST
+    data = posted(request)  # an empty POST is a POST
     form = forms.KitForm(data)
     lines = forms.kit_line_formset(data, lines=_lines_wanted(request))
     if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):

@@ -31,7 +31,7 @@ from caminantes.assistance import selectors
 from caminantes.assistance import services_distribution as sd
 from caminantes.assistance.forms_distribution import HandoverForm, PlanForm
 from caminantes.assistance.models import DistributionPlan
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.registry import selectors as registry
 from caminantes.registry.models import PopulationType, SpecificNeed
 
@@ -39,7 +39,7 @@ from caminantes.registry.models import PopulationType, SpecificNeed
 @perm_required(Perm.DISTRIBUTE)
 def plans(request: AuthenticatedRequest) -> HttpResponse:
     warehouses = selectors.warehouses_for_user(user=request.user).filter(is_active=True)
-    form = PlanForm(request.POST or None, warehouses=warehouses)
+    form = PlanForm(posted(request), warehouses=warehouses)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

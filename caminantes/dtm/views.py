@@ -31,7 +31,7 @@ from caminantes.dtm.models import (
     Round,
 )
 from caminantes.geo.models import Country
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.lib.undo import UNDO_MINUTES, undo_until
 
 # Countries offered as tally rows; anything else goes under "other".
@@ -78,7 +78,7 @@ def _org_countries(request: AuthenticatedRequest) -> Any:
 @perm_required(Perm.DTM_ANALYSE)
 def operation_new(request: AuthenticatedRequest) -> HttpResponse:
     ctx = request.context
-    form = OperationForm(request.POST or None, countries=_org_countries(request))
+    form = OperationForm(posted(request), countries=_org_countries(request))
     if request.method == "POST" and form.is_valid():
         op = form.save(commit=False)
         op.organization = ctx.organization
@@ -103,7 +103,7 @@ def operation_detail(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> Http
 @perm_required(Perm.DTM_ANALYSE)
 def operation_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     op = policies.get_for_user(request.user, Operation, uuid)
-    form = OperationForm(request.POST or None, instance=op,
+    form = OperationForm(posted(request), instance=op,
                          countries=op.organization.countries.all())  # fmt: skip
     if request.method == "POST" and form.is_valid():
         if _saved(request, form, obj=form.save(commit=False),
@@ -117,7 +117,10 @@ def operation_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRe
 def round_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     op = policies.get_for_user(request.user, Operation, uuid)
     last = op.rounds.order_by("-number").first()
-    form = RoundForm(request.POST or None, initial={"number": (last.number + 1) if last else 1})
+    form = RoundForm(
+        posted(request),
+        initial={"number": (last.number + 1) if last else 1},
+    )
     form.instance.operation = op
     if request.method == "POST" and form.is_valid():
         if _saved(request, form, obj=form.save(commit=False)):
@@ -129,7 +132,7 @@ def round_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespons
 @perm_required(Perm.DTM_ANALYSE)
 def round_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     rnd = policies.get_for_user(request.user, Round, uuid)
-    form = RoundForm(request.POST or None, instance=rnd)
+    form = RoundForm(posted(request), instance=rnd)
     if request.method == "POST" and form.is_valid():
         if _saved(request, form, obj=form.save(commit=False)):
             messages.success(request, _("Round saved."))
@@ -144,7 +147,7 @@ def round_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespon
 @perm_required(Perm.DTM_ANALYSE)
 def point_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     op = policies.get_for_user(request.user, Operation, uuid)
-    form = PointForm(request.POST or None, operation=op)
+    form = PointForm(posted(request), operation=op)
     if request.method == "POST" and form.is_valid():
         point = _saved(request, form, obj=form.save(commit=False))
         if point:
@@ -157,7 +160,11 @@ def point_new(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespons
 @perm_required(Perm.DTM_ANALYSE)
 def point_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     point = policies.get_for_user(request.user, FlowMonitoringPoint, uuid)
-    form = PointForm(request.POST or None, instance=point, operation=point.operation)
+    form = PointForm(
+        posted(request),
+        instance=point,
+        operation=point.operation,
+    )
     if request.method == "POST" and form.is_valid():
         if _saved(request, form, obj=form.save(commit=False)):
             messages.success(request, _("Point saved."))
@@ -326,7 +333,7 @@ def sites(request: AuthenticatedRequest) -> HttpResponse:
 @perm_required(Perm.DTM_ANALYSE)
 def site_new(request: AuthenticatedRequest) -> HttpResponse:
     ctx = request.context
-    form = SiteForm(request.POST or None, countries=_org_countries(request))
+    form = SiteForm(posted(request), countries=_org_countries(request))
     if request.method == "POST" and form.is_valid():
         site = form.save(commit=False)
         site.organization = ctx.organization
@@ -339,7 +346,7 @@ def site_new(request: AuthenticatedRequest) -> HttpResponse:
 @perm_required(Perm.DTM_ANALYSE)
 def site_edit(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     site = policies.get_for_user(request.user, CollectiveSite, uuid)
-    form = SiteForm(request.POST or None, instance=site,
+    form = SiteForm(posted(request), instance=site,
                     countries=site.organization.countries.all())  # fmt: skip
     if request.method == "POST" and form.is_valid():
         if _saved(request, form, obj=form.save(commit=False)):

@@ -32,6 +32,7 @@ from caminantes.dtm.imports.headers import ALIASES, PREFIXES
 from caminantes.dtm.intake import submit_baseline, submit_site_assessment
 from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
 from caminantes.geo.models import AdminArea
+from caminantes.lib.form_errors import posted
 
 FORMS_DIR = Path(__file__).parent / "xlsforms"
 
@@ -44,7 +45,7 @@ def import_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     ctx = request.context
     operations = selectors.visible_dtm(user, Operation)
-    form = ImportForm(request.POST or None, request.FILES or None, operations=operations,
+    form = ImportForm(posted(request), request.FILES or None, operations=operations,
                       kinds=DtmImport.Kind.choices)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         op = form.cleaned_data["operation"]

@@ -156,3 +156,9 @@ def problems(*targets: Any, labels: Mapping[str, Any] | None = None) -> list[Pro
         elif isinstance(target, forms.BaseForm):
             found += _form_problems(target, "")
     return found
+
+
+def posted(request: Any) -> Any:
+    """The data a form is bound to: the POST (even an empty one, so that a form sent with no
+    field at all is checked and answered with its errors) or None on a GET."""
+    return request.POST if request.method == "POST" else None

@@ -15,7 +15,7 @@ from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.registry import links as person_links
 from caminantes.registry import selectors, services, timeline, views_consent
 from caminantes.registry.forms import (
@@ -97,7 +97,7 @@ def _initial_focal_point(q: str) -> dict[str, Any]:
 def _member_formset(
     request: AuthenticatedRequest, initial: list[dict[str, Any]] | None = None
 ) -> Any:
-    return MemberFormSet(request.POST or None, prefix="members", initial=initial)
+    return MemberFormSet(posted(request), prefix="members", initial=initial)
 
 
 @perm_required(Perm.REGISTER_HOUSEHOLDS)
@@ -105,7 +105,7 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     ctx = request.context
     if ctx.organization is None or ctx.country is None:
         raise PermissionDenied  # whether they may register there is the service's check
-    household_form = HouseholdForm(request.POST or None, country=ctx.country)
+    household_form = HouseholdForm(posted(request), country=ctx.country)
     initial = None if request.POST else [_initial_focal_point(request.GET.get("q", ""))]
     members = _member_formset(request, initial)
     candidates: list[dict[str, Any]] = []
@@ -227,7 +227,7 @@ def household_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         "arrival_date": household.arrival_date,
         "destination_country": household.destination_country,
     }
-    form = HouseholdEditForm(request.POST or None, initial=initial, household=household)
+    form = HouseholdEditForm(posted(request), initial=initial, household=household)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version, reason = data.pop("version"), data.pop("reason")
@@ -260,7 +260,7 @@ def person_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     initial: dict[str, Any] = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial["nationalities"] = list(person.nationalities.all())
     initial["version"] = person.version
-    form = PersonEditForm(request.POST or None, initial=initial)
+    form = PersonEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version, reason = data.pop("version"), data.pop("reason")
@@ -290,7 +290,10 @@ def person_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
 @perm_required(Perm.EDIT_HOUSEHOLDS)
 def person_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     household = _editable(request, uuid)
-    form = MemberForm(request.POST or None, initial={"relationship": "child", "nationality": "VE"})
+    form = MemberForm(
+        posted(request),
+        initial={"relationship": "child", "nationality": "VE"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_add(
@@ -314,7 +317,7 @@ def person_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
 def document_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     person = selectors.person_detail(user=request.user, uuid=uuid)
     household = _editable(request, str(person.household.uuid))
-    form = DocumentForm(request.POST or None)
+    form = DocumentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.document_add(user=_user(request), person=person, document=form.to_input())
@@ -334,7 +337,7 @@ def document_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
 def consent_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     person = selectors.person_detail(user=request.user, uuid=uuid)
     household = person.household
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -395,7 +398,10 @@ def needs_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     household = _editable(request, uuid)
     from django.utils import timezone
 
-    form = NeedsForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    form = NeedsForm(
+        posted(request),
+        initial={"assessed_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.needs_assess(

@@ -18,6 +18,7 @@ from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
+from caminantes.lib.form_errors import posted
 from caminantes.registry import selectors, services
 from caminantes.registry.forms import (
     DocumentEditForm,
@@ -81,7 +82,7 @@ def document_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         "expires_on": document.expires_on,
         "status": document.status,
     }
-    form = DocumentEditForm(request.POST or None, initial=initial)
+    form = DocumentEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             corrections.document_update(
@@ -105,7 +106,7 @@ def document_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
 @perm_required(Perm.EDIT_HOUSEHOLDS)
 def phone_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     household = _editable(request, selectors.household_detail(user=_user(request), uuid=uuid))
-    form = PhoneForm(request.POST or None)
+    form = PhoneForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.phone_add(
@@ -126,7 +127,7 @@ def phone_edit(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     phone = _phone(request, uuid)
     household = _editable(request, phone.household)
     initial = {"version": phone.version, "whatsapp": phone.whatsapp}
-    form = PhoneEditForm(request.POST or None, initial=initial)
+    form = PhoneEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -167,7 +168,7 @@ def document_confirm(request: AuthenticatedRequest) -> HttpResponse:
     ctx = request.context
     if ctx.organization is None or ctx.country is None:
         raise PermissionDenied
-    form = SharedDocumentForm(request.POST or None)
+    form = SharedDocumentForm(posted(request))
     confirmed = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,7 +21,7 @@ from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.assistance.shelter import forms, selectors, services
 from caminantes.assistance.shelter.models import Site, Stay, StayStatus
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.registry.models import Household, Person
 
 CHART_NIGHTS = 30
@@ -32,7 +32,10 @@ def sites(request: AuthenticatedRequest) -> HttpResponse:
     organization = request.context.organization
     form = None
     if organization is not None:
-        form = forms.SiteForm(request.POST or None, countries=organization.countries.all())
+        form = forms.SiteForm(
+            posted(request),
+            countries=organization.countries.all(),
+        )
     if request.method == "POST" and organization is not None and form and form.is_valid():
         d = form.cleaned_data
         try:
@@ -72,7 +75,7 @@ def site_board(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 @perm_required(Perm.MANAGE_SHELTER)
 def rooms(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     site = selectors.get_site_for_user(user=request.user, uuid=uuid)
-    form = forms.RoomForm(request.POST or None)
+    form = forms.RoomForm(posted(request))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -94,7 +97,7 @@ def rooms(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 @perm_required(Perm.MANAGE_SHELTER)
 def beds(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     room = selectors.get_room_for_user(user=request.user, uuid=uuid)
-    form = forms.BedsForm(request.POST or None)
+    form = forms.BedsForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.beds_add(actor=request.user, room=room, count=form.cleaned_data["count"],
@@ -129,7 +132,7 @@ def check_in(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
         return render(request, "shelter/check_in.html", {"site": site, **_search(request, site)})
     people = list(selectors.members(household))
     free = [b.bed for r in selectors.rooms_with_beds(site) for b in r.beds if b.assignment is None]
-    form = forms.CheckInForm(request.POST or None, people=people, beds=free,
+    form = forms.CheckInForm(posted(request), people=people, beds=free,
                              max_nights=site.max_nights)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -154,7 +157,7 @@ def check_in(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 @perm_required(Perm.MANAGE_SHELTER)
 def stay_detail(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     stay: Stay = selectors.get_stay_for_user(user=request.user, uuid=uuid)
-    form = forms.ExtendForm(request.POST or None)
+    form = forms.ExtendForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.stay_extend(actor=request.user, stay=stay, nights=form.cleaned_data["nights"],
@@ -208,7 +211,7 @@ def waiting(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     form = None
     if household is not None:
         initial = {"size": selectors.members(household).count() or 1}
-        form = forms.WaitingForm(request.POST or None, initial=initial)
+        form = forms.WaitingForm(posted(request), initial=initial)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
@@ -263,7 +266,7 @@ def headcount(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     if recorded is not None:
         initial["present"] = [str(ln.person.uuid) for ln in recorded.lines.filter(present=True)
                               .select_related("person")]  # fmt: skip
-    form = forms.HeadcountForm(request.POST or None, guests=guests, initial=initial)
+    form = forms.HeadcountForm(posted(request), guests=guests, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.headcount_record(actor=request.user, site=site,

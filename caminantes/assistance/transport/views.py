@@ -19,7 +19,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.assistance.transport import forms, selectors, services
 from caminantes.assistance.transport.models import Trip
 from caminantes.geo.models import Place
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 
 PERM = Perm.MANAGE_TRANSPORT
 
@@ -40,7 +40,10 @@ def routes(request: AuthenticatedRequest) -> HttpResponse:
     organization = request.context.organization
     form = None
     if organization is not None:
-        form = forms.RouteForm(request.POST or None, countries=organization.countries.all())
+        form = forms.RouteForm(
+            posted(request),
+            countries=organization.countries.all(),
+        )
     if request.method == "POST" and organization is not None and form and form.is_valid():
         d = form.cleaned_data
         if d.get("origin_place") and d.get("destination_place") and all(d["stop_places"]):
@@ -73,7 +76,7 @@ def routes(request: AuthenticatedRequest) -> HttpResponse:
 @perm_required(PERM)
 def trips(request: AuthenticatedRequest) -> HttpResponse:
     routes = selectors.routes_for_user(user=request.user).filter(is_active=True)
-    form = forms.TripForm(request.POST or None, routes=routes)
+    form = forms.TripForm(posted(request), routes=routes)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -149,7 +152,7 @@ def book(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
         household = selectors.household_for_booking(user=request.user, uuid=key, trip=trip)
         travellers = selectors.travellers(household)
         choices = [(str(t.person.uuid), t.person.full_name) for t in travellers]
-        form = forms.BookingForm(request.POST or None, choices=choices)
+        form = forms.BookingForm(posted(request), choices=choices)
     if request.method == "POST" and household is not None and form and form.is_valid():
         chosen = set(form.cleaned_data["people"])
         people = [t.person for t in travellers if str(t.person.uuid) in chosen]

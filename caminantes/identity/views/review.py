@@ -18,7 +18,7 @@ from caminantes.identity import comparison, selectors
 from caminantes.identity.forms import ThresholdsForm
 from caminantes.identity.models import MergeRecord, ReviewTicket, TicketRecord
 from caminantes.identity.services import review
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.lib.undo import UNDO_MINUTES, undo_until
 
 
@@ -157,7 +157,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
     if not countries:
         raise PermissionDenied
     rows = [selectors.thresholds_for(c) for c in countries]
-    form = ThresholdsForm(request.POST or None, countries=countries)
+    form = ThresholdsForm(posted(request), countries=countries)
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "run":

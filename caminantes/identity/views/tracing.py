@@ -19,7 +19,7 @@ from caminantes.identity import labels, selectors
 from caminantes.identity.forms import StepForm, TracingForm
 from caminantes.identity.models import ReunificationCase, TracingMatch, TracingRequest
 from caminantes.identity.services import notifications, reunification, tracing
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.registry.consent import ConsentRequired
 from caminantes.registry.models import Person
 
@@ -57,7 +57,7 @@ def tracing_new(request: AuthenticatedRequest) -> HttpResponse:
     person_id = request.GET.get("person") or request.POST.get("person")
     if person_id:
         requester = policies.get_for_user(request.user, Person, person_id)
-    form = TracingForm(request.POST or None)
+    form = TracingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             created = tracing.tracing_request_create(
@@ -143,7 +143,10 @@ def match_decide(request: HttpRequest, uuid: str) -> HttpResponse:
 @perm_required(Perm.FAMILY_TRACING)
 def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     case = policies.get_for_user(request.user, ReunificationCase, uuid)
-    form = StepForm(request.POST or None, initial={"reunified_on": timezone.localdate()})
+    form = StepForm(
+        posted(request),
+        initial={"reunified_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

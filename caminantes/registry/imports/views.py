@@ -21,7 +21,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.lib import names, safecsv
-from caminantes.lib.form_errors import error_messages
+from caminantes.lib.form_errors import error_messages, posted
 from caminantes.registry import imports, selectors, tasks
 from caminantes.registry.imports.report import reason_labels
 from caminantes.registry.models import ImportBatch, ImportRow, Person
@@ -96,7 +96,7 @@ def batch_upload(request: AuthenticatedRequest) -> HttpResponse:
         country_id=ctx.country.pk,
     ):
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(posted(request), request.FILES or None)
     earlier = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

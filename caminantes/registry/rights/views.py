@@ -35,7 +35,7 @@ from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
-from caminantes.lib.form_errors import apply_errors
+from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.lib.widgets import date_input
 from caminantes.registry import exports
 from caminantes.registry.models import Consent, DataRequest, Person, PopulationType
@@ -195,7 +195,10 @@ def _default_language(person: Person) -> str:
 @perm_required(Perm.HANDLE_DATA_REQUESTS)
 def person(request: HttpRequest, uuid: str) -> HttpResponse:
     person = _handler(request, uuid)
-    form = RequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    form = RequestForm(
+        posted(request),
+        initial={"received_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         try:
@@ -291,7 +294,10 @@ def correction(request: HttpRequest, uuid: str) -> HttpResponse:
     can_edit = _may(request, Perm.EDIT_HOUSEHOLDS, person)
     if not (can_edit or _may(request, Perm.HANDLE_DATA_REQUESTS, person)):
         raise PermissionDenied
-    form = CorrectionForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    form = CorrectionForm(
+        posted(request),
+        initial={"received_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data_request_record(
@@ -356,7 +362,7 @@ class EraseForm(forms.Form):
 def erase(request: HttpRequest, uuid: str) -> HttpResponse:
     person = _handler(request, uuid)
     household = person.household
-    form = EraseForm(request.POST or None, person=person)
+    form = EraseForm(posted(request), person=person)
     if request.method == "POST" and form.is_valid():
         try:
             person_erase(
