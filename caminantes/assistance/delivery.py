@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts.models import Organization, User
@@ -45,6 +45,43 @@ DELIVERING = (
     Perm.MANAGE_TRANSPORT,
     Perm.REFER,
 )
+
+
+# Sector and indicator codes the services write, with their names (R4V's for the sectors);
+# an unknown code shows as written. The timeline says what was delivered in words.
+SECTORS = {
+    "nfi": gettext_lazy("Non-food items"),
+    "food_security": gettext_lazy("Food security"),
+    "shelter": gettext_lazy("Shelter"),
+    "humanitarian_transportation": gettext_lazy("Humanitarian transportation"),
+    "humanitarian_transport": gettext_lazy("Humanitarian transportation"),
+    "transport": gettext_lazy("Humanitarian transportation"),
+    "wash": gettext_lazy("Water, sanitation and hygiene"),
+    "protection": gettext_lazy("Protection"),
+    "health": gettext_lazy("Health"),
+    "education": gettext_lazy("Education"),
+    "integration": gettext_lazy("Integration"),
+    "multipurpose_cash": gettext_lazy("Multipurpose cash assistance"),
+}
+INDICATORS = {
+    "households_receiving_nfi": gettext_lazy("Households receiving non-food items"),
+    "hygiene_kits": gettext_lazy("Hygiene kits"),
+    "people_in_temporary_accommodation": gettext_lazy("People in temporary accommodation"),
+    "people_transported": gettext_lazy("People given humanitarian transport"),
+}
+TIMELINE = {
+    "households_receiving_nfi": gettext_noop("Kits handed over (%(quantity)s)"),
+    "people_in_temporary_accommodation": gettext_noop("Shelter stay (%(quantity)s people)"),
+    "people_transported": gettext_noop("Humanitarian transport (%(quantity)s seats)"),
+}
+
+
+def sector_label(code: str) -> str:
+    return str(SECTORS.get(code, code))
+
+
+def indicator_label(code: str) -> str:
+    return str(INDICATORS.get(code, code))
 
 
 @dataclass(frozen=True)
@@ -121,7 +158,9 @@ def record(
         if household is not None:
             timeline.record(
                 household, "assistance", delivery, when,
-                gettext_noop("Assistance delivered: %(indicator)s (%(quantity)s)"),
+                TIMELINE.get(
+                    indicator, gettext_noop("Assistance delivered: %(indicator)s (%(quantity)s)")
+                ),
                 params={"quantity": quantity, "indicator": indicator},
                 actor=actor, organization=organization,
             )  # fmt: skip

@@ -27,6 +27,7 @@ from caminantes.accounts import policies
 from caminantes.accounts.models import Organization
 from caminantes.accounts.permissions import Perm
 from caminantes.assistance import delivery
+from caminantes.assistance.delivery import indicator_label, sector_label
 from caminantes.assistance.models import ServiceDelivery, ServiceDeliveryPerson
 from caminantes.assistance.reports.periods import (
     Period,
@@ -51,26 +52,6 @@ _AGE_SQL = (
     "WHEN p.age < 12 THEN '5-11' WHEN p.age < 18 THEN '12-17' "
     "WHEN p.age < 60 THEN '18-59' ELSE '60+' END"
 )
-
-# Sector codes the services write, with their R4V names; an unknown code shows as written.
-SECTORS = {
-    "nfi": gettext_lazy("Non-food items"),
-    "food_security": gettext_lazy("Food security"),
-    "shelter": gettext_lazy("Shelter"),
-    "humanitarian_transportation": gettext_lazy("Humanitarian transportation"),
-    "humanitarian_transport": gettext_lazy("Humanitarian transportation"),
-    "transport": gettext_lazy("Humanitarian transportation"),
-    "wash": gettext_lazy("Water, sanitation and hygiene"),
-    "protection": gettext_lazy("Protection"),
-    "health": gettext_lazy("Health"),
-    "education": gettext_lazy("Education"),
-    "integration": gettext_lazy("Integration"),
-    "multipurpose_cash": gettext_lazy("Multipurpose cash assistance"),
-}
-
-
-def sector_label(code: str) -> str:
-    return str(SECTORS.get(code, code))
 
 
 def age_label(group: str) -> str:
@@ -136,6 +117,10 @@ class Indicator:
     @property
     def sector_label(self) -> str:
         return sector_label(self.sector)
+
+    @property
+    def indicator_label(self) -> str:
+        return indicator_label(self.indicator)
 
     def row(self, counts: dict[str, int], columns: list[tuple[str, str]]) -> list[tuple[str, int]]:
         return [(label, counts.get(key, 0)) for key, label in columns]
@@ -236,6 +221,7 @@ def table(result: Reach, period: Period, *, organization: Any, country: Any) -> 
             sector,
             sector_label(sector),
             indicator,
+            indicator_label(indicator),
             sexes.get(sex, sex),
             age_label(age),
             populations.get(population, population),
@@ -261,7 +247,8 @@ def table(result: Reach, period: Period, *, organization: Any, country: Any) -> 
         ),
     ]
     header = [
-        _("Sector code"), _("Sector"), _("Indicator"), _("Sex"), _("Age group"),
+        _("Sector code"), _("Sector"), _("Indicator code"), _("Indicator"), _("Sex"),
+        _("Age group"),
         _("Population type"), _("People"),
     ]  # fmt: skip
     return Table(name=_("People reached"), header=header, rows=rows, notes=notes)

@@ -22,7 +22,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.assistance import selectors
 from caminantes.assistance.models import ServiceDelivery
 from caminantes.assistance.reports import occupancy, reach, stock
-from caminantes.assistance.reports.periods import StockForm
+from caminantes.assistance.reports.periods import Period, StockForm
 from caminantes.assistance.shelter import selectors as shelter_selectors
 from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
@@ -51,11 +51,14 @@ def _send(table: Table, stem: str, file_format: str) -> HttpResponseBase:
     return FileResponse(fh, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
 
 
-def _download_links(request: HttpRequest) -> dict[str, str]:
-    """The same report as CSV and as XLSX: the page's query with another `file_format`."""
+def _download_links(request: HttpRequest, period: Period) -> dict[str, str]:
+    """The same report as CSV and as XLSX: the page's query with another `file_format`, and
+    the period shown (on a first visit the query names none: the form would ignore it)."""
     links = {}
     for file_format in ("csv", "xlsx"):
         query = request.GET.copy()
+        query.setdefault("start", period.start.isoformat())
+        query.setdefault("end", period.end.isoformat())
         query["file_format"] = file_format
         links[f"{file_format}_url"] = f"?{query.urlencode()}"
     return links
@@ -96,7 +99,7 @@ def stock_page(request: AuthenticatedRequest, uuid: Any) -> HttpResponseBase:
     context.update({
         "period": period, "lines": lines, "by_lot": by_lot, "header": stock.header(by_lot=by_lot),
         "chart": stock.stock_chart(warehouse, charted, period) if charted else None,
-        **_download_links(request),
+        **_download_links(request, period),
     })  # fmt: skip
     return render(request, "assistance/reports/stock.html", context)
 
@@ -128,7 +131,7 @@ def people_reached(request: AuthenticatedRequest) -> HttpResponseBase:
         "sexes": reach.sex_columns(), "ages": reach.age_columns(),
         "populations": reach.population_columns(),
         "chart": reach.deliveries_chart(chosen, period),
-        **_download_links(request),
+        **_download_links(request, period),
     })  # fmt: skip
     return render(request, "assistance/reports/reach.html", context)
 
@@ -150,6 +153,6 @@ def occupancy_page(request: AuthenticatedRequest, uuid: Any) -> HttpResponseBase
         return _send(occupancy.table(site, period, nights), f"occupancy-{site.name}", file_format)
     context.update({
         "period": period, "nights": nights, "chart": occupancy.chart(nights),
-        "header": occupancy.header(), **_download_links(request),
+        "header": occupancy.header(), **_download_links(request, period),
     })  # fmt: skip
     return render(request, "assistance/reports/occupancy.html", context)

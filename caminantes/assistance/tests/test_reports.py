@@ -113,6 +113,9 @@ class StockReportTests(StockTestCase):
         self.assertEqual(page.context["lines"][0].closing, 105)
         nav = self.client.get(reverse("assistance_reports"))
         self.assertContains(nav, self.url())
+        # The download links of the first visit name the period shown, so they download.
+        csv = self.client.get(self.url() + page.context["csv_url"])
+        self.assertTrue(csv["Content-Type"].startswith("text/csv"))
 
     def test_it_refuses_a_period_backwards_in_the_future_or_empty_with_words(self) -> None:
         self.login(self.dora)
@@ -250,6 +253,10 @@ class PeopleReachedTests(StockTestCase):
         self.assertNotContains(page, "Yolimar")
         self.assertNotContains(page, "Pérez")
         self.assertContains(page, "Artículos no alimentarios")
+        self.assertContains(page, "Kits de higiene")  # indicators in words, not codes
+        self.assertNotContains(page, "hygiene_kits")
+        csv = self.client.get(reverse("assistance_report_reach") + page.context["csv_url"])
+        self.assertTrue(csv["Content-Type"].startswith("text/csv"))
 
     def test_it_filters_by_sector_and_exports_audited(self) -> None:
         self.login(self.carla)
@@ -259,7 +266,10 @@ class PeopleReachedTests(StockTestCase):
         self.assertEqual(page.context["result"].people, 2)
         csv = self.client.get(url, {"start": start, "end": TODAY.isoformat(), "file_format": "csv"})
         text = b"".join(csv.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
-        row = "nfi,Artículos no alimentarios,hygiene_kits,Femenino,18-59,En tránsito,1"
+        row = (
+            "nfi,Artículos no alimentarios,hygiene_kits,Kits de higiene,Femenino,18-59,"
+            "En tránsito,1"
+        )
         self.assertIn(row, text)
         self.assertNotIn("Yolimar", text)
         xlsx = self.client.get(
