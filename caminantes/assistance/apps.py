@@ -16,8 +16,12 @@ class AssistanceConfig(AppConfig):
 
         navigation.add("assistance_warehouses", _("Warehouses"), Perm.MANAGE_STOCK, order=400)
         # Reports: stock staff reach both from the list; 5W reporters go to people reached.
-        navigation.add("assistance_reports", _("Assistance reports"), Perm.MANAGE_STOCK, order=480)
-        navigation.add("assistance_report_reach", _("People reached"), Perm.REPORT_5W, order=481)
+        navigation.add("assistance_reports", _("Assistance reports"), Perm.MANAGE_STOCK,
+                       order=480, alternatives=(Perm.MANAGE_SHELTER,))  # fmt: skip
+        # The staff who deliver see whom they reached; so do those who report the 5W.
+        delivering = (Perm.DISTRIBUTE, Perm.MANAGE_SHELTER, Perm.MANAGE_TRANSPORT)
+        navigation.add("assistance_report_reach", _("People reached"), Perm.REPORT_5W,
+                       order=481, alternatives=delivering)  # fmt: skip
         navigation.add("assistance_plans", _("Distributions"), Perm.DISTRIBUTE, order=410)
         navigation.add("assistance_catalogue", _("Catalogue"), Perm.MANAGE_STOCK, order=405,
                        alternatives=(Perm.DISTRIBUTE,))  # fmt: skip

@@ -94,8 +94,13 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.members = {str(p.uuid): p for p in members}
         field: Any = self.fields["collected_by"]
-        field.choices = [("", _("— a proxy —"))] + [(k, p.full_name) for k, p in
-                                                   self.members.items()]  # fmt: skip
+        # The members first (the focal point chosen), the proxy last: most families send one
+        # of their own, and a proxy needs the household's consent.
+        field.choices = [(k, p.full_name) for k, p in self.members.items()] + [
+            ("", _("— a proxy —"))
+        ]
+        focal = next((k for k, p in self.members.items() if p.relationship == "focal_point"), None)
+        field.initial = focal or next(iter(self.members), "")
 
     def collector(self) -> Person | None:
         return self.members.get(self.cleaned_data.get("collected_by") or "")

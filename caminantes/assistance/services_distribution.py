@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
@@ -254,7 +255,8 @@ def _check_entitled(plan: DistributionPlan, household: Household, today: date) -
     if due.standing in (reads.Standing.SERVED_TODAY, reads.Standing.INSIDE_INTERVAL):
         raise Refused(
             _("This household already collected on %(date)s; it may collect again from "
-              "%(next)s.") % {"date": due.last_served, "next": due.next_on},
+              "%(next)s.") % {"date": date_format(due.last_served, "SHORT_DATE_FORMAT"),
+                              "next": date_format(due.next_on, "SHORT_DATE_FORMAT")},
             code="inside_interval",
         )  # fmt: skip
     return due.quantity

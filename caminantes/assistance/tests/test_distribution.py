@@ -65,7 +65,8 @@ class HandoverTest(DistributionTestCase):
         with self.assertRaises(Refused) as caught:
             self.hand()
         self.assertEqual(caught.exception.refusal_code, "inside_interval")
-        self.assertIn(str(timezone.localdate() + timedelta(days=20)), caught.exception.detail)
+        again = timezone.localdate() + timedelta(days=20)
+        self.assertIn(again.strftime("%d/%m/%Y"), caught.exception.detail)  # as people write it
         Handover.objects.update(day=timezone.localdate() - timedelta(days=30))
         self.assertFalse(self.hand().replayed)
 
