@@ -43,7 +43,8 @@ class PlanEditPageTests(DistributionTestCase):
         self.stock_hygiene_kits(2)
         assert self.small.focal_point is not None
         sd.handover_record(actor=self.dora, plan=self.plan, household=self.small,
-                           request_id=uuid.uuid4(), collected_by=self.small.focal_point)  # fmt: skip
+                           request_id=uuid.uuid4(),
+                           collected_by=self.small.focal_point)  # fmt: skip
 
     def test_the_page_is_filled_with_the_plan_and_linked_from_it(self) -> None:
         plan_page = self.client.get(reverse("assistance_plan", args=[self.plan.uuid]))
@@ -117,6 +118,7 @@ class PlanUpdateServiceTests(DistributionTestCase):
     def test_overlapping_bands_and_a_zero_interval_are_refused(self) -> None:
         from django.core.exceptions import ValidationError
 
+        wrong: dict[str, Any]
         for wrong in ({"bands": [sd.Band(1, 5, 1), sd.Band(4, None, 2)]}, {"bands": []},
                       {"interval_days": 0},
                       {"ends_on": self.plan.starts_on - timedelta(days=1)},
@@ -172,7 +174,8 @@ class PlanPatchApiTests(DistributionTestCase):
         self.stock_hygiene_kits(2)
         assert self.small.focal_point is not None
         sd.handover_record(actor=self.dora, plan=self.plan, household=self.small,
-                           request_id=uuid.uuid4(), collected_by=self.small.focal_point)  # fmt: skip
+                           request_id=uuid.uuid4(),
+                           collected_by=self.small.focal_point)  # fmt: skip
         other = Kit.objects.exclude(pk=self.hygiene.pk).first()
         assert other is not None
         answer = self.call(self.dora, {**key, "kit": other.code})
