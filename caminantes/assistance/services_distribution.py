@@ -259,7 +259,7 @@ def _update(
 ) -> PlanUpdated:  # fmt: skip
     locked = (
         DistributionPlan.objects.select_for_update()
-        .select_related("warehouse", "kit", "site", "area", "organization", "country")
+        .select_related("warehouse", "kit", "site", "organization", "country")
         .get(pk=plan.pk)
     )
     _require(actor, locked)
