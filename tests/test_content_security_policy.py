@@ -50,6 +50,10 @@ NOT_PAGES = {
     "assistance/shelter/stays/<uuid:uuid>/arrive/",  # POST only: a reservation taken up
     "assistance/shelter/stays/<uuid:uuid>/no-show/",  # POST only: a reservation let go
     "assistance/shelter/waiting/<uuid:uuid>/remove/",  # POST only: off the waiting list
+    "assistance/shelter/rooms/<uuid:uuid>/rename/",  # POST only: renames a room
+    "assistance/shelter/rooms/<uuid:uuid>/deactivate/",  # POST only: its beds out of use
+    "assistance/shelter/beds/<uuid:uuid>/deactivate/",  # POST only: a bed out of use
+    "assistance/shelter/beds/<uuid:uuid>/reactivate/",  # POST only: a bed in use again
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",

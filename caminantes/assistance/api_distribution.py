@@ -128,6 +128,60 @@ class HandoverOut(Schema):
     handed_at: datetime
 
 
+class PlanPatchIn(Schema):
+    """Only the fields sent change; `bands`, when sent, replaces the plan's bands."""
+
+    request_id: UUID = Field(description="The change's id, made by the client.")
+    name: str | None = None
+    warehouse: UUID | None = Field(None, description="Not once kits were handed out.")
+    site: UUID | None = None
+    kit: str | None = Field(None, description="The kit's code; not once kits were handed out.")
+    starts_on: date | None = None
+    ends_on: date | None = None
+    population_types: list[str] | None = None
+    specific_needs: list[str] | None = None
+    min_household_size: int | None = None
+    max_household_size: int | None = None
+    area: UUID | None = None
+    interval_days: int | None = None
+    daily_cap: int | None = None
+    bands: list[BandOut] | None = None
+
+
+class PlanPatchOut(Schema):
+    replayed: bool
+    changed: list[str]
+    plan: PlanOut
+
+
+# Sent as null, these are emptied; the others are left as they are.
+NULLABLE = {"max_household_size", "area", "daily_cap"}
+
+
+def _patch_fields(request: HttpRequest, plan: DistributionPlan, d: PlanPatchIn) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key in d.model_fields_set - {"request_id"}:
+        value = getattr(d, key)
+        if value is None and key not in NULLABLE:
+            raise DjangoValidationError({key: [_("This field cannot be empty.")]})
+        fields[key] = value
+    lookups = {
+        "warehouse": lambda v: reads.warehouse_for_plan(user=request.user, plan=plan, uuid=v),
+        "site": lambda v: reads.site_for_plan(plan=plan, uuid=v),
+        "area": lambda v: reads.area_for_plan(plan=plan, uuid=v),
+        "kit": lambda v: reads.kit_by_code(code=v),
+    }
+    for key, find in lookups.items():
+        if fields.get(key) is not None:
+            found = find(fields[key])
+            if found is None:
+                raise DjangoValidationError({key: [_("Not found: check the id.")]})
+            fields[key] = found
+    if "bands" in fields:
+        fields["bands"] = [sd.Band(b.min_size, b.max_size, b.quantity) for b in fields["bands"]]
+    return fields
+
+
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -240,3 +294,19 @@ def handover(request: HttpRequest, uuid: UUID) -> Status[object]:
         collected_by=collector, proxy_name=d.proxy_name, proxy_consent=d.proxy_consent,
     )  # fmt: skip
     return Status(200 if result.replayed else 201, _handover(result.handover, result.replayed))
+
+
+@router.patch(
+    "/plans/{uuid}", response={200: PlanPatchOut, **WRITE_ANSWERS},
+    summary="Correct a plan's rules (kit and warehouse only before the first handover)",
+    openapi_extra=body_schema(PlanPatchIn),
+)  # fmt: skip
+@answers
+def plan_update(request: HttpRequest, uuid: UUID) -> Status[object]:
+    require_scope(request, ApiToken.Scope.WRITE)
+    found = _plan(request, uuid)
+    d = parse_body(request, PlanPatchIn)
+    result = sd.plan_update(actor=_user(request), plan=found, request_id=d.request_id,
+                            **_patch_fields(request, found, d))  # fmt: skip
+    return Status(200, {"replayed": result.replayed, "changed": result.changed,
+                        "plan": _plan(request, uuid)})  # fmt: skip

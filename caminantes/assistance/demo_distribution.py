@@ -39,9 +39,11 @@ def load(say: Callable[[str], None], *, officer: User, warehouse: Warehouse) -> 
             actor=officer, warehouse=warehouse, site=site, kit=Kit.objects.get(code="hygiene-kit"),
             name=PLAN, starts_on=today - timedelta(days=5), ends_on=today + timedelta(days=25),
             area=AdminArea.objects.filter(iso_code="CO-NSA").first(), interval_days=30,
-            daily_cap=80, bands=[sd.Band(1, 4, 1), sd.Band(5, None, 2)],
+            daily_cap=60, bands=[sd.Band(1, 4, 1), sd.Band(5, None, 2)],
             status=DistributionPlan.Status.OPEN,
         )  # fmt: skip
+        # The site found room for more families a day: the plan corrected (see its audit).
+        sd.plan_update(actor=officer, plan=plan, daily_cap=80)
         served = 0
         for household in reads.distribution_list(user=officer, plan=plan)[: SERVED_TODAY * 2]:
             members = reads.members(household)

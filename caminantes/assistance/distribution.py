@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
-from caminantes.assistance.models import DistributionPlan, Handover, QuantityBand
-from caminantes.geo.models import AdminArea
+from caminantes.assistance.models import DistributionPlan, Handover, Kit, QuantityBand, Warehouse
+from caminantes.geo.models import AdminArea, Place
 from caminantes.registry import selectors as registry
 from caminantes.registry.models import Household, Person
 
@@ -71,6 +71,28 @@ def plans_for_user(*, user: Any) -> QuerySet[DistributionPlan]:
 
 def get_plan_for_user(*, user: Any, uuid: Any) -> DistributionPlan:
     return policies.get_for_user(user, DistributionPlan, uuid)
+
+
+def warehouse_for_plan(*, user: Any, plan: DistributionPlan, uuid: Any) -> Warehouse | None:
+    """A warehouse the user sees, of the plan's organisation and country (a plan's correction
+    may draw on it), or None."""
+    return (
+        policies.visible(user, Warehouse)
+        .filter(uuid=uuid, organization_id=plan.organization_id, country_id=plan.country_id)
+        .first()
+    )
+
+
+def site_for_plan(*, plan: DistributionPlan, uuid: Any) -> Place | None:
+    return Place.objects.filter(uuid=uuid, country_id=plan.country_id).first()
+
+
+def area_for_plan(*, plan: DistributionPlan, uuid: Any) -> AdminArea | None:
+    return AdminArea.objects.filter(uuid=uuid, country_id=plan.country_id).first()
+
+
+def kit_by_code(*, code: str) -> Kit | None:
+    return Kit.objects.filter(code=code).first()
 
 
 def bands_of(plan: DistributionPlan) -> list[QuantityBand]:

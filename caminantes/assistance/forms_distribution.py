@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caminantes.assistance.models import Kit, Warehouse
+from caminantes.assistance.models import DistributionPlan, Kit, QuantityBand, Warehouse
 from caminantes.geo.models import AdminArea, Place
 from caminantes.lib.widgets import date_input
 from caminantes.registry.models import Person, PopulationType, SpecificNeed
@@ -104,3 +104,39 @@ class HandoverForm(forms.Form):
 
     def collector(self) -> Person | None:
         return self.members.get(self.cleaned_data.get("collected_by") or "")
+
+
+BAND_FIELDS = ("small_upto", "small_kits", "large_kits")
+
+
+class PlanEditForm(PlanForm):
+    """The create form, filled with the plan's rules; its status changes on the plan page."""
+
+    def __init__(self, *args: Any, plan: DistributionPlan, bands: list[QuantityBand],
+                 **kwargs: Any) -> None:  # fmt: skip
+        first = bands[0] if bands else None
+        last = bands[-1] if bands else None
+        kwargs["initial"] = {
+            "name": plan.name, "warehouse": plan.warehouse_id, "site": plan.site_id,
+            "kit": plan.kit_id, "starts_on": plan.starts_on, "ends_on": plan.ends_on,
+            "population_types": plan.population_types, "specific_needs": plan.specific_needs,
+            "min_household_size": plan.min_household_size,
+            "max_household_size": plan.max_household_size, "area": plan.area_id,
+            "interval_days": plan.interval_days, "daily_cap": plan.daily_cap,
+            "small_upto": first.max_size if first and first.max_size else 4,
+            "small_kits": first.quantity if first else 1,
+            "large_kits": last.quantity if last else 2,
+        }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        del self.fields["open_now"]
+        self.two_bands = len(bands) == 2 and bands[0].min_size == 1 and bands[1].max_size is None
+
+    def clean_starts_on(self) -> Any:
+        # A plan already running keeps its start; only a new start is held to the next year.
+        starts = self.cleaned_data.get("starts_on")
+        if "starts_on" not in self.changed_data:
+            return starts
+        return super().clean_starts_on()
+
+    def bands_changed(self) -> bool:
+        return any(f in self.changed_data for f in BAND_FIELDS)

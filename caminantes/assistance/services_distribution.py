@@ -34,6 +34,7 @@ from caminantes.assistance.models import (
     Handover,
     Kit,
     Modality,
+    PlanChange,
     QuantityBand,
     Warehouse,
 )
@@ -115,6 +116,15 @@ def _check_rules(
         raise ValidationError(errors)
 
 
+def _check_place(name: str, site: Place, area: AdminArea | None, country_id: int) -> None:
+    if not name:
+        raise ValidationError({"name": [_("Enter the plan's name.")]})
+    if site.country_id != country_id:
+        raise ValidationError({"site": [_("Choose a site in the warehouse's country.")]})
+    if area is not None and area.country_id != country_id:
+        raise ValidationError({"area": [_("Choose an area in the warehouse's country.")]})
+
+
 def plan_create(
     *, actor: User, warehouse: Warehouse, site: Place, kit: Kit, name: str, starts_on: date,
     ends_on: date, bands: Sequence[Band], population_types: Sequence[str] = (),
@@ -129,12 +139,7 @@ def plan_create(
     if not services.may_manage(actor, warehouse):
         raise ValidationError({"warehouse": [_("Choose a warehouse you keep.")]})
     name = name.strip()
-    if not name:
-        raise ValidationError({"name": [_("Enter the plan's name.")]})
-    if site.country_id != warehouse.country_id:
-        raise ValidationError({"site": [_("Choose a site in the warehouse's country.")]})
-    if area is not None and area.country_id != warehouse.country_id:
-        raise ValidationError({"area": [_("Choose an area in the warehouse's country.")]})
+    _check_place(name, site, area, warehouse.country_id)
     if status not in DistributionPlan.Status.values:
         raise ValidationError({"status": [_("Choose a status.")]})
     _check_rules(starts_on=starts_on, ends_on=ends_on, min_household_size=min_household_size,
@@ -177,6 +182,135 @@ def plan_set_status(*, actor: User, plan: DistributionPlan, status: str) -> Dist
             old=old, new=status)  # fmt: skip
     plan.status = status
     return plan
+
+
+# The rules `plan_update` may change; `bands` replaces the plan's bands as a whole.
+EDITABLE = (
+    "name", "warehouse", "site", "kit", "starts_on", "ends_on", "population_types",
+    "specific_needs", "min_household_size", "max_household_size", "area", "interval_days",
+    "daily_cap",
+)  # fmt: skip
+
+
+@dataclass
+class PlanUpdated:
+    plan: DistributionPlan
+    changed: list[str]
+    replayed: bool = False
+
+
+def _change_content(plan: DistributionPlan, fields: dict[str, Any]) -> dict[str, Any]:
+    content: dict[str, Any] = {"op": "plan_update", "plan": str(plan.uuid)}
+    for key, value in sorted(fields.items()):
+        if key == "bands":
+            content[key] = [[b.min_size, b.max_size, b.quantity] for b in value]
+        elif hasattr(value, "uuid"):
+            content[key] = str(value.uuid)
+        elif hasattr(value, "pk"):
+            content[key] = value.pk
+        elif isinstance(value, date):
+            content[key] = value.isoformat()
+        elif isinstance(value, (list, tuple)):
+            content[key] = sorted(set(value))
+        else:
+            content[key] = value
+    return content
+
+
+def _earlier_change(request_id: uuid_lib.UUID, sha: str) -> PlanChange | None:
+    existing = PlanChange.objects.select_related("plan").filter(uuid=request_id).first()
+    if existing is not None and existing.sha256 != sha:
+        raise RequestConflict(
+            _("This request id was already used for a different request. Send a new id.")
+        )
+    return existing
+
+
+def plan_update(
+    *, actor: User, plan: DistributionPlan, request_id: uuid_lib.UUID | None = None,
+    **fields: Any,
+) -> PlanUpdated:  # fmt: skip
+    """Correct a plan's rules (any of `EDITABLE`, and `bands` as a whole), with the same
+    checks as `plan_create`. The kit and the warehouse cannot change once a kit was handed out
+    under the plan. Audited with the names of the fields changed. With a `request_id` (the
+    API): the same id and content again answers the first change and changes nothing."""
+    _require(actor, plan)
+    unknown = set(fields) - set(EDITABLE) - {"bands"}
+    if unknown:
+        raise ValidationError({k: [_("This cannot be changed.")] for k in sorted(unknown)})
+    sha = content_digest(_change_content(plan, fields))
+    if request_id is not None:
+        earlier = _earlier_change(request_id, sha)
+        if earlier is not None:
+            return PlanUpdated(earlier.plan, list(earlier.fields), replayed=True)
+    try:
+        with transaction.atomic():
+            return _update(actor, plan, request_id, sha, fields)
+    except IntegrityError:
+        if request_id is not None:  # the same id sent at the same moment, and that one won
+            earlier = _earlier_change(request_id, sha)
+            if earlier is not None:
+                return PlanUpdated(earlier.plan, list(earlier.fields), replayed=True)
+        raise
+
+
+def _update(
+    actor: User, plan: DistributionPlan, request_id: uuid_lib.UUID | None, sha: str,
+    fields: dict[str, Any],
+) -> PlanUpdated:  # fmt: skip
+    locked = (
+        DistributionPlan.objects.select_for_update()
+        .select_related("warehouse", "kit", "site", "organization", "country")
+        .get(pk=plan.pk)
+    )
+    _require(actor, locked)
+    new = {k: getattr(locked, k) for k in EDITABLE} | {
+        k: v for k, v in fields.items() if k != "bands"
+    }
+    new["name"] = str(new["name"] or "").strip()
+    new["population_types"] = sorted(set(new["population_types"] or []))
+    new["specific_needs"] = sorted(set(new["specific_needs"] or []))
+    warehouse: Warehouse = new["warehouse"]
+    if warehouse.pk != locked.warehouse_id and (
+        not services.may_manage(actor, warehouse)
+        or warehouse.organization_id != locked.organization_id
+        or warehouse.country_id != locked.country_id
+    ):
+        raise ValidationError({"warehouse": [_("Choose a warehouse you keep.")]})
+    _check_place(new["name"], new["site"], new["area"], locked.country_id)
+    _check_rules(**{k: new[k] for k in (
+        "starts_on", "ends_on", "min_household_size", "max_household_size", "interval_days",
+        "daily_cap", "population_types", "specific_needs")})  # fmt: skip
+    bands = _check_bands(fields["bands"]) if "bands" in fields else None
+    changed = [k for k in EDITABLE if new[k] != getattr(locked, k)]
+    old_bands = [(b.min_size, b.max_size, b.quantity) for b in locked.bands.all()]
+    if bands is not None and [(b.min_size, b.max_size, b.quantity) for b in bands] != old_bands:
+        changed.append("bands")
+    if {"kit", "warehouse"} & set(changed) and locked.handovers.exists():
+        raise Refused(
+            _("Kits were already handed out under this plan: its kit and its warehouse can no "
+              "longer change. Close it and create a new plan."),
+            code="plan_in_use", field="kit" if "kit" in changed else "warehouse",
+        )  # fmt: skip
+    for key in changed:
+        if key != "bands":
+            setattr(locked, key, new[key])
+    if set(changed) - {"bands"}:
+        locked.save(update_fields=[k for k in changed if k != "bands"])
+    if bands is not None and "bands" in changed:
+        locked.bands.all().delete()
+        QuantityBand.objects.bulk_create(
+            QuantityBand(plan=locked, min_size=b.min_size, max_size=b.max_size,
+                         quantity=b.quantity)
+            for b in bands
+        )  # fmt: skip
+    if request_id is not None:
+        PlanChange.objects.create(uuid=request_id, sha256=sha, plan=locked, fields=changed,
+                                  actor=actor)  # fmt: skip
+    if changed:
+        log(actor, actions.UPDATE, locked, organization=locked.organization, change="rules",
+            fields=changed)  # fmt: skip
+    return PlanUpdated(locked, changed)
 
 
 # --- handovers ------------------------------------------------------------------------
@@ -245,6 +379,11 @@ def _check_plan_open(plan: DistributionPlan, today: date) -> None:
         )
 
 
+def _short(day: date | None) -> str:
+    """A date as people write it here (06/12/2026)."""
+    return date_format(day, "SHORT_DATE_FORMAT") if day is not None else "—"
+
+
 def _check_entitled(plan: DistributionPlan, household: Household, today: date) -> int:
     due = reads.entitlement(plan, household, today)
     if due.standing == reads.Standing.NOT_ENTITLED:
@@ -255,8 +394,7 @@ def _check_entitled(plan: DistributionPlan, household: Household, today: date) -
     if due.standing in (reads.Standing.SERVED_TODAY, reads.Standing.INSIDE_INTERVAL):
         raise Refused(
             _("This household already collected on %(date)s; it may collect again from "
-              "%(next)s.") % {"date": date_format(due.last_served, "SHORT_DATE_FORMAT"),
-                              "next": date_format(due.next_on, "SHORT_DATE_FORMAT")},
+              "%(next)s.") % {"date": _short(due.last_served), "next": _short(due.next_on)},
             code="inside_interval",
         )  # fmt: skip
     return due.quantity

@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/", include("caminantes.assistance.reports.urls")),
     path("distribution/", views_desk.plans, name="assistance_plans"),
     path("distribution/<uuid:uuid>/", views_desk.plan_detail, name="assistance_plan"),
+    path("distribution/<uuid:uuid>/edit/", views_desk.plan_edit, name="assistance_plan_edit"),
     path("distribution/<uuid:uuid>/status/", views_desk.plan_status, name="assistance_plan_status"),
     path("desk/<uuid:uuid>/", views_desk.desk, name="assistance_desk"),
     path("desk/<uuid:uuid>/handover/", views_desk.desk_handover, name="assistance_handover"),

@@ -29,7 +29,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.assistance import distribution as reads
 from caminantes.assistance import selectors
 from caminantes.assistance import services_distribution as sd
-from caminantes.assistance.forms_distribution import HandoverForm, PlanForm
+from caminantes.assistance.forms_distribution import HandoverForm, PlanEditForm, PlanForm
 from caminantes.assistance.models import DistributionPlan
 from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.registry import selectors as registry
@@ -81,6 +81,31 @@ def plan_detail(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
         "need_labels": [SpecificNeed(v).label for v in plan.specific_needs
                         if v in SpecificNeed.values],
     })  # fmt: skip
+
+
+@perm_required(Perm.DISTRIBUTE)
+def plan_edit(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+    """Correct a plan's rules: the create form, filled with the plan's values."""
+    plan = reads.get_plan_for_user(user=request.user, uuid=uuid)
+    warehouses = selectors.warehouses_for_user(user=request.user).filter(
+        organization=plan.organization_id, country=plan.country_id
+    )
+    bands = list(reads.bands_of(plan))
+    form = PlanEditForm(posted(request), warehouses=warehouses, plan=plan, bands=bands)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = {k: d[k] for k in sd.EDITABLE}
+        if form.bands_changed():
+            fields["bands"] = [sd.Band(1, d["small_upto"], d["small_kits"]),
+                               sd.Band(d["small_upto"] + 1, None, d["large_kits"])]  # fmt: skip
+        try:
+            sd.plan_update(actor=request.user, plan=plan, **fields)
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("assistance_plan", plan.uuid)
+    return render(request, "assistance/plan_edit.html", {"plan": plan, "form": form})
 
 
 @perm_required(Perm.DISTRIBUTE)

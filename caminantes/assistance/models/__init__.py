@@ -2,7 +2,12 @@
 
 from caminantes.assistance.models.catalogue import Category, Item, Kit, KitLine, Unit
 from caminantes.assistance.models.delivery import Modality, ServiceDelivery, ServiceDeliveryPerson
-from caminantes.assistance.models.distribution import DistributionPlan, Handover, QuantityBand
+from caminantes.assistance.models.distribution import (
+    DistributionPlan,
+    Handover,
+    PlanChange,
+    QuantityBand,
+)
 from caminantes.assistance.models.stock import (
     LossReason,
     MovementKind,
@@ -23,6 +28,7 @@ __all__ = [
     "LossReason",
     "Modality",
     "MovementKind",
+    "PlanChange",
     "QuantityBand",
     "ServiceDelivery",
     "ServiceDeliveryPerson",

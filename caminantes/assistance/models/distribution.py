@@ -174,3 +174,24 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return str(self.uuid)
+
+
+class PlanChange(models.Model):
+    """A correction of a plan's rules sent through the API with the client's request id: the
+    id (unique), the digest of what was asked and which fields changed, so a re-send answers
+    200 and changes nothing, and a reuse of the id with other content is refused."""
+
+    uuid = models.UUIDField(unique=True, editable=False)  # made by the client
+    sha256 = models.CharField(max_length=64)
+    plan = models.ForeignKey(DistributionPlan, on_delete=models.PROTECT, related_name="changes")
+    fields = models.JSONField(default=list)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.uuid)

@@ -8,9 +8,9 @@ A site or stay the caller may not see is 404, like one that does not exist; rout
 a body find it before reading the body. Every write carries a `request_id` made by the
 client: the same id with the same content answers 200 and changes nothing, with different
 content 409 `request_id_reused`. A refusal is 409 with a machine-readable `code`
-(`bed_taken`, `person_already_in_bed`, `room_women_only`, `room_families_only`,
-`bed_wrong_kind`, `stay_too_long`, `stay_closed`, `already_waiting` …) and a translated
-`detail`; an invalid body is 422.
+(`bed_taken`, `bed_held`, `bed_out_of_use`, `person_already_in_bed`, `room_women_only`,
+`room_families_only`, `bed_wrong_kind`, `stay_too_long`, `stay_closed`, `already_waiting` …)
+and a translated `detail`; an invalid body is 422.
 """
 
 from collections.abc import Callable
@@ -29,7 +29,7 @@ from caminantes.accounts import policies
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, User
 from caminantes.assistance.api import WRITE_ANSWERS, answers
-from caminantes.assistance.shelter import selectors, services
+from caminantes.assistance.shelter import selectors, services, services_beds
 from caminantes.assistance.shelter.models import Bed, Site, Stay, WaitingEntry
 from caminantes.lib.api import ErrorOut, body_schema, parse_body
 from caminantes.registry.models import Household, Person
@@ -68,6 +68,24 @@ class BedOut(Schema):
     status: str = Field(description="`free`, `reserved` or `occupied`.")
     stay: UUID | None = None
     due_out: date | None = None
+
+
+class BedStateOut(Schema):
+    uuid: UUID
+    room: UUID
+    label: str
+    kind: str
+    is_active: bool
+    deactivated_at: datetime | None
+
+    @staticmethod
+    def resolve_room(obj: Bed) -> UUID:
+        return obj.room.uuid
+
+
+class BedWriteOut(Schema):
+    replayed: bool
+    bed: BedStateOut
 
 
 class RoomOut(Schema):
@@ -415,3 +433,15 @@ def headcount(request: HttpRequest, uuid: UUID) -> Status[object]:
         "present": [ln.person.uuid for ln in lines if ln.present],
         "absent": [ln.person.uuid for ln in lines if not ln.present],
     })  # fmt: skip
+
+
+@_write("Take a bed out of use (refused while a guest or a reservation holds it)",
+        "/beds/{uuid}/deactivate", WriteIn, BedWriteOut)  # fmt: skip
+@answers
+def bed_deactivate(request: HttpRequest, uuid: UUID) -> Status[object]:
+    require_scope(request, ApiToken.Scope.WRITE)
+    found = selectors.get_bed_for_user(user=request.user, uuid=uuid)
+    d = parse_body(request, WriteIn)
+    written = services_beds.bed_deactivate(actor=_user(request), bed=found,
+                                           request_id=d.request_id)  # fmt: skip
+    return Status(200, {"replayed": written.replayed, "bed": found})

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caminantes.accounts.models import Organization, User
-from caminantes.assistance.shelter import selectors, services
+from caminantes.assistance.shelter import selectors, services, services_beds
 from caminantes.assistance.shelter.models import Bed, BedAssignment, Room, Site, SiteKind
 from caminantes.geo.models import Country, Place
 from caminantes.registry.models import Household, Person, Sex
@@ -52,7 +52,7 @@ def _room_for(people: list[Person], rooms: dict[str, Room], today: Any) -> list[
 
 def _free_beds(room: Room) -> list[Bed]:
     held = BedAssignment.objects.filter(released_at__isnull=True).values("bed_id")
-    return list(room.beds.exclude(pk__in=held).order_by("label"))
+    return list(room.beds.filter(is_active=True).exclude(pk__in=held).order_by("label"))
 
 
 def load(say: Callable[[str], None], **options: Any) -> None:
@@ -84,6 +84,11 @@ def load(say: Callable[[str], None], **options: Any) -> None:
         }
         # The beds were there before the first guest came: the chart starts full-sized.
         Bed.objects.filter(room__site=site).update(created_at=now - timedelta(days=30))
+        # A broken bed, out of use for a week: the chart's capacity drops by one from then.
+        broken = rooms["General"].beds.order_by("-label").first()
+        if broken is not None:
+            services_beds.bed_deactivate(actor=officer, bed=broken)
+            Bed.objects.filter(pk=broken.pk).update(deactivated_at=now - timedelta(days=7))
         plans = iter(STAYS)
         plan = next(plans)
         used: list[Household] = []
@@ -112,7 +117,7 @@ def load(say: Callable[[str], None], **options: Any) -> None:
                 services.stay_check_out(actor=officer, stay=stay,
                                         when=now - timedelta(days=left, hours=3))  # fmt: skip
             plan = next(plans, (1, 5, None))  # then more guests of yesterday, up to the target
-            occupied = sum(1 for r in rooms.values() for _b in r.beds.all()) - sum(
+            occupied = sum(r.beds.filter(is_active=True).count() for r in rooms.values()) - sum(
                 len(_free_beds(r)) for r in rooms.values()
             )
             if occupied >= TARGET:
@@ -125,8 +130,8 @@ def load(say: Callable[[str], None], **options: Any) -> None:
         yesterday = today - timedelta(days=1)
         guests = [a.person for a in selectors.assignments_on(site, yesterday)]
         services.headcount_record(actor=officer, site=site, night=yesterday, present=guests[1:])
-    taken = sum(1 for r in rooms.values() for b in r.beds.all()) - sum(
-        len(_free_beds(r)) for r in rooms.values()
-    )
-    say(f"Shelter: {SITE} with {taken} of 24 beds taken, {len(waiting)} households waiting; "
+    in_use = sum(r.beds.filter(is_active=True).count() for r in rooms.values())
+    taken = in_use - sum(len(_free_beds(r)) for r in rooms.values())
+    say(f"Shelter: {SITE} with {taken} of {in_use} beds taken (one out of use), "
+        f"{len(waiting)} households waiting; "
         f"log in as {OFFICER}.")  # fmt: skip

@@ -52,6 +52,10 @@ class RoomForm(forms.Form):
     bed_kind = forms.ChoiceField(label=_("Kind of bed"), choices=BedKind.choices)
 
 
+class RoomRenameForm(forms.Form):
+    name = forms.CharField(label=_("New name"), max_length=60)
+
+
 class BedsForm(forms.Form):
     count = forms.IntegerField(label=_("Beds to add"), min_value=1, max_value=MAX_BEDS_AT_ONCE)
     kind = forms.ChoiceField(label=_("Kind of bed"), choices=BedKind.choices)

@@ -92,12 +92,18 @@ class Bed(PublicIdModel):
     kind = models.CharField(_("kind"), max_length=10, choices=BedKind.choices, default="adult")
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the bed was taken out of use: not counted in the capacity from that night on.
+    deactivated_at = models.DateTimeField(_("out of use since"), null=True, blank=True)
 
     class Meta:
         ordering = ["room__name", "label"]
         verbose_name = _("bed")
         constraints = [
-            models.UniqueConstraint(fields=["room", "label"], name="shelter_bed_unique_label")
+            models.UniqueConstraint(fields=["room", "label"], name="shelter_bed_unique_label"),
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(deactivated_at__isnull=True),
+                name="shelter_bed_active_not_deactivated",
+            ),
         ]
 
     def __str__(self) -> str:

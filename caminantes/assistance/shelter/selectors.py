@@ -164,6 +164,21 @@ def rooms_with_beds(site: Site) -> list[RoomRow]:
     return list(rows.values())
 
 
+def beds_in_room(room: Room) -> list[BedRow]:
+    """Every bed of the room, in use or not, with the stay holding it if any."""
+    held = {
+        a.bed_id: a
+        for a in BedAssignment.objects.filter(
+            bed__room=room, released_at__isnull=True
+        ).select_related("stay")
+    }
+    return [BedRow(b, held.get(b.pk)) for b in room.beds.order_by("label")]
+
+
+def get_bed_for_user(*, user: Any, uuid: Any) -> Bed:
+    return policies.get_for_user(user, Bed, uuid)
+
+
 def board(site: Site, today: date | None = None) -> Board:
     """What the officer needs at a glance: beds by room, who is due out today or overdue,
     reservations and those past their time (no-shows to confirm), the waiting list, and
@@ -235,11 +250,13 @@ def occupancy_by_night(site: Site, start: date, end: date) -> list[NightOccupanc
         raise ValueError("end before start")
     if (end - start).days >= MAX_RANGE_DAYS:
         raise ValueError("range longer than a year")
+    # A bed counts from the night it was made until the night before it was taken out of
+    # use; one out of use with no date (before dates were kept) never counts.
     bed_days = [
-        _local_date(created)
-        for created in Bed.objects.filter(room__site=site, is_active=True).values_list(
-            "created_at", flat=True
-        )
+        (_local_date(created), _local_date(gone) if gone else None)
+        for created, gone in Bed.objects.filter(room__site=site)
+        .filter(Q(is_active=True) | Q(deactivated_at__isnull=False))
+        .values_list("created_at", "deactivated_at")
     ]
     spans = [
         (_local_date(a), _local_date(r) if r else None)
@@ -255,7 +272,7 @@ def occupancy_by_night(site: Site, start: date, end: date) -> list[NightOccupanc
         result.append(
             NightOccupancy(
                 night=night,
-                beds=sum(1 for d in bed_days if d <= night),
+                beds=sum(1 for d, g in bed_days if d <= night and (g is None or g > night)),
                 occupied=sum(1 for a, r in spans if a <= night and (r is None or r > night)),
             )
         )

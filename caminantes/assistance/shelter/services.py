@@ -97,7 +97,7 @@ def _require(actor: User, site: Site) -> None:
         raise PermissionDenied
 
 
-def _claim(
+def claim_request(
     request_id: uuid_lib.UUID | None, site: Site, content: dict[str, Any]
 ) -> tuple[ShelterRequest | None, ShelterRequest | None]:
     """The request row for a new write, or the earlier request's row (what it made)."""
@@ -218,7 +218,13 @@ def beds_add(*, actor: User, room: Room, count: int, kind: str = BedKind.ADULT) 
 
 def _lock_and_check_free(site: Site, placements: Sequence[Placement]) -> None:
     bed_ids = sorted(b.pk for _p, b in placements)
-    list(Bed.objects.select_for_update().filter(pk__in=bed_ids).order_by("pk"))
+    locked = list(Bed.objects.select_for_update().filter(pk__in=bed_ids).order_by("pk"))
+    out_of_use = next((b for b in locked if not b.is_active), None)
+    if out_of_use is not None:  # taken out of use since the page was served
+        raise Refused(
+            _("Bed %(bed)s is out of use: choose another.") % {"bed": out_of_use.label},
+            code="bed_out_of_use", field="placements",
+        )  # fmt: skip
     taken = (
         BedAssignment.objects.filter(bed_id__in=bed_ids, released_at__isnull=True)
         .select_related("bed").order_by("bed__label").first()
@@ -301,7 +307,7 @@ def stay_check_in(
         "reserved_until": reserved_until.isoformat() if reserved_until else None,
     }  # fmt: skip
     with transaction.atomic():
-        request, earlier = _claim(request_id, site, content)
+        request, earlier = claim_request(request_id, site, content)
         if earlier is not None:
             return _earlier_stay(earlier)
         check_nights(site, nights)
@@ -364,7 +370,7 @@ def _stay_write(
     actor: User, stay: Stay, content: dict[str, Any], request_id: uuid_lib.UUID | None
 ) -> tuple[Stay, ShelterRequest | None, ShelterRequest | None]:
     _require(actor, stay.site)
-    request, earlier = _claim(request_id, stay.site, {**content, "stay": str(stay.uuid)})
+    request, earlier = claim_request(request_id, stay.site, {**content, "stay": str(stay.uuid)})
     return _locked(stay), request, earlier
 
 
@@ -486,7 +492,7 @@ def waiting_add(
     content = {"op": "wait", "household": str(household.uuid), "needs": needs,
                "priority": priority, "size": size}  # fmt: skip
     with transaction.atomic():
-        request, earlier = _claim(request_id, site, content)
+        request, earlier = claim_request(request_id, site, content)
         if earlier is not None and earlier.waiting is not None:
             return WaitingWritten(earlier.waiting, replayed=True)
         if WaitingEntry.objects.filter(site=site, household=household,
@@ -542,7 +548,7 @@ def headcount_record(
     content = {"op": "headcount", "night": night.isoformat(),
                "present": sorted(str(p.uuid) for p in present)}  # fmt: skip
     with transaction.atomic():
-        request, earlier = _claim(request_id, site, content)
+        request, earlier = claim_request(request_id, site, content)
         if earlier is not None and earlier.headcount is not None:
             return HeadcountWritten(earlier.headcount, replayed=True)
         guests = assignments_on(site, night)

@@ -19,8 +19,8 @@ from caminantes.accounts import policies
 from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
-from caminantes.assistance.shelter import forms, selectors, services
-from caminantes.assistance.shelter.models import Site, Stay, StayStatus
+from caminantes.assistance.shelter import forms, selectors, services, services_beds
+from caminantes.assistance.shelter.models import Room, Site, Stay, StayStatus
 from caminantes.lib.form_errors import apply_errors, posted
 from caminantes.registry.models import Household, Person
 
@@ -94,6 +94,15 @@ def rooms(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     })  # fmt: skip
 
 
+def _beds_page(request: AuthenticatedRequest, room: Room, form: forms.BedsForm | None = None,
+               rename: forms.RoomRenameForm | None = None) -> HttpResponse:  # fmt: skip
+    return render(request, "shelter/beds.html", {
+        "room": room, "site": room.site, "form": form or forms.BedsForm(),
+        "rename": rename or forms.RoomRenameForm(initial={"name": room.name}),
+        "beds": selectors.beds_in_room(room),
+    })  # fmt: skip
+
+
 @perm_required(Perm.MANAGE_SHELTER)
 def beds(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     room = selectors.get_room_for_user(user=request.user, uuid=uuid)
@@ -107,7 +116,61 @@ def beds(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
         else:
             messages.success(request, _("Beds added."))
             return redirect("shelter_rooms", room.site.uuid)
-    return render(request, "shelter/beds.html", {"room": room, "site": room.site, "form": form})
+    return _beds_page(request, room, form=form)
+
+
+@perm_required(Perm.MANAGE_SHELTER)
+@require_POST
+def room_rename(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+    room = selectors.get_room_for_user(user=request.user, uuid=uuid)
+    rename = forms.RoomRenameForm(request.POST)
+    if rename.is_valid():
+        try:
+            services_beds.room_rename(actor=request.user, room=room,
+                                      name=rename.cleaned_data["name"])  # fmt: skip
+        except ValidationError as exc:
+            apply_errors(exc, rename)
+        else:
+            messages.success(request, _("Room renamed."))
+            return redirect("shelter_beds", room.uuid)
+    return _beds_page(request, room, rename=rename)
+
+
+def _beds_action(request: AuthenticatedRequest, room: Room, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("shelter_beds", room.uuid)
+
+
+@perm_required(Perm.MANAGE_SHELTER)
+@require_POST
+def room_deactivate(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+    room = selectors.get_room_for_user(user=request.user, uuid=uuid)
+    return _beds_action(request, room,
+                        lambda: services_beds.room_deactivate(actor=request.user, room=room),
+                        _("The room's beds are out of use."))  # fmt: skip
+
+
+@perm_required(Perm.MANAGE_SHELTER)
+@require_POST
+def bed_deactivate(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+    bed = selectors.get_bed_for_user(user=request.user, uuid=uuid)
+    return _beds_action(request, bed.room,
+                        lambda: services_beds.bed_deactivate(actor=request.user, bed=bed),
+                        _("Bed %(bed)s is out of use.") % {"bed": bed.label})  # fmt: skip
+
+
+@perm_required(Perm.MANAGE_SHELTER)
+@require_POST
+def bed_reactivate(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+    bed = selectors.get_bed_for_user(user=request.user, uuid=uuid)
+    return _beds_action(request, bed.room,
+                        lambda: services_beds.bed_reactivate(actor=request.user, bed=bed),
+                        _("Bed %(bed)s is in use again.") % {"bed": bed.label})  # fmt: skip
 
 
 def _chosen_household(request: AuthenticatedRequest, site: Site) -> Household | None:

@@ -90,3 +90,15 @@ class LastBedTests(TransactionTestCase):
         refused = next(o for o in outcomes if o != "ok")
         self.assertIn(refused, ("household_already_staying", "person_already_in_bed"))
         self.assertEqual(BedAssignment.objects.filter(released_at__isnull=True).count(), 1)
+
+    def test_a_bed_taken_out_of_use_during_a_check_in_is_never_both(self) -> None:
+        from caminantes.assistance.shelter import services_beds
+
+        outcomes = race(
+            self.check_in(self.ana, self.last),
+            lambda: services_beds.bed_deactivate(actor=self.sara, bed=self.last),
+        )
+        self.assertIn(outcomes, (["bed_held", "ok"], ["bed_out_of_use", "ok"]))
+        self.last.refresh_from_db()
+        held = BedAssignment.objects.filter(bed=self.last, released_at__isnull=True).exists()
+        self.assertNotEqual(held, not self.last.is_active)  # held and in use, or free and out
