@@ -56,13 +56,13 @@ lint: $(STAMP)
 	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-logo
 
-# On every core (pytest-xdist); the browser tests share one worker and one demo server.
+# On every core (pytest-xdist); each worker running browser tests builds its own demo.
 test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps lint
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto
 
 # Everything but the slow browser tests, for a quick loop while coding.
 test-quick: $(STAMP) report-deps lint
-	$(BIN)/pytest -n auto --dist loadgroup -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 
 # The project catalogue (caminantes/locale) holds every app without a locale folder of its
 # own; an app with caminantes/<app>/locale keeps its strings there (fewer merge conflicts).

@@ -142,13 +142,3 @@ def page(browser: Browser, csp_violations: list[str]) -> Iterator[Page]:
     context.close()
     if violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With pytest-xdist (`make test` runs `-n auto --dist loadgroup`), every browser test goes
-    to one worker, so the demo is migrated, loaded and served once, while the other workers
-    run the rest of the suite."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
