@@ -42,6 +42,22 @@ PEOPLE_ERASED = [
     "caminantes.identity.receivers.match_keys_erased",
 ]
 
+# A referral to a protection service (GBV, trafficking) goes through the restricted path:
+# the referring app (assistance) keeps only that it was sent and its answer; the fields it
+# carries are handed to protection, which alone stores them (encrypted, with its own key).
+# Called inside the sender's transaction as hook(referral_uuid=UUID, organization=Org
+# (receiving), country=Country, service_type="gbv"|"trafficking", person=Person | None,
+# fields={label: value}, urgent=bool, sender=User); an exception refuses the referral.
+RESTRICTED_REFERRAL_RECEIVERS = [
+    "caminantes.protection.referrals.receive",
+]
+
+# Protection answered a restricted referral: the referring caseworker learns accepted or
+# declined, nothing else. Called as hook(referral_uuid=UUID, accepted=bool, actor=User).
+RESTRICTED_REFERRAL_ANSWERED = [
+    "caminantes.assistance.referrals.services.restricted_answered",
+]
+
 
 @lru_cache(maxsize=16)
 def _load(paths: tuple[str, ...]) -> list[Callable[..., Any]]:
@@ -60,3 +76,13 @@ def people_written(*, person_ids: list[int], user: Any = None) -> None:
 def people_erased(*, person_ids: list[int]) -> None:
     for hook in _load(tuple(PEOPLE_ERASED)):
         hook(person_ids=person_ids)
+
+
+def restricted_referral_received(**kwargs: Any) -> None:
+    for hook in _load(tuple(RESTRICTED_REFERRAL_RECEIVERS)):
+        hook(**kwargs)
+
+
+def restricted_referral_answered(**kwargs: Any) -> None:
+    for hook in _load(tuple(RESTRICTED_REFERRAL_ANSWERED)):
+        hook(**kwargs)
