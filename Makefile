@@ -56,7 +56,7 @@ lint: $(STAMP)
 	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-logo
 
-# On every core (pytest-xdist); each worker running browser tests builds its own demo.
+# On every core (pytest-xdist); the browser tests build the demo once and each worker serves a copy.
 test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps lint
 	$(BIN)/pytest -n auto
 

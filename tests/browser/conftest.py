@@ -7,7 +7,9 @@ also proves the newcomer's path. Screenshots go to test-output/browser/.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -51,10 +53,7 @@ def _environment(var: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def demo_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A var directory holding a migrated SQLite with the demo loaded."""
-    var = tmp_path_factory.mktemp("browser-var")
+def _build_demo(var: Path) -> None:
     for args in (["migrate", "--noinput"], ["demo"]):
         subprocess.run(
             [*CAMINANTES, *args],
@@ -64,6 +63,28 @@ def demo_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
             capture_output=True,
             timeout=600,
         )
+
+
+@pytest.fixture(scope="session")
+def demo_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var directory holding a migrated SQLite with the demo loaded.
+
+    Building the demo takes a minute. Under pytest-xdist every worker that runs browser
+    tests needs one, so the first builds it once in the run's shared temporary directory
+    (behind a lock) and every worker serves its own copy: servers never share a file."""
+    var = tmp_path_factory.mktemp("browser-var")
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        _build_demo(var)
+        return var
+    shared = tmp_path_factory.getbasetemp().parent / "browser-demo"
+    with (shared.parent / "browser-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / ".built").exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            _build_demo(shared)
+            (shared / ".built").touch()
+    shutil.copytree(shared, var, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".built"))
     return var
 
 

@@ -21,7 +21,7 @@ from tests.browser.test_sensitive_pages import log_in
 
 pytestmark = pytest.mark.browser
 
-IDLE = 24  # seconds: the warning shows IDLE / 3 = 8 s before the end
+IDLE = 18  # seconds: the warning shows IDLE / 3 = 6 s before the end
 REGISTRAR = "registro.co@demo.caminantes.org"
 
 
