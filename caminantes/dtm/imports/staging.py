@@ -89,7 +89,8 @@ COLUMNS: dict[str, tuple[set[str], tuple[str, ...]]] = {
         ("nationality_",),
     ),
 }  # fmt: skip
-# A batch with this content is waiting, checked or imported: the same file again is refused.
+# A batch with this content is waiting, checked or imported for the same operation: the same
+# file again is refused there (another operation of the organisation may take it).
 LIVE = (S.QUEUED, S.READING, S.VALIDATED, S.COMMITTING, S.COMMITTED)
 RUNNING = (S.QUEUED, S.READING, S.COMMITTING)
 CANCELLABLE = (S.QUEUED, S.READING, S.VALIDATED, S.REJECTED, S.FAILED)
@@ -237,9 +238,7 @@ def import_create(
             raise ValidationError(_("The file is empty."))
         sha = digest.hexdigest()
         earlier = (
-            DtmImport.objects.filter(
-                organization_id=operation.organization_id, file_sha256=sha, status__in=LIVE
-            )
+            DtmImport.objects.filter(operation=operation, file_sha256=sha, status__in=LIVE)
             .order_by("created_at")
             .first()
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -14,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from caminantes.accounts.models import Membership, User
 from caminantes.accounts.permissions import Role
 from caminantes.dtm.imports import SameFile, import_cancel, import_commit, import_create, staging
-from caminantes.dtm.models import DtmImport, FlowCount, FlowDaily
+from caminantes.dtm.models import DtmImport, FlowCount, FlowDaily, Operation
 from caminantes.dtm.tasks import import_commit_task, import_stage_task
 from caminantes.dtm.tests.base import DtmTestCase, sheet
 
@@ -82,6 +83,17 @@ class FlowImportTest(DtmTestCase):
             self.upload(content, name="again.csv")
         self.assertEqual(cm.exception.earlier, first)
         self.assertIn("already uploaded", cm.exception.messages[0])
+
+    def test_the_same_file_may_go_to_another_operation_of_the_organisation(self) -> None:
+        content = flow_csv(self.rows())
+        self.upload(content)
+        other = Operation.objects.create(
+            organization=self.iom, name="Another operation", code="oth", starts_on=date(2025, 1, 1)
+        )
+        other.countries.set([self.co])
+        batch = import_create(user=self.eve, operation=other, country=self.co,
+                              kind="flow_counts", file_name="2.csv", chunks=[content])  # fmt: skip
+        self.assertEqual(batch.operation, other)
 
     def test_it_skips_rows_already_received(self) -> None:
         rows = self.rows(2)
