@@ -2,10 +2,13 @@
 
 Only holders of DTM_MICRODATA get it, through the access policy. Free-text fields
 (`SurveySubmission.FREE_TEXT`), ids, enumerators and the raw submission never leave. The
-quasi-identifiers (interview date, point, nationality, sex, age, country of origin) are
-widened by `kanon.anonymise` until every combination is shared by at least K respondents;
-the rest are suppressed. The export states the k it reached, the level of each
-quasi-identifier and how many interviews were suppressed, and it is audited with the same.
+quasi-identifiers (interview date, point, nationality, sex, age, country of origin, and the
+travel group: its size, its children, unaccompanied children) are coarsened record by record
+by `kanon.anonymise` until every combination is shared by at least K respondents, the rest
+suppressed; protection incidents are withheld where a combination would reveal them. The
+export states the k it reached, how many interviews are at each level of each
+quasi-identifier, how many were suppressed and how many incident answers were withheld, and
+it is audited with the same.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
-from caminantes.dtm.choices import SurveyQuestion
+from caminantes.dtm.choices import Incident, SurveyQuestion
 from caminantes.dtm.dashboards.filters import Filters
 from caminantes.dtm.exports import kanon
 from caminantes.dtm.models import FlowMonitoringPoint, Operation, SurveyChoice, SurveySubmission
@@ -35,9 +38,6 @@ ATTRIBUTES = (
     "education",
     "employment_before",
     "employment_now",
-    "group_size",
-    "children_in_group",
-    "unaccompanied_children",
     "children_left_behind",
     "days_in_transit",
     "main_transport",
@@ -49,7 +49,21 @@ ATTRIBUTES = (
     "health_problem",
     "sends_remittances",
 )
-QUASI = ("interviewed_on", "point", "nationality", "origin_country", "sex", "age")
+# Who the respondent is and who travels with her: together these can single someone out.
+QUASI = (
+    "interviewed_on", "point", "nationality", "origin_country", "sex", "age",
+    "group_size", "children_in_group", "unaccompanied_children",
+)  # fmt: skip
+# Answers that must never be the same for a whole combination (l-diversity), and the
+# options that, chosen by everyone in one, would tell each of them apart.
+SENSITIVE = {
+    "incidents": {
+        Incident.SEXUAL_VIOLENCE.value, Incident.HELD.value, Incident.UNPAID_WORK.value,
+        Incident.ASSAULT.value, Incident.EXTORTION.value, Incident.THEFT.value,
+        Incident.DISCRIMINATION.value,
+    },
+}  # fmt: skip
+L_DIVERSITY = 2
 MULTI = tuple(q.value for q in SurveyQuestion)
 
 
@@ -60,7 +74,13 @@ class MicrodataExport:
 
 
 def quasi_identifiers(point_country: dict[str, str]) -> list[kanon.QuasiIdentifier]:
+    """Most detailed rung first. The month is the coarsest the interview date goes: it is
+    never withheld (a record that needs more is suppressed instead)."""
     Q = kanon.QuasiIdentifier
+    people = kanon.banded([(1, 1, "1"), (2, 2, "2"), (3, 4, "3-4"), (5, None, "5+")])
+    alone = kanon.banded([(1, 1, "1"), (2, None, "2+")])
+    children = kanon.banded([(0, 0, "0"), (1, 2, "1-2"), (3, None, "3+")])
+    any_children = kanon.banded([(0, 0, "0"), (1, None, "1+")])
     return [
         Q("age", (kanon.age_band(5), kanon.age_band(10), kanon.age_band(20), kanon.withheld),
           ("5-year bands", "10-year bands", "20-year bands", "withheld")),
@@ -71,8 +91,14 @@ def quasi_identifiers(point_country: dict[str, str]) -> list[kanon.QuasiIdentifi
           ("country", "Venezuela or other", "withheld")),
         Q("point", (kanon.identity, kanon.mapped(point_country), kanon.withheld),
           ("point", "country", "withheld")),
-        Q("interviewed_on", (kanon.iso_day, kanon.iso_week, kanon.month, kanon.withheld),
-          ("day", "ISO week", "month", "withheld")),
+        Q("interviewed_on", (kanon.iso_day, kanon.iso_week, kanon.month),
+          ("day", "ISO week", "month")),
+        Q("group_size", (people, alone, kanon.withheld),
+          ("1, 2, 3-4, 5+", "alone or not", "withheld")),
+        Q("children_in_group", (children, any_children, kanon.withheld),
+          ("0, 1-2, 3+", "none or some", "withheld")),
+        Q("unaccompanied_children", (any_children, kanon.withheld),
+          ("none or some", "withheld")),
     ]  # fmt: skip
 
 
@@ -126,7 +152,9 @@ def survey_microdata(
     point_country = dict(
         FlowMonitoringPoint.objects.filter(operation=operation).values_list("code", "country__iso2")
     )
-    result = kanon.anonymise(records, quasi_identifiers(point_country), k=k)
+    result = kanon.anonymise(
+        records, quasi_identifiers(point_country), k=k, sensitive=SENSITIVE, diversity=L_DIVERSITY
+    )
     columns = [*QUASI, *ATTRIBUTES, *MULTI]
     rows = [[r.get(c, "") for c in columns] for r in result.records]
     log(
@@ -144,6 +172,15 @@ def survey_microdata(
         "k = %(k)s: every combination of the quasi-identifiers is shared by at least "
         "%(k)s respondents (target %(target)s)."
     ) % {"k": result.k, "target": k}
+    diverse = _(
+        "Sensitive answers (%(columns)s) show at least %(l)s different values in every "
+        "combination and no incident shared by all of its members; withheld to ensure it: "
+        "%(counts)s."
+    ) % {
+        "columns": ", ".join(SENSITIVE),
+        "l": L_DIVERSITY,
+        "counts": ", ".join(f"{c} {n}" for c, n in result.diversity_withheld.items()),
+    }
     removed = _(
         "Removed: open answers, place names typed by hand, comments and the raw submission."
     )
@@ -156,6 +193,7 @@ def survey_microdata(
         (_("k-anonymity"), reached),
         (_("Quasi-identifiers"), "; ".join(f"{c}: {lvl}" for c, lvl in result.levels.items())),
         (_("Suppressed interviews"), f"{result.suppressed} / {result.total}"),
+        (_("l-diversity"), diverse),
         (_("Free text"), removed),
         (_("Representativeness"), sample),
     ]
