@@ -20,6 +20,7 @@ from caminantes.assistance.api_distribution import router as distribution_router
 from caminantes.assistance.shelter.api import router as shelter_router
 from caminantes.assistance.transport.api import router as transport_router
 from caminantes.audit.api import router as audit_router
+from caminantes.dtm.api import router as dtm_router
 from caminantes.geo.api import router as geo_router
 from caminantes.identity.api import router as identity_router
 from caminantes.registry.api import router as registry_router
@@ -75,6 +76,7 @@ api.add_router("/geo", geo_router)
 api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("/identity", identity_router)
+api.add_router("/dtm", dtm_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/assistance/transport", transport_router)
 api.add_router("/assistance/distribution", distribution_router)

@@ -229,4 +229,5 @@ class Source(models.TextChoices):
     FORM = "form", _("Web form")
     IMPORT = "import", _("File import")
     OPENROSA = "openrosa", _("ODK/KoboCollect submission")
+    API = "api", _("API")
     DEMO = "demo", _("Demo data")

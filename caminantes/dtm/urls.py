@@ -26,6 +26,11 @@ urlpatterns = [
     path("sites/<uuid:uuid>/assess/", views_intake.site_assess, name="dtm_site_assess"),
     path("imports/", views_intake.import_list, name="dtm_imports"),
     path("imports/<uuid:uuid>/", views_intake.import_detail, name="dtm_import"),
+    path(
+        "imports/template/<slug:kind>.<slug:file_format>",
+        views_intake.import_template,
+        name="dtm_import_template",
+    ),
     path("imports/<uuid:uuid>/progress/", views_intake.import_progress, name="dtm_import_progress"),
     path("forms/flow-monitoring-survey.xlsx", views_intake.survey_form, name="dtm_survey_form"),
 ]

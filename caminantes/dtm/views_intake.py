@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
@@ -28,11 +29,13 @@ from caminantes.dtm.choices import (
 )
 from caminantes.dtm.decorators import dtm_perm_required
 from caminantes.dtm.forms import ImportForm
+from caminantes.dtm.imports import templates
 from caminantes.dtm.imports.headers import ALIASES, PREFIXES
 from caminantes.dtm.intake import submit_baseline, submit_site_assessment
 from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
 from caminantes.geo.models import AdminArea
 from caminantes.lib.form_errors import posted
+from caminantes.lib.safecsv import csv_rows
 
 FORMS_DIR = Path(__file__).parent / "xlsforms"
 
@@ -69,6 +72,37 @@ def import_list(request: AuthenticatedRequest) -> HttpResponse:
         "columns": {k: _column_names(k) for k in DtmImport.Kind.values},
         "kinds": DtmImport.Kind.choices,
     })  # fmt: skip
+
+
+@perm_required(Perm.DTM_COLLECT)
+def import_template(request: AuthenticatedRequest, kind: str, file_format: str) -> HttpResponse:
+    """A template for one kind of file: XLSX with the columns, an example, the codes and the
+    points; or CSV, the columns with an example (`?part=codes`: what they mean)."""
+    if kind not in DtmImport.Kind.values or file_format not in ("csv", "xlsx"):
+        raise Http404
+    language = request.GET.get("lang") or get_language() or "es"
+    if language not in templates.LANGUAGES:
+        language = "es"
+    operations = selectors.visible_dtm(request.user, Operation)
+    name = f"dtm-{kind}-{language}"
+    with override(language):
+        if file_format == "xlsx":
+            response = HttpResponse(
+                templates.workbook(kind, language, operations),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            codes = request.GET.get("part") == "codes"
+            if codes:
+                rows = templates.code_rows(kind, language)
+            else:
+                rows = templates.data_rows(kind, language, templates.first_point(operations))
+            name += "-codes" if codes else ""
+            response = HttpResponse(
+                "".join(csv_rows(rows[0], rows[1:])), content_type="text/csv; charset=utf-8"
+            )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
 
 
 def _column_names(kind: str) -> list[str]:
