@@ -84,10 +84,13 @@ def export_flows(request: HttpRequest, uuid: Any) -> HttpResponseBase:
     file_format = request.GET.get("file_format", "csv")
     if file_format not in ("csv", "xlsx", "hxl"):
         file_format = "csv"
+    level = "country" if request.GET.get("level") == "country" else "point"
     table = aggregates.flow_aggregates(
-        user=request.user, operation=operation, filters=filters, file_format=file_format
-    )
-    return _send(table, f"{operation.code}-flows", file_format)
+        user=request.user, operation=operation, filters=filters, file_format=file_format,
+        level=level,
+    )  # fmt: skip
+    stem = f"{operation.code}-flows" + ("-countries" if level == "country" else "")
+    return _send(table, stem, file_format)
 
 
 @perm_required(Perm.DTM_ANALYSE)

@@ -42,15 +42,36 @@ class AggregateExportTest(OutputsTestCase):
         self.login(self.andres)
         url = reverse("dtm_export_flows", args=[self.operation.uuid])
         rows = csv_of(self.client.get(url + QUERY + "&file_format=hxl"))
-        self.assertEqual(rows[1][0], "#country+code")
+        tags = rows[1]
+        self.assertEqual(tags[0], "#country+code")
         self.assertEqual(hxl_errors(rows), [])
-        data = {(r[3], r[7]): r for r in rows[2:]}
+        at = {tag: i for i, tag in enumerate(tags)}
+        data = {(r[at["#loc+code"]], r[at["#date+month"]]): r for r in rows[2:]}
         # Simón Bolívar, March: 10 + 4 + 8 + 10 = 32; Paraguachón 6; Peru not his.
         self.assertEqual(set(data), {("simon-bolivar", "2025-03"), ("paraguachon", "2025-03")})
-        self.assertEqual(data[("simon-bolivar", "2025-03")][8:12], ["32", "28", "4", "0"])
-        self.assertEqual(data[("paraguachon", "2025-03")][14], "2")  # children
+        bolivar = data[("simon-bolivar", "2025-03")]
+        self.assertEqual(bolivar[at["#country+code"]], "COL")  # ISO alpha-3 for HDX
+        self.assertEqual(bolivar[at["#adm1+code+iso"]], "CO-NSA")
+        self.assertEqual(bolivar[at["#date+round"]], "1")
+        self.assertEqual([bolivar[at[t]] for t in ("#affected+total", "#affected+incoming",
+                          "#affected+outgoing")], ["32", "28", "4"])  # fmt: skip
+        self.assertEqual(bolivar[at["#affected+nat_ven"]], "30")
+        self.assertEqual(bolivar[at["#affected+nat_col"]], "2")
+        self.assertEqual(bolivar[at["#affected+f+age18_59"]], "14")
+        self.assertEqual(data[("paraguachon", "2025-03")][at["#affected+children"]], "2")
+        self.assertEqual(data[("paraguachon", "2025-03")][at["#affected+f+age0_5"]], "2")
         event = AuditEvent.objects.filter(action="export", object_type="dtm.flowdaily").get()
         self.assertEqual(event.context["rows"], 2)
+
+    def test_it_exports_the_country_totals_of_a_regional_operation(self) -> None:
+        self.login(self.andres)
+        url = reverse("dtm_export_flows", args=[self.operation.uuid])
+        rows = csv_of(self.client.get(url + QUERY + "&file_format=hxl&level=country"))
+        self.assertEqual(hxl_errors(rows), [])
+        at = {tag: i for i, tag in enumerate(rows[1])}
+        self.assertNotIn("#loc+code", at)
+        totals = {r[at["#country+code"]]: r[at["#affected+total"]] for r in rows[2:]}
+        self.assertEqual(totals, {"COL": "38"})  # his countries only: not Peru's 100
 
     def test_the_schema_catches_a_broken_file(self) -> None:
         rows = [
