@@ -1,7 +1,9 @@
-"""Flow aggregates: one row per flow monitoring point and month, from the daily rollup.
+"""Flow aggregates: one row per flow monitoring point, month and flow type, from the
+daily rollup.
 
 The HXL hashtags follow ../shared/DOMAIN.md; where HXL has no standard attribute we use a
-lower-case custom one (+incoming, +outgoing, +transit, +unaccompanied, +groups, #meta+sheets)
+lower-case custom one (+incoming, +outgoing, +unaccompanied, +groups, #meta+sheets) and a
+custom hashtag for the flow type (#x_flow_type: pendular, transit, stay, return, unknown),
 and say so in the export's notes. `caminantes/dtm/hxl/flow_aggregates_schema.csv` is the
 schema libhxl validates the file against.
 """
@@ -20,7 +22,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
-from caminantes.dtm.choices import CHILD_FIELDS, SEX_AGE_FIELDS
+from caminantes.dtm.choices import CHILD_FIELDS, SEX_AGE_FIELDS, Direction, FlowType
 from caminantes.dtm.dashboards.filters import Filters
 from caminantes.dtm.models import FlowDaily, FlowMonitoringPoint, Operation
 from caminantes.lib.tables import Table
@@ -34,10 +36,10 @@ HXL_TAGS = [
     "#geo+lat",
     "#geo+lon",
     "#date+month",
+    "#x_flow_type",
     "#affected+total",
     "#affected+incoming",
     "#affected+outgoing",
-    "#affected+transit",
     "#affected+f",
     "#affected+m",
     "#affected+children",
@@ -57,10 +59,10 @@ def _header() -> list[str]:
         _("Latitude"),
         _("Longitude"),
         _("Month"),
+        _("Flow type"),
         _("Individuals"),
         _("Incoming"),
         _("Outgoing"),
-        _("In transit"),
         _("Women and girls"),
         _("Men and boys"),
         _("Children"),
@@ -92,26 +94,27 @@ def flow_aggregates(
     qs = policies.visible(user, FlowDaily, Perm.DTM_ANALYSE).filter(
         operation=operation, day__gte=filters.start, day__lte=filters.end
     )
+    if filters.country_id:
+        qs = qs.filter(country_id=filters.country_id)
     if filters.point_ids:
         qs = qs.filter(point_id__in=filters.point_ids)
     if filters.direction:
         qs = qs.filter(direction=filters.direction)
+    if filters.flow_type:
+        qs = qs.filter(flow_type=filters.flow_type)
     sums: dict[str, Any] = {
         "total": Sum("individuals"),
         "groups_n": Sum("groups"),
         "unaccompanied": Sum("unaccompanied_children"),
         "sheets_n": Sum("sheets"),
-        **{
-            f"dir_{d}": Sum("individuals", filter=Q(direction=d))
-            for d in ("incoming", "outgoing", "transit")
-        },
+        **{f"dir_{d}": Sum("individuals", filter=Q(direction=d)) for d in Direction.values},
         **{f: Sum(f) for f in SEX_AGE_FIELDS},
     }
     grouped = (
         qs.annotate(month=TruncMonth("day"))
-        .values("point_id", "month")
+        .values("point_id", "month", "flow_type")
         .annotate(**sums)
-        .order_by("point_id", "month")
+        .order_by("point_id", "month", "flow_type")
     )
     rows_data = list(grouped)
     points = {
@@ -135,10 +138,10 @@ def flow_aggregates(
                 float(p.latitude),
                 float(p.longitude),
                 f"{month:%Y-%m}",
+                r["flow_type"],
                 r["total"] or 0,
                 r["dir_incoming"] or 0,
                 r["dir_outgoing"] or 0,
-                r["dir_transit"] or 0,
                 sum(r[f] or 0 for f in SEX_AGE_FIELDS if f.startswith("female")),
                 sum(r[f] or 0 for f in SEX_AGE_FIELDS if f.startswith("male")),
                 sum(r[f] or 0 for f in CHILD_FIELDS),
@@ -147,7 +150,8 @@ def flow_aggregates(
                 r["sheets_n"] or 0,
             ]
         )
-    rows.sort(key=lambda row: (row[0], row[3], row[7]))
+    order = {code: i for i, code in enumerate(FlowType.values)}
+    rows.sort(key=lambda row: (row[0], row[3], row[7], order.get(str(row[8]), 99)))
     log(
         user,
         actions.EXPORT,
@@ -164,7 +168,18 @@ def flow_aggregates(
             _("HXL"),
             _(
                 "Custom lower-case attributes where HXL has no standard one: +incoming, "
-                "+outgoing, +transit, +unaccompanied, +groups and #meta+sheets."
+                "+outgoing, +unaccompanied, +groups and #meta+sheets; the custom hashtag "
+                "#x_flow_type holds the flow type."
+            ),
+        ),
+        (
+            _("Flow types"),
+            "; ".join(f"{code}: {label}" for code, label in FlowType.choices)
+            + ". "
+            + _(
+                "One row per point, month and flow type. Pendular movements (people who "
+                "cross and come back) are not migrants: do not add them to the others "
+                "without saying so. “unknown”: counted before flow types were asked."
             ),
         ),
         (

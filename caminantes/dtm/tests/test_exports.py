@@ -44,13 +44,33 @@ class AggregateExportTest(OutputsTestCase):
         rows = csv_of(self.client.get(url + QUERY + "&file_format=hxl"))
         self.assertEqual(rows[1][0], "#country+code")
         self.assertEqual(hxl_errors(rows), [])
-        data = {(r[3], r[7]): r for r in rows[2:]}
-        # Simón Bolívar, March: 10 + 4 + 8 + 10 = 32; Paraguachón 6; Peru not his.
-        self.assertEqual(set(data), {("simon-bolivar", "2025-03"), ("paraguachon", "2025-03")})
-        self.assertEqual(data[("simon-bolivar", "2025-03")][8:12], ["32", "28", "4", "0"])
-        self.assertEqual(data[("paraguachon", "2025-03")][14], "2")  # children
+        self.assertEqual(rows[1][8], "#x_flow_type")
+        data = {(r[3], r[7], r[8]): r for r in rows[2:]}
+        # Simón Bolívar, March: 10 staying (incoming); in transit 4 out + 8 + 10 in = 22.
+        # Paraguachón: 6 in transit. Peru is not his.
+        self.assertEqual(
+            set(data),
+            {("simon-bolivar", "2025-03", "stay"), ("simon-bolivar", "2025-03", "transit"),
+             ("paraguachon", "2025-03", "transit")},
+        )  # fmt: skip
+        self.assertEqual(data[("simon-bolivar", "2025-03", "stay")][9:12], ["10", "10", "0"])
+        self.assertEqual(data[("simon-bolivar", "2025-03", "transit")][9:12], ["22", "18", "4"])
+        self.assertEqual(data[("paraguachon", "2025-03", "transit")][14], "2")  # children
         event = AuditEvent.objects.filter(action="export", object_type="dtm.flowdaily").get()
-        self.assertEqual(event.context["rows"], 2)
+        self.assertEqual(event.context["rows"], 3)
+
+    def test_the_schema_refuses_a_flow_type_it_does_not_know(self) -> None:
+        self.login(self.andres)
+        url = reverse("dtm_export_flows", args=[self.operation.uuid])
+        rows = csv_of(self.client.get(url + QUERY + "&file_format=hxl"))
+        rows[2][8] = "commuter"
+        self.assertTrue(hxl_errors(rows))
+
+    def test_it_exports_one_flow_type_when_filtered(self) -> None:
+        self.login(self.andres)
+        url = reverse("dtm_export_flows", args=[self.operation.uuid])
+        rows = csv_of(self.client.get(url + QUERY + "&file_format=csv&flow_type=stay"))
+        self.assertEqual([(r[3], r[8], r[9]) for r in rows[1:]], [("simon-bolivar", "stay", "10")])
 
     def test_the_schema_catches_a_broken_file(self) -> None:
         rows = [
@@ -64,10 +84,10 @@ class AggregateExportTest(OutputsTestCase):
         self.login(self.andres)
         url = reverse("dtm_export_flows", args=[self.operation.uuid])
         rows = csv_of(self.client.get(url + QUERY + "&file_format=csv"))
-        self.assertEqual(len(rows), 3)
+        self.assertEqual(len(rows), 4)
         response: Any = self.client.get(url + QUERY + "&file_format=xlsx")
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-        self.assertEqual(book["flows"].max_row, 4)  # header, hashtags, two rows
+        self.assertEqual(book["flows"].max_row, 5)  # header, hashtags, three rows
         self.assertIn("notes", book.sheetnames)
 
     def test_it_refuses_an_enumerator(self) -> None:
