@@ -7,8 +7,9 @@ makes): the same uuid with the same figures answers 200 and changes nothing (a r
 other figures 409 `conflict`; a new sheet 201. Its fields are those of the tally page and of
 the import (`caminantes/dtm/intake/flow.py`): breakdowns as objects (`{"nationality":
 {"VE": 8}}`) or flat keys (`nationality_VE`). An invalid sheet is 422 with messages by field.
-Aggregates come from the daily rollup, by period (day, ISO week or month), point and
-direction; only analysts (DTM_ANALYSE) read them.
+Aggregates come from the daily rollup, by period (day, ISO week or month), point, direction,
+flow type (pendular commuters apart from migrants) and country; only analysts (DTM_ANALYSE)
+read them.
 """
 
 import datetime as dt
@@ -38,7 +39,10 @@ from caminantes.lib.api import ErrorOut, InvalidOut
 router = Router(tags=["dtm"])
 
 TOTALS = ("sheets", "individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS)
-GROUPS = {"point": "point__code", "direction": "direction", "country": "country__iso2"}
+GROUPS = {
+    "point": "point__code", "direction": "direction", "flow_type": "flow_type",
+    "country": "country__iso2",
+}  # fmt: skip
 
 
 class OperationOut(Schema):
@@ -103,6 +107,7 @@ class SheetOut(Schema):
     shift_start: str
     shift_end: str
     direction: str
+    flow_type: str
     individuals: int
     groups: int
     unaccompanied_children: int
@@ -153,7 +158,7 @@ class AggregateFilters(Schema):
     start: dt.date
     end: dt.date
     period: str = "month"
-    by: str = "period,point,direction"
+    by: str = "period,point,direction,flow_type"
 
 
 def _user(request: HttpRequest) -> Any:
@@ -279,7 +284,7 @@ def flow_count(request: HttpRequest, uuid: UUID) -> Any:
 @router.get(
     "/aggregates",
     response=list[dict[str, Any]],
-    summary="People counted by period (day, week, month), point, direction, country",
+    summary="People counted by period (day, week, month), point, direction, flow type, country",
 )
 def aggregates(request: HttpRequest, filters: Query[AggregateFilters]) -> Any:
     if not policies.has_perm(request.user, Perm.DTM_ANALYSE):
@@ -290,8 +295,8 @@ def aggregates(request: HttpRequest, filters: Query[AggregateFilters]) -> Any:
     wanted = [w.strip() for w in filters.by.split(",") if w.strip()]
     unknown = [w for w in wanted if w != "period" and w not in GROUPS]
     if unknown or filters.period not in ("day", "week", "month"):
-        raise HttpError(422, _("Group by period, point, direction or country; the period "
-                               "is day, week or month."))  # fmt: skip
+        raise HttpError(422, _("Group by period, point, direction, flow_type or country; the "
+                               "period is day, week or month."))  # fmt: skip
     qs = policies.visible(request.user, FlowDaily, Perm.DTM_ANALYSE).filter(
         operation=operation, day__gte=filters.start, day__lte=filters.end
     )

@@ -9,12 +9,41 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Direction(models.TextChoices):
+    """Entering or leaving the country at the point; why they move is the `FlowType`."""
+
     INCOMING = "incoming", _("Incoming")
     OUTGOING = "outgoing", _("Outgoing")
-    TRANSIT = "transit", _("In transit")
+
+
+class FlowType(models.TextChoices):
+    """The flow type as DTM reports it, separate from the direction.
+
+    Pendular movements (crossing and coming back within the day or the week, to work, shop
+    or see a doctor) are commuters, not migrants: outputs never add them to the others
+    without saying so. `UNKNOWN` is only for sheets counted before flow types were asked
+    (migration 0007); a new sheet must state one of the four others.
+    """
+
+    PENDULAR = "pendular", pgettext_lazy("flow type", "Pendular")
+    TRANSIT = "transit", pgettext_lazy("flow type", "Transit")
+    STAY = "stay", pgettext_lazy("flow type", "Intention to stay")
+    RETURN = "return", pgettext_lazy("flow type", "Return")
+    UNKNOWN = "unknown", pgettext_lazy("flow type", "Not recorded")
+
+
+# What a new tally sheet may say (UNKNOWN is for old data only).
+FLOW_TYPES_ASKED: tuple[str, ...] = (
+    FlowType.PENDULAR,
+    FlowType.TRANSIT,
+    FlowType.STAY,
+    FlowType.RETURN,
+)
+# Movements of people on the move (migrants), as against pendular commuters.
+MIGRANT_FLOW_TYPES: tuple[str, ...] = (FlowType.TRANSIT, FlowType.STAY, FlowType.RETURN)
 
 
 class PointType(models.TextChoices):

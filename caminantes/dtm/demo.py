@@ -65,6 +65,34 @@ POINTS: dict[str, tuple[int, int, dict[str, int], dict[str, int]]] = {
     "pe-desaguadero": (50, 45, {"on_foot": 50, "bus": 50}, {"BO": 50, "AR": 30, "CL": 20}),
     "co-necocli": (120, 10, {"boat": 100}, {"PA": 20, "US": 75, "MX": 5}),
 }  # fmt: skip
+# Per crossing and direction: the flow types (weights). Cúcuta and Paraguachón are mostly
+# pendular (people who cross for the day to work, shop or see a doctor); Rumichaca and
+# Tumbes see people in transit south; Pacaraima and Chacalluta mostly people who stay.
+FLOW_MIX: dict[str, dict[str, dict[str, int]]] = {
+    "co-simon-bolivar": {"incoming": {"pendular": 70, "stay": 20, "transit": 10},
+                         "outgoing": {"pendular": 82, "return": 13, "transit": 5}},
+    "co-francisco-de-paula-santander": {"incoming": {"pendular": 75, "stay": 15, "transit": 10},
+                                        "outgoing": {"pendular": 85, "return": 15}},
+    "co-paraguachon": {"incoming": {"pendular": 65, "stay": 25, "transit": 10},
+                       "outgoing": {"pendular": 80, "return": 20}},
+    "co-rumichaca": {"incoming": {"transit": 45, "pendular": 35, "return": 20},
+                     "outgoing": {"transit": 75, "pendular": 20, "return": 5}},
+    "ec-rumichaca": {"incoming": {"transit": 75, "stay": 15, "pendular": 10},
+                     "outgoing": {"pendular": 50, "transit": 40, "return": 10}},
+    "pe-cebaf-tumbes": {"incoming": {"transit": 45, "stay": 45, "pendular": 10},
+                        "outgoing": {"transit": 50, "pendular": 30, "return": 20}},
+    "br-pacaraima": {"incoming": {"stay": 70, "transit": 15, "pendular": 15},
+                     "outgoing": {"pendular": 60, "return": 40}},
+    "cl-chacalluta": {"incoming": {"stay": 80, "pendular": 20},
+                      "outgoing": {"transit": 40, "pendular": 40, "return": 20}},
+    "pe-desaguadero": {"incoming": {"stay": 40, "transit": 30, "pendular": 30},
+                       "outgoing": {"transit": 60, "pendular": 40}},
+    "co-necocli": {"incoming": {"transit": 95, "stay": 5}, "outgoing": {"transit": 100}},
+}  # fmt: skip
+NEIGHBOUR = {"co-simon-bolivar": "VE", "co-francisco-de-paula-santander": "VE",
+             "co-paraguachon": "VE", "co-rumichaca": "EC", "ec-rumichaca": "CO",
+             "pe-cebaf-tumbes": "EC", "br-pacaraima": "VE", "cl-chacalluta": "PE",
+             "pe-desaguadero": "BO", "co-necocli": "PA"}  # fmt: skip
 NATIONALITY = {"VE": 86, "CO": 6, "EC": 3, "PE": 2, "HT": 3}
 SEX_AGE_SHARE = {  # ~25 % children, ~48 % women and girls
     "female_0_5": 5, "female_6_17": 7, "female_18_59": 33, "female_60_plus": 3,
@@ -133,11 +161,17 @@ def _points(op: Operation) -> list[FlowMonitoringPoint]:
             code=place.slug, country_id=place.country_id, admin_area_id=place.admin_area_id,
             latitude=place.latitude, longitude=place.longitude,
             point_type="seaport" if place.crossing_type == "maritime" else "border_crossing",
-            movement_types=["entry", "exit", "transit"] if place.slug != "co-necocli"
-            else ["exit", "transit"],
+            movement_types=_movement_types(place.slug),
             transport_modes=list(modes), services=["water", "health", "information", "protection"],
         ))  # fmt: skip
     return FlowMonitoringPoint.objects.bulk_create(points)
+
+
+def _movement_types(code: str) -> list[str]:
+    """What the point's label lists: its senses and the flow types seen there."""
+    kinds = {t for mix in FLOW_MIX[code].values() for t in mix} & {"transit", "pendular", "return"}
+    senses = ["exit"] if code == "co-necocli" else ["entry", "exit"]
+    return senses + sorted(kinds)
 
 
 def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[date],
@@ -145,27 +179,16 @@ def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[da
     sheets: list[FlowCount] = []
     parts: list[tuple[int, str, dict[str, int]]] = []
     for point in points:
-        base_in, base_out, modes, destinations = POINTS[point.code]
+        base_in, base_out, _modes, _destinations = POINTS[point.code]
         for day in days:
             for direction, base in (("incoming", base_in), ("outgoing", base_out)):
                 for start, end in SHIFTS:
-                    n = max(0, int(rng.gauss(base / 2 * _season(day), base * 0.08)))
-                    cells = _split(rng, n, SEX_AGE_SHARE)
-                    children = cells["female_0_5"] + cells["female_6_17"] + cells["male_0_5"]
-                    children += cells["male_6_17"]
-                    key = uuid.uuid4()
-                    sheets.append(FlowCount(
-                        uuid=key, point=point, organization_id=point.organization_id,
-                        country_id=point.country_id, operation_id=point.operation_id,
-                        observed_on=day, shift_start=start, shift_end=end, direction=direction,
-                        individuals=n, groups=max(1, n // 3) if n else 0,
-                        unaccompanied_children=min(children, int(n * 0.004 + rng.random())),
-                        enumerator=enumerator, source="demo",
-                        content_sha256=hashlib.sha256(key.bytes).hexdigest(), **cells,
-                    ))  # fmt: skip
-                    parts.append((len(sheets) - 1, "nationality", _split(rng, n, NATIONALITY)))
-                    parts.append((len(sheets) - 1, "transport", _split(rng, n, modes)))
-                    parts.append((len(sheets) - 1, "destination", _split(rng, n, destinations)))
+                    shift_total = max(0, int(rng.gauss(base / 2 * _season(day), base * 0.08)))
+                    by_type = _split(rng, shift_total, FLOW_MIX[point.code][direction])
+                    for flow_type, n in by_type.items():
+                        if n or flow_type == max(by_type, key=lambda t: by_type[t]):
+                            _sheet(rng, sheets, parts, point, day, (start, end), direction,
+                                   flow_type, n, enumerator)  # fmt: skip
     created = FlowCount.objects.bulk_create(sheets, batch_size=2000)
     FlowCountBreakdown.objects.bulk_create(
         (FlowCountBreakdown(count_id=created[i].pk, dimension=d, code=code, individuals=v)
@@ -173,6 +196,33 @@ def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[da
         batch_size=5000,
     )  # fmt: skip
     return len(created)
+
+
+def _sheet(rng: random.Random, sheets: list[FlowCount],
+           parts: list[tuple[int, str, dict[str, int]]], point: FlowMonitoringPoint,
+           day: date, shift: tuple[time, time], direction: str, flow_type: str, n: int,
+           enumerator: User | None) -> None:  # fmt: skip
+    """One tally sheet (and its breakdowns) of one flow type, appended to `sheets`."""
+    _i, _o, modes, destinations = POINTS[point.code]
+    start, end = shift
+    if flow_type == "pendular":  # commuters go back and forth to the neighbouring country
+        here = point.code[:2].upper()  # the point codes start with the country
+        destinations = {here if direction == "incoming" else NEIGHBOUR[point.code]: 1}
+    cells = _split(rng, n, SEX_AGE_SHARE)
+    children = cells["female_0_5"] + cells["female_6_17"] + cells["male_0_5"] + cells["male_6_17"]
+    key = uuid.uuid4()
+    sheets.append(FlowCount(
+        uuid=key, point=point, organization_id=point.organization_id,
+        country_id=point.country_id, operation_id=point.operation_id,
+        observed_on=day, shift_start=start, shift_end=end, direction=direction,
+        flow_type=flow_type, individuals=n, groups=max(1, n // 3) if n else 0,
+        unaccompanied_children=min(children, int(n * 0.004 + rng.random())),
+        enumerator=enumerator, source="demo",
+        content_sha256=hashlib.sha256(key.bytes).hexdigest(), **cells,
+    ))  # fmt: skip
+    parts.append((len(sheets) - 1, "nationality", _split(rng, n, NATIONALITY)))
+    parts.append((len(sheets) - 1, "transport", _split(rng, n, modes)))
+    parts.append((len(sheets) - 1, "destination", _split(rng, n, destinations)))
 
 
 def _surveys(rng: random.Random, points: list[FlowMonitoringPoint], days: list[date],

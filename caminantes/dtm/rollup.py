@@ -7,10 +7,12 @@ those days from the raw rows, so calling it twice changes nothing. Bulk loaders 
 benchmark) insert raw rows and then call `rebuild()` once: one INSERT … SELECT per table.
 Voided sheets (`voided_at` set) are left out everywhere.
 
-Each refreshed day also refreshes its calendar month (`FlowMonthly`,
-`FlowMonthlyBreakdown`, summed from the daily rows). Surveys have a monthly rollup only
-(`SurveyChoiceMonthly`): whoever stores interviews calls `refresh_surveys(keys)` with the
-(point_id, day) pairs touched, under the same point lock.
+Rows are keyed by direction and flow type. Each refreshed day also rewrites its
+`MonitoredDay` row (the effort: distinct shifts with live sheets) and refreshes its
+calendar month (`FlowMonthly`, `FlowMonthlyBreakdown`, summed from the daily rows).
+Surveys have a monthly rollup only (`SurveyChoiceMonthly`): whoever stores interviews
+calls `refresh_surveys(keys)` with the (point_id, day) pairs touched, under the same
+point lock.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from caminantes.dtm.models import (
     FlowMonitoringPoint,
     FlowMonthly,
     FlowMonthlyBreakdown,
+    MonitoredDay,
     SurveyChoice,
     SurveyChoiceMonthly,
     SurveySubmission,
@@ -87,17 +90,17 @@ def _refresh_point_months(point_id: int, months: list[date]) -> int:
 
     totals = (
         in_months(FlowDaily)
-        .values("m", "direction", *COPIED)
+        .values("m", "direction", "flow_type", *COPIED)
         .annotate(n_sheets=Sum("sheets"), **{f"sum_{f}": Sum(f) for f in TOTALS})
         .order_by()
     )
     parts = (
         in_months(FlowDailyBreakdown)
-        .values("m", "direction", "dimension", "code", *COPIED)
+        .values("m", "direction", "flow_type", "dimension", "code", *COPIED)
         .annotate(total=Sum("individuals"))
         .order_by()
     )
-    per_month = {"month": "m", "direction": "direction"}
+    per_month = {"month": "m", "direction": "direction", "flow_type": "flow_type"}
     return _replace(FlowMonthly, point_id, "month", months, totals,
                     {**per_month, "sheets": "n_sheets", **_SUMS}) + _replace(
         FlowMonthlyBreakdown, point_id, "month", months, parts,
@@ -136,30 +139,45 @@ def refresh_surveys(keys: Iterable[tuple[int, date]]) -> int:
 def _refresh_point(point_id: int, days: list[date]) -> int:
     live = FlowCount.objects.filter(point_id=point_id, observed_on__in=days, voided_at__isnull=True)
     totals = (
-        live.values("observed_on", "direction", *COPIED)
+        live.values("observed_on", "direction", "flow_type", *COPIED)
         .annotate(sheets=Count("id"), **{f"sum_{f}": Sum(f) for f in TOTALS})
         .order_by()
     )
     parts = (
         FlowCountBreakdown.objects.filter(count__in=live)
-        .values("count__observed_on", "count__direction", "dimension", "code",
-                *(f"count__{f}" for f in COPIED))
+        .values("count__observed_on", "count__direction", "count__flow_type", "dimension",
+                "code", *(f"count__{f}" for f in COPIED))
         .annotate(total=Sum("individuals"))
         .order_by()
     )  # fmt: skip
     return _replace(FlowDaily, point_id, "day", days, totals,
-                    {"day": "observed_on", "direction": "direction", "sheets": "sheets",
-                     **_SUMS}) + _replace(
+                    {"day": "observed_on", "direction": "direction", "flow_type": "flow_type",
+                     "sheets": "sheets", **_SUMS}) + _replace(
         FlowDailyBreakdown, point_id, "day", days, parts,
-        {"day": "count__observed_on", "direction": "count__direction", "dimension": "dimension",
-         "code": "code", "individuals": "total", **{f: f"count__{f}" for f in COPIED}},
-    )  # fmt: skip
+        {"day": "count__observed_on", "direction": "count__direction",
+         "flow_type": "count__flow_type", "dimension": "dimension", "code": "code",
+         "individuals": "total", **{f: f"count__{f}" for f in COPIED}},
+    ) + _replace(MonitoredDay, point_id, "day", days, _effort(live),
+                 {"day": "observed_on", "shifts": "shifts", **{f: f for f in COPIED}})  # fmt: skip
+
+
+def _effort(live: Any) -> list[dict[str, Any]]:
+    """One row per day with live sheets: its number of distinct shifts (start-end)."""
+    shifts: dict[tuple[Any, ...], set[tuple[Any, Any]]] = defaultdict(set)
+    for row in live.values("observed_on", "shift_start", "shift_end", *COPIED):
+        key = (row["observed_on"], *(row[f] for f in COPIED))
+        shifts[key].add((row["shift_start"], row["shift_end"]))
+    return [
+        {"observed_on": key[0], **dict(zip(COPIED, key[1:], strict=True)), "shifts": len(s)}
+        for key, s in shifts.items()
+    ]
 
 
 def rebuild(operation_id: int | None = None) -> None:
     """Recompute the whole rollup (or one operation's) from the raw rows in SQL."""
     daily = FlowDaily._meta.db_table
     parts = FlowDailyBreakdown._meta.db_table
+    monitored = MonitoredDay._meta.db_table
     counts = FlowCount._meta.db_table
     breakdowns = FlowCountBreakdown._meta.db_table
     where = "c.voided_at IS NULL" + (" AND c.operation_id = %s" if operation_id else "")
@@ -169,26 +187,37 @@ def rebuild(operation_id: int | None = None) -> None:
         if operation_id:
             FlowDaily.objects.filter(operation_id=operation_id).delete()
             FlowDailyBreakdown.objects.filter(operation_id=operation_id).delete()
+            MonitoredDay.objects.filter(operation_id=operation_id).delete()
         else:
             cur.execute(f"DELETE FROM {daily}")  # noqa: S608 - table names from the models
             cur.execute(f"DELETE FROM {parts}")  # noqa: S608
+            cur.execute(f"DELETE FROM {monitored}")  # noqa: S608
         cur.execute(
-            f"INSERT INTO {daily} (point_id, day, direction, organization_id, country_id, "  # noqa: S608
-            f"operation_id, sheets, {', '.join(TOTALS)}) "
-            f"SELECT c.point_id, c.observed_on, c.direction, c.organization_id, c.country_id, "
-            f"c.operation_id, COUNT(*), {sums} FROM {counts} c WHERE {where} "
-            f"GROUP BY c.point_id, c.observed_on, c.direction, c.organization_id, "
+            f"INSERT INTO {daily} (point_id, day, direction, flow_type, organization_id, "  # noqa: S608
+            f"country_id, operation_id, sheets, {', '.join(TOTALS)}) "
+            f"SELECT c.point_id, c.observed_on, c.direction, c.flow_type, c.organization_id, "
+            f"c.country_id, c.operation_id, COUNT(*), {sums} FROM {counts} c WHERE {where} "
+            f"GROUP BY c.point_id, c.observed_on, c.direction, c.flow_type, c.organization_id, "
             f"c.country_id, c.operation_id",
             params,
         )
         cur.execute(
-            f"INSERT INTO {parts} (point_id, day, direction, dimension, code, organization_id, "  # noqa: S608
-            f"country_id, operation_id, individuals) "
-            f"SELECT c.point_id, c.observed_on, c.direction, b.dimension, b.code, "
+            f"INSERT INTO {parts} (point_id, day, direction, flow_type, dimension, code, "  # noqa: S608
+            f"organization_id, country_id, operation_id, individuals) "
+            f"SELECT c.point_id, c.observed_on, c.direction, c.flow_type, b.dimension, b.code, "
             f"c.organization_id, c.country_id, c.operation_id, SUM(b.individuals) "
             f"FROM {breakdowns} b JOIN {counts} c ON c.id = b.count_id WHERE {where} "
-            f"GROUP BY c.point_id, c.observed_on, c.direction, b.dimension, b.code, "
-            f"c.organization_id, c.country_id, c.operation_id",
+            f"GROUP BY c.point_id, c.observed_on, c.direction, c.flow_type, b.dimension, "
+            f"b.code, c.organization_id, c.country_id, c.operation_id",
+            params,
+        )
+        copied = "organization_id, country_id, operation_id"
+        cur.execute(
+            f"INSERT INTO {monitored} (point_id, day, {copied}, shifts) "  # noqa: S608
+            f"SELECT point_id, observed_on, {copied}, COUNT(*) FROM (SELECT DISTINCT "
+            f"c.point_id, c.observed_on, c.shift_start, c.shift_end, c.organization_id, "
+            f"c.country_id, c.operation_id FROM {counts} c WHERE {where}) s "
+            f"GROUP BY point_id, observed_on, {copied}",
             params,
         )
         rebuild_months(operation_id)
@@ -216,17 +245,18 @@ def rebuild_months(operation_id: int | None = None) -> None:
         for model in (FlowMonthly, FlowMonthlyBreakdown, SurveyChoiceMonthly):
             cur.execute(f"DELETE FROM {tables[model]}{op_where}", params)  # noqa: S608
         cur.execute(
-            f"INSERT INTO {tables[FlowMonthly]} (point_id, month, direction, {copied}, sheets, "  # noqa: S608
-            f"{', '.join(TOTALS)}) SELECT point_id, {month}, direction, {copied}, SUM(sheets), "
-            f"{sums} FROM {tables[FlowDaily]}{op_where} "
-            f"GROUP BY point_id, {month}, direction, {copied}",
+            f"INSERT INTO {tables[FlowMonthly]} (point_id, month, direction, flow_type, {copied}, "  # noqa: S608
+            f"sheets, {', '.join(TOTALS)}) SELECT point_id, {month}, direction, flow_type, "
+            f"{copied}, SUM(sheets), {sums} FROM {tables[FlowDaily]}{op_where} "
+            f"GROUP BY point_id, {month}, direction, flow_type, {copied}",
             params,
         )
         cur.execute(
             f"INSERT INTO {tables[FlowMonthlyBreakdown]} (point_id, month, direction, "  # noqa: S608
-            f"dimension, code, {copied}, individuals) SELECT point_id, {month}, direction, "
-            f"dimension, code, {copied}, SUM(individuals) FROM {tables[FlowDailyBreakdown]}"
-            f"{op_where} GROUP BY point_id, {month}, direction, dimension, code, {copied}",
+            f"flow_type, dimension, code, {copied}, individuals) SELECT point_id, {month}, "
+            f"direction, flow_type, dimension, code, {copied}, SUM(individuals) FROM "
+            f"{tables[FlowDailyBreakdown]}{op_where} GROUP BY point_id, {month}, direction, "
+            f"flow_type, dimension, code, {copied}",
             params,
         )
         choice_month = _month_sql("c.interviewed_on")

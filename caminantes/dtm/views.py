@@ -19,7 +19,15 @@ from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.dtm import selectors, services
-from caminantes.dtm.choices import AGE_GROUPS, CountDimension, Direction, Source, TransportMode
+from caminantes.dtm.choices import (
+    AGE_GROUPS,
+    FLOW_TYPES_ASKED,
+    CountDimension,
+    Direction,
+    FlowType,
+    Source,
+    TransportMode,
+)
 from caminantes.dtm.decorators import dtm_perm_required
 from caminantes.dtm.forms import OperationForm, PointForm, RoundForm, SiteForm
 from caminantes.dtm.intake import Conflict, submit_flow_count
@@ -278,6 +286,7 @@ def tally(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpResponse:
         "errors": errors,
         "rows": _tally_rows(point),
         "directions": Direction.choices,
+        "flow_types": [(code, FlowType(code).label) for code in FLOW_TYPES_ASKED],
         "recent": selectors.recent_counts(user=user, point=point, limit=5),
     })  # fmt: skip
 

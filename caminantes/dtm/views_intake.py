@@ -21,7 +21,10 @@ from caminantes.accounts.permissions import Perm
 from caminantes.dtm import imports, selectors
 from caminantes.dtm.choices import (
     AGE_GROUPS,
+    FLOW_TYPES_ASKED,
     ArrivalPeriod,
+    Direction,
+    FlowType,
     Sector,
     Service,
     ShelterType,
@@ -71,6 +74,8 @@ def import_list(request: AuthenticatedRequest) -> HttpResponse:
         "batches": selectors.imports_for_user(user=user)[:50],
         "columns": {k: _column_names(k) for k in DtmImport.Kind.values},
         "kinds": DtmImport.Kind.choices,
+        "directions": Direction.choices,
+        "flow_types": [(code, FlowType(code).label) for code in FLOW_TYPES_ASKED],
     })  # fmt: skip
 
 

@@ -259,3 +259,65 @@ def stacked_chart(
 def _share(value: float, values: Sequence[float]) -> str:
     total = sum(values)
     return f"{number(100 * value / total, 1)} %" if total else "—"
+
+
+def pyramid_chart(
+    title: str,
+    ages: Sequence[str],
+    left: tuple[str, Sequence[float]],
+    right: tuple[str, Sequence[float]],
+    *,
+    label_header: str = "",
+    empty_message: str = "—",
+    note: str = "",
+    width: int = 320,
+) -> Chart:
+    """A population pyramid: one row per age group (the oldest on top), `left` (e.g. men)
+    and `right` (women) bars from the middle. Each cell is shown as its share of the WHOLE
+    population (both sexes, all ages), so the bars of one sex add up to that sex's share."""
+    (left_name, left_values), (right_name, right_values) = left, right
+    header = [label_header, left_name, right_name]
+    total = sum(left_values) + sum(right_values)
+    if not total:
+        return _empty_chart(title, empty_message, header, "pyramid")
+    shares = [
+        (age, 100 * lv / total, 100 * rv / total)
+        for age, lv, rv in zip(ages, left_values, right_values, strict=True)
+    ]
+    biggest = max(max(lv, rv) for _a, lv, rv in shares) or 1.0
+    row_h, label_w = 24, 48
+    half = (width - label_w) / 2 - 40
+    middle = label_w + (width - label_w) / 2
+    height = row_h * len(shares) + 30
+    desc = "; ".join(
+        f"{age}: {left_name} {number(lv, 1)} %, {right_name} {number(rv, 1)} %"
+        for age, lv, rv in shares
+    )
+    head, tail = _open(width, height, title, desc)
+    parts = []
+    for i, (age, lv, rv) in enumerate(reversed(shares)):
+        y = i * row_h
+        parts.append(f'<text x="0" y="{y + 16}" fill="#222">{escape(age)}</text>')
+        lw, rw = half * lv / biggest, half * rv / biggest
+        parts.append(
+            f'<rect x="{middle - lw:.1f}" y="{y + 4}" width="{lw:.1f}" height="16" '
+            f'fill="{PALETTE[0]}"><title>{escape(left_name)} {escape(age)}: '
+            f"{number(lv, 1)} %</title></rect>"
+            f'<text x="{middle - lw - 4:.1f}" y="{y + 16}" fill="#222" text-anchor="end" '
+            f'font-size="11">{number(lv, 1)} %</text>'
+            f'<rect x="{middle:.1f}" y="{y + 4}" width="{rw:.1f}" height="16" '
+            f'fill="{PALETTE[1]}"><title>{escape(right_name)} {escape(age)}: '
+            f"{number(rv, 1)} %</title></rect>"
+            f'<text x="{middle + rw + 4:.1f}" y="{y + 16}" fill="#222" '
+            f'font-size="11">{number(rv, 1)} %</text>'
+        )
+    ly = row_h * len(shares) + 10
+    parts.append(
+        f'<rect x="{label_w}" y="{ly}" width="12" height="12" fill="{PALETTE[0]}"/>'
+        f'<text x="{label_w + 16}" y="{ly + 11}" fill="#222">{escape(left_name)}</text>'
+        f'<rect x="{middle + 8:.1f}" y="{ly}" width="12" height="12" fill="{PALETTE[1]}"/>'
+        f'<text x="{middle + 24:.1f}" y="{ly + 11}" fill="#222">{escape(right_name)}</text>'
+    )
+    rows = [[age, f"{number(lv, 1)} %", f"{number(rv, 1)} %"] for age, lv, rv in shares]
+    svg = mark_safe(head + "".join(parts) + tail)
+    return Chart(title, svg, header, rows, note=note, kind="pyramid")

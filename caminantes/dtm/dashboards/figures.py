@@ -8,11 +8,13 @@ from datetime import date, timedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from caminantes.dtm.charts import Chart, Series, bar_chart, line_chart, stacked_chart
-from caminantes.dtm.dashboards.flows import DIRECTIONS, FlowFigures
+from caminantes.dtm.charts import Chart, Series, bar_chart, line_chart, pyramid_chart
+from caminantes.dtm.choices import FlowType
+from caminantes.dtm.dashboards.flows import DIRECTIONS, FLOW_TYPES, Effort, FlowFigures
 from caminantes.dtm.dashboards.labels import (
     country_name,
     direction_label,
+    flow_type_label,
     option_label,
     question_label,
     sex_label,
@@ -38,28 +40,114 @@ def signed_percent(value: float | None) -> str:
     return f"{'+' if value > 0 else ''}{number(value, 1)} %"
 
 
+def average_text(value: float | None) -> str:
+    return "—" if value is None else number(value, 1)
+
+
+def effort_text(effort: Effort, calendar_days: int) -> str:
+    """“12 monitored days of 30 (48 shifts)”: the effort behind an average."""
+    return _("%(days)s monitored days of %(calendar)s, %(shifts)s shifts") % {
+        "days": number(effort.days),
+        "calendar": number(calendar_days),
+        "shifts": number(effort.shifts),
+    }
+
+
 def key_figures(fig: FlowFigures) -> list[KeyFigure]:
+    """The headline counts migrants (transit, intention to stay, return) only; pendular
+    crossings and sheets without a flow type are their own figures, never added in."""
     prev = fig.filters.previous()
-    return [
-        KeyFigure(_("Movements"), number(fig.total), _("individuals counted in the period")),
-        KeyFigure(_("Daily average"), number(fig.daily_average, 1), _("individuals per day")),
+    days, shifts = fig.effort.per_day, fig.effort.per_shift
+    out = [
+        KeyFigure(
+            _("Migrants and refugees"),
+            number(fig.migrants),
+            _("movements in transit, with the intention to stay or returning"),
+        ),
+        KeyFigure(
+            _("Pendular movements"),
+            number(fig.pendular),
+            _("people who cross and come back (work, shopping, services): not migrants"),
+        ),
+    ]
+    if fig.not_recorded:
+        out.append(
+            KeyFigure(
+                _("Flow type not recorded"),
+                number(fig.not_recorded),
+                _("counted before flow types were asked"),
+            )
+        )
+    out += [
+        KeyFigure(
+            _("Migrants per monitored day"),
+            average_text(days(fig.migrants)),
+            _("pendular: %(pendular)s per monitored day; %(effort)s")
+            % {"pendular": average_text(days(fig.pendular)),
+               "effort": effort_text(fig.effort, fig.filters.days)},
+        ),
+        KeyFigure(
+            _("Migrants per shift"),
+            average_text(shifts(fig.migrants)),
+            _("pendular: %(pendular)s per shift")
+            % {"pendular": average_text(shifts(fig.pendular))},
+        ),
         KeyFigure(
             _("Change against the previous period"),
-            signed_percent(fig.change),
-            _("%(start)s – %(end)s: %(total)s")  # noqa: RUF001
+            signed_percent(fig.migrant_change),
+            _("migrants per monitored day: %(now)s against %(before)s in %(start)s – %(end)s "  # noqa: RUF001
+              "(%(effort)s)")
             % {
+                "now": average_text(days(fig.migrants)),
+                "before": average_text(fig.previous_effort.per_day(fig.previous_migrants)),
                 "start": date_format(prev.start, "SHORT_DATE_FORMAT"),
                 "end": date_format(prev.end, "SHORT_DATE_FORMAT"),
-                "total": number(fig.previous_total),
+                "effort": effort_text(fig.previous_effort, prev.days),
             },
         ),
-        KeyFigure(_("Incoming"), number(fig.by_direction.get("incoming", 0))),
-        KeyFigure(_("Outgoing"), number(fig.by_direction.get("outgoing", 0))),
-        KeyFigure(_("In transit"), number(fig.by_direction.get("transit", 0))),
+        KeyFigure(_("Incoming"), number(fig.by_direction.get("incoming", 0)),
+                  _("all flow types")),
+        KeyFigure(_("Outgoing"), number(fig.by_direction.get("outgoing", 0)),
+                  _("all flow types")),
         KeyFigure(_("Children"), f"{number(fig.children_share, 1)} %", number(fig.children)),
         KeyFigure(_("Women and girls"), f"{number(fig.female_share, 1)} %", number(fig.female)),
         KeyFigure(_("Unaccompanied children"), number(fig.unaccompanied_children)),
-    ]
+    ]  # fmt: skip
+    return out
+
+
+@dataclass
+class FlowTypeRow:
+    code: str
+    label: str
+    individuals: int
+    share: float
+    per_day: str
+    per_shift: str
+    previous_per_day: str
+    change: str
+
+
+def flow_type_rows(fig: FlowFigures) -> list[FlowTypeRow]:
+    """One row per flow type with counts (the dashboard's and the report's table)."""
+    rows = []
+    for code in FLOW_TYPES:
+        n, before = fig.by_flow_type.get(code, 0), fig.previous_by_flow_type.get(code, 0)
+        if not n and not before:
+            continue
+        rows.append(
+            FlowTypeRow(
+                code=code,
+                label=flow_type_label(code),
+                individuals=n,
+                share=fig.share(n),
+                per_day=average_text(fig.effort.per_day(n)),
+                per_shift=average_text(fig.effort.per_shift(n)),
+                previous_per_day=average_text(fig.previous_effort.per_day(before)),
+                change=signed_percent(fig.flow_type_change((code,))),
+            )
+        )
+    return rows
 
 
 def _top(items: list[tuple[str, int]], total: int, label: object) -> list[tuple[str, float]]:
@@ -79,15 +167,35 @@ def _bucket_label(step: str, day: date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _partial(step: str, day: date, start: date, end: date) -> bool:
-    """Does the week or month starting on `day` reach outside the period (fewer days)?"""
+def partial_days(step: str, day: date, start: date, end: date) -> tuple[int, int] | None:
+    """(days inside the period, days of the bucket) for a week or month starting on `day`
+    that the period cuts; None for a whole one (and for days)."""
     if step == "week":
         last = day + timedelta(days=6)
     elif step == "month":
         last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     else:
-        return False
-    return day < start or last > end
+        return None
+    if day >= start and last <= end:
+        return None
+    inside = (min(last, end) - max(day, start)).days + 1
+    return inside, (last - day).days + 1
+
+
+def _series_labels(fig: FlowFigures) -> list[str]:
+    """Bucket labels; a first or last week (or month) the period cuts says it is partial
+    and how many of its days are in, so its lower figure does not read as a drop."""
+    start, end = fig.filters.start, fig.filters.end
+    labels = []
+    for day, _values in fig.series:
+        label = _bucket_label(fig.series_step, day)
+        cut = partial_days(fig.series_step, day, start, end)
+        if cut is not None:
+            label = _("%(label)s, partial: %(days)s of %(all)s days *") % {
+                "label": label, "days": cut[0], "all": cut[1],
+            }  # fmt: skip
+        labels.append(label)
+    return labels
 
 
 def flow_charts(fig: FlowFigures) -> dict[str, Chart]:
@@ -96,15 +204,17 @@ def flow_charts(fig: FlowFigures) -> dict[str, Chart]:
         "week": _("Movements per week (weeks start on Monday)"),
         "month": _("Movements per month"),
     }[fig.series_step]
-    start, end = fig.filters.start, fig.filters.end
-    labels = []
-    for day, _values in fig.series:
-        label = _bucket_label(fig.series_step, day)
-        labels.append(f"{label} *" if _partial(fig.series_step, day, start, end) else label)
+    labels = _series_labels(fig)
     # a first or last point that looks low only because the period cuts its week or month
     partial_note = ""
     if any(label.endswith(" *") for label in labels):
-        partial_note = _("* Only the days of this week or month inside the chosen period.")
+        partial_note = _("* Partial: only the days of this week or month inside the chosen "
+                         "period are counted.")  # fmt: skip
+    flow_types = [t for t in FLOW_TYPES if fig.by_flow_type.get(t)] or [FlowType.TRANSIT.value]
+    per_type = [
+        Series(flow_type_label(t), [float(v.get(t, 0)) for _day, v in fig.series_flow_types])
+        for t in flow_types
+    ]
     directions = [d for d in DIRECTIONS if fig.by_direction.get(d)] or ["incoming"]
     series = [
         Series(direction_label(d), [float(values.get(d, 0)) for _day, values in fig.series])
@@ -119,22 +229,48 @@ def flow_charts(fig: FlowFigures) -> dict[str, Chart]:
             empty_message=_empty(),
             note=partial_note,
         ),
+        "series_flow_types": line_chart(
+            step_title + " · " + _("by flow type"),
+            labels,
+            per_type,
+            label_header=_("Period"),
+            empty_message=_empty(),
+            note=partial_note,
+        ),
+        "flow_types": bar_chart(
+            _("Flow types"),
+            [
+                (flow_type_label(t), fig.share(fig.by_flow_type.get(t, 0)))
+                for t in FLOW_TYPES
+                if fig.by_flow_type.get(t)
+            ],
+            percent=True,
+            label_header=_("Flow type"),
+            empty_message=_empty(),
+            value_header=_("% of individuals"),
+            note=_(
+                "Pendular movements are people who cross and come back; they are shown "
+                "apart from migrants in the key figures."
+            ),
+        ),
         "directions": bar_chart(
-            _("Incoming, outgoing and in transit"),
+            _("Incoming and outgoing"),
             [(direction_label(d), float(fig.by_direction.get(d, 0))) for d in DIRECTIONS],
             label_header=_("Direction"),
             empty_message=_empty(),
             value_header=_("Individuals"),
         ),
-        "sex_age": stacked_chart(
-            _("Sex and age"),
-            [
-                (_("Women and girls"), [fig.sex_age[f"female_{a}"] for a in AGES]),
-                (_("Men and boys"), [fig.sex_age[f"male_{a}"] for a in AGES]),
-            ],
+        "sex_age": pyramid_chart(
+            _("Sex and age (% of all individuals)"),
             [AGE_LABELS[a] for a in AGES],
-            label_header=_("Sex"),
+            (_("Men and boys"), [fig.sex_age[f"male_{a}"] for a in AGES]),
+            (_("Women and girls"), [fig.sex_age[f"female_{a}"] for a in AGES]),
+            label_header=_("Age"),
             empty_message=_empty(),
+            note=_(
+                "Each bar is a share of all the individuals counted, both sexes and all "
+                "ages together: all the bars add up to 100 %."
+            ),
         ),
         "nationalities": bar_chart(
             _("Nationalities"),

@@ -1,4 +1,4 @@
-"""The filters every DTM dashboard takes: period, point(s), direction."""
+"""The filters every DTM dashboard takes: period, country, point(s), direction, flow type."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caminantes.dtm.choices import Direction
+from caminantes.dtm.choices import Direction, FlowType
 from caminantes.dtm.models import FlowMonitoringPoint, Operation
+from caminantes.geo.models import Country
 
 DEFAULT_DAYS = 90
 # Periods are cut into months and compared with the period before: a date at the calendar's
@@ -25,16 +26,26 @@ class Filters:
     end: date
     point_ids: tuple[int, ...] = ()
     direction: str = ""
+    flow_type: str = ""
+    country_id: int | None = None
     points: tuple[FlowMonitoringPoint, ...] = field(default=(), compare=False)
+    country: Country | None = field(default=None, compare=False)
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Filters:
-        """The period of equal length just before this one, same point and direction."""
+        """The period of equal length just before this one, same other filters."""
         end = self.start - timedelta(days=1)
-        return Filters(end - timedelta(days=self.days - 1), end, self.point_ids, self.direction)
+        return Filters(
+            end - timedelta(days=self.days - 1),
+            end,
+            self.point_ids,
+            self.direction,
+            self.flow_type,
+            self.country_id,
+        )
 
     def describe(self) -> dict[str, Any]:
         """For the audit trail: dates and codes only."""
@@ -43,6 +54,8 @@ class Filters:
             "end": self.end.isoformat(),
             "points": ",".join(p.code for p in self.points),
             "direction": self.direction,
+            "flow_type": self.flow_type,
+            "country": self.country.iso2 if self.country else "",
         }
 
 
@@ -51,6 +64,13 @@ class FilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
     )
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.none(),
+        required=False,
+        to_field_name="iso2",
+        empty_label=_("All countries"),
+    )
     point = forms.ModelChoiceField(
         label=_("Point"),
         queryset=FlowMonitoringPoint.objects.none(),
@@ -63,12 +83,20 @@ class FilterForm(forms.Form):
         choices=[("", _("All directions")), *Direction.choices],
         required=False,
     )
+    flow_type = forms.ChoiceField(
+        label=_("Flow type"),
+        choices=[("", _("All flow types")), *FlowType.choices],
+        required=False,
+    )
 
-    def __init__(self, *args: Any, points: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, points: Any, countries: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["point"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = points
+        country = self.fields["country"]
+        assert isinstance(country, forms.ModelChoiceField)
+        country.queryset = countries if countries is not None else Country.objects.none()
 
     def _in_range(self, name: str) -> date | None:
         day: date | None = self.cleaned_data.get(name)
@@ -92,6 +120,9 @@ class FilterForm(forms.Form):
             raise forms.ValidationError(_("The end of the period is before its start."))
         if start and end and (end - start).days > 3660:
             raise forms.ValidationError(_("Choose a period of ten years or less."))
+        point, country = data.get("point"), data.get("country")
+        if point is not None and country is not None and point.country_id != country.pk:
+            self.add_error("point", _("This point is in another country."))
         return data
 
 
@@ -108,10 +139,14 @@ def filters_from(form: FilterForm, operation: Operation, last_day: date | None) 
     if start > end:
         start = end - timedelta(days=DEFAULT_DAYS - 1)
     point = data.get("point")
+    country = data.get("country")
     return Filters(
         start=start,
         end=end,
         point_ids=(point.pk,) if point else (),
         direction=data.get("direction") or "",
+        flow_type=data.get("flow_type") or "",
+        country_id=country.pk if country else None,
         points=(point,) if point else (),
+        country=country,
     )

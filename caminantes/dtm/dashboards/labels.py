@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from caminantes.dtm.choices import (
     Direction,
     Document,
+    FlowType,
     Incident,
     Need,
     ReasonForLeaving,
@@ -76,6 +77,10 @@ def transport_label(code: str) -> str:
 
 def direction_label(code: str) -> str:
     return str(dict(Direction.choices).get(code, code))
+
+
+def flow_type_label(code: str) -> str:
+    return str(dict(FlowType.choices).get(code, code))
 
 
 def sex_label(code: str) -> str:

@@ -58,6 +58,8 @@ def submissions(user: Any, operation: Operation, filters: Filters) -> QuerySet[S
     )
     if filters.point_ids:
         qs = qs.filter(point_id__in=filters.point_ids)
+    if filters.country_id:
+        qs = qs.filter(country_id=filters.country_id)
     return qs
 
 
@@ -106,6 +108,8 @@ def _choice_counts(
         choices = SurveyChoice.objects.filter(edges, operation=operation, question__in=questions)
         if filters.point_ids:
             choices = choices.filter(point_id__in=filters.point_ids)
+        if filters.country_id:
+            choices = choices.filter(point__country_id=filters.country_id)
         if not _sees_whole_operation(user, operation):
             choices = choices.filter(submission_id__in=subs.order_by().values("pk"))
         rows += choices.values("question", "option").annotate(n=Count("id")).order_by()
@@ -115,6 +119,8 @@ def _choice_counts(
         )
         if filters.point_ids:
             monthly = monthly.filter(point_id__in=filters.point_ids)
+        if filters.country_id:
+            monthly = monthly.filter(country_id=filters.country_id)
         rows += monthly.values("question", "option").annotate(n=Sum("respondents")).order_by()
     return rows
 

@@ -26,7 +26,7 @@ def operation_and_filters(request: HttpRequest, uuid: Any) -> tuple[Operation, F
         .filter(operation=operation)
         .order_by("country__iso2", "name")
     )
-    form = FilterForm(request.GET or None, points=points)
+    form = FilterForm(request.GET or None, points=points, countries=operation.countries.all())
     return operation, form, filters_from(form, operation, last_day(request.user, operation))
 
 
@@ -56,6 +56,7 @@ def flows(request: HttpRequest, uuid: Any) -> HttpResponse:
         "filters": filters,
         "fig": fig,
         "kpis": figures.key_figures(fig),
+        "flow_type_rows": figures.flow_type_rows(fig),
         "charts": figures.flow_charts(fig),
         "map": figures.flow_map(fig, _countries(operation)),
         "tab": "flows",

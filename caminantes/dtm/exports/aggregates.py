@@ -1,6 +1,6 @@
-"""Flow aggregates, ready for HDX: one row per flow monitoring point, month and round (or,
-with `level="country"`, per country, month and round: the totals of a regional operation),
-from the daily rollup.
+"""Flow aggregates, ready for HDX: one row per flow monitoring point, month, round and flow
+type (or, with `level="country"`, per country, month, round and flow type: the totals of a
+regional operation), from the daily rollup.
 
 Columns follow ../shared/DOMAIN.md and HDX practice: the country as ISO 3166-1 alpha-3 in
 `#country+code`, the admin-1 P-code in `#adm1+code` with its ISO 3166-2 code beside it
@@ -28,7 +28,14 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
-from caminantes.dtm.choices import AGE_GROUPS, CHILD_FIELDS, SEX_AGE_FIELDS, CountDimension
+from caminantes.dtm.choices import (
+    AGE_GROUPS,
+    CHILD_FIELDS,
+    SEX_AGE_FIELDS,
+    CountDimension,
+    Direction,
+    FlowType,
+)
 from caminantes.dtm.dashboards.filters import Filters
 from caminantes.dtm.models import (
     FlowDaily,
@@ -39,7 +46,7 @@ from caminantes.dtm.models import (
 )
 from caminantes.lib.tables import Table
 
-DIRECTIONS = ("incoming", "outgoing", "transit")
+DIRECTIONS = tuple(Direction.values)
 BREAKDOWN_ATTRIBUTE = {
     CountDimension.NATIONALITY: "nat",
     CountDimension.DESTINATION: "dest",
@@ -78,10 +85,14 @@ def _iso3_code(code: str) -> str:
 
 def _filtered(qs: QuerySet[Any], operation: Operation, filters: Filters) -> QuerySet[Any]:
     qs = qs.filter(operation=operation, day__gte=filters.start, day__lte=filters.end)
+    if filters.country_id:
+        qs = qs.filter(country_id=filters.country_id)
     if filters.point_ids:
         qs = qs.filter(point_id__in=filters.point_ids)
     if filters.direction:
         qs = qs.filter(direction=filters.direction)
+    if filters.flow_type:
+        qs = qs.filter(flow_type=filters.flow_type)
     return qs.annotate(month=TruncMonth("day"), round_no=_round_number(operation))
 
 
@@ -104,7 +115,7 @@ def flow_aggregates(
     visible = policies.visible(user, FlowDaily, Perm.DTM_ANALYSE)
     qs = _filtered(visible, operation, filters)
     group = ["country_id"] if by_country else ["point_id"]
-    group += ["month", "round_no"]
+    group += ["month", "round_no", "flow_type"]
     sums: dict[str, Any] = {
         "total": Sum("individuals"), "groups_n": Sum("groups"),
         "unaccompanied": Sum("unaccompanied_children"), "sheets_n": Sum("sheets"),
@@ -155,7 +166,7 @@ def flow_aggregates(
         sex_age = [r[f] or 0 for f in SEX_AGE_FIELDS]
         row = [
             country.iso3 if country else "", country.name_en if country else "", *place,
-            f"{month:%Y-%m}", r["round_no"] or "", r["total"] or 0,
+            f"{month:%Y-%m}", r["round_no"] or "", r["flow_type"], r["total"] or 0,
             *[r[f"dir_{d}"] or 0 for d in DIRECTIONS],
             sum(r[f] or 0 for f in SEX_AGE_FIELDS if f.startswith("female")),
             sum(r[f] or 0 for f in SEX_AGE_FIELDS if f.startswith("male")),
@@ -164,21 +175,28 @@ def flow_aggregates(
             *[parts[key].get(c, 0) for c in breakdown_columns],
         ]  # fmt: skip
         rows.append(row)
+    order = {code: i for i, code in enumerate(FlowType.values)}
     keys = (0, 2, 3) if by_country else (0, 7, 11, 12)
-    rows.sort(key=lambda row: tuple(str(row[i]) for i in keys))
+    flow_at = keys[-1] + 1
+    rows.sort(key=lambda row: (*(str(row[i]) for i in keys), order.get(str(row[flow_at]), 99)))
     log(user, actions.EXPORT, FlowDaily, rows=len(rows), file_format=file_format,
         operation=str(operation.uuid), level=level, **filters.describe())  # fmt: skip
     notes = [
         (_("Operation"), operation.name),
         (_("Period"), f"{filters.start.isoformat()} / {filters.end.isoformat()}"),
-        (_("Rows"), _("One per country, month and round (the operation's totals by country).")
-         if by_country else _("One per flow monitoring point, month and round.")),
+        (_("Rows"), _("One per country, month, round and flow type (the operation's totals "
+                      "by country).")
+         if by_country else _("One per flow monitoring point, month, round and flow type.")),
+        (_("Flow types"), "; ".join(f"{code}: {label}" for code, label in FlowType.choices)
+         + ". " + _("Pendular movements (people who cross and come back) are not migrants: "
+                    "do not add them to the others without saying so. “unknown”: counted "
+                    "before flow types were asked.")),
         (_("HXL"), _(
             "Country as ISO 3166-1 alpha-3; admin-1 as P-code, its ISO 3166-2 code in "
             "#adm1+code+iso. Custom lower-case attributes where HXL has no standard one: "
-            "+incoming, +outgoing, +transit, +unaccompanied, +groups, +age0_5 … +age60plus, "
+            "+incoming, +outgoing, +unaccompanied, +groups, +age0_5 … +age60plus, "
             "+nat_<country>, +dest_<country>, +transport_<mode>, +iso, #date+round and "
-            "#meta+sheets.")),
+            "#meta+sheets; the custom hashtag #x_flow_type holds the flow type.")),
         (_("Counting"), _(
             "Counts are of movements observed during the monitoring shifts, not of "
             "distinct people: one person crossing twice is counted twice.")),
@@ -198,9 +216,9 @@ def _columns(by_country: bool, breakdowns: list[str]) -> tuple[list[str], list[s
             (_("Point"), "#loc+name"), (_("Latitude"), "#geo+lat"), (_("Longitude"), "#geo+lon"),
         ]  # fmt: skip
     columns += [
-        (_("Month"), "#date+month"), (_("Round"), "#date+round"),
+        (_("Month"), "#date+month"), (_("Round"), "#date+round"), (_("Flow type"), "#x_flow_type"),
         (_("Individuals"), "#affected+total"), (_("Incoming"), "#affected+incoming"),
-        (_("Outgoing"), "#affected+outgoing"), (_("In transit"), "#affected+transit"),
+        (_("Outgoing"), "#affected+outgoing"),
         (_("Women and girls"), "#affected+f"), (_("Men and boys"), "#affected+m"),
         (_("Children"), "#affected+children"),
     ]  # fmt: skip

@@ -23,6 +23,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "shift_start": ("Inicio del turno", "Início do turno", "hora de inicio", "hora inicio"),
     "shift_end": ("Fin del turno", "Fim do turno", "hora de fin", "hora fim", "hora final"),
     "direction": ("Sentido", "Sentido do fluxo", "dirección del flujo", "direção"),
+    "flow_type": ("Tipo de flujo", "Tipo de fluxo", "tipo de movimiento", "tipo de movimento",
+                  "flow type", "tipología del flujo"),
     "individuals": ("Personas", "Pessoas", "individuos", "total personas", "total de pessoas",
                     "total individuos"),
     "groups": ("Grupos", "Número de grupos"),

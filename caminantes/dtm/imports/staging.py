@@ -67,7 +67,8 @@ _PEOPLE = ("households", "individuals", *SEX_AGE_FIELDS)
 # Field names per kind; prefixes are breakdown columns (nationality_VE, need_food …).
 COLUMNS: dict[str, tuple[set[str], tuple[str, ...]]] = {
     K.FLOW_COUNTS: (
-        {"uuid", "point", "date", "shift_start", "shift_end", "direction", "individuals",
+        {"uuid", "point", "date", "shift_start", "shift_end", "direction", "flow_type",
+         "individuals",
          "groups", "unaccompanied_children", *SEX_AGE_FIELDS},
         ("nationality_", "transport_", "destination_"),
     ),

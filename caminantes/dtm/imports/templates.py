@@ -53,6 +53,8 @@ HELP: dict[str, Help] = {
     "shift_start": Help(gettext_lazy("Start of the shift"), TIME),
     "shift_end": Help(gettext_lazy("End of the shift"), TIME),
     "direction": Help(gettext_lazy("Direction of the flow"), c.Direction),
+    "flow_type": Help(gettext_lazy("Flow type (pendular commuters are not migrants)"),
+                      c.FlowType),
     "individuals": Help(gettext_lazy("People counted (all ages); empty = the sex and age sum")),
     "groups": Help(gettext_lazy("Groups (people travelling together)")),
     "unaccompanied_children": Help(gettext_lazy("Unaccompanied or separated children")),
@@ -124,6 +126,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     K.FLOW_COUNTS: {
         "uuid": "3f1c9a52-0d7e-4b8e-9a61-2f5d0c7b1e42", "date": "2025-03-10",
         "shift_start": "06:00", "shift_end": "14:00", "direction": "incoming",
+        "flow_type": "transit",
         "individuals": 10, "groups": 3, "unaccompanied_children": 0, "female_0_5": 1,
         "female_6_17": 1, "female_18_59": 3, "female_60_plus": 0, "male_0_5": 0,
         "male_6_17": 1, "male_18_59": 4, "male_60_plus": 0, "nationality_VE": 9,

@@ -1,7 +1,9 @@
 """One tally sheet in: `submit_flow_count(data, source=…)`, whoever sends it.
 
 `data` is flat, as a form, a spreadsheet row or an ODK/Kobo submission gives it:
-uuid, point (UUID or code), date, shift_start, shift_end, direction, individuals, groups,
+uuid, point (UUID or code), date, shift_start, shift_end, direction (incoming, outgoing),
+flow_type (pendular, transit, stay, return; Spanish and Portuguese words are understood,
+see `FLOW_TYPE_WORDS`), individuals, groups,
 unaccompanied_children, female_0_5 … male_60_plus, and the breakdowns either as dicts
 (`{"nationality": {"VE": 8, "CO": 2}}`) or as flat keys `nationality_VE`, `transport_bus`,
 `destination_PE` (also `nationality__VE` or `nationality/VE`). Zero cells are dropped.
@@ -25,9 +27,11 @@ from caminantes.audit.log import log
 from caminantes.dtm import rollup
 from caminantes.dtm.choices import (
     CHILD_FIELDS,
+    FLOW_TYPES_ASKED,
     SEX_AGE_FIELDS,
     CountDimension,
     Direction,
+    FlowType,
     Source,
     TransportMode,
 )
@@ -48,10 +52,22 @@ from caminantes.dtm.models import (
     FlowMonitoringPoint,
     Operation,
 )
+from caminantes.lib.headers import header_key
 
 DIMENSIONS = tuple(CountDimension.values)
 _FLAT = re.compile(r"^(nationality|transport|destination)(?:__|_|/)(.+)$", re.IGNORECASE)
 Keys = set[tuple[int, date]]
+# What DTM tally sheets and files write for each flow type (compared as header keys:
+# case, accents and spaces do not matter).
+FLOW_TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    FlowType.PENDULAR: ("pendular", "pendulares", "movimiento pendular", "movimento pendular"),
+    FlowType.TRANSIT: ("transit", "transito", "en transito", "em transito", "in transit"),
+    FlowType.STAY: ("stay", "intention to stay", "destino", "destination", "permanencia",
+                    "vocacion de permanencia", "con vocacion de permanencia",
+                    "intencion de quedarse", "permanencia no pais", "intencao de ficar"),
+    FlowType.RETURN: ("return", "retorno", "regreso", "returnees", "retornados"),
+}  # fmt: skip
+_FLOW_TYPE_KEYS = {header_key(w): code for code, ws in FLOW_TYPE_WORDS.items() for w in ws}
 
 
 @dataclass
@@ -64,6 +80,7 @@ class FlowCountInput:
     shift_start: time
     shift_end: time
     direction: str
+    flow_type: str
     totals: dict[str, int]
     breakdowns: dict[str, dict[str, int]]
     digest: str
@@ -98,6 +115,38 @@ def _breakdowns(reader: Reader) -> dict[str, dict[str, int]]:
     return found
 
 
+def _direction(r: Reader) -> str:
+    raw = r.raw("direction")
+    if raw is not None and header_key(raw) in ("transit", "transito", "en_transito"):
+        r.error(
+            "direction",
+            _(
+                "“%(value)s” is a flow type, not a direction: write incoming or outgoing "
+                "here and the flow type in its own column."
+            )
+            % {"value": raw},
+        )
+        return ""
+    return r.choice("direction", Direction, required=True)
+
+
+def _flow_type(r: Reader) -> str:
+    raw = r.raw("flow_type")
+    if raw is None:
+        r.error("flow_type", _("The flow type is required: pendular, transit, intention to "
+                               "stay or return."))  # fmt: skip
+        return ""
+    code = _FLOW_TYPE_KEYS.get(header_key(raw))
+    if code is None or code not in FLOW_TYPES_ASKED:
+        r.error(
+            "flow_type",
+            _("“%(value)s” is not a flow type: pendular, transit, stay or return.")
+            % {"value": str(raw)[:40]},
+        )
+        return ""
+    return code
+
+
 def validate_flow_count(
     data: dict[str, Any],
     *,
@@ -117,7 +166,8 @@ def validate_flow_count(
     start, end = r.clock("shift_start"), r.clock("shift_end")
     if start and end and end <= start:
         r.error("shift_end", _("The shift must end after it starts."))
-    direction = r.choice("direction", Direction, required=True)
+    direction = _direction(r)
+    flow_type = _flow_type(r)
     totals = {
         name: r.integer(name) or 0
         for name in ("individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS)
@@ -163,6 +213,7 @@ def validate_flow_count(
         "start": start,
         "end": end,
         "direction": direction,
+        "flow_type": flow_type,
         "totals": totals,
         "breakdowns": {d: dict(sorted(c.items())) for d, c in breakdowns.items() if c},
     }
@@ -173,6 +224,7 @@ def validate_flow_count(
         shift_start=start,
         shift_end=end,
         direction=direction,
+        flow_type=flow_type,
         totals=totals,
         breakdowns=clean["breakdowns"],  # type: ignore[arg-type]
         digest=content_digest(clean),
@@ -243,6 +295,7 @@ def store_flow_count(
                     shift_start=sheet.shift_start,
                     shift_end=sheet.shift_end,
                     direction=sheet.direction,
+                    flow_type=sheet.flow_type,
                     enumerator=user,
                     source=source,
                     import_batch=import_batch,

@@ -5,12 +5,46 @@ import django.db.models.expressions
 from django.db import migrations, models
 
 
+TOTALS = ("individuals", "groups", "unaccompanied_children", "female_0_5", "female_6_17",
+          "female_18_59", "female_60_plus", "male_0_5", "male_6_17", "male_18_59",
+          "male_60_plus")
+
+
 def fill_monthly_rollups(apps, schema_editor):
     # The monthly tables are a cache of the daily rollup and the survey choices: fill them
-    # from what is already there (plain SQL on the tables, no model code).
-    from caminantes.dtm.rollup import rebuild_months
+    # from what is already there, in plain SQL on the tables as they are at this step
+    # (this migration once called dtm.rollup, whose SQL has since moved on with the
+    # schema: flow types came in 0006).
+    def month_of(column):
+        if schema_editor.connection.vendor == "postgresql":
+            return f"CAST(date_trunc('month', {column}) AS date)"
+        return f"date({column}, 'start of month')"
 
-    rebuild_months()
+    month = month_of("day")
+    copied = "organization_id, country_id, operation_id"
+    sums = ", ".join(f"SUM({f})" for f in TOTALS)
+    run = schema_editor.execute
+    run(
+        f"INSERT INTO dtm_flowmonthly (point_id, month, direction, {copied}, sheets, "
+        f"{', '.join(TOTALS)}) SELECT point_id, {month}, direction, {copied}, SUM(sheets), "
+        f"{sums} FROM dtm_flowdaily GROUP BY point_id, {month}, direction, {copied}"
+    )
+    run(
+        f"INSERT INTO dtm_flowmonthlybreakdown (point_id, month, direction, dimension, code, "
+        f"{copied}, individuals) SELECT point_id, {month}, direction, dimension, code, "
+        f"{copied}, SUM(individuals) FROM dtm_flowdailybreakdown "
+        f"GROUP BY point_id, {month}, direction, dimension, code, {copied}"
+    )
+    choice_month = month_of("c.interviewed_on")
+    run(
+        f"INSERT INTO dtm_surveychoicemonthly (point_id, month, question, option, "
+        f"organization_id, country_id, operation_id, respondents) "
+        f"SELECT c.point_id, {choice_month}, c.question, c.option, s.organization_id, "
+        f"s.country_id, c.operation_id, COUNT(*) FROM dtm_surveychoice c "
+        f"JOIN dtm_surveysubmission s ON s.id = c.submission_id "
+        f"GROUP BY c.point_id, {choice_month}, c.question, c.option, s.organization_id, "
+        f"s.country_id, c.operation_id"
+    )
 
 
 class Migration(migrations.Migration):

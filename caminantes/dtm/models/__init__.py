@@ -7,7 +7,9 @@ Reference
   types, transport modes and services (JSON lists of codes from `dtm.choices`).
 
 Flow counts (raw, up to millions of rows)
-- `FlowCount`: one tally sheet = point x day x shift (start/end time) x direction. `uuid`
+- `FlowCount`: one tally sheet = point x day x shift (start/end time) x direction (incoming,
+  outgoing) x flow type (pendular, transit, intention to stay, return; "unknown" only on
+  sheets counted before flow types were asked, see migration 0007). `uuid`
   is the client-made submission id (the tally page's hidden field, ODK's instanceID,
   Kobo's `_uuid`): the same id with the same content is a no-op, with other content a
   conflict. Totals (`individuals`, `groups`, `unaccompanied_children`) plus eight sex x
@@ -18,9 +20,11 @@ Flow counts (raw, up to millions of rows)
   mode and final destination country; per dimension, the rows add up to the total.
 
 Daily rollup (what dashboards read; never written by hand)
-- `FlowDaily`: point x day x direction with the same totals, the number of sheets, and the
-  denormalised organization/country/operation. `FlowDailyBreakdown`: point x day x
-  direction x dimension x code.
+- `FlowDaily`: point x day x direction x flow type with the same totals, the number of
+  sheets, and the denormalised organization/country/operation. `FlowDailyBreakdown`:
+  point x day x direction x flow type x dimension x code. `MonitoredDay`: point x day with
+  counts and its number of distinct shifts (the monitoring effort: averages per monitored
+  day and per shift).
 - Contract: every write of FlowCount/FlowCountBreakdown goes through `dtm.intake` (one
   sheet: `submit_flow_count`; files: `dtm.imports`) or `dtm.services.flow_count_void`,
   and those call `dtm.rollup.refresh(keys)` in the same transaction, with keys the
@@ -68,6 +72,7 @@ from caminantes.dtm.models.flow import (
     FlowDailyBreakdown,
     FlowMonthly,
     FlowMonthlyBreakdown,
+    MonitoredDay,
 )
 from caminantes.dtm.models.imports import DtmImport, DtmImportRow
 from caminantes.dtm.models.mobility import (
@@ -94,6 +99,7 @@ __all__ = [
     "FlowMonitoringPoint",
     "FlowMonthly",
     "FlowMonthlyBreakdown",
+    "MonitoredDay",
     "Operation",
     "Round",
     "SiteAssessment",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from caminantes.dtm.choices import CountDimension, Direction, Source
+from caminantes.dtm.choices import CountDimension, Direction, FlowType, Source
 from caminantes.dtm.models.base import SexAge, sex_age_adds_up
 from caminantes.dtm.models.reference import FlowMonitoringPoint, Operation
 from caminantes.geo.models import Country
@@ -38,6 +38,7 @@ class FlowCount(SexAge):
     shift_start = models.TimeField(_("observation start"))
     shift_end = models.TimeField(_("observation end"))
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    flow_type = models.CharField(_("flow type"), max_length=10, choices=FlowType.choices)
     individuals = models.PositiveIntegerField(_("individuals"), default=0)
     groups = models.PositiveIntegerField(_("groups"), default=0)
     unaccompanied_children = models.PositiveIntegerField(_("unaccompanied children"), default=0)
@@ -82,6 +83,12 @@ class FlowCount(SexAge):
             ),
             models.CheckConstraint(
                 condition=Q(groups__lte=F("individuals")), name="dtm_count_groups_le_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="dtm_count_direction_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(flow_type__in=FlowType.values), name="dtm_count_flow_type_known"
             ),
         ]
 
@@ -128,9 +135,10 @@ class RollupScope(models.Model):
 
 
 class FlowTotals(RollupScope, SexAge):
-    """A rollup row of totals: direction, sheets, individuals and the sex x age columns."""
+    """A rollup row of totals: direction, flow type, sheets, individuals, sex x age."""
 
     direction = models.CharField(max_length=10, choices=Direction.choices)
+    flow_type = models.CharField(max_length=10, choices=FlowType.choices)
     sheets = models.PositiveIntegerField(default=0)
     individuals = models.PositiveIntegerField(default=0)
     groups = models.PositiveIntegerField(default=0)
@@ -141,9 +149,10 @@ class FlowTotals(RollupScope, SexAge):
 
 
 class FlowParts(RollupScope):
-    """A rollup row of one breakdown cell: direction, dimension, code, individuals."""
+    """A rollup row of one breakdown cell: direction, flow type, dimension, code, individuals."""
 
     direction = models.CharField(max_length=10, choices=Direction.choices)
+    flow_type = models.CharField(max_length=10, choices=FlowType.choices)
     dimension = models.CharField(max_length=12, choices=CountDimension.choices)
     code = models.CharField(max_length=20)
     individuals = models.PositiveIntegerField(default=0)
@@ -153,27 +162,29 @@ class FlowParts(RollupScope):
 
 
 class FlowDaily(FlowTotals):
-    """Rollup: one point, one day, one direction. Maintained by `dtm.rollup` only."""
+    """Rollup: one point, one day, one direction, one flow type. `dtm.rollup` only."""
 
     day = models.DateField()
 
     class Meta:
-        ordering = ["day", "point", "direction"]
+        ordering = ["day", "point", "direction", "flow_type"]
         indexes = [
             models.Index(fields=["operation", "day"], name="dtm_daily_op_day"),
             models.Index(fields=["country", "day"], name="dtm_daily_country_day"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["point", "day", "direction"], name="dtm_daily_unique"),
+            models.UniqueConstraint(
+                fields=["point", "day", "direction", "flow_type"], name="dtm_daily_unique"
+            ),
             sex_age_adds_up("dtm_daily_sex_age_total"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.point_id} {self.day} {self.direction}: {self.individuals}"
+        return f"{self.point_id} {self.day} {self.direction} {self.flow_type}: {self.individuals}"
 
 
 class FlowDailyBreakdown(FlowParts):
-    """Rollup of FlowCountBreakdown: point x day x direction x dimension x code."""
+    """Rollup of FlowCountBreakdown: point x day x direction x flow type x dimension x code."""
 
     day = models.DateField()
 
@@ -184,7 +195,7 @@ class FlowDailyBreakdown(FlowParts):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["point", "day", "direction", "dimension", "code"],
+                fields=["point", "day", "direction", "flow_type", "dimension", "code"],
                 name="dtm_dailybd_unique",
             )
         ]
@@ -206,7 +217,7 @@ class FlowMonthly(FlowTotals):
         indexes = [models.Index(fields=["operation", "month"], name="dtm_monthly_op_month")]
         constraints = [
             models.UniqueConstraint(
-                fields=["point", "month", "direction"], name="dtm_monthly_unique"
+                fields=["point", "month", "direction", "flow_type"], name="dtm_monthly_unique"
             ),
             sex_age_adds_up("dtm_monthly_sex_age_total"),
         ]
@@ -224,10 +235,30 @@ class FlowMonthlyBreakdown(FlowParts):
         indexes = [models.Index(fields=["operation", "month"], name="dtm_monthlybd_op_month")]
         constraints = [
             models.UniqueConstraint(
-                fields=["point", "month", "direction", "dimension", "code"],
+                fields=["point", "month", "direction", "flow_type", "dimension", "code"],
                 name="dtm_monthlybd_unique",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.month:%Y-%m} {self.dimension}:{self.code}={self.individuals}"
+
+
+class MonitoredDay(RollupScope):
+    """Monitoring effort: one point on one day with at least one live sheet, and the number
+    of distinct shifts (start-end) counted there. Averages per monitored day and per shift
+    and the effort-adjusted change read it. Maintained by `dtm.rollup` only."""
+
+    day = models.DateField()
+    shifts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["operation", "day"], name="dtm_monitored_op_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "day"], name="dtm_monitored_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.day}: {self.shifts} shifts"

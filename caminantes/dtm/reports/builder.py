@@ -24,6 +24,7 @@ from caminantes.dtm.dashboards.flows import flow_figures
 from caminantes.dtm.dashboards.labels import forget_countries
 from caminantes.dtm.dashboards.surveys import survey_figures
 from caminantes.dtm.models import Round
+from caminantes.lib.charts import number
 
 LANGUAGES = ("es", "en", "pt")
 # The page links report.css; the PDF is given it and its A4 layout as files (no <style>
@@ -70,6 +71,15 @@ def report_context(*, user: Any, round_: Round) -> dict[str, Any]:
         "in_progress": in_progress,
         "flows": flows,
         "kpis": figures.key_figures(flows),
+        "flow_type_rows": figures.flow_type_rows(flows),
+        "summary": {
+            "migrants": number(flows.migrants),
+            "pendular": number(flows.pendular),
+            "not_recorded": number(flows.not_recorded) if flows.not_recorded else "",
+            "per_day": figures.average_text(flows.effort.per_day(flows.migrants)),
+            "monitored_days": number(flows.effort.days),
+            "shifts": number(flows.effort.shifts),
+        },
         "flow_charts": figures.flow_charts(flows),
         "map": figures.flow_map(flows, countries),
         "surveys": surveys,

@@ -25,6 +25,7 @@ def sheet(**overrides: Any) -> dict[str, Any]:
         "shift_start": "08:00",
         "shift_end": "12:00",
         "direction": "incoming",
+        "flow_type": "stay",
         "individuals": 10,
         "groups": 3,
         "unaccompanied_children": 1,

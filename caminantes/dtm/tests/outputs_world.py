@@ -40,6 +40,7 @@ def plain_sheet(point: str, day: str, direction: str, n: int, **extra: Any) -> d
         "shift_start": "08:00",
         "shift_end": "12:00",
         "direction": direction,
+        "flow_type": "transit",
         "individuals": n,
         "groups": 1,
         "unaccompanied_children": 0,

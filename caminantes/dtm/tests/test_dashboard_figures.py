@@ -15,10 +15,12 @@ class FlowFiguresTest(OutputsTestCase):
     def test_it_sums_the_period_as_computed_by_hand(self) -> None:
         fig = self.figures()
         self.assertEqual(fig.total, 20)  # 10 + 4 + 6; Peru's 100 are not in his scope
-        self.assertAlmostEqual(fig.daily_average, 20 / 3)
-        self.assertEqual(fig.by_direction, {"incoming": 16, "outgoing": 4, "transit": 0})
+        # Three days, each monitored (one shift each); the previous period: one day (8).
+        self.assertAlmostEqual(fig.per_monitored_day or 0, 20 / 3)
+        self.assertEqual(fig.by_direction, {"incoming": 16, "outgoing": 4})
         self.assertEqual(fig.previous_total, 8)
-        self.assertAlmostEqual(fig.change or 0, 150.0)  # (20 - 8) / 8
+        # Per monitored day: 20 / 3 now against 8 / 1 before.
+        self.assertAlmostEqual(fig.change or 0, 100 * (20 / 3 - 8) / 8)
         self.assertEqual(fig.children, 5)
         self.assertAlmostEqual(fig.children_share, 25.0)
         self.assertEqual(fig.female, 11)
@@ -40,7 +42,8 @@ class FlowFiguresTest(OutputsTestCase):
     def test_it_filters_by_direction_and_point(self) -> None:
         incoming = self.figures(Filters(PERIOD.start, PERIOD.end, direction="incoming"))
         self.assertEqual((incoming.total, incoming.previous_total), (16, 8))
-        self.assertAlmostEqual(incoming.change or 0, 100.0)
+        # The effort does not depend on the direction: 3 monitored days against 1.
+        self.assertAlmostEqual(incoming.change or 0, 100 * (16 / 3 - 8) / 8)
         only_b = self.figures(Filters(PERIOD.start, PERIOD.end, point_ids=(self.point_b.pk,)))
         self.assertEqual((only_b.total, only_b.children, only_b.previous_total), (6, 2, 0))
         self.assertIsNone(only_b.change)

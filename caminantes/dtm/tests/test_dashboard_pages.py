@@ -15,8 +15,9 @@ class DashboardPagesTest(OutputsTestCase):
         self.assertEqual(response.status_code, 200)
         page = response.content.decode()
         self.assertIn("Movimientos", page)
-        self.assertIn("+150,0 %", page)  # change against 7-9 March
-        self.assertIn("6,7", page)  # daily average 20 / 3
+        # Per monitored day: 20 / 3 days now against 8 / 1 day on 7-9 March.
+        self.assertIn("-16,7 %", page)
+        self.assertIn("6,7", page)  # average per monitored day 20 / 3
         self.assertIn("25,0 %", page)  # children
         self.assertIn("<svg", page)
         self.assertIn("Paraguachón", page)
@@ -26,7 +27,7 @@ class DashboardPagesTest(OutputsTestCase):
         self.login(self.andres)
         url = reverse("dtm_dashboard_flows", args=[self.operation.uuid])
         response = self.client.get(url + QUERY + "&direction=incoming")
-        self.assertContains(response, "+100,0 %")  # 16 against 8
+        self.assertContains(response, "-33,3 %")  # 16 / 3 days against 8 / 1 day
 
     def test_it_puts_the_representativeness_note_on_the_survey_page(self) -> None:
         self.login(self.andres)

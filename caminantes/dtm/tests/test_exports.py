@@ -46,22 +46,45 @@ class AggregateExportTest(OutputsTestCase):
         self.assertEqual(tags[0], "#country+code")
         self.assertEqual(hxl_errors(rows), [])
         at = {tag: i for i, tag in enumerate(tags)}
-        data = {(r[at["#loc+code"]], r[at["#date+month"]]): r for r in rows[2:]}
-        # Simón Bolívar, March: 10 + 4 + 8 + 10 = 32; Paraguachón 6; Peru not his.
-        self.assertEqual(set(data), {("simon-bolivar", "2025-03"), ("paraguachon", "2025-03")})
-        bolivar = data[("simon-bolivar", "2025-03")]
-        self.assertEqual(bolivar[at["#country+code"]], "COL")  # ISO alpha-3 for HDX
-        self.assertEqual(bolivar[at["#adm1+code+iso"]], "CO-NSA")
-        self.assertEqual(bolivar[at["#date+round"]], "1")
-        self.assertEqual([bolivar[at[t]] for t in ("#affected+total", "#affected+incoming",
-                          "#affected+outgoing")], ["32", "28", "4"])  # fmt: skip
-        self.assertEqual(bolivar[at["#affected+nat_ven"]], "30")
-        self.assertEqual(bolivar[at["#affected+nat_col"]], "2")
-        self.assertEqual(bolivar[at["#affected+f+age18_59"]], "14")
-        self.assertEqual(data[("paraguachon", "2025-03")][at["#affected+children"]], "2")
-        self.assertEqual(data[("paraguachon", "2025-03")][at["#affected+f+age0_5"]], "2")
+        data = {(r[at["#loc+code"]], r[at["#date+month"]], r[at["#x_flow_type"]]): r
+                for r in rows[2:]}  # fmt: skip
+        # Simón Bolívar, March: 10 staying (incoming); in transit 4 out + 8 + 10 in = 22.
+        # Paraguachón: 6 in transit. Peru is not his.
+        self.assertEqual(set(data), {("simon-bolivar", "2025-03", "stay"),
+                                     ("simon-bolivar", "2025-03", "transit"),
+                                     ("paraguachon", "2025-03", "transit")})  # fmt: skip
+        stay = data[("simon-bolivar", "2025-03", "stay")]
+        transit = data[("simon-bolivar", "2025-03", "transit")]
+        self.assertEqual(stay[at["#country+code"]], "COL")  # ISO alpha-3 for HDX
+        self.assertEqual(stay[at["#adm1+code+iso"]], "CO-NSA")
+        self.assertEqual(stay[at["#date+round"]], "1")
+        counts = ("#affected+total", "#affected+incoming", "#affected+outgoing")
+        self.assertEqual([stay[at[t]] for t in counts], ["10", "10", "0"])
+        self.assertEqual([transit[at[t]] for t in counts], ["22", "18", "4"])
+        self.assertEqual((stay[at["#affected+nat_ven"]], stay[at["#affected+nat_col"]]),
+                         ("8", "2"))  # fmt: skip
+        self.assertEqual(transit[at["#affected+nat_ven"]], "22")
+        self.assertEqual(transit[at["#affected+f+age18_59"]], "11")
+        paraguachon = data[("paraguachon", "2025-03", "transit")]
+        self.assertEqual(paraguachon[at["#affected+children"]], "2")
+        self.assertEqual(paraguachon[at["#affected+f+age0_5"]], "2")
         event = AuditEvent.objects.filter(action="export", object_type="dtm.flowdaily").get()
-        self.assertEqual(event.context["rows"], 2)
+        self.assertEqual(event.context["rows"], 3)
+
+    def test_the_schema_refuses_a_flow_type_it_does_not_know(self) -> None:
+        self.login(self.andres)
+        url = reverse("dtm_export_flows", args=[self.operation.uuid])
+        rows = csv_of(self.client.get(url + QUERY + "&file_format=hxl"))
+        rows[2][rows[1].index("#x_flow_type")] = "commuter"
+        self.assertTrue(hxl_errors(rows))
+
+    def test_it_exports_one_flow_type_when_filtered(self) -> None:
+        self.login(self.andres)
+        url = reverse("dtm_export_flows", args=[self.operation.uuid])
+        rows = csv_of(self.client.get(url + QUERY + "&file_format=hxl&flow_type=stay"))
+        at = {tag: i for i, tag in enumerate(rows[1])}
+        self.assertEqual([(r[at["#loc+code"]], r[at["#x_flow_type"]], r[at["#affected+total"]])
+                          for r in rows[2:]], [("simon-bolivar", "stay", "10")])  # fmt: skip
 
     def test_it_exports_the_country_totals_of_a_regional_operation(self) -> None:
         self.login(self.andres)
@@ -70,8 +93,11 @@ class AggregateExportTest(OutputsTestCase):
         self.assertEqual(hxl_errors(rows), [])
         at = {tag: i for i, tag in enumerate(rows[1])}
         self.assertNotIn("#loc+code", at)
-        totals = {r[at["#country+code"]]: r[at["#affected+total"]] for r in rows[2:]}
-        self.assertEqual(totals, {"COL": "38"})  # his countries only: not Peru's 100
+        totals: dict[str, int] = {}
+        for r in rows[2:]:
+            code = r[at["#country+code"]]
+            totals[code] = totals.get(code, 0) + int(r[at["#affected+total"]])
+        self.assertEqual(totals, {"COL": 38})  # his countries only: not Peru's 100
 
     def test_the_schema_catches_a_broken_file(self) -> None:
         rows = [
@@ -85,10 +111,10 @@ class AggregateExportTest(OutputsTestCase):
         self.login(self.andres)
         url = reverse("dtm_export_flows", args=[self.operation.uuid])
         rows = csv_of(self.client.get(url + QUERY + "&file_format=csv"))
-        self.assertEqual(len(rows), 3)
+        self.assertEqual(len(rows), 4)
         response: Any = self.client.get(url + QUERY + "&file_format=xlsx")
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-        self.assertEqual(book["flows"].max_row, 4)  # header, hashtags, two rows
+        self.assertEqual(book["flows"].max_row, 5)  # header, hashtags, three rows
         self.assertIn("notes", book.sheetnames)
 
     def test_it_refuses_an_enumerator(self) -> None:

@@ -18,7 +18,7 @@ from caminantes.dtm.tests.base import DtmTestCase, sheet
 SPANISH_FLOW = {
     "uuid": "uuid", "point": "Punto de monitoreo", "date": "Fecha",
     "shift_start": "Inicio del turno", "shift_end": "Fin del turno", "direction": "Sentido",
-    "individuals": "Personas",
+    "flow_type": "Tipo de flujo", "individuals": "Personas",
     "groups": "Grupos", "unaccompanied_children": "NNA no acompañados",
     "female_0_5": "Mujeres 0-5", "female_6_17": "Mujeres 6-17", "female_18_59": "Mujeres 18-59",
     "male_6_17": "Hombres 6-17", "male_18_59": "Hombres 18-59", "male_60_plus": "Hombres 60+",
@@ -49,12 +49,18 @@ class DtmImportLanguageTest(DtmTestCase):
                              kind=kind, file_name=name, chunks=[content])  # fmt: skip
 
     def test_it_reads_a_tally_sheet_headed_in_spanish(self) -> None:
-        rows = [sheet(point="simon-bolivar", female_0_5=0, female_6_17=2) for _ in range(2)]
+        rows = [
+            sheet(point="simon-bolivar", female_0_5=0, female_6_17=2, flow_type=word)
+            for word in ("Pendular", "Tránsito", "Vocación de permanencia", "Retorno")
+        ]
         batch = self.upload(table(SPANISH_FLOW, rows), "flow_counts")
         self.assertEqual(batch.status, "validated", batch.file_errors)
         self.assertEqual(batch.columns_ignored, [])
         import_commit(user=self.eve, batch=batch)
-        self.assertEqual(FlowCount.objects.count(), 2)
+        self.assertEqual(
+            sorted(FlowCount.objects.values_list("flow_type", flat=True)),
+            ["pendular", "return", "stay", "transit"],
+        )
 
     def test_it_reads_a_survey_headed_in_portuguese(self) -> None:
         row = {"uuid": str(uuid.uuid4()), "point": "simon-bolivar", "date": "2025-03-10",

@@ -19,7 +19,8 @@ from caminantes.dtm.models import DtmImport, FlowCount, FlowDaily, Operation
 from caminantes.dtm.tasks import import_commit_task, import_stage_task
 from caminantes.dtm.tests.base import DtmTestCase, sheet
 
-COLUMNS = ["uuid", "point", "date", "shift_start", "shift_end", "direction", "individuals",
+COLUMNS = ["uuid", "point", "date", "shift_start", "shift_end", "direction", "flow_type",
+           "individuals",
            "groups", "unaccompanied_children", "female_0_5", "female_6_17", "female_18_59",
            "female_60_plus", "male_0_5", "male_6_17", "male_18_59", "male_60_plus",
            "nationality_VE", "nationality_CO", "transport_on_foot", "transport_bus",

@@ -46,10 +46,11 @@ class RoundReportTest(OutputsTestCase):
         self.assertIn("4 personas fueron encuestadas", text)
         with translation.override("es"):
             average, children = number(20 / 3, 1), number(25.0, 1)
-        self.assertIn("contaron 20 movimientos", text)
-        self.assertIn(average, text)  # 6,7 per day
+        self.assertIn("contaron 20 movimientos de personas migrantes", text)
+        self.assertIn("y, aparte, 0 movimientos pendulares", text)
+        self.assertIn(f"{average} por día monitoreado", text)  # 20 / 3 monitored days
         self.assertIn(f"{children} %", text)  # children
-        self.assertIn("+150,0 %", text)
+        self.assertIn("-16,7 %", text)  # 20 / 3 per monitored day against 8 / 1
         self.assertIn("no es estadísticamente representativa", text)
         self.assertIn("Metodología", text)
         self.assertIn("Limitaciones", text)
@@ -57,10 +58,10 @@ class RoundReportTest(OutputsTestCase):
     def test_it_prints_the_key_figures_in_the_english_pdf(self) -> None:
         text = self._pdf("en")
         self.assertIn("Flow monitoring report — round 2", text)
-        self.assertIn("counted 20 movements", text)
-        self.assertIn("6.7", text)
+        self.assertIn("counted 20 movements of migrants and refugees", text)
+        self.assertIn("6.7 per monitored day", text)
         self.assertIn("25.0 %", text)
-        self.assertIn("+150.0 %", text)
+        self.assertIn("-16.7 %", text)
         self.assertIn("4 people were interviewed", text)
         self.assertIn("not statistically representative", text)
         self.assertIn("Methodology", text)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dtm', '0005_import_heartbeat_recovery_attempts_committed_by'),
+        ('dtm', '0008_direction_and_flow_type_checks'),
     ]
 
     operations = [
