@@ -1,0 +1,1 @@
+"""Aggregate reports of protection incidents: counts with statistical disclosure control."""
