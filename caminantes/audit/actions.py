@@ -29,6 +29,10 @@ CONTEXT_SWITCHED = "context_switched"
 ALERT_RAISED = "alert_raised"
 ALERT_ACKNOWLEDGED = "alert_acknowledged"
 AUDIT_VIEWED = "audit_viewed"
+# Protection case files (their events are shown only on the case, see models.HIDDEN_...).
+PROTECTION_REVEAL = "protection_reveal"
+PROTECTION_PRINT = "protection_print"
+PROTECTION_EXPORT = "protection_export"
 
 LABELS = {
     LOGIN: _("Logged in"),
@@ -56,6 +60,9 @@ LABELS = {
     ALERT_RAISED: _("Alert raised"),
     ALERT_ACKNOWLEDGED: _("Alert acknowledged"),
     AUDIT_VIEWED: _("Audit trail consulted"),
+    PROTECTION_REVEAL: _("Survivor's name revealed"),
+    PROTECTION_PRINT: _("Case printed"),
+    PROTECTION_EXPORT: _("Case exported"),
 }
 
 
