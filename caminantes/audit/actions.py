@@ -33,6 +33,9 @@ AUDIT_VIEWED = "audit_viewed"
 PROTECTION_REVEAL = "protection_reveal"
 PROTECTION_PRINT = "protection_print"
 PROTECTION_EXPORT = "protection_export"
+# The aggregate (suppressed) protection report: no case, so these stay on the general trail.
+PROTECTION_REPORT = "protection_report"
+PROTECTION_REPORT_EXPORT = "protection_report_export"
 
 LABELS = {
     LOGIN: _("Logged in"),
@@ -63,6 +66,8 @@ LABELS = {
     PROTECTION_REVEAL: _("Survivor's name revealed"),
     PROTECTION_PRINT: _("Case printed"),
     PROTECTION_EXPORT: _("Case exported"),
+    PROTECTION_REPORT: _("Protection aggregate report viewed"),
+    PROTECTION_REPORT_EXPORT: _("Protection aggregate report exported"),
 }
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = []
+
+# The aggregate reports (suppressed counts, no case): protection/reports/urls.py.
+urlpatterns += [path("reports/", include("caminantes.protection.reports.urls"))]
