@@ -93,8 +93,8 @@ def admin1_of(country: Country) -> dict[str, AdminArea]:
     return result
 
 
-def _coded(value: Any, allowed: Any) -> str:
-    return value if value in allowed else UNKNOWN
+def _coded(value: Any, allowed: Any, default: str = UNKNOWN) -> str:
+    return value if value in allowed else default
 
 
 @dataclass
@@ -120,7 +120,7 @@ def gbv_records(scope: ReportScope, months: tuple[str, ...], country: Country) -
             "month": month,
             "admin1": str(area.uuid) if area is not None else UNKNOWN,
             "age_group": _coded(data.get("age_group"), choices.AgeGroup.values),
-            "sex": _coded(data.get("sex"), choices.Sex.values),
+            "sex": _coded(data.get("sex"), choices.Sex.values, choices.Sex.UNKNOWN),
         })  # fmt: skip
         counted.append(case)
     services = []

@@ -119,6 +119,16 @@ class ReportTest(PersonaTestCase):
         services = self.tables(self.gina)[3]
         self.assertEqual(self.cell(services, es(choices.ServiceType.HEALTH), "Total"), "<5")
 
+    def test_an_incident_with_little_recorded_is_counted_as_not_recorded(self) -> None:
+        case = ProtectionCase(organization=self.iom, country=self.co, kind="gbv",
+                              survivor_code=code("gbv"))  # fmt: skip
+        case.set_contents({"incident_date": months_ago(0).isoformat(), "consent_reporting": True})
+        case.save()
+        by_month, by_area, by_age, _services = self.tables(self.gina)
+        self.assertEqual(self.cell(by_month, "Total", "Total"), "27")
+        self.assertEqual(self.cell(by_area, "No registrado", "Total"), "<5")
+        self.assertEqual(self.cell(by_age, "No registrado", es(choices.Sex.UNKNOWN)), "<5")
+
     def test_the_page_names_no_case_and_is_not_cached(self) -> None:
         self.login(self.bob)
         response = self.client.get(URL, self.query())
