@@ -33,6 +33,9 @@ AUDIT_VIEWED = "audit_viewed"
 PROTECTION_REVEAL = "protection_reveal"
 PROTECTION_PRINT = "protection_print"
 PROTECTION_EXPORT = "protection_export"
+# Actions only ever about hidden objects (models.HIDDEN_OBJECT_TYPE_PREFIXES): the trail's
+# filter does not offer them.
+HIDDEN_ACTIONS = frozenset({PROTECTION_REVEAL, PROTECTION_PRINT, PROTECTION_EXPORT})
 
 LABELS = {
     LOGIN: _("Logged in"),
