@@ -33,9 +33,21 @@ AUDIT_VIEWED = "audit_viewed"
 PROTECTION_REVEAL = "protection_reveal"
 PROTECTION_PRINT = "protection_print"
 PROTECTION_EXPORT = "protection_export"
-# The aggregate (suppressed) protection report: no case, so these stay on the general trail.
+# The aggregate (suppressed) protection report, shown or exported: no case, but like every
+# protection event about an object of type "protection.*", off the general trail.
 PROTECTION_REPORT = "protection_report"
 PROTECTION_REPORT_EXPORT = "protection_report_export"
+# Actions only ever about hidden objects (models.HIDDEN_OBJECT_TYPE_PREFIXES): the trail's
+# filter does not offer them.
+HIDDEN_ACTIONS = frozenset(
+    {
+        PROTECTION_REVEAL,
+        PROTECTION_PRINT,
+        PROTECTION_EXPORT,
+        PROTECTION_REPORT,
+        PROTECTION_REPORT_EXPORT,
+    }
+)
 
 LABELS = {
     LOGIN: _("Logged in"),

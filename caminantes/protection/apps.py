@@ -12,3 +12,8 @@ class ProtectionConfig(AppConfig):
 
     def ready(self) -> None:
         import caminantes.protection.policies  # noqa: F401 - registers the scopes
+        from caminantes.accounts.permissions import Perm
+        from caminantes.lib import navigation
+
+        navigation.add("protection_cases", _("Protection"), Perm.GBV_CASES, order=450,
+                       alternatives=(Perm.TRAFFICKING_CASES,))  # fmt: skip

@@ -26,9 +26,10 @@ from caminantes.protection import choices
 from caminantes.protection.models import CaseService, ProtectionCase
 from caminantes.protection.reports.build import UNKNOWN
 
-# What report events are logged about: no case, so they stay on the general trail, where
-# the organisation's auditors see who read the aggregates (never a count: see audit_details).
-AUDIT_SUBJECT = "report:protection"
+# What report events are logged about. Under "protection." like every protection event, so
+# the general trail shows no trace of protection work (audit.models hides the prefix); the
+# events stay in the hash chain. They never carry a figure (report.audit_details).
+AUDIT_SUBJECT = "protection.report"
 PERMISSION = {choices.Kind.GBV: Perm.GBV_CASES, choices.Kind.TRAFFICKING: Perm.TRAFFICKING_CASES}
 
 

@@ -159,6 +159,11 @@ class ReportTest(PersonaTestCase):
         exported = AuditEvent.objects.filter(action=actions.PROTECTION_REPORT_EXPORT).get()
         self.assertEqual(exported.context["format"], "csv")
         self.assertFalse({"26", 26} & set(exported.context.values()))
+        # like every protection event, off the general trail (kept in the chain)
+        trail = self.login(self.audrey).get(reverse("audit_events"))
+        self.assertEqual(trail.status_code, 200)
+        self.assertNotContains(trail, "protection")
+        self.assertNotContains(trail, "gina@example.org")
 
     def test_the_files_carry_the_same_suppressed_cells(self) -> None:
         self.login(self.bob)
