@@ -46,7 +46,7 @@ class ReportOut(Schema):
     summary="Aggregate counts of consented incidents, small cells suppressed",
     description=(
         "For GBV and anti-trafficking officers: the organisation's consented incidents in "
-        "one country over whole months (`start`, `end` as YYYY-MM), counted and suppressed: "
+        "one country over a calendar `year` (the running one by default), counted and suppressed: "
         '"<5" for 1 to 4, "x" for the cells hidden so that no "<5" can be worked out. '
         "`organization` (acronym) is needed only by someone in several."
     ),
@@ -56,8 +56,7 @@ def aggregate(
     response: HttpResponse,
     kind: str = "",
     country: str = "",
-    start: str = "",
-    end: str = "",
+    year: str = "",
     organization: str = "",
 ) -> Status[object]:
     response["Cache-Control"] = "no-store"
@@ -74,7 +73,7 @@ def aggregate(
     if chosen is None:
         errors = {"organization": [_("Name one of your organisations (acronym).")]}
         return Status(422, {"detail": _("Check the request."), "errors": errors})
-    asked = {"kind": kind, "country": country.upper(), "start": start, "end": end}
+    asked = {"kind": kind, "country": country.upper(), "year": year}
     form = report.ReportForm(asked, scopes=selectors.scopes_in(request.user, chosen))
     if not form.is_valid():
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}

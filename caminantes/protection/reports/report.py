@@ -1,7 +1,7 @@
 """One aggregate report as shown: the form that picks it, and its labelled, suppressed tables.
 
 The page, the CSV and XLSX files and the API all come from `build`, so they carry the same
-suppressed cells. Months are whole months (the form takes YYYY-MM), at most 24 of them.
+suppressed cells. A report covers one calendar year (see ReportForm).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from caminantes.protection.reports import selectors
 from caminantes.protection.reports.selectors import ReportScope
 from caminantes.protection.reports.suppression import COMPLEMENT, PRIMARY, TOTAL, PublishedTable
 
-MAX_MONTHS = 24
-
 
 def legend() -> list[tuple[str, str]]:
     return [
@@ -34,25 +32,22 @@ def legend() -> list[tuple[str, str]]:
     ]
 
 
-class MonthField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(input_formats=["%Y-%m"], **kwargs)
+YEARS_BACK = 10
 
 
 class ReportForm(forms.Form):
+    """Kind, country and a calendar year: the running year up to this month. Only whole
+    years, so that no two reports overlap: with free periods, January-March minus
+    January-February would give March's counts by area, which March alone hides."""
+
     kind = forms.ChoiceField(label=gettext_lazy("Cases"))
     country = forms.ChoiceField(label=gettext_lazy("Country"))
-    start = MonthField(label=gettext_lazy("From (month)"))
-    end = MonthField(label=gettext_lazy("To (month)"))
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
 
     def __init__(self, data: Any, *, scopes: list[ReportScope]) -> None:
         """Always bound: what is not asked for defaults to the first kind and country and
-        the last twelve months, so the first visit shows a report."""
+        the running year, so the first visit shows a report."""
         today = timezone.localdate()
-        year, month = (today.year, today.month - 11) if today.month == 12 else (
-            today.year - 1, today.month + 1)  # fmt: skip
         self.scopes = scopes
         kinds = [k for k in choices.Kind if any(s.kind == k for s in scopes)]
         countries = list(
@@ -61,27 +56,28 @@ class ReportForm(forms.Form):
         defaults = {
             "kind": kinds[0].value if kinds else "",
             "country": countries[0].iso2 if countries else "",
-            "start": f"{year:04}-{month:02}",
-            "end": today.strftime("%Y-%m"),
+            "year": str(today.year),
         }
         asked = {k: v for k, v in (data.items() if data else []) if k in defaults and v}
         super().__init__({**defaults, **asked})
         kind_field, country_field = self.fields["kind"], self.fields["country"]
+        year_field = self.fields["year"]
         assert isinstance(kind_field, forms.ChoiceField)
         assert isinstance(country_field, forms.ChoiceField)
+        assert isinstance(year_field, forms.ChoiceField)
         kind_field.choices = [(k.value, k.label) for k in kinds]
         country_field.choices = [(c.iso2, c.name) for c in countries]
+        year_field.choices = [
+            (str(y), str(y)) for y in range(today.year, today.year - YEARS_BACK, -1)
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        today = timezone.localdate()
-        if end and (end.year, end.month) > (today.year, today.month):
-            self.add_error("end", _("The period cannot end in a month still to come."))
-        elif start and end and start > end:
-            self.add_error("end", _("The period ends before it starts."))
-        elif start and end and len(tables.months_between(start, end)) > MAX_MONTHS:
-            self.add_error("end", _("A report covers at most %(n)s months.") % {"n": MAX_MONTHS})
+        year = cleaned.get("year")
+        if year:
+            today = timezone.localdate()
+            cleaned["start"] = date(year, 1, 1)
+            cleaned["end"] = today.replace(day=1) if year == today.year else date(year, 12, 1)
         country = Country.objects.filter(iso2=cleaned.get("country")).first()
         kind = cleaned.get("kind")
         if country is not None and kind:
@@ -90,7 +86,7 @@ class ReportForm(forms.Form):
             )
             if scope is None:
                 self.add_error("country", _("You do not report on these cases in this country."))
-            cleaned["scope"], cleaned["country_obj"] = scope, country
+            cleaned["scope"] = scope
         return cleaned
 
 
@@ -121,10 +117,7 @@ class Report:
 
 def audit_details(report: Report) -> dict[str, str]:
     """What an audit event says about a report: which one, never a figure of it."""
-    return {
-        "kind": report.kind, "country": report.country.iso2,
-        "start": f"{report.start:%Y-%m}", "end": f"{report.end:%Y-%m}",
-    }  # fmt: skip
+    return {"kind": report.kind, "country": report.country.iso2, "year": str(report.start.year)}
 
 
 def month_label(code: str) -> str:

@@ -40,9 +40,10 @@ in none. For every "<5" the engine holds a witness: a whole second set of non-ne
 integer cells, different in that "<5", agreeing with everything published and with every
 equation of every table. So the attacker never knows any "<5" exactly, whatever they
 combine (substitution, interval bounds, integer reasoning). Not promised: a range wider
-than two values (the "<5" itself says 1-4), nor safety against tables computed from other
-selections (another period or country) or against someone who knows how this engine picks
-its complements; publish one selection at a time and keep periods at whole months.
+than two values (the "<5" itself says 1-4), nor safety against tables computed from other,
+overlapping selections (the pages offer whole calendar years only, so two reports never
+overlap; the running year's report does change as cases are recorded), nor against someone
+who knows how this engine picks its complements.
 """
 
 from __future__ import annotations
