@@ -1,13 +1,16 @@
 """The foreign world's protection case files: a GBV case and its child rows (see
-tests/world.py). The case is assigned to the foreign member, so it exists and is reachable
-by someone, only not by the askers."""
+tests/world.py). The case is assigned to the given member and to the organisation's GBV
+officers in its country: in another organisation's world it exists and is reachable by
+someone, only not by the askers; in one's own world (the page walks) the GBV officer's pages
+are shown and its forms tried."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from caminantes.accounts.models import Organization, User
+from caminantes.accounts.models import Membership, Organization, User
+from caminantes.accounts.permissions import Role
 from tests.world import BUILDERS
 
 
@@ -24,6 +27,15 @@ def _case(org: Organization, member: User) -> Any:
     case.set_contents({"name": f"Foreign survivor {org.acronym}", "narrative": "foreign"})
     case.save()
     Assignment.objects.create(case=case, user=member, role="caseworker")
+    officers = (
+        Membership.objects.active()
+        .filter(organization=org, role=Role.GBV_OFFICER, countries=case.country)
+        .exclude(user=member)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user_id in officers:
+        Assignment.objects.create(case=case, user_id=user_id, role="caseworker")
     return case
 
 

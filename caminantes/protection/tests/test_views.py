@@ -29,7 +29,7 @@ class CasePagesTest(ProtectionTestCase):
         self.assertIn(self.gbv.survivor_code, html)
         self.assertIn(NARRATIVE, html)
         self.assertNotIn(SURVIVOR, html)  # hidden until revealed
-        self.assertIn("<title>Protection case · Caminantes</title>", html)
+        self.assertIn("<title>Caso de protección · Caminantes</title>", html)
         self.assertNotIn(self.gbv.survivor_code, html.split("</title>")[0])
 
     def test_it_lists_only_the_assigned_cases(self) -> None:
@@ -195,7 +195,7 @@ class CasePagesTest(ProtectionTestCase):
         closed = client.post(self.case_url("protection_close"), {"reason": "needs_met"})
         self.assertEqual(closed.status_code, 302)
         page = client.get(self.case_url())
-        self.assertContains(page, "no longer be changed")
+        self.assertContains(page, "ya no se puede modificar")
         self.assertNotContains(page, self.case_url("protection_edit_plan"))
         for name, data in (
             ("protection_edit_plan", {"narrative": "cambio"}),
@@ -206,7 +206,7 @@ class CasePagesTest(ProtectionTestCase):
             with self.subTest(page=name):
                 response = client.post(self.case_url(name), data)
                 self.assertEqual(response.status_code, 200)
-                self.assertContains(response, "no longer be changed")
+                self.assertContains(response, "ya no se puede modificar")
         case = ProtectionCase.objects.get(pk=self.gbv.pk)
         self.assertEqual(case.contents()["narrative"], NARRATIVE)
         self.assertEqual(case.actions.count(), 0)
