@@ -81,3 +81,5 @@ api.add_router("/assistance", assistance_router)
 api.add_router("/assistance/transport", transport_router)
 api.add_router("/assistance/distribution", distribution_router)
 api.add_router("/assistance/shelter", shelter_router)
+# By dotted string: nothing imports caminantes.protection (import-linter contract).
+api.add_router("/protection", "caminantes.protection.api.router")

@@ -69,6 +69,24 @@ if not FIELD_ENCRYPTION_KEYS:
             "FIELD_ENCRYPTION_KEYS is not set: give one or more Fernet keys, newest first "
             "(make one with: caminantes generate_field_key)."
         )
+# Protection case files (GBV, trafficking) are sealed under keys of their own, newest first
+# like the field keys: a dump of the registry's keys, or a copy of the database with them,
+# opens no survivor's file. The development key is fixed and differs from the field key.
+PROTECTION_ENCRYPTION_KEYS = env_list("PROTECTION_ENCRYPTION_KEYS", [])
+if not PROTECTION_ENCRYPTION_KEYS:
+    if DEBUG or TESTING or TOOLING:
+        PROTECTION_ENCRYPTION_KEYS = ["cHJvdGVjdGlvbi1kZXYta2V5LW5ldmVyLWluLXByb2Q="]
+    else:
+        raise ImproperlyConfigured(
+            "PROTECTION_ENCRYPTION_KEYS is not set. Production (DEBUG off) refuses to start "
+            "without it: set PROTECTION_ENCRYPTION_KEYS or PROTECTION_ENCRYPTION_KEYS_FILE to "
+            "one or more Fernet keys, newest first, different from the field keys (make one "
+            "with: caminantes generate_field_key)."
+        )
+elif set(PROTECTION_ENCRYPTION_KEYS) & set(FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "PROTECTION_ENCRYPTION_KEYS must be keys of their own, never one of the field keys."
+    )
 # Keyed hashes (exact look-ups of encrypted values) need a key that never rotates silently.
 LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY", SECRET_KEY)
 
@@ -94,6 +112,7 @@ INSTALLED_APPS = [
     "caminantes.assistance",
     "caminantes.assistance.transport",
     "caminantes.assistance.shelter",
+    "caminantes.protection",
     "caminantes.web",
 ]
 

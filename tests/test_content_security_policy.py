@@ -54,6 +54,14 @@ NOT_PAGES = {
     "assistance/shelter/rooms/<uuid:uuid>/deactivate/",  # POST only: its beds out of use
     "assistance/shelter/beds/<uuid:uuid>/deactivate/",  # POST only: a bed out of use
     "assistance/shelter/beds/<uuid:uuid>/reactivate/",  # POST only: a bed in use again
+    "protection/cases/<uuid:uuid>/reveal/",  # POST only: shows a name once, audited
+    "protection/actions/<uuid:uuid>/done/",  # POST only: a step done
+    "protection/team/<uuid:uuid>/end/",  # POST only: ends an assignment
+    # The world's case is a GBV case (no persona holds the anti-trafficking role): the
+    # trafficking sections are shown in caminantes/protection/tests.
+    "protection/new/trafficking/",
+    "protection/cases/<uuid:uuid>/trafficking/",
+    "protection/cases/<uuid:uuid>/assistance/",
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",

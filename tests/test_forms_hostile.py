@@ -184,7 +184,8 @@ class HostileFormsTest(PersonaTestCase):
         Membership.objects.create(
             user=sol, organization=cls.iom, role=Role.SHELTER_OFFICER
         ).countries.set([cls.co])
-        cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin, dora, sol]
+        # Bob (GBV officer) is assigned to IOM's protection case: its forms are tried too.
+        cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin, dora, sol, cls.bob]
         cls.own = {u.email: (ffs if u == cls.charlie else iom) for u in cls.personas}
 
     def _client(self, user: User) -> Client:

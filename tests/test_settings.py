@@ -17,6 +17,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "caminantes.example.org",
     "FIELD_ENCRYPTION_KEYS": "Y2FtaW5hbnRlcy1kZXYta2V5LW5vdC1mb3ItcHJvZCE=",
     "AUDIT_HMAC_KEY": "b" * 20 + "audit-chain-key-0a1b2c3d4e5f6a7b8c9d0e1f2a3b",
+    "PROTECTION_ENCRYPTION_KEYS": "n8CqKk3B4Jr0Yl1r2k0c5mQm3m2Q8sQb9n1h3Fz6m5Q=",
 }
 
 
@@ -66,6 +67,29 @@ def test_it_refuses_the_secret_key_as_the_audit_chain_key(tmp_path: Path) -> Non
     result = run(["check"], {**PRODUCTION, "AUDIT_HMAC_KEY": PRODUCTION["SECRET_KEY"]}, tmp_path)
     assert result.returncode != 0
     assert "AUDIT_HMAC_KEY must be a key of its own" in result.stderr
+
+
+def test_it_refuses_to_start_without_protection_keys(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "PROTECTION_ENCRYPTION_KEYS"}
+    result = run(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "PROTECTION_ENCRYPTION_KEYS is not set" in result.stderr
+
+
+def test_it_refuses_a_field_key_as_a_protection_key(tmp_path: Path) -> None:
+    keys = f"{PRODUCTION['PROTECTION_ENCRYPTION_KEYS']},{PRODUCTION['FIELD_ENCRYPTION_KEYS']}"
+    result = run(["check"], {**PRODUCTION, "PROTECTION_ENCRYPTION_KEYS": keys}, tmp_path)
+    assert result.returncode != 0
+    assert "PROTECTION_ENCRYPTION_KEYS must be keys of their own" in result.stderr
+
+
+def test_it_reads_protection_keys_from_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "protection.key"
+    key_file.write_text(PRODUCTION["PROTECTION_ENCRYPTION_KEYS"] + "\n")
+    env = {k: v for k, v in PRODUCTION.items() if k != "PROTECTION_ENCRYPTION_KEYS"}
+    env["PROTECTION_ENCRYPTION_KEYS_FILE"] = str(key_file)
+    result = run(["check"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 def test_it_refuses_a_negative_number_of_proxies(tmp_path: Path) -> None:

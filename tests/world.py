@@ -561,4 +561,7 @@ _dtm_register()
 
 
 # The assistance builders (warehouses, distribution, transport, shelter) live beside this file.
-import tests.world_assistance  # noqa: E402, F401  (registers them in BUILDERS)
+import tests.world_assistance  # noqa: E402  (registers them in BUILDERS)
+
+# The protection builders (cases and their child rows) too.
+import tests.world_protection  # noqa: E402, F401  (registers them in BUILDERS)

@@ -51,6 +51,9 @@ USERS = [
     DemoUser("albergue.co", "Andrea Albergue", "FFS", R.SHELTER_OFFICER, ("CO",)),
     DemoUser("albergue.pe", "Sofía Albergue", "AMA", R.SHELTER_OFFICER, ("PE",)),
     DemoUser("vbg.co", "Valeria Protección", "UNHCR", R.GBV_OFFICER, ("CO",)),
+    # Valeria's supervisor on her cases; Gloria is a GBV officer assigned to none of them.
+    DemoUser("vbg.supervisora.co", "Silvia Supervisora", "UNHCR", R.GBV_OFFICER, ("CO",)),
+    DemoUser("vbg2.co", "Gloria Género", "UNHCR", R.GBV_OFFICER, ("CO",)),
     DemoUser("trata.pe", "Tomás Trata", "IOM", R.ANTI_TRAFFICKING_OFFICER, ("PE",)),
     DemoUser("dtm.enumerador", "Elena Enumeradora", "IOM", R.DTM_ENUMERATOR, ("CO",)),
     DemoUser("dtm.analista", "Andrés Analista", "IOM", R.DTM_ANALYST, ("CO", "PE", "EC", "BR")),

@@ -32,7 +32,7 @@ from caminantes.accounts.permissions import PLATFORM_ROLES, Perm, Role, permissi
 from caminantes.audit import actions
 from caminantes.audit.log import Subject, log
 from caminantes.audit.middleware import current_request
-from caminantes.audit.models import Alert, AuditEvent
+from caminantes.audit.models import Alert, AuditEvent, hidden_events
 from caminantes.geo.models import AdminArea, Country, Place
 
 __all__ = [
@@ -81,6 +81,9 @@ class Scope:
     distinct: bool = False
     # For rows whose countries are a set (memberships): a rule from the grant to a Q.
     country_rule: Callable[[Grant], Q] | None = None
+    # Rows nobody sees through the door, whatever the grant (platform-wide ones included):
+    # the audit events of restricted records, shown only on the record itself.
+    hidden: Callable[[], Q] | None = None
 
 
 _REGISTRY: dict[type[models.Model], Scope] = {}
@@ -226,6 +229,8 @@ def visible(user: AnyUser, model: type[M], perm: Perm | None = None) -> QuerySet
     user_grants = grants(user)
     if scope is None or not user_grants:
         return qs.none()
+    if scope.hidden is not None:
+        qs = qs.exclude(scope.hidden())
     if scope.owner:
         return qs.filter(**{scope.owner: user})
     perm = perm or scope.permission
@@ -366,7 +371,10 @@ def audit_event_rule(grant: Grant) -> Q:
     return own
 
 
-register(AuditEvent, Scope(permission=Perm.VIEW_AUDIT, country_rule=audit_event_rule))
+register(
+    AuditEvent,
+    Scope(permission=Perm.VIEW_AUDIT, country_rule=audit_event_rule, hidden=hidden_events),
+)
 register(
     Alert,
     Scope(

@@ -29,6 +29,25 @@ CONTEXT_SWITCHED = "context_switched"
 ALERT_RAISED = "alert_raised"
 ALERT_ACKNOWLEDGED = "alert_acknowledged"
 AUDIT_VIEWED = "audit_viewed"
+# Protection case files (their events are shown only on the case, see models.HIDDEN_...).
+PROTECTION_REVEAL = "protection_reveal"
+PROTECTION_PRINT = "protection_print"
+PROTECTION_EXPORT = "protection_export"
+# The aggregate (suppressed) protection report, shown or exported: no case, but like every
+# protection event about an object of type "protection.*", off the general trail.
+PROTECTION_REPORT = "protection_report"
+PROTECTION_REPORT_EXPORT = "protection_report_export"
+# Actions only ever about hidden objects (models.HIDDEN_OBJECT_TYPE_PREFIXES): the trail's
+# filter does not offer them.
+HIDDEN_ACTIONS = frozenset(
+    {
+        PROTECTION_REVEAL,
+        PROTECTION_PRINT,
+        PROTECTION_EXPORT,
+        PROTECTION_REPORT,
+        PROTECTION_REPORT_EXPORT,
+    }
+)
 
 LABELS = {
     LOGIN: _("Logged in"),
@@ -56,6 +75,11 @@ LABELS = {
     ALERT_RAISED: _("Alert raised"),
     ALERT_ACKNOWLEDGED: _("Alert acknowledged"),
     AUDIT_VIEWED: _("Audit trail consulted"),
+    PROTECTION_REVEAL: _("Survivor's name revealed"),
+    PROTECTION_PRINT: _("Case printed"),
+    PROTECTION_EXPORT: _("Case exported"),
+    PROTECTION_REPORT: _("Protection aggregate report viewed"),
+    PROTECTION_REPORT_EXPORT: _("Protection aggregate report exported"),
 }
 
 

@@ -29,5 +29,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["action"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (key, label) for key, label in actions.LABELS.items()
+            (key, label)
+            for key, label in actions.LABELS.items()
+            if key not in actions.HIDDEN_ACTIONS
         ]

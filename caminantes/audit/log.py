@@ -185,7 +185,15 @@ def log_many(
     return events
 
 
-BULK_READ_ACTIONS = frozenset({actions.READ_PERSONAL, actions.READ_RESTRICTED})
+BULK_READ_ACTIONS = frozenset(
+    {
+        actions.READ_PERSONAL,
+        actions.READ_RESTRICTED,
+        actions.PROTECTION_REVEAL,
+        actions.PROTECTION_PRINT,
+        actions.PROTECTION_EXPORT,
+    }
+)
 
 
 def _check_bulk_reads(user: Any, organization: Any) -> None:

@@ -6,6 +6,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Events about objects of these types are shown nowhere in the trail (pages, API, exports):
+# only on the record itself, to the people assigned to it (the protection case's "who opened
+# this"). By object-type prefix, since audit imports no app.
+HIDDEN_OBJECT_TYPE_PREFIXES: tuple[str, ...] = ("protection.",)
+
+
+def hidden_events() -> models.Q:
+    """The events the general trail never shows (see HIDDEN_OBJECT_TYPE_PREFIXES)."""
+    q = models.Q(pk__in=[])
+    for prefix in HIDDEN_OBJECT_TYPE_PREFIXES:
+        q |= models.Q(object_type__startswith=prefix)
+    return q
+
 
 class Outcome(models.TextChoices):
     ALLOWED = "allowed", _("Allowed")

@@ -4,12 +4,17 @@ Keys come from settings.FIELD_ENCRYPTION_KEYS, newest first: MultiFernet encrypt
 first and decrypts with any, so a new key is put in front, everything is re-encrypted with
 `rotate`, and the old key is removed afterwards. Encrypted values cannot be searched, so a
 keyed hash (HMAC-SHA256 of the normalised value) sits beside each one for exact matches.
+
+`encrypt`, `decrypt` and `rotate` take another keyring with `keys=` (newest first, same
+rules), for data that must not open with the registry's keys (protection case files use
+settings.PROTECTION_ENCRYPTION_KEYS).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -25,25 +30,29 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 
-def _current() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+def _current(keys: Sequence[str] | None = None) -> MultiFernet:
+    if keys is None:
+        return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    if not keys:
+        raise ValueError("the keyring given is empty")
+    return _fernet(tuple(keys))
 
 
 def generate_key() -> str:
     return Fernet.generate_key().decode()
 
 
-def encrypt(value: str) -> str:
-    return _current().encrypt(value.encode()).decode() if value else ""
+def encrypt(value: str, *, keys: Sequence[str] | None = None) -> str:
+    return _current(keys).encrypt(value.encode()).decode() if value else ""
 
 
-def decrypt(token: str) -> str:
-    return _current().decrypt(token.encode()).decode() if token else ""
+def decrypt(token: str, *, keys: Sequence[str] | None = None) -> str:
+    return _current(keys).decrypt(token.encode()).decode() if token else ""
 
 
-def rotate(token: str) -> str:
+def rotate(token: str, *, keys: Sequence[str] | None = None) -> str:
     """Re-encrypt under the newest key (no-op for values already under it)."""
-    return _current().rotate(token.encode()).decode() if token else ""
+    return _current(keys).rotate(token.encode()).decode() if token else ""
 
 
 def lookup_hash(value: str, *, purpose: str) -> str:

@@ -1,0 +1,35 @@
+"""Protection pages. No survivor code or name ever goes into a URL: cases by uuid only."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from caminantes.protection import views, views_sections
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.cases, name="protection_cases"),
+    path("new/gbv/", views.new_gbv, name="protection_new_gbv"),
+    path("new/trafficking/", views.new_trafficking, name="protection_new_trafficking"),
+    path("cases/<uuid:uuid>/", views.case_page, name="protection_case"),
+    path("cases/<uuid:uuid>/reveal/", views.reveal, name="protection_reveal"),
+    path("cases/<uuid:uuid>/print/", views.print_view, name="protection_print"),
+    path("cases/<uuid:uuid>/services/", views_sections.add_service, name="protection_service"),
+    path("cases/<uuid:uuid>/actions/", views_sections.add_action, name="protection_action"),
+    path("cases/<uuid:uuid>/sessions/", views_sections.add_session, name="protection_session"),
+    path("cases/<uuid:uuid>/close/", views_sections.close, name="protection_close"),
+    path("cases/<uuid:uuid>/team/", views_sections.team, name="protection_team"),
+    path("actions/<uuid:uuid>/done/", views_sections.action_done, name="protection_action_done"),
+    path("team/<uuid:uuid>/end/", views_sections.unassign, name="protection_unassign"),
+    *[
+        path(
+            f"cases/<uuid:uuid>/{section}/",
+            views_sections.edit_section,
+            {"section": section},
+            name=f"protection_edit_{section}",
+        )
+        for section in views_sections.SECTIONS
+    ],
+]
+
+# The aggregate reports (suppressed counts, no case): protection/reports/urls.py.
+urlpatterns += [path("reports/", include("caminantes.protection.reports.urls"))]
