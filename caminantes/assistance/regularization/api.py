@@ -251,6 +251,8 @@ def slots(
     if step is not None:
         found = found.filter(step__uuid=step)
     if day is not None:
+        if abs((day - timezone.localdate()).days) > 800:
+            return found.none()
         start, end = selectors.day_bounds(day)
         found = found.filter(starts_at__gte=start, starts_at__lt=end)
     return found.select_related("office", "step").order_by("starts_at", "pk")

@@ -14,10 +14,8 @@ class RegularizationConfig(AppConfig):
         from caminantes.accounts.permissions import Perm
         from caminantes.lib import navigation
 
+        navigation.add("regularization_today", _("Regularization"), Perm.REFER, order=420)
+        # Country managers configure the schemes without following people themselves.
         navigation.add(
-            "regularization_today",
-            _("Regularization"),
-            Perm.REFER,
-            order=420,
-            alternatives=(Perm.MANAGE_SCHEMES,),
+            "regularization_schemes", _("Regularization schemes"), Perm.MANAGE_SCHEMES, order=421
         )

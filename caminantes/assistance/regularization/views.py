@@ -37,12 +37,17 @@ from caminantes.registry import selectors as registry
 from caminantes.registry.inputs import DocumentInput
 from caminantes.registry.models import Person
 
+MAX_DAYS_AROUND = 366
+
 
 def chosen_day(raw: str | None) -> date:
+    """The day asked for (YYYY-MM-DD), within a year either side of today; else today."""
+    today = timezone.localdate()
     try:
-        return datetime.strptime(raw or "", "%Y-%m-%d").date()
+        day = datetime.strptime(raw or "", "%Y-%m-%d").date()
     except ValueError:
-        return timezone.localdate()
+        return today
+    return day if abs((day - today).days) <= MAX_DAYS_AROUND else today
 
 
 @perm_required(Perm.REFER)
@@ -51,7 +56,11 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
     to open a person's regularization."""
     day = chosen_day(request.GET.get("day"))
     if request.method == "POST" and request.POST.get("read"):
-        ids = [int(i) for i in request.POST.getlist("read") if i.isdigit()]
+        ids = [
+            int(i)
+            for i in request.POST.getlist("read")
+            if i.isascii() and i.isdigit() and len(i) < 12
+        ]
         services_appointments.reminders_mark_read(user=request.user, reminder_ids=ids)
         return redirect("regularization_today")
     appointments = selectors.appointments_on(user=request.user, day=day)

@@ -120,3 +120,8 @@ class RegularizationApiTests(RegularizationTestCase):
         self.assertEqual(
             sum(r["waiting"] for r in self.call("GET", "/waiting", self.charlie).json()), 0
         )
+
+    def test_a_far_day_lists_no_slot_rather_than_failing(self) -> None:
+        self.slot()
+        answer = self.call("GET", "/slots?day=9999-12-31", self.alice)
+        self.assertEqual((answer.status_code, answer.json()["count"]), (200, 0))

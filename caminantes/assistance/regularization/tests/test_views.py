@@ -191,3 +191,12 @@ class PageTests(RegularizationTestCase):
         self.assertEqual(self.page("regularization_today", user=self.charlie).status_code, 200)
         self.assertNotContains(self.page("regularization_today", user=self.charlie), "Ana")
         self.assertEqual(self.page("regularization_today", user=self.eve).status_code, 403)
+
+    def test_an_impossible_day_shows_today_instead(self) -> None:
+        client = self.login(self.alice)
+        for day in ("9999-12-31", "0001-01-01", "ayer", "2024-02-30"):
+            for url in (reverse("regularization_today"),
+                        reverse("regularization_office", args=[self.office.uuid])):  # fmt: skip
+                self.assertEqual(client.get(url, {"day": day}).status_code, 200, (url, day))
+        answer = client.post(reverse("regularization_today"), {"read": ["9" * 30, "٣"]})
+        self.assertEqual(answer.status_code, 302)
