@@ -19,8 +19,6 @@ urlpatterns = [
         "appointments/<uuid:uuid>/attendance/", views.attendance, name="regularization_attendance"
     ),
     path("schemes/", views_config.schemes, name="regularization_schemes"),
-    path("schemes/<uuid:uuid>/", views_config.scheme, name="regularization_scheme"),
-    path("steps/<uuid:uuid>/", views_config.step, name="regularization_step"),
     path("offices/", views_config.offices, name="regularization_offices"),
     path("offices/<uuid:uuid>/", views_config.office, name="regularization_office"),
     path("offices/<uuid:uuid>/slots/", views_config.slots, name="regularization_slots"),

@@ -27,6 +27,13 @@ from caminantes.registry.models import Person
 
 @perm_required(Perm.REFER, Perm.MANAGE_SCHEMES)
 def schemes(request: AuthenticatedRequest) -> HttpResponse:
+    """The schemes of the user's countries; `?scheme=<uuid>` one scheme and its steps,
+    `?step=<uuid>` a step's form (country managers). Schemes are public reference, not a
+    record of anyone, so they are named in the query rather than the path."""
+    if request.GET.get("step"):
+        return _step(request, request.GET["step"])
+    if request.GET.get("scheme"):
+        return _scheme(request, request.GET["scheme"])
     found = list(selectors.schemes_for_user(user=request.user))
     return render(
         request,
@@ -37,8 +44,11 @@ def schemes(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@perm_required(Perm.REFER, Perm.MANAGE_SCHEMES)
-def scheme(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+def _scheme_url(scheme: Any) -> str:
+    return f"{reverse('regularization_schemes')}?scheme={scheme.uuid}"
+
+
+def _scheme(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     """A scheme and its steps; a country manager of its country edits them here."""
     found = selectors.get_scheme_for_user(user=request.user, uuid=uuid)
     can_edit = services.may_configure(request.user, found.country)
@@ -65,11 +75,11 @@ def scheme(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
                     is_active=d["is_active"],
                 )
                 messages.success(request, _("Scheme saved."))
-                return redirect("regularization_scheme", found.uuid)
+                return redirect(_scheme_url(found))
             if which == "new_step" and step_form.is_valid():
                 services.step_add(actor=request.user, scheme=found, **step_form.cleaned_data)
                 messages.success(request, _("Step added."))
-                return redirect("regularization_scheme", found.uuid)
+                return redirect(_scheme_url(found))
         except ValidationError as exc:
             apply_errors(exc, form if which == "scheme" else step_form)
     steps = list(found.steps.order_by("position"))
@@ -86,8 +96,7 @@ def scheme(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     )
 
 
-@perm_required(Perm.MANAGE_SCHEMES)
-def step(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+def _step(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     found = selectors.get_step_for_user(user=request.user, uuid=uuid)
     if not services.may_configure(request.user, found.scheme.country):
         raise PermissionDenied
@@ -107,7 +116,7 @@ def step(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
             apply_errors(exc, form)
         else:
             messages.success(request, _("Step saved."))
-            return redirect("regularization_scheme", found.scheme.uuid)
+            return redirect(_scheme_url(found.scheme))
     return render(request, "regularization/step.html", {"step": found, "form": form})
 
 

@@ -18,7 +18,10 @@ from caminantes.registry.models import Document
 class PageTests(RegularizationTestCase):
     def page(self, name: str, *args: Any, user: Any = None, data: Any = None) -> Any:
         client = self.login(user or self.alice)
-        url = reverse(name, args=args)
+        if name in ("regularization_scheme", "regularization_step"):
+            url = f"{reverse('regularization_schemes')}?{name.split('_')[1]}={args[0]}"
+        else:
+            url = reverse(name, args=args)
         headers = {"Accept-Language": "es"}
         if data is None:
             return client.get(url, headers=headers)
