@@ -87,31 +87,29 @@ def appointment_book(
         now = timezone.now()
         locked = (
             Slot.objects.select_for_update(of=("self",))
-            .select_related("office", "step")
+            .select_related("office__organization", "step")
             .get(pk=slot.pk)
         )
         enrolment = Enrolment.objects.select_related("step", "person").get(pk=enrolment.pk)
         _refuse_booking(enrolment, locked, now)
-        if Appointment.objects.filter(
-            person=enrolment.person_id, step=locked.step_id, status=AppointmentStatus.BOOKED
-        ).exists():
-            raise _already_booked(enrolment, locked)
         taken = Slot.objects.filter(pk=locked.pk, booked__lt=F("capacity")).update(
             booked=F("booked") + 1
         )
         if not taken:
             raise Refused(_("This slot is full: choose another."), code="slot_full", field="slot")
+        # The person's one booked appointment per step is the partial unique constraint's to
+        # hold (a look first would cost a query and still race). No savepoint: the refusal
+        # ends the transaction, place taken included.
         try:
-            with transaction.atomic():
-                appointment = Appointment.objects.create(
-                    slot=locked,
-                    enrolment=enrolment,
-                    person_id=enrolment.person_id,
-                    step=locked.step,
-                    booked_by=actor,
-                    booked_at=now,
-                )
-        except IntegrityError as exc:  # another desk booked this person for the step just now
+            appointment = Appointment.objects.create(
+                slot=locked,
+                enrolment=enrolment,
+                person_id=enrolment.person_id,
+                step=locked.step,
+                booked_by=actor,
+                booked_at=now,
+            )
+        except IntegrityError as exc:  # booked for this step already (or by a desk just now)
             raise _already_booked(enrolment, locked) from exc
         log(
             actor,
