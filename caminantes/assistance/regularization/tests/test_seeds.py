@@ -39,3 +39,20 @@ class SeedTests(PersonaTestCase):
         for scheme in seeds.SCHEMES:
             for step in scheme.steps:
                 self.assertIn(step.document_type, ["", *Document.Type.values])
+
+    def test_the_data_migration_seeds_the_countries_already_loaded(self) -> None:
+        import importlib
+
+        from django.apps import apps
+        from django.db import connection
+
+        from caminantes.assistance.regularization.models import Scheme
+
+        migration = importlib.import_module(
+            "caminantes.assistance.regularization.migrations.0002_seed_country_schemes"
+        )
+        migration.seed(apps, connection.schema_editor())
+        self.assertEqual(
+            sorted(Scheme.objects.values_list("country__iso2", "code")),
+            [("CO", "ppt"), ("PE", "cpp")],
+        )
