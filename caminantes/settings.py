@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "caminantes.assistance.transport",
     "caminantes.assistance.shelter",
     "caminantes.protection",
+    "caminantes.assistance.regularization",
     "caminantes.web",
 ]
 

@@ -62,6 +62,13 @@ NOT_PAGES = {
     "protection/new/trafficking/",
     "protection/cases/<uuid:uuid>/trafficking/",
     "protection/cases/<uuid:uuid>/assistance/",
+    "assistance/regularization/waiting.csv",  # a CSV
+    "assistance/regularization/enrolments/<uuid:uuid>/advance/",  # POST only: a step done
+    "assistance/regularization/enrolments/<uuid:uuid>/back/",  # POST only: a step back
+    "assistance/regularization/enrolments/<uuid:uuid>/abandon/",  # POST only: stops
+    "assistance/regularization/enrolments/<uuid:uuid>/book/",  # POST only: books a slot
+    "assistance/regularization/appointments/<uuid:uuid>/cancel/",  # POST only: frees it
+    "assistance/regularization/appointments/<uuid:uuid>/attendance/",  # POST only: came?
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",

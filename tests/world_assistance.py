@@ -257,3 +257,84 @@ def _shelter_register() -> None:
 
 
 _shelter_register()
+
+
+# --- regularization ---------------------------------------------------------------------
+
+
+def _regularization_office(org: Organization, member: User) -> Any:
+    from caminantes.assistance.regularization.models import Office
+
+    return Office.objects.get_or_create(
+        organization=org, country=org.countries.first(), name="Foreign office"
+    )[0]
+
+
+def _regularization_scheme(org: Organization) -> Any:
+    """The foreign country's scheme (schemes are shared reference: any one will do)."""
+    from caminantes.assistance.regularization.models import Scheme, Step
+
+    scheme = Scheme.objects.get_or_create(
+        country=org.countries.first(), code="foreign", defaults={"name": "Foreign scheme"}
+    )[0]
+    Step.objects.get_or_create(
+        scheme=scheme, position=1, defaults={"name": "Foreign step", "needs_appointment": True}
+    )
+    return scheme
+
+
+def _regularization_slot(org: Organization, member: User) -> Any:
+    from caminantes.assistance.regularization.models import Slot
+
+    office = _regularization_office(org, member)
+    step = _regularization_scheme(org).steps.get(position=1)
+    return Slot.objects.get_or_create(
+        office=office, step=step,
+        starts_at=timezone.now().replace(microsecond=0) + timedelta(days=2),
+    )[0]  # fmt: skip
+
+
+def _regularization_enrolment(org: Organization, member: User) -> Any:
+    from caminantes.assistance.regularization.models import Enrolment
+
+    scheme = _regularization_scheme(org)
+    household = foreign_household(org, member)
+    existing = Enrolment.objects.filter(organization=org).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    return Enrolment.objects.create(
+        organization=org, country=household.country, scheme=scheme,
+        person=household.focal_point, household=household, step=scheme.steps.get(position=1),
+        started_at=now, step_since=now, actor=member,
+    )  # fmt: skip
+
+
+def _regularization_appointment(org: Organization, member: User) -> Any:
+    from caminantes.assistance.regularization.models import Appointment
+
+    enrolment = _regularization_enrolment(org, member)
+    slot = _regularization_slot(org, member)
+    existing = Appointment.objects.filter(enrolment=enrolment).first()
+    if existing is not None:
+        return existing
+    slot.booked = 1
+    slot.save(update_fields=["booked"])
+    return Appointment.objects.create(
+        slot=slot, enrolment=enrolment, person=enrolment.person, step=slot.step,
+        booked_by=member, booked_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _regularization_register() -> None:
+    from caminantes.assistance.regularization import models as m
+
+    BUILDERS.update({
+        m.Office: _regularization_office,
+        m.Slot: _regularization_slot,
+        m.Enrolment: _regularization_enrolment,
+        m.Appointment: _regularization_appointment,
+    })  # fmt: skip
+
+
+_regularization_register()

@@ -40,6 +40,8 @@ class Perm(StrEnum):
     REFER = "refer"
     # Runs humanitarian transport: routes, trips, manifests, boarding.
     MANAGE_TRANSPORT = "manage_transport"
+    # Configures a country's documentation and regularization schemes (their steps).
+    MANAGE_SCHEMES = "manage_schemes"
     # Protection (restricted case files)
     GBV_CASES = "gbv_cases"
     TRAFFICKING_CASES = "trafficking_cases"
@@ -92,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             P.VIEW_MEMBERS,
             P.MANAGE_MEMBERS,
             P.MANAGE_THRESHOLDS,
+            P.MANAGE_SCHEMES,
             P.VIEW_ALERTS,
             P.IMPORT_DATA,
             P.APPROVE_IMPORTS,

@@ -68,11 +68,15 @@ INDICATORS = {
     "hygiene_kits": gettext_lazy("Hygiene kits"),
     "people_in_temporary_accommodation": gettext_lazy("People in temporary accommodation"),
     "people_transported": gettext_lazy("People given humanitarian transport"),
+    "people_documented": gettext_lazy(
+        "People supported to obtain documentation or a regular status"
+    ),
 }
 TIMELINE = {
     "households_receiving_nfi": gettext_noop("Kits handed over (%(quantity)s)"),
     "people_in_temporary_accommodation": gettext_noop("Shelter stay (%(quantity)s people)"),
     "people_transported": gettext_noop("Humanitarian transport (%(quantity)s seats)"),
+    "people_documented": gettext_noop("Document obtained through a regularization scheme"),
 }
 
 

@@ -1,0 +1,634 @@
+"""Writes of regularization: schemes and their steps (country managers), offices and their
+slots, and a person's enrolment moving step by step.
+
+An enrolment moves forward one step at a time; it may jump ahead only over steps marked
+"may be skipped", and goes back only with a reason. Completing a step that produces a
+document records the document through the registry's own door (`document_add`: its
+permission, its duplicate-number check, its timeline entry) and writes a service delivery
+(sector "protection", R4V's home for documentation and regularization) in the same
+transaction: either all of it is recorded or none.
+
+Appointments are in `services_appointments`.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from caminantes.accounts import policies
+from caminantes.accounts.models import Organization, User
+from caminantes.accounts.permissions import Perm
+from caminantes.assistance import delivery
+from caminantes.assistance.errors import Refused, RequestConflict
+from caminantes.assistance.models import Modality
+from caminantes.assistance.regularization import seeds
+from caminantes.assistance.regularization.models import (
+    MAX_CAPACITY,
+    Appointment,
+    AppointmentStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Office,
+    RegularizationRequest,
+    Scheme,
+    Slot,
+    Step,
+    StepChange,
+)
+from caminantes.audit import actions
+from caminantes.audit.log import log
+from caminantes.geo.models import Country, Place
+from caminantes.lib.idempotency import content_digest
+from caminantes.registry import consent, timeline
+from caminantes.registry import services as registry
+from caminantes.registry.inputs import DocumentInput
+from caminantes.registry.models import Document, Person
+
+SECTOR = "protection"
+INDICATOR = "people_documented"
+MAX_SLOTS_AT_ONCE = 500
+MAX_DAYS_AHEAD = 366
+
+
+@dataclass
+class EnrolmentWritten:
+    enrolment: Enrolment
+    replayed: bool = False
+
+
+# --- shared -----------------------------------------------------------------------------
+
+
+def may_follow(user: Any, organization_id: int, country_id: int) -> bool:
+    return policies.has_perm(
+        user, Perm.REFER, organization_id=organization_id, country_id=country_id
+    )
+
+
+def require_caseworker(actor: User, obj: Any, organization_id: int, country_id: int) -> None:
+    if not may_follow(actor, organization_id, country_id):
+        log(actor, actions.ACCESS_DENIED, obj, "denied", permission=Perm.REFER.value)
+        raise PermissionDenied
+
+
+def may_configure(user: Any, country: Country) -> bool:
+    return policies.has_perm(user, Perm.MANAGE_SCHEMES, country_id=country.pk)
+
+
+def _require_manager(actor: User, obj: Any, country: Country) -> None:
+    if not may_configure(actor, country):
+        log(actor, actions.ACCESS_DENIED, obj, "denied", permission=Perm.MANAGE_SCHEMES.value)
+        raise PermissionDenied
+
+
+def claim_request(
+    request_id: uuid_lib.UUID | None, enrolment: Enrolment, content: dict[str, Any]
+) -> tuple[RegularizationRequest | None, RegularizationRequest | None]:
+    """The request row for a new write, or the earlier request's row (what it made). Call it
+    inside the write's transaction."""
+    if request_id is None:
+        return None, None
+    sha = content_digest(content)
+    # Insert first, look only when the id is taken: a new request (the usual case) costs one
+    # statement, a re-send one more.
+    try:
+        with transaction.atomic():
+            made = RegularizationRequest.objects.create(
+                uuid=request_id, sha256=sha, enrolment=enrolment
+            )
+            return made, None
+    except IntegrityError:  # sent before (or twice at once: the other one won)
+        existing = RegularizationRequest.objects.get(uuid=request_id)
+    if existing.sha256 != sha or existing.enrolment_id != enrolment.pk:
+        raise RequestConflict(
+            _("This request id was already used for a different request. Send a new id.")
+        )
+    return None, existing
+
+
+# --- schemes (country managers) ---------------------------------------------------------
+
+
+def schemes_seed() -> int:
+    """The real schemes (seeds.SCHEMES) for the countries loaded and not yet holding them."""
+    with transaction.atomic():
+        made = seeds.seed(Scheme, Step, Country)
+        if made:
+            log(None, actions.CREATE, Scheme, count=made, actor_email="system:regularization")
+    return made
+
+
+def _clean_step(name: str, document_type: str) -> str:
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Enter the step's name.")]
+    if document_type and document_type not in Document.Type.values:
+        errors["document_type"] = [_("Choose a document type from the list.")]
+    if errors:
+        raise ValidationError(errors)
+    return name
+
+
+def scheme_update(
+    *, actor: User, scheme: Scheme, name: str, description: str, is_active: bool
+) -> Scheme:
+    _require_manager(actor, scheme, scheme.country)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("Enter the scheme's name.")]})
+    with transaction.atomic():
+        scheme.name, scheme.description, scheme.is_active = name, description.strip(), is_active
+        scheme.save(update_fields=["name", "description", "is_active", "updated_at"])
+        log(actor, actions.UPDATE, scheme, change="scheme")
+    return scheme
+
+
+def step_update(
+    *,
+    actor: User,
+    step: Step,
+    name: str,
+    needs_appointment: bool,
+    document_type: str,
+    may_skip: bool,
+) -> Step:
+    _require_manager(actor, step, step.scheme.country)
+    name = _clean_step(name, document_type)
+    with transaction.atomic():
+        step.name, step.needs_appointment = name, needs_appointment
+        step.document_type, step.may_skip = document_type, may_skip
+        step.save(update_fields=["name", "needs_appointment", "document_type", "may_skip"])
+        log(actor, actions.UPDATE, step, change="step")
+    return step
+
+
+def step_add(
+    *,
+    actor: User,
+    scheme: Scheme,
+    name: str,
+    needs_appointment: bool = False,
+    document_type: str = "",
+    may_skip: bool = False,
+) -> Step:
+    """A new step at the end of the scheme."""
+    _require_manager(actor, scheme, scheme.country)
+    name = _clean_step(name, document_type)
+    with transaction.atomic():
+        locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        last = locked.steps.order_by("-position").values_list("position", flat=True).first()
+        step = Step.objects.create(
+            scheme=locked,
+            position=(last or 0) + 1,
+            name=name,
+            needs_appointment=needs_appointment,
+            document_type=document_type,
+            may_skip=may_skip,
+        )
+        log(actor, actions.CREATE, step)
+    return step
+
+
+# --- offices and slots -------------------------------------------------------------------
+
+
+def office_create(
+    *,
+    actor: User,
+    organization: Organization,
+    country: Country,
+    name: str,
+    address: str = "",
+    place: Place | None = None,
+) -> Office:
+    require_caseworker(actor, Office, organization.pk, country.pk)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("Enter the office's name.")]})
+    if place is not None and place.country_id != country.pk:
+        raise ValidationError({"place": [_("Choose a place in the office's country.")]})
+    with transaction.atomic():
+        if Office.objects.filter(organization=organization, country=country, name=name).exists():
+            raise ValidationError({"name": [_("An office of that name already exists here.")]})
+        office = Office.objects.create(
+            organization=organization,
+            country=country,
+            name=name,
+            address=address.strip(),
+            place=place,
+        )
+        log(actor, actions.CREATE, office, organization=organization)
+    return office
+
+
+def slot_times(
+    first_day: date, last_day: date, start: time, end: time, every: int
+) -> list[datetime]:
+    """The start of each slot: every `every` minutes from `start` until before `end`, on each
+    day from `first_day` to `last_day` (in the local time zone)."""
+    zone = timezone.get_current_timezone()
+    result = []
+    day = first_day
+    while day <= last_day:
+        moment = datetime.combine(day, start, tzinfo=zone)
+        stop = datetime.combine(day, end, tzinfo=zone)
+        while moment < stop:
+            result.append(moment)
+            moment += timedelta(minutes=every)
+        day += timedelta(days=1)
+    return result
+
+
+def slots_open(
+    *,
+    actor: User,
+    office: Office,
+    step: Step,
+    first_day: date,
+    last_day: date,
+    start: time,
+    end: time,
+    every_minutes: int,
+    capacity: int = 1,
+) -> list[Slot]:
+    """Open appointment slots for a step at an office: one every `every_minutes` between
+    `start` and `end` on each day of the range. A time already open is left as it is."""
+    require_caseworker(actor, office, office.organization_id, office.country_id)
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if step.scheme.country_id != office.country_id:
+        errors["step"] = [_("Choose a step of a scheme of the office's country.")]
+    elif not step.needs_appointment:
+        errors["step"] = [_("This step takes no appointment.")]
+    if first_day < today:
+        errors["first_day"] = [_("Open slots from today on, not in the past.")]
+    if last_day < first_day:
+        errors["last_day"] = [_("The last day cannot be before the first.")]
+    elif last_day > today + timedelta(days=MAX_DAYS_AHEAD):
+        errors["last_day"] = [_("Open slots at most a year ahead.")]
+    if end <= start:
+        errors["end"] = [_("The end time must be after the start time.")]
+    if not 5 <= every_minutes <= 480:
+        errors["every_minutes"] = [_("Enter between 5 and 480 minutes.")]
+    if not 1 <= capacity <= MAX_CAPACITY:
+        errors["capacity"] = [_("Enter a capacity between 1 and %(max)s.") % {"max": MAX_CAPACITY}]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    moments = [m for m in slot_times(first_day, last_day, start, end, every_minutes) if m > now]
+    if not moments:
+        raise ValidationError({"start": [_("These times have all passed: choose later ones.")]})
+    if len(moments) > MAX_SLOTS_AT_ONCE:
+        raise ValidationError(
+            {
+                "last_day": [
+                    _("That makes %(n)s slots; open at most %(max)s at once.")
+                    % {"n": len(moments), "max": MAX_SLOTS_AT_ONCE}
+                ]
+            }
+        )
+    with transaction.atomic():
+        taken = set(
+            Slot.objects.filter(office=office, step=step, starts_at__in=moments).values_list(
+                "starts_at", flat=True
+            )
+        )
+        made = Slot.objects.bulk_create(
+            [
+                Slot(office=office, step=step, starts_at=m, capacity=capacity, created_by=actor)
+                for m in moments
+                if m not in taken
+            ]
+        )
+        log(
+            actor,
+            actions.CREATE,
+            office,
+            organization=office.organization,
+            change="slots_opened",
+            slots=len(made),
+        )
+    return made
+
+
+# --- enrolments --------------------------------------------------------------------------
+
+
+def _change(
+    enrolment: Enrolment,
+    kind: str,
+    actor: User,
+    when: datetime,
+    *,
+    from_step: Step | None = None,
+    to_step: Step | None = None,
+    reason: str = "",
+    document: Document | None = None,
+) -> None:
+    StepChange.objects.create(
+        enrolment=enrolment,
+        kind=kind,
+        from_step=from_step,
+        to_step=to_step,
+        reason=reason[:300],
+        document=document,
+        actor=actor,
+        at=when,
+    )
+
+
+def _timeline(enrolment: Enrolment, actor: User, when: datetime, summary: str) -> None:
+    timeline.record(
+        enrolment.household,
+        "regularization",
+        enrolment,
+        when,
+        summary,
+        params={"scheme": enrolment.scheme.name, "name": enrolment.person.full_name},
+        actor=actor,
+        organization=enrolment.organization,
+    )
+
+
+def enrolment_start(*, actor: User, person: Person, scheme: Scheme) -> Enrolment:
+    """Enrol a registered person in a scheme of their household's country, at its first step.
+    The registry's consent is asked first (a basis to process the person's data)."""
+    household = person.household
+    require_caseworker(actor, Enrolment, household.organization_id, household.country_id)
+    if person.anonymised_at is not None or household.anonymised_at is not None:
+        raise ValidationError({"person": [_("This person's record was erased.")]})
+    if scheme.country_id != household.country_id:
+        raise ValidationError(
+            {"scheme": [_("Choose a scheme of the country where the person is registered.")]}
+        )
+    if not scheme.is_active:
+        raise Refused(
+            _("This scheme takes no new enrolments."), code="scheme_closed", field="scheme"
+        )
+    try:
+        consent.require(person, consent.Purpose.REGISTRATION)
+    except consent.ConsentRequired as exc:
+        raise Refused(str(exc), code="consent_required", field="person") from exc
+    first = scheme.steps.order_by("position").first()
+    if first is None:
+        raise Refused(_("This scheme has no steps yet."), code="scheme_empty", field="scheme")
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                enrolment = Enrolment.objects.create(
+                    organization_id=household.organization_id,
+                    country_id=household.country_id,
+                    scheme=scheme,
+                    person=person,
+                    household=household,
+                    step=first,
+                    started_at=now,
+                    step_since=now,
+                    actor=actor,
+                )
+        except IntegrityError as exc:
+            raise Refused(
+                _("%(name)s already follows this scheme.") % {"name": person.full_name},
+                code="already_enrolled",
+                field="scheme",
+            ) from exc
+        _change(enrolment, StepChange.Kind.STARTED, actor, now, to_step=first)
+        _timeline(enrolment, actor, now, gettext_noop("Regularization started: %(scheme)s"))
+        log(actor, actions.CREATE, enrolment, organization=household.organization)
+    return enrolment
+
+
+def _locked(enrolment: Enrolment) -> Enrolment:
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("scheme__country", "step", "person", "household")
+        .get(pk=enrolment.pk)
+    )
+
+
+def _document(step: Step, enrolment: Enrolment, document: DocumentInput | None) -> DocumentInput:
+    if document is None or not document.number.strip():
+        raise ValidationError(
+            {
+                "number": [
+                    _("Write the number of the %(type)s the person received.")
+                    % {"type": Document.Type(step.document_type).label}
+                ]
+            }
+        )
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if document.issued_on is not None and document.issued_on > today:
+        errors["issued_on"] = [_("The issue date cannot be in the future.")]
+    if document.issued_on and document.expires_on and document.expires_on <= document.issued_on:
+        errors["expires_on"] = [_("The expiry date must be after the issue date.")]
+    if errors:
+        raise ValidationError(errors)
+    return DocumentInput(
+        type=step.document_type,
+        number=document.number.strip(),
+        issuing_country=enrolment.scheme.country.iso2,
+        issued_on=document.issued_on,
+        expires_on=document.expires_on,
+    )
+
+
+def _obtained(
+    actor: User, enrolment: Enrolment, step: Step, doc: DocumentInput, when: datetime
+) -> Document:
+    """The document goes to the person's documents (the registry's door) and is delivered."""
+    try:
+        recorded = registry.document_add(user=actor, person=enrolment.person, document=doc)
+    except PermissionDenied as exc:
+        raise Refused(
+            _(
+                "Recording the document needs the right to edit this household's records: ask a "
+                "registration officer to complete this step."
+            ),
+            code="cannot_record_document",
+        ) from exc
+    delivery.record(
+        actor=actor,
+        organization=enrolment.organization,
+        country=enrolment.country,
+        sector=SECTOR,
+        indicator=INDICATOR,
+        people=[delivery.Reached(person=enrolment.person)],
+        quantity=1,
+        modality=Modality.SERVICE,
+        when=when,
+        ref=enrolment,
+    )
+    return recorded
+
+
+def enrolment_advance(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    to_step: Step | None = None,
+    document: DocumentInput | None = None,
+    request_id: uuid_lib.UUID | None = None,
+) -> EnrolmentWritten:
+    """Complete the current step and move to the next (or to `to_step`, further on, when
+    every step in between may be skipped); the last step completed ends the enrolment. A step
+    that produces a document needs its number (`document`)."""
+    require_caseworker(actor, enrolment, enrolment.organization_id, enrolment.country_id)
+    content = {
+        "op": "advance",
+        "to_step": str(to_step.uuid) if to_step else None,
+        "number": document.number.strip() if document else None,
+        "issued_on": document.issued_on if document else None,
+        "expires_on": document.expires_on if document else None,
+    }
+    with transaction.atomic():
+        request, earlier = claim_request(request_id, enrolment, content)
+        if earlier is not None:
+            return EnrolmentWritten(_locked(enrolment), replayed=True)
+        locked = _locked(enrolment)
+        if not locked.is_active:
+            raise Refused(_("This enrolment is closed."), code="enrolment_closed")
+        current = locked.step
+        later = list(locked.scheme.steps.filter(position__gt=current.position).order_by("position"))
+        target = to_step or (later[0] if later else None)
+        skipped: list[Step] = []
+        if target is not None:
+            if target.pk not in {s.pk for s in later}:
+                raise ValidationError({"to_step": [_("Choose a later step of this scheme.")]})
+            skipped = [s for s in later if s.position < target.position]
+            blocking = next((s for s in skipped if not s.may_skip), None)
+            if blocking is not None:
+                raise Refused(
+                    _("Step “%(step)s” may not be skipped.") % {"step": blocking.name},
+                    code="step_not_skippable",
+                    field="to_step",
+                )
+        now = timezone.now()
+        recorded = None
+        if current.document_type:
+            recorded = _obtained(actor, locked, current, _document(current, locked, document), now)
+        _close_appointments(
+            locked,
+            [current, *skipped],
+            now,
+            _("The step was completed."),
+            AppointmentStatus.ATTENDED,
+        )
+        if target is None:
+            locked.status, locked.closed_at = EnrolmentStatus.DONE, now
+            locked.save(update_fields=["status", "closed_at"])
+            _change(locked, StepChange.Kind.DONE, actor, now, from_step=current, document=recorded)
+            _timeline(locked, actor, now, gettext_noop("Regularization completed: %(scheme)s"))
+        else:
+            locked.step, locked.step_since = target, now
+            locked.save(update_fields=["step", "step_since"])
+            kind = StepChange.Kind.SKIPPED if skipped else StepChange.Kind.ADVANCED
+            _change(locked, kind, actor, now, from_step=current, to_step=target, document=recorded)
+        log(
+            actor,
+            actions.UPDATE,
+            locked,
+            organization=locked.organization,
+            change="advanced" if target else "done",
+            step=target.position if target else None,
+        )
+        if request is not None:
+            request.enrolment = locked
+            request.save(update_fields=["enrolment"])
+        return EnrolmentWritten(locked)
+
+
+def release(appointment: Appointment, when: datetime, reason: str, past: str) -> None:
+    """End a booked appointment that is no longer needed: one still ahead is cancelled and
+    its place freed; one whose time has passed takes the status `past` (attended when the
+    step it served was completed, no-show when the enrolment was abandoned)."""
+    slot = Slot.objects.select_for_update().get(pk=appointment.slot_id)
+    if slot.starts_at > when:
+        appointment.status = AppointmentStatus.CANCELLED
+        Slot.objects.filter(pk=slot.pk, booked__gt=0).update(booked=F("booked") - 1)
+    else:
+        appointment.status = past
+    appointment.closed_at, appointment.reason = when, reason[:300]
+    appointment.save(update_fields=["status", "closed_at", "reason"])
+
+
+def _close_appointments(
+    enrolment: Enrolment, steps: Sequence[Step], when: datetime, reason: str, past: str
+) -> None:
+    for appointment in Appointment.objects.filter(
+        enrolment=enrolment, step__in=list(steps), status=AppointmentStatus.BOOKED
+    ).order_by("slot_id"):
+        release(appointment, when, reason, past)
+
+
+def enrolment_back(*, actor: User, enrolment: Enrolment, to_step: Step, reason: str) -> Enrolment:
+    """Send an enrolment back to an earlier step (a rejected application, a lost appointment),
+    with the reason."""
+    require_caseworker(actor, enrolment, enrolment.organization_id, enrolment.country_id)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the person goes back to this step.")]})
+    with transaction.atomic():
+        locked = _locked(enrolment)
+        if not locked.is_active:
+            raise Refused(_("This enrolment is closed."), code="enrolment_closed")
+        if to_step.scheme_id != locked.scheme_id or to_step.position >= locked.step.position:
+            raise ValidationError({"to_step": [_("Choose an earlier step of this scheme.")]})
+        now = timezone.now()
+        current = locked.step
+        locked.step, locked.step_since = to_step, now
+        locked.save(update_fields=["step", "step_since"])
+        _change(
+            locked,
+            StepChange.Kind.BACK,
+            actor,
+            now,
+            from_step=current,
+            to_step=to_step,
+            reason=reason,
+        )
+        log(
+            actor,
+            actions.UPDATE,
+            locked,
+            organization=locked.organization,
+            change="back",
+            step=to_step.position,
+        )
+    return locked
+
+
+def enrolment_abandon(*, actor: User, enrolment: Enrolment, reason: str) -> Enrolment:
+    """The person stops (moved on, no longer eligible): the enrolment ends, booked
+    appointments are cancelled and their places freed."""
+    require_caseworker(actor, enrolment, enrolment.organization_id, enrolment.country_id)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the person stops.")]})
+    with transaction.atomic():
+        locked = _locked(enrolment)
+        if not locked.is_active:
+            raise Refused(_("This enrolment is closed."), code="enrolment_closed")
+        now = timezone.now()
+        _close_appointments(
+            locked, list(locked.scheme.steps.all()), now, reason, AppointmentStatus.NO_SHOW
+        )
+        locked.status, locked.closed_at = EnrolmentStatus.ABANDONED, now
+        locked.save(update_fields=["status", "closed_at"])
+        _change(locked, StepChange.Kind.ABANDONED, actor, now, from_step=locked.step, reason=reason)
+        _timeline(locked, actor, now, gettext_noop("Regularization abandoned: %(scheme)s"))
+        log(actor, actions.UPDATE, locked, organization=locked.organization, change="abandoned")
+    return locked
