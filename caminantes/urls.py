@@ -17,6 +17,7 @@ urlpatterns = [
     path("dtm/", include("caminantes.dtm.urls")),
     path("dtm/", include("caminantes.dtm.urls_outputs")),
     path("assistance/transport/", include("caminantes.assistance.transport.urls")),
+    path("assistance/casework/", include("caminantes.assistance.casework.urls")),
     path("assistance/", include("caminantes.assistance.urls")),
     path("assistance/shelter/", include("caminantes.assistance.shelter.urls")),
     path("api/v1/", api.urls),

@@ -59,9 +59,12 @@ def python_strings() -> set[tuple[str, str]]:
 
 
 def catalogue_paths(lang: str) -> list[Path]:
-    """The project catalogue, then each app that keeps its own (caminantes/<app>/locale)."""
+    """The project catalogue, then each app or sub-app that keeps its own
+    (caminantes/<app>/locale, caminantes/<app>/<sub-app>/locale)."""
     main = ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"
-    return [main, *sorted(ROOT.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"))]
+    apps = [*ROOT.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"),
+            *ROOT.glob(f"*/*/locale/{lang}/LC_MESSAGES/django.po")]  # fmt: skip
+    return [main, *sorted(apps)]
 
 
 def catalogue(lang: str) -> list[polib.POEntry]:
