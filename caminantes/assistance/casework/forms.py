@@ -114,7 +114,7 @@ def _transfer_fields() -> dict[str, forms.Field]:
     }  # fmt: skip
 
 
-class MemberChoice(forms.ModelChoiceField[Any]):
+class MemberChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return obj.full_name
 

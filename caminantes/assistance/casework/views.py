@@ -57,11 +57,11 @@ def household(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     kinds = _kinds(request, found)
     which = request.POST.get("form") if request.method == "POST" else None
     relocation = forms.RelocationForm(posted(request) if which == "relocation" else None,
-                                      household=found)  # fmt: skip
+                                      household=found, auto_id="relocation-%s")  # fmt: skip
     record = forms.ServiceRecordForm(posted(request) if which == "record" else None,
-                                     household=found, kinds=kinds)  # fmt: skip
+                                     household=found, kinds=kinds, auto_id="record-%s")  # fmt: skip
     livelihood = forms.LivelihoodForm(posted(request) if which == "livelihood" else None,
-                                      household=found)  # fmt: skip
+                                      household=found, auto_id="livelihood-%s")  # fmt: skip
     if which == "relocation" and caseworker and relocation.is_valid():
         d = relocation.cleaned_data
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from caminantes.assistance.casework import rules, selectors, services
 from caminantes.assistance.casework.models import RelocationCase, Stage
@@ -29,7 +29,10 @@ class RelocationTests(CaseworkTestCase):
         case = self.open_case()
         self.assertEqual(case.stage, Stage.ELIGIBILITY)
         entry = TimelineEntry.objects.get(household=self.rojas, kind="relocation")
-        self.assertIn("Signalled job offer", entry.text)
+        with translation.override("es"):
+            self.assertEqual(
+                entry.text, "Caso de reubicación voluntaria abierto (Oferta de empleo señalada)"
+            )
 
     def test_it_lists_what_the_checklist_misses(self) -> None:
         case = self.open_case()
@@ -198,7 +201,8 @@ class RelocationTests(CaseworkTestCase):
         self.assertEqual((case.stage, case.cancel_reason), (Stage.CANCELLED, "host_withdrew"))
         entry = TimelineEntry.objects.filter(household=self.rojas).order_by("-pk").first()
         assert entry is not None
-        self.assertIn("The host or employer withdrew", entry.text)
+        with translation.override("pt"):
+            self.assertIn("O anfitrião ou o empregador desistiu", entry.text)
         self.assertNotEqual(self.open_case().pk, case.pk)
 
     def test_it_travels_on_a_humanitarian_transport_trip_of_its_organisation(self) -> None:
