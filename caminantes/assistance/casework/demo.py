@@ -40,6 +40,8 @@ HOSTS = [
     (Modality.JOB_OFFER, "Agrícola El Porvenir", "+57 608 222 9090"),
     (Modality.FAMILY_REUNIFICATION, "Carmen Salazar (tía)", "+57 315 555 0177"),
 ]
+# Cúcuta (where the families are) first, then the cities they relocate to.
+CITIES = ["Cúcuta", "Bogotá", "Medellín", "Cali", "Bucaramanga", "Barranquilla", "Cartagena"]
 # The stage each eligible household's case reaches, with the days ago of departure (the
 # arrival is a day later).
 JOURNEYS: list[tuple[str, int | None]] = [
@@ -158,8 +160,9 @@ def load(say: Callable[[str], None], **options: Any) -> None:
     if RelocationCase.objects.filter(organization=org, country=co).exists():
         say("Casework: the demo relocation cases are already there.")
         return
-    places = list(Place.objects.filter(country=co, kind=Place.Kind.TOWN)
-                  .order_by("-population", "pk")[:6])  # fmt: skip
+    towns = Place.objects.filter(country=co, kind=Place.Kind.TOWN).order_by("-population", "pk")
+    named = [towns.filter(name=name).first() for name in CITIES]
+    places = [p for p in named if p is not None] or list(towns[:6])
     households = list(
         Household.objects.filter(organization=org, country=co, anonymised_at__isnull=True)
         .exclude(members__isnull=True).distinct().select_related("focal_point")
