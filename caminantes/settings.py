@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "caminantes.assistance.shelter",
     "caminantes.protection",
     "caminantes.assistance.regularization",
+    "caminantes.assistance.casework",
     "caminantes.web",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dtm/", include("caminantes.dtm.urls_outputs")),
     path("assistance/transport/", include("caminantes.assistance.transport.urls")),
     path("assistance/regularization/", include("caminantes.assistance.regularization.urls")),
+    path("assistance/casework/", include("caminantes.assistance.casework.urls")),
     path("assistance/", include("caminantes.assistance.urls")),
     path("assistance/shelter/", include("caminantes.assistance.shelter.urls")),
     path("protection/", include("caminantes.protection.urls")),

@@ -338,3 +338,69 @@ def _regularization_register() -> None:
 
 
 _regularization_register()
+# --- casework (relocation, service records, livelihoods) ------------------------------
+
+
+def _casework_place(org: Organization) -> Any:
+    from caminantes.geo.models import Place
+
+    return Place.objects.get_or_create(
+        slug=f"casework-{org.pk}",
+        defaults={"kind": "town", "name": f"Foreign city {org.pk}",
+                  "country": org.countries.first(), "latitude": 4, "longitude": -74},
+    )[0]  # fmt: skip
+
+
+def _relocation_case(org: Organization, member: User) -> Any:
+    from caminantes.assistance.casework.models import RelocationCase
+
+    household = foreign_household(org, member)
+    return RelocationCase.objects.filter(household=household).first() or (
+        RelocationCase.objects.create(
+            organization=org, country=household.country, household=household,
+            modality="family_reunification", destination=_casework_place(org),
+            host_name="Foreign host", host_contact="+57 300 000 0000", created_by=member,
+        )
+    )  # fmt: skip
+
+
+def _service_record(org: Organization, member: User) -> Any:
+    from caminantes.assistance.casework.models import ServiceRecord
+
+    household = foreign_household(org, member)
+    return ServiceRecord.objects.filter(household=household).first() or (
+        ServiceRecord.objects.create(
+            organization=org, country=household.country, household=household,
+            kind="multipurpose_cash", served_on=timezone.localdate(), quantity=1,
+            value=100, currency="COP", mechanism="cash_in_hand",
+            delivery=_delivery(org, member), created_by=member,
+        )
+    )  # fmt: skip
+
+
+def _livelihood(org: Organization, member: User) -> Any:
+    from caminantes.assistance.casework.models import LivelihoodActivity
+
+    household = foreign_household(org, member)
+    today = timezone.localdate()
+    return LivelihoodActivity.objects.filter(household=household).first() or (
+        LivelihoodActivity.objects.create(
+            organization=org, country=household.country, household=household,
+            person=household.focal_point, kind="training", title="Foreign course",
+            started_on=today - timedelta(days=100), follow_up_on=today - timedelta(days=10),
+            delivery=_delivery(org, member), created_by=member,
+        )
+    )  # fmt: skip
+
+
+def _casework_register() -> None:
+    from caminantes.assistance.casework import models as m
+
+    BUILDERS.update({
+        m.RelocationCase: _relocation_case,
+        m.ServiceRecord: _service_record,
+        m.LivelihoodActivity: _livelihood,
+    })  # fmt: skip
+
+
+_casework_register()

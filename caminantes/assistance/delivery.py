@@ -5,6 +5,9 @@
                     people=[Reached(person=p), Reached(sex="F", age=34, population_type=...)],
                     quantity=1, modality=Modality.IN_KIND, value=None, ref=issue_movement)
 
+Cash and vouchers (CVA) also name the value's ISO 4217 `currency` and the R4V delivery
+`mechanism` (cash in hand, mobile money, prepaid card ...): they are recorded, not paid.
+
 One `ServiceDelivery` row per delivery with one row per person reached (a registered person,
 or someone counted only by sex, age and population type); when the people belong to a
 household, the delivery goes on its timeline. Kits, shelter nights, seats, referrals
@@ -29,10 +32,16 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from caminantes.accounts import policies
 from caminantes.accounts.models import Organization, User
 from caminantes.accounts.permissions import Perm
-from caminantes.assistance.models import Modality, ServiceDelivery, ServiceDeliveryPerson
+from caminantes.assistance.models import (
+    DeliveryMechanism,
+    Modality,
+    ServiceDelivery,
+    ServiceDeliveryPerson,
+)
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Country, Place
+from caminantes.lib import currency as currencies
 from caminantes.registry import timeline
 from caminantes.registry.models import Household, Person, PopulationType, Sex
 
@@ -71,12 +80,39 @@ INDICATORS = {
     "people_documented": gettext_lazy(
         "People supported to obtain documentation or a regular status"
     ),
+    # casework: relocation, health and food services, cash and vouchers, livelihoods
+    "people_relocated": gettext_lazy("People relocated voluntarily"),
+    "health_consultations": gettext_lazy("Health consultations"),
+    "vaccinations": gettext_lazy("Vaccinations"),
+    "hospital_referrals": gettext_lazy("Referrals to hospital"),
+    "mhpss_sessions": gettext_lazy("Mental health and psychosocial sessions"),
+    "hot_meals": gettext_lazy("Hot meals"),
+    "food_kits": gettext_lazy("Food kits"),
+    "food_vouchers": gettext_lazy("Food vouchers"),
+    "multipurpose_cash_transfers": gettext_lazy("Multipurpose cash transfers"),
+    "people_trained": gettext_lazy("People trained"),
+    "job_placements": gettext_lazy("Job placements"),
+    "seed_capital_grants": gettext_lazy("Seed capital grants"),
+    "skills_certified": gettext_lazy("Skills certified"),
 }
 TIMELINE = {
     "households_receiving_nfi": gettext_noop("Kits handed over (%(quantity)s)"),
     "people_in_temporary_accommodation": gettext_noop("Shelter stay (%(quantity)s people)"),
     "people_transported": gettext_noop("Humanitarian transport (%(quantity)s seats)"),
     "people_documented": gettext_noop("Document obtained through a regularization scheme"),
+    "people_relocated": gettext_noop("Voluntary relocation: arrival confirmed (%(quantity)s)"),
+    "health_consultations": gettext_noop("Health consultation (%(quantity)s)"),
+    "vaccinations": gettext_noop("Vaccination (%(quantity)s)"),
+    "hospital_referrals": gettext_noop("Referral to hospital (%(quantity)s)"),
+    "mhpss_sessions": gettext_noop("Mental health and psychosocial session (%(quantity)s)"),
+    "hot_meals": gettext_noop("Hot meals (%(quantity)s)"),
+    "food_kits": gettext_noop("Food kits (%(quantity)s)"),
+    "food_vouchers": gettext_noop("Food vouchers (%(quantity)s)"),
+    "multipurpose_cash_transfers": gettext_noop("Multipurpose cash transfer recorded"),
+    "people_trained": gettext_noop("Enrolled in a training"),
+    "job_placements": gettext_noop("Job placement"),
+    "seed_capital_grants": gettext_noop("Seed capital recorded"),
+    "skills_certified": gettext_noop("Skills certification"),
 }
 
 
@@ -120,8 +156,8 @@ def _row(reached: Reached, when: datetime) -> ServiceDeliveryPerson:
 def record(
     *, actor: User, organization: Organization, country: Country, sector: str, indicator: str,
     people: Sequence[Reached], quantity: int, modality: str, place: Place | None = None,
-    when: datetime | None = None, value: Decimal | None = None,
-    ref: models.Model | None = None,
+    when: datetime | None = None, value: Decimal | None = None, currency: str = "",
+    mechanism: str = "", ref: models.Model | None = None,
 ) -> ServiceDelivery:  # fmt: skip
     """Write one delivery with the people it reached (see the module docstring)."""
     if not any(
@@ -136,6 +172,7 @@ def record(
         raise ValidationError({"quantity": [_("Enter a quantity of at least 1.")]})
     if modality not in Modality.values:
         raise ValueError(modality)
+    _check_cva(value, currency, mechanism)
     when = when or timezone.now()
     rows = [_row(r, when) for r in people]
     households = {r.person.household_id for r in people if r.person is not None}
@@ -152,7 +189,7 @@ def record(
         delivery = ServiceDelivery.objects.create(
             organization=organization, country=country, place=place, household=household,
             sector=sector, indicator=indicator, delivered_at=when, quantity=quantity,
-            modality=modality, value=value, actor=actor,
+            modality=modality, value=value, currency=currency, mechanism=mechanism, actor=actor,
             ref_type=ref._meta.label_lower if ref is not None else "",
             ref_uuid=getattr(ref, "uuid", None),
         )  # fmt: skip
@@ -170,6 +207,18 @@ def record(
             )  # fmt: skip
         log(actor, actions.CREATE, delivery, organization=organization, people=len(rows))
     return delivery
+
+
+def _check_cva(value: Decimal | None, currency: str, mechanism: str) -> None:
+    """A currency or a mechanism names a transfer: then both, and a value above zero."""
+    if not currency and not mechanism:
+        return
+    if value is None or value <= 0:
+        raise ValidationError({"value": [_("Enter a value above zero.")]})
+    if not currencies.is_currency(currency):
+        raise ValidationError({"currency": [_("Enter an ISO 4217 currency code (COP, USD ...).")]})
+    if mechanism not in DeliveryMechanism.values:
+        raise ValidationError({"mechanism": [_("Choose the delivery mechanism.")]})
 
 
 def people_reached(deliveries: Any) -> int:

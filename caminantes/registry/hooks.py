@@ -58,6 +58,12 @@ RESTRICTED_REFERRAL_ANSWERED = [
     "caminantes.assistance.referrals.services.restricted_answered",
 ]
 
+# Links the household page shows for the modules above the registry (a household's
+# casework, say). Each is called as hook(request, household) -> {"url", "label"} or None.
+HOUSEHOLD_LINKS = [
+    "caminantes.assistance.casework.views.household_link",
+]
+
 
 @lru_cache(maxsize=16)
 def _load(paths: tuple[str, ...]) -> list[Callable[..., Any]]:
@@ -76,6 +82,11 @@ def people_written(*, person_ids: list[int], user: Any = None) -> None:
 def people_erased(*, person_ids: list[int]) -> None:
     for hook in _load(tuple(PEOPLE_ERASED)):
         hook(person_ids=person_ids)
+
+
+def household_links(request: Any, household: Any) -> list[dict[str, Any]]:
+    found = (hook(request, household) for hook in _load(tuple(HOUSEHOLD_LINKS)))
+    return [link for link in found if link is not None]
 
 
 def restricted_referral_received(**kwargs: Any) -> None:

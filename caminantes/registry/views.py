@@ -16,8 +16,8 @@ from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
 from caminantes.lib.form_errors import apply_errors, posted
+from caminantes.registry import hooks, selectors, services, timeline, views_consent
 from caminantes.registry import links as person_links
-from caminantes.registry import selectors, services, timeline, views_consent
 from caminantes.registry.forms import (
     ConsentForm,
     DocumentForm,
@@ -179,7 +179,7 @@ def household_detail(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
             "can_edit": _can(request, Perm.EDIT_HOUSEHOLDS, household),
             "can_consent": _can(request, Perm.MANAGE_CONSENT, household),
             "can_reveal": _can(request, Perm.REVEAL_PHONES, household),
-            "household_links": [],
+            "household_links": hooks.household_links(request, household),
             "person_links": _person_links(request, household, members),
         },
     )

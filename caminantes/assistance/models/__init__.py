@@ -1,7 +1,12 @@
 """Assistance models, split by topic: the catalogue, stock, and service deliveries."""
 
 from caminantes.assistance.models.catalogue import Category, Item, Kit, KitLine, Unit
-from caminantes.assistance.models.delivery import Modality, ServiceDelivery, ServiceDeliveryPerson
+from caminantes.assistance.models.delivery import (
+    DeliveryMechanism,
+    Modality,
+    ServiceDelivery,
+    ServiceDeliveryPerson,
+)
 from caminantes.assistance.models.distribution import (
     DistributionPlan,
     Handover,
@@ -20,6 +25,7 @@ from caminantes.assistance.models.stock import (
 
 __all__ = [
     "Category",
+    "DeliveryMechanism",
     "DistributionPlan",
     "Handover",
     "Item",

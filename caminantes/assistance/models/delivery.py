@@ -21,6 +21,19 @@ class Modality(models.TextChoices):
     SERVICE = "service", _("Service")
 
 
+class DeliveryMechanism(models.TextChoices):
+    """How cash or a voucher reaches people: R4V's list of CVA delivery mechanisms."""
+
+    BANK_ACCOUNT = "bank_account", _("Bank account")
+    MOBILE_MONEY = "mobile_money", _("Mobile money")
+    PREPAID_CARD = "prepaid_card", _("Prepaid card")
+    OVER_THE_COUNTER = "over_the_counter", _("Over-the-counter collection")
+    CASH_IN_HAND = "cash_in_hand", _("Cash in hand")
+    CARDLESS_ATM = "cardless_atm", _("Cardless ATM")
+    VOUCHER = "voucher", _("Voucher")
+    OTHER = "other", _("Other")
+
+
 class ServiceDelivery(PublicIdModel):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
@@ -34,6 +47,13 @@ class ServiceDelivery(PublicIdModel):
     quantity = models.PositiveIntegerField(_("quantity"))
     modality = models.CharField(_("modality"), max_length=10, choices=Modality.choices)
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True)
+    # Cash and voucher assistance (CVA): the value's ISO 4217 currency and how it reached
+    # people (R4V's delivery mechanisms); empty for in-kind and services.
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
+    mechanism = models.CharField(
+        _("delivery mechanism"), max_length=20, choices=DeliveryMechanism.choices, blank=True,
+        default="",
+    )  # fmt: skip
     # What was delivered (a stock issue, a stay, a seat), by label and public id.
     ref_type = models.CharField(max_length=80, blank=True)
     ref_uuid = models.UUIDField(null=True, blank=True)

@@ -69,6 +69,7 @@ class Consent(PublicIdModel):
         FAMILY_TRACING = "family_tracing", _("Family tracing")
         MESSAGING = "messaging", _("Messages and reminders")
         AGGREGATE_REPORTING = "aggregate_reporting", _("Counting in aggregate reports")
+        RELOCATION = "relocation", _("Voluntary relocation")
 
     class LegalBasis(models.TextChoices):
         CONSENT = "consent", _("Consent")
