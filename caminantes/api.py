@@ -17,8 +17,8 @@ from caminantes.accounts.api import router as accounts_router
 from caminantes.accounts.api_auth import api_auth
 from caminantes.assistance.api import router as assistance_router
 from caminantes.assistance.api_distribution import router as distribution_router
-from caminantes.assistance.regularization.api import router as regularization_router
 from caminantes.assistance.casework.api import router as casework_router
+from caminantes.assistance.regularization.api import router as regularization_router
 from caminantes.assistance.shelter.api import router as shelter_router
 from caminantes.assistance.transport.api import router as transport_router
 from caminantes.audit.api import router as audit_router
