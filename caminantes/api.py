@@ -17,6 +17,7 @@ from caminantes.accounts.api import router as accounts_router
 from caminantes.accounts.api_auth import api_auth
 from caminantes.assistance.api import router as assistance_router
 from caminantes.assistance.api_distribution import router as distribution_router
+from caminantes.assistance.referrals.api import router as referrals_router
 from caminantes.assistance.shelter.api import router as shelter_router
 from caminantes.assistance.transport.api import router as transport_router
 from caminantes.audit.api import router as audit_router
@@ -79,3 +80,4 @@ api.add_router("/assistance", assistance_router)
 api.add_router("/assistance/transport", transport_router)
 api.add_router("/assistance/distribution", distribution_router)
 api.add_router("/assistance/shelter", shelter_router)
+api.add_router("/assistance/referrals", referrals_router)

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "caminantes.assistance",
     "caminantes.assistance.transport",
     "caminantes.assistance.shelter",
+    "caminantes.assistance.referrals",
     "caminantes.web",
 ]
 

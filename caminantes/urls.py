@@ -19,6 +19,7 @@ urlpatterns = [
     path("assistance/transport/", include("caminantes.assistance.transport.urls")),
     path("assistance/", include("caminantes.assistance.urls")),
     path("assistance/shelter/", include("caminantes.assistance.shelter.urls")),
+    path("assistance/referrals/", include("caminantes.assistance.referrals.urls")),
     path("api/v1/", api.urls),
 ]
 

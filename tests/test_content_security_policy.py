@@ -54,6 +54,8 @@ NOT_PAGES = {
     "assistance/shelter/rooms/<uuid:uuid>/deactivate/",  # POST only: its beds out of use
     "assistance/shelter/beds/<uuid:uuid>/deactivate/",  # POST only: a bed out of use
     "assistance/shelter/beds/<uuid:uuid>/reactivate/",  # POST only: a bed in use again
+    "assistance/referrals/<uuid:uuid>/status/",  # POST only: moves a referral on
+    "assistance/referrals/notices/read/",  # POST only: marks the notices read
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",
@@ -76,7 +78,13 @@ NOT_PAGES = {
 }
 
 # Pages for someone not (fully) logged in, read by the tests of visitors below.
-VISITOR_PAGES = {"accounts/login/", "accounts/two-factor/"}
+# The public directory takes a country code, not a uuid: its own tests read it
+# (caminantes/assistance/referrals/tests/test_views.py).
+VISITOR_PAGES = {
+    "accounts/login/",
+    "accounts/two-factor/",
+    "assistance/referrals/public/<str:iso>/",
+}
 
 
 class InlineCode(HTMLParser):

@@ -61,7 +61,10 @@ def python_strings() -> set[tuple[str, str]]:
 def catalogue_paths(lang: str) -> list[Path]:
     """The project catalogue, then each app that keeps its own (caminantes/<app>/locale)."""
     main = ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"
-    return [main, *sorted(ROOT.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"))]
+    # Sub-apps (assistance/referrals) keep theirs one level deeper.
+    apps = sorted({*ROOT.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"),
+                   *ROOT.glob(f"*/*/locale/{lang}/LC_MESSAGES/django.po")})  # fmt: skip
+    return [main, *apps]
 
 
 def catalogue(lang: str) -> list[polib.POEntry]:

@@ -257,3 +257,7 @@ def _shelter_register() -> None:
 
 
 _shelter_register()
+
+
+# The directory and referrals have their own file beside this one.
+import tests.world_referrals  # noqa: E402, F401  (registers them in BUILDERS)

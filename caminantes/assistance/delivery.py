@@ -68,6 +68,7 @@ INDICATORS = {
     "hygiene_kits": gettext_lazy("Hygiene kits"),
     "people_in_temporary_accommodation": gettext_lazy("People in temporary accommodation"),
     "people_transported": gettext_lazy("People given humanitarian transport"),
+    "referrals_completed": gettext_lazy("Referrals completed"),
 }
 TIMELINE = {
     "households_receiving_nfi": gettext_noop("Kits handed over (%(quantity)s)"),
