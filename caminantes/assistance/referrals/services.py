@@ -344,7 +344,10 @@ def sides(user: Any, referral: Referral) -> set[str]:
 
 
 def allowed_steps(user: Any, referral: Referral) -> list[str]:
-    """The statuses this user may move the referral to now."""
+    """The statuses this user may move the referral to now (none for a restricted one:
+    protection answers it)."""
+    if referral.restricted:
+        return []
     acting = sides(user, referral)
     result = []
     for status in TRANSITIONS[referral.status]:
