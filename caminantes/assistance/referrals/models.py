@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caminantes.accounts.models import Organization
 from caminantes.assistance.models import ServiceDelivery
@@ -145,13 +146,15 @@ class Service(PublicIdModel):
 
 
 class Status(models.TextChoices):
-    SENT = "sent", _("Sent")
-    RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    CLOSED = "closed", _("Closed")
+    # A context of their own: Spanish and Portuguese agree them with "remisión" and
+    # "encaminhamento", not with whatever else is received or closed.
+    SENT = "sent", pgettext_lazy("referral status", "Sent")
+    RECEIVED = "received", pgettext_lazy("referral status", "Received")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral status", "Declined")
+    IN_PROGRESS = "in_progress", pgettext_lazy("referral status", "In progress")
+    COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
+    CLOSED = "closed", pgettext_lazy("referral status", "Closed")
 
 
 # Where a referral may go from each status; `closed` ends one that will not be completed.
