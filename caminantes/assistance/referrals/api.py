@@ -4,7 +4,8 @@
 The directory is searched by any member. A referral is created with a `request_id` made by
 the client: the same id with the same content answers 200 with the first answer and
 changes nothing, with different content 409 `request_id_reused`. A refusal is 409 with its
-`code` (`no_consent`, `service_closed`, `other_country`, `referral_status`, `restricted`)
+`code` (`no_consent`, `service_closed`, `other_country`, `referral_status`, `restricted`,
+`restricted_unavailable`)
 and a translated `detail`; an invalid body is 422. The inbox lists what the caller's
 organisations received; `sent` what the caller sent. A status change to the status the
 referral already has answers 200 with `replayed: true`. A referral the caller may not see

@@ -36,8 +36,8 @@ def _filtered(
 ) -> QuerySet[Service]:
     if country is not None:
         qs = qs.filter(country=country)
-    if area is not None:
-        qs = qs.filter(Q(admin_area=area) | Q(admin_area__isnull=True))
+    if area is not None:  # the area's own services and its country's nationwide ones
+        qs = qs.filter(Q(admin_area=area) | Q(admin_area__isnull=True, country=area.country_id))
     if type:
         qs = qs.filter(type=type)
     for word in text.split()[:6]:

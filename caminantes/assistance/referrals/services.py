@@ -291,12 +291,18 @@ def referral_create(
             values = snapshot_values(service.referral_fields, household, who, reason, urgent)
             if service.restricted:
                 referral.save()
-                hooks.restricted_referral_received(
-                    referral_uuid=referral.uuid, organization=service.organization,
-                    country=service.country, service_type=service.type, person=who,
-                    fields={field_label(k): v for k, v in values.items()}, urgent=urgent,
-                    sender=actor,
-                )  # fmt: skip
+                try:
+                    hooks.restricted_referral_received(
+                        referral_uuid=referral.uuid, organization=service.organization,
+                        country=service.country, service_type=service.type, person=who,
+                        fields={field_label(k): v for k, v in values.items()}, urgent=urgent,
+                        sender=actor,
+                    )  # fmt: skip
+                except ImportError:  # a deployment without the protection module
+                    raise Refused(
+                        _("This protection service cannot receive referrals here yet."),
+                        code="restricted_unavailable",
+                    ) from None
             else:
                 referral.household, referral.person = household, who
                 referral.set_fields(values)

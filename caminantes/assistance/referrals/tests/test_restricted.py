@@ -65,6 +65,14 @@ class RestrictedTests(ReferralTestCase):
             self.refer(self.gbv)
         self.assertFalse(Referral.objects.exists())
 
+    def test_it_is_refused_in_words_where_protection_is_not_installed(self) -> None:
+        hooks.RESTRICTED_REFERRAL_RECEIVERS = ["caminantes.no_such_module.receive"]
+        hooks._load.cache_clear()
+        with self.assertRaises(Refused) as caught:
+            self.refer(self.gbv)
+        self.assertEqual(caught.exception.refusal_code, "restricted_unavailable")
+        self.assertFalse(Referral.objects.exists())
+
     def test_it_asks_for_consent_before_protection_hears_of_it(self) -> None:
         with self.assertRaises(Refused):
             self.refer(self.gbv, person=self.jorge)
