@@ -32,6 +32,7 @@ demo: $(STAMP) report-deps
 	@echo "Caminantes is starting on http://$(HOST)/  (Ctrl+C stops it)"
 	@echo "Log in with one of the e-mails above and the password printed with them."
 	@echo "Two-factor is waived for demo users because CAMINANTES_DEMO=1 (DEBUG only)."
+	@echo "The demo's referrals are received by the partner user enlace.ffs@demo.caminantes.org (FFS, Colombia)."
 	$(DEMO_ENV) $(BIN)/caminantes runserver $(HOST)
 
 serve: $(STAMP)
@@ -66,12 +67,15 @@ test-quick: $(STAMP) report-deps lint
 
 # The project catalogue (caminantes/locale) holds every app without a locale folder of its
 # own; an app with caminantes/<app>/locale keeps its strings there (fewer merge conflicts).
-APP_LOCALES = $(patsubst caminantes/%/locale,%,$(wildcard caminantes/*/locale))
+# Apps and sub-apps (assistance/referrals) with their own catalogue; each leaves out the
+# sub-apps that keep theirs.
+APP_LOCALES = $(patsubst caminantes/%/locale,%,$(wildcard caminantes/*/locale caminantes/*/*/locale))
 messages: $(STAMP)
 	cd caminantes && ../$(BIN)/caminantes makemessages -l es -l pt --no-obsolete \
 	  --ignore 'static/*' $(foreach app,$(APP_LOCALES),--ignore '$(app)/*')
 	for app in $(APP_LOCALES); do \
-	  (cd caminantes/$$app && ../../$(BIN)/caminantes makemessages -l es -l pt --no-obsolete) || exit 1; \
+	  nested=$$(cd caminantes/$$app && for d in */locale; do [ -d "$$d" ] && printf -- "--ignore=%s/* " "$${d%/locale}"; done); \
+	  (cd caminantes/$$app && $(CURDIR)/$(BIN)/caminantes makemessages -l es -l pt --no-obsolete $$nested) || exit 1; \
 	done
 	cd caminantes && ../$(BIN)/caminantes compilemessages
 

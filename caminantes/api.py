@@ -18,6 +18,7 @@ from caminantes.accounts.api_auth import api_auth
 from caminantes.assistance.api import router as assistance_router
 from caminantes.assistance.api_distribution import router as distribution_router
 from caminantes.assistance.casework.api import router as casework_router
+from caminantes.assistance.referrals.api import router as referrals_router
 from caminantes.assistance.regularization.api import router as regularization_router
 from caminantes.assistance.shelter.api import router as shelter_router
 from caminantes.assistance.transport.api import router as transport_router
@@ -87,3 +88,4 @@ api.add_router("/assistance/shelter", shelter_router)
 api.add_router("/protection", "caminantes.protection.api.router")
 api.add_router("/assistance/regularization", regularization_router)
 api.add_router("/assistance/casework", casework_router)
+api.add_router("/assistance/referrals", referrals_router)

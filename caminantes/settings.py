@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "caminantes.protection",
     "caminantes.assistance.regularization",
     "caminantes.assistance.casework",
+    "caminantes.assistance.referrals",
     "caminantes.web",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("assistance/", include("caminantes.assistance.urls")),
     path("assistance/shelter/", include("caminantes.assistance.shelter.urls")),
     path("protection/", include("caminantes.protection.urls")),
+    path("assistance/referrals/", include("caminantes.assistance.referrals.urls")),
     path("api/v1/", api.urls),
 ]
 

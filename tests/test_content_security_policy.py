@@ -69,6 +69,8 @@ NOT_PAGES = {
     "assistance/regularization/enrolments/<uuid:uuid>/book/",  # POST only: books a slot
     "assistance/regularization/appointments/<uuid:uuid>/cancel/",  # POST only: frees it
     "assistance/regularization/appointments/<uuid:uuid>/attendance/",  # POST only: came?
+    "assistance/referrals/<uuid:uuid>/status/",  # POST only: moves a referral on
+    "assistance/referrals/notices/read/",  # POST only: marks the notices read
     "registry/imports/template.csv",
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",
@@ -91,7 +93,13 @@ NOT_PAGES = {
 }
 
 # Pages for someone not (fully) logged in, read by the tests of visitors below.
-VISITOR_PAGES = {"accounts/login/", "accounts/two-factor/"}
+# The public directory takes a country code, not a uuid: its own tests read it
+# (caminantes/assistance/referrals/tests/test_views.py).
+VISITOR_PAGES = {
+    "accounts/login/",
+    "accounts/two-factor/",
+    "assistance/referrals/public/<str:iso>/",
+}
 
 
 class InlineCode(HTMLParser):

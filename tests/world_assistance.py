@@ -404,3 +404,5 @@ def _casework_register() -> None:
 
 
 _casework_register()
+# The directory and referrals have their own file beside this one.
+import tests.world_referrals  # noqa: E402, F401  (registers them in BUILDERS)

@@ -94,6 +94,7 @@ INDICATORS = {
     "job_placements": gettext_lazy("Job placements"),
     "seed_capital_grants": gettext_lazy("Seed capital grants"),
     "skills_certified": gettext_lazy("Skills certified"),
+    "referrals_completed": gettext_lazy("Referrals completed"),
 }
 TIMELINE = {
     "households_receiving_nfi": gettext_noop("Kits handed over (%(quantity)s)"),
