@@ -10,7 +10,9 @@ def fill_monthly_rollups(apps, schema_editor):
     # from what is already there (plain SQL on the tables, no model code).
     from caminantes.dtm.rollup import rebuild_months
 
-    rebuild_months()
+    # The columns the tables had at this migration (later ones add totals).
+    sex_age = [f"{s}_{a}" for s in ("female", "male") for a in ("0_5", "6_17", "18_59", "60_plus")]
+    rebuild_months(totals=("individuals", "groups", "unaccompanied_children", *sex_age))
 
 
 class Migration(migrations.Migration):

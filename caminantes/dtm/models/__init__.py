@@ -39,6 +39,8 @@ Flow monitoring survey
   copied for fast filters: `GROUP BY option WHERE question='needs'`. Free-text fields are
   listed in `SurveySubmission.FREE_TEXT` (the microdata export drops them). The sample is
   not statistically representative: outputs include `dtm/includes/survey_note.html`.
+- `SurveyRefusal`: someone asked who declined (consent = no): point, date and submission
+  id only, for the response rate. Imports store refusals and the consented rows.
 
 Mobility tracking
 - `BaselineAssessment`: people present in an admin area in a round (sex x age columns,
@@ -78,7 +80,12 @@ from caminantes.dtm.models.mobility import (
     SiteAssessmentBreakdown,
 )
 from caminantes.dtm.models.reference import FlowMonitoringPoint, Operation, Round
-from caminantes.dtm.models.survey import SurveyChoice, SurveyChoiceMonthly, SurveySubmission
+from caminantes.dtm.models.survey import (
+    SurveyChoice,
+    SurveyChoiceMonthly,
+    SurveyRefusal,
+    SurveySubmission,
+)
 
 __all__ = [
     "BaselineAssessment",
@@ -100,5 +107,6 @@ __all__ = [
     "SiteAssessmentBreakdown",
     "SurveyChoice",
     "SurveyChoiceMonthly",
+    "SurveyRefusal",
     "SurveySubmission",
 ]
