@@ -88,9 +88,10 @@ class MobilityWorld(DtmTestCase):
             ("centro-b", "Centro B", cls.co, cls.guajira, "11.5"),
             ("tumbes-site", "Tumbes site", cls.pe, cls.tumbes, "-3.56"),
         ]:
-            CollectiveSite.objects.create(organization=cls.iom, country=country, admin_area=site_area,
-                                          name=name, code=code, site_type="shelter",
-                                          latitude=lat, longitude="-72.5")  # fmt: skip
+            CollectiveSite.objects.create(
+                organization=cls.iom, country=country, admin_area=site_area, name=name,
+                code=code, site_type="shelter", latitude=lat, longitude="-72.5",
+            )  # fmt: skip
         for rnd, site, capacity, n in [
             (1, "albergue-a", 100, 80),
             (2, "albergue-a", 100, 120),
