@@ -167,7 +167,10 @@ def region_map(
 def name_key(name: str) -> str:
     """'Bogotá, D.C.' and 'Bogota' alike: accents, case and punctuation do not matter."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"\b(departamento|provincia|estado|region|de|del|la|d ?c)\b", " ", text)
+    text = text.replace(".", "")
+    text = re.sub(
+        r"\b(departamento|provincia|estado|region|distrito|capital|de|del|la|d ?c)\b", " ", text
+    )
     return re.sub(r"[^a-z0-9]+", "", text)
 
 

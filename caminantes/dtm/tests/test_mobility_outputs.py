@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import hxl
+from django.test import SimpleTestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -24,6 +25,7 @@ from caminantes.accounts.permissions import Role
 from caminantes.audit.models import AuditEvent
 from caminantes.dtm.hxl import MOBILITY_SCHEMA
 from caminantes.dtm.intake import submit_baseline, submit_site_assessment
+from caminantes.dtm.mapping.svg import features_of
 from caminantes.dtm.models import CollectiveSite, DtmApiFigure, Round
 from caminantes.dtm.tests.base import DtmTestCase
 from caminantes.dtm.tests.test_exports import csv_of
@@ -250,3 +252,11 @@ class MobilityExportTest(MobilityWorld):
         self.login(self.eve)
         response = self.client.get(self.url("dtm_export_mobility") + "?table=areas")
         self.assertEqual(response.status_code, 403)
+
+
+class BoundaryNamesTest(SimpleTestCase):
+    def test_it_finds_the_shipped_boundary_of_an_area_however_its_name_is_spelt(self) -> None:
+        self.assertEqual(features_of("CO", "Bogotá, D.C."), features_of("CO", "Bogota"))
+        self.assertTrue(features_of("CO", "Distrito Capital de Bogotá"))
+        self.assertTrue(features_of("co", "NORTE DE SANTANDER"))
+        self.assertEqual(features_of("PE", "Norte de Santander"), [])
