@@ -12,7 +12,8 @@ Flow counts (raw, up to millions of rows)
   Kobo's `_uuid`): the same id with the same content is a no-op, with other content a
   conflict. Totals (`individuals`, `groups`, `unaccompanied_children`) plus eight sex x
   age columns `female_0_5 … male_60_plus` whose sum equals `individuals` (a database
-  CHECK). `organization`, `country`, `operation` are copied from the point so scoping and
+  CHECK), and two vulnerability counts (`pregnant_lactating` ≤ women and girls 6-59,
+  `with_disabilities` ≤ individuals), summed by the rollup like the totals. `organization`, `country`, `operation` are copied from the point so scoping and
   filters need no join. `voided_at` set = not counted anywhere.
 - `FlowCountBreakdown`: (count, dimension, code, individuals) for nationality, transport
   mode and final destination country; per dimension, the rows add up to the total.
