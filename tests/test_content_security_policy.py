@@ -90,6 +90,8 @@ NOT_PAGES = {
     "dtm/forms/flow-monitoring-survey.xlsx",
     "dtm/operations/<uuid:uuid>/export/flows/",
     "dtm/operations/<uuid:uuid>/export/surveys/",
+    "dtm/operations/<uuid:uuid>/export/mobility/",
+    "dtm/operations/<uuid:uuid>/forms/flow-monitoring-survey.xlsx",  # a file, made per operation
 }
 
 # Pages for someone not (fully) logged in, read by the tests of visitors below.

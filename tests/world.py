@@ -527,6 +527,18 @@ def _dtm_register() -> None:
             defaults={"value": 1},
         )[0].assessment  # fmt: skip
 
+    def refusal(org: Organization, member: User) -> models.Model:
+        import uuid as uuid_lib
+        from datetime import date
+
+        point = _dtm_point(org, member)
+        existing = m.SurveyRefusal.objects.filter(point=point).first()
+        return existing or m.SurveyRefusal.objects.create(
+            uuid=uuid_lib.uuid4(), point=point, organization=org, country=point.country,
+            operation=point.operation, asked_on=date(2025, 1, 2), source="form",
+            content_sha256="0" * 64,
+        )  # fmt: skip
+
     def dtm_import(org: Organization, member: User) -> models.Model:
         point = _dtm_point(org, member)
         return m.DtmImport.objects.create(
@@ -548,6 +560,7 @@ def _dtm_register() -> None:
         m.SurveyChoiceMonthly: choice_monthly,
         m.SurveySubmission: _dtm_survey,
         m.SurveyChoice: choice,
+        m.SurveyRefusal: refusal,
         m.BaselineAssessment: _dtm_baseline,
         m.BaselineBreakdown: baseline_breakdown,
         m.CollectiveSite: _dtm_site,

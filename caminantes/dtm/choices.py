@@ -108,6 +108,9 @@ CHILD_FIELDS: tuple[str, ...] = tuple(
     f"{sex}_{age}" for sex in ("female", "male") for age in ("0_5", "6_17")
 )
 
+# Vulnerability counts of a tally sheet (issue 16 §5), summed by the rollup like the totals.
+VULNERABILITY_FIELDS: tuple[str, ...] = ("pregnant_lactating", "with_disabilities")
+
 
 class CountDimension(models.TextChoices):
     """The breakdowns of a flow count besides sex x age; each one adds up to the total."""
@@ -158,6 +161,8 @@ class ReasonForLeaving(models.TextChoices):
     FAMILY = "family", _("Family reunification")
     EDUCATION = "education", _("Education")
     SERVICES = "services", _("Lack of basic services")
+    XENOPHOBIA = "xenophobia", _("Xenophobia or discrimination in the host country")
+    SECONDARY = "secondary_movement", _("Moving on from a first host country")
     OTHER = "other", _("Other")
 
 
@@ -205,6 +210,69 @@ class SurveyQuestion(models.TextChoices):
     INCIDENTS = "incidents", _("Protection incidents on the route")
     TRANSIT = "transit_countries", _("Transit countries")
     TRANSPORT = "transport_modes", _("Transport modes on the route")
+
+
+class WgAnswer(models.TextChoices):
+    """Washington Group short set: the answer scale of each of the six domains."""
+
+    NONE = "no_difficulty", _("No difficulty")
+    SOME = "some", _("Some difficulty")
+    A_LOT = "a_lot", _("A lot of difficulty")
+    CANNOT = "cannot", _("Cannot do at all")
+
+
+# The six domains of the Washington Group short set, as survey field names.
+WG_DOMAINS: tuple[tuple[str, str], ...] = (
+    ("wg_seeing", "seeing"),
+    ("wg_hearing", "hearing"),
+    ("wg_walking", "walking"),
+    ("wg_remembering", "remembering"),
+    ("wg_selfcare", "self-care"),
+    ("wg_communicating", "communicating"),
+)
+# A disability in the WG sense: a lot of difficulty or cannot do at all in any domain.
+WG_DISABILITY = frozenset({WgAnswer.A_LOT.value, WgAnswer.CANNOT.value})
+
+
+class LegalStatus(models.TextChoices):
+    """Status in the host country. Country-specific permits carry their country."""
+
+    PPT_PEP = "ppt_pep", _("PPT or PEP (Colombia)")
+    CPP = "cpp", _("CPP (Peru)")
+    HUMANITARIAN_VISA = "humanitarian_visa", _("Humanitarian visa (Ecuador)")
+    RESIDENCE_BR = "residence_br", _("Residence permit (Brazil)")
+    ASYLUM_SEEKER = "asylum_seeker", _("Asylum seeker")
+    REFUGEE = "refugee", _("Refugee")
+    IRREGULAR = "irregular", _("Irregular")
+    OTHER = "other", _("Other")
+
+
+# The permits only a given host country grants (ISO alpha-2); the others apply anywhere.
+LEGAL_STATUS_COUNTRY = {"ppt_pep": "CO", "cpp": "PE", "humanitarian_visa": "EC",
+                        "residence_br": "BR"}  # fmt: skip
+
+
+class SleepingPlace(models.TextChoices):
+    STREET = "street", _("Street or public space")
+    SHELTER = "shelter", _("Shelter or collective site")
+    HOST_FAMILY = "host_family", _("With family or friends")
+    RENTED = "rented", _("Rented room or hotel")
+    TERMINAL = "terminal", _("Bus terminal or border post")
+    TRANSPORT = "in_transport", _("On a bus, truck or other vehicle")
+    OTHER = "other", _("Other")
+
+
+class Intention(models.TextChoices):
+    STAY = "stay", _("Stay in this country")
+    MOVE_ON = "move_on", _("Move on to another country")
+    RETURN = "return", _("Return to the country of origin")
+    UNKNOWN = "dont_know", _("Does not know yet")
+
+
+# Travel group members by sex x age band (survey), in the order of the tally's columns.
+GROUP_FIELDS: tuple[str, ...] = tuple(f"group_{f}" for f in SEX_AGE_FIELDS)
+GROUP_CHILD_FIELDS: tuple[str, ...] = tuple(f"group_{f}" for f in CHILD_FIELDS)
+TRANSIT_SLOTS = 5  # the XLSForm asks transit countries one by one, in order
 
 
 class ShelterType(models.TextChoices):

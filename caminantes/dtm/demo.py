@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caminantes.accounts.models import Organization, User
-from caminantes.dtm import rollup
+from caminantes.dtm import demo_vulnerability, rollup
 from caminantes.dtm.choices import (
     Document,
     Incident,
@@ -40,6 +40,7 @@ from caminantes.dtm.models import (
     SiteAssessment,
     SiteAssessmentBreakdown,
     SurveyChoice,
+    SurveyRefusal,
     SurveySubmission,
 )
 from caminantes.geo.models import AdminArea, Country, Place
@@ -107,6 +108,12 @@ SITES = (
     ("Centro de tránsito Tumbes", "pe-transito-tumbes", "PE", "PE-TUM", "transit_centre", 120),
     ("Asentamiento La Parada", "co-la-parada", "CO", "CO-NSA", "spontaneous", 600),
 )  # fmt: skip
+# Where the demo sites stand (the mobility map draws them), approximately.
+SITE_PLACES = {
+    "co-divina-providencia": ("7.8890", "-72.4967"), "co-cai-maicao": ("11.3775", "-72.2390"),
+    "co-albergue-ipiales": ("0.8303", "-77.6441"), "pe-transito-tumbes": ("-3.5669", "-80.4515"),
+    "co-la-parada": ("7.8700", "-72.4600"),
+}  # fmt: skip
 
 
 def _split(rng: random.Random, total: int, weights: dict[str, int]) -> dict[str, int]:
@@ -177,6 +184,7 @@ def _movement_types(code: str) -> list[str]:
 def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[date],
             enumerator: User | None) -> int:  # fmt: skip
     sheets: list[FlowCount] = []
+    vrng = random.Random(16)  # noqa: S311 - the vulnerability counts' own draws
     parts: list[tuple[int, str, dict[str, int]]] = []
     for point in points:
         base_in, base_out, _modes, _destinations = POINTS[point.code]
@@ -188,7 +196,7 @@ def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[da
                     for flow_type, n in by_type.items():
                         if n or flow_type == max(by_type, key=lambda t: by_type[t]):
                             _sheet(rng, sheets, parts, point, day, (start, end), direction,
-                                   flow_type, n, enumerator)  # fmt: skip
+                                   flow_type, n, enumerator, vrng)  # fmt: skip
     created = FlowCount.objects.bulk_create(sheets, batch_size=2000)
     FlowCountBreakdown.objects.bulk_create(
         (FlowCountBreakdown(count_id=created[i].pk, dimension=d, code=code, individuals=v)
@@ -201,7 +209,7 @@ def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[da
 def _sheet(rng: random.Random, sheets: list[FlowCount],
            parts: list[tuple[int, str, dict[str, int]]], point: FlowMonitoringPoint,
            day: date, shift: tuple[time, time], direction: str, flow_type: str, n: int,
-           enumerator: User | None) -> None:  # fmt: skip
+           enumerator: User | None, vrng: random.Random) -> None:  # fmt: skip
     """One tally sheet (and its breakdowns) of one flow type, appended to `sheets`."""
     _i, _o, modes, destinations = POINTS[point.code]
     start, end = shift
@@ -211,6 +219,7 @@ def _sheet(rng: random.Random, sheets: list[FlowCount],
     cells = _split(rng, n, SEX_AGE_SHARE)
     children = cells["female_0_5"] + cells["female_6_17"] + cells["male_0_5"] + cells["male_6_17"]
     key = uuid.uuid4()
+    extras = demo_vulnerability.tally_extras(vrng, cells, n)
     sheets.append(FlowCount(
         uuid=key, point=point, organization_id=point.organization_id,
         country_id=point.country_id, operation_id=point.operation_id,
@@ -218,7 +227,7 @@ def _sheet(rng: random.Random, sheets: list[FlowCount],
         flow_type=flow_type, individuals=n, groups=max(1, n // 3) if n else 0,
         unaccompanied_children=min(children, int(n * 0.004 + rng.random())),
         enumerator=enumerator, source="demo",
-        content_sha256=hashlib.sha256(key.bytes).hexdigest(), **cells,
+        content_sha256=hashlib.sha256(key.bytes).hexdigest(), **cells, **extras,
     ))  # fmt: skip
     parts.append((len(sheets) - 1, "nationality", _split(rng, n, NATIONALITY)))
     parts.append((len(sheets) - 1, "transport", _split(rng, n, modes)))
@@ -228,6 +237,8 @@ def _sheet(rng: random.Random, sheets: list[FlowCount],
 def _surveys(rng: random.Random, points: list[FlowMonitoringPoint], days: list[date],
              enumerator: User | None) -> int:  # fmt: skip
     subs: list[SurveySubmission] = []
+    vrng = random.Random(1605)  # noqa: S311 - the new questions' own draws
+    iso2 = dict(Country.objects.values_list("pk", "iso2"))
     picks: list[dict[str, list[str]]] = []
     weights = [POINTS[p.code][0] for p in points]
     for _n in range(SURVEYS):
@@ -271,7 +282,16 @@ def _surveys(rng: random.Random, points: list[FlowMonitoringPoint], days: list[d
             "transport_modes": rng.sample([m for m in TransportMode.values if m != "plane"],
                                           k=rng.choice((1, 2))),
         })  # fmt: skip
+        sub = subs[-1]
+        for name, value in demo_vulnerability.survey_extras(
+            vrng, country=iso2[point.country_id], sex=sub.sex, age=sub.age, size=size,
+            children=sub.children_in_group, transit=picks[-1]["transit_countries"],
+        ).items():  # fmt: skip
+            setattr(sub, name, value)
     created = SurveySubmission.objects.bulk_create(subs, batch_size=1000)
+    SurveyRefusal.objects.bulk_create(
+        demo_vulnerability.refusals(vrng, points, days, len(created), weights), batch_size=1000
+    )
     SurveyChoice.objects.bulk_create(
         (SurveyChoice(submission_id=s.pk, question=q, option=o, position=i,
                       operation_id=s.operation_id, point_id=s.point_id,
@@ -342,6 +362,7 @@ def _mobility(rng: random.Random, op: Operation, rounds: list[Round], user: User
         site = CollectiveSite.objects.create(
             organization_id=op.organization_id, country=country, name=name, code=code,
             admin_area=AdminArea.objects.filter(iso_code=area_code).first(), site_type=kind,
+            latitude=SITE_PLACES[code][0], longitude=SITE_PLACES[code][1],
         )  # fmt: skip
         for rnd in rounds[-3:]:
             people = int(capacity * rng.uniform(0.6, 1.15))

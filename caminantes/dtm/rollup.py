@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
-from caminantes.dtm.choices import SEX_AGE_FIELDS
+from caminantes.dtm.choices import SEX_AGE_FIELDS, VULNERABILITY_FIELDS
 from caminantes.dtm.models import (
     FlowCount,
     FlowCountBreakdown,
@@ -41,7 +41,8 @@ from caminantes.dtm.models import (
     SurveySubmission,
 )
 
-TOTALS = ("individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS)
+TOTALS = ("individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS,
+          *VULNERABILITY_FIELDS)  # fmt: skip
 COPIED = ("organization_id", "country_id", "operation_id")
 
 
@@ -229,9 +230,11 @@ def _month_sql(column: str) -> str:
     return f"date({column}, 'start of month')"
 
 
-def rebuild_months(operation_id: int | None = None) -> None:
+def rebuild_months(operation_id: int | None = None, *, totals: tuple[str, ...] = TOTALS) -> None:
     """Recompute the monthly rollups (flows from the daily tables, surveys from the raw
-    choices) for the whole database or one operation, in SQL."""
+    choices) for the whole database or one operation, in SQL. A migration passes the
+    `totals` columns its tables have at that point of the history."""
+    TOTALS = totals
     op_where = " WHERE operation_id = %s" if operation_id else ""
     params = [operation_id] if operation_id else []
     month = _month_sql("day")

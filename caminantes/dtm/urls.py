@@ -33,4 +33,9 @@ urlpatterns = [
     ),
     path("imports/<uuid:uuid>/progress/", views_intake.import_progress, name="dtm_import_progress"),
     path("forms/flow-monitoring-survey.xlsx", views_intake.survey_form, name="dtm_survey_form"),
+    path(
+        "operations/<uuid:uuid>/forms/flow-monitoring-survey.xlsx",
+        views_intake.operation_survey_form,
+        name="dtm_operation_survey_form",
+    ),
 ]

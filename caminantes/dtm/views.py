@@ -221,7 +221,9 @@ def _tally_rows(point: FlowMonitoringPoint) -> dict[str, list[tuple[str, str]]]:
             for sex in ("female", "male")
             for age, label in AGE_GROUPS
         ],
-        "other": [("groups", _("Groups")), ("unaccompanied_children", _("Unaccompanied children"))],
+        "other": [("groups", _("Groups")), ("unaccompanied_children", _("Unaccompanied children")),
+                  ("pregnant_lactating", _("Pregnant or lactating women")),
+                  ("with_disabilities", _("Persons with disabilities"))],
         "nationality": country_rows(CountDimension.NATIONALITY),
         "transport": [(f"transport_{m}", str(labels.get(m, m))) for m in modes],
         "destination": country_rows(CountDimension.DESTINATION),

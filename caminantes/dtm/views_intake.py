@@ -3,14 +3,15 @@ site assessments) and the survey questionnaire download for Kobo/ODK."""
 
 from __future__ import annotations
 
+import tempfile
 import uuid as uuid_lib
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,8 @@ from caminantes.accounts import policies
 from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
+from caminantes.audit import actions
+from caminantes.audit.log import log
 from caminantes.dtm import imports, selectors
 from caminantes.dtm.choices import (
     AGE_GROUPS,
@@ -36,11 +39,12 @@ from caminantes.dtm.imports import templates
 from caminantes.dtm.imports.headers import ALIASES, PREFIXES
 from caminantes.dtm.intake import submit_baseline, submit_site_assessment
 from caminantes.dtm.models import CollectiveSite, DtmImport, Operation
+from caminantes.dtm.xlsforms import build_xlsform
 from caminantes.geo.models import AdminArea
 from caminantes.lib.form_errors import posted
 from caminantes.lib.safecsv import csv_rows
 
-FORMS_DIR = Path(__file__).parent / "xlsforms"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- imports -----------------------------------------------------------------------------
@@ -270,6 +274,35 @@ def site_assess(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespo
 
 
 @dtm_perm_required
-def survey_form(request: AuthenticatedRequest) -> FileResponse:
-    path = FORMS_DIR / "flow_monitoring_survey.xlsx"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+def survey_form(request: AuthenticatedRequest) -> HttpResponse:
+    """The questionnaire is made per operation: one operation in view goes straight to its
+    form, several are listed on the DTM home page."""
+    operations = list(selectors.operations_for_user(user=request.user)[:2])
+    if len(operations) == 1:
+        return redirect("dtm_operation_survey_form", uuid=operations[0].uuid)
+    messages.info(request, _("Download the questionnaire from the page of an operation."))
+    return redirect("dtm_home")
+
+
+@dtm_perm_required
+def operation_survey_form(
+    request: AuthenticatedRequest, uuid: uuid_lib.UUID
+) -> HttpResponse | FileResponse:
+    """The XLSForm with this operation's active points, made now (audited as an export)."""
+    operation = selectors.get_dtm_for_user(request.user, Operation, uuid)
+    points = [
+        build_xlsform.FormPoint(p.code, p.name, p.country.iso2)
+        for p in selectors.points_for_user(user=request.user, operation=operation).filter(
+            is_active=True
+        )
+    ]
+    if not points:
+        messages.error(request, _("This operation has no active point yet: add one first."))
+        return redirect("dtm_operation", uuid=operation.uuid)
+    fh = tempfile.TemporaryFile()  # FileResponse closes it
+    build_xlsform.build(fh, points=points, version=timezone.now().strftime("%Y%m%d%H%M"),
+                        title=f"{_('Flow monitoring survey')} · {operation.name}")  # fmt: skip
+    fh.seek(0)
+    log(request.user, actions.EXPORT, operation, file_format="xlsform", points=len(points))
+    return FileResponse(fh, as_attachment=True, filename=f"{operation.code}-fms-xlsform.xlsx",
+                        content_type=XLSX)  # fmt: skip

@@ -8,7 +8,14 @@ from datetime import date, timedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from caminantes.dtm.charts import Chart, Series, bar_chart, line_chart, pyramid_chart
+from caminantes.dtm.charts import (
+    Chart,
+    Series,
+    bar_chart,
+    line_chart,
+    pyramid_chart,
+    stacked_chart,
+)
 from caminantes.dtm.choices import FlowType
 from caminantes.dtm.dashboards.flows import DIRECTIONS, FLOW_TYPES, Effort, FlowFigures
 from caminantes.dtm.dashboards.labels import (
@@ -18,6 +25,7 @@ from caminantes.dtm.dashboards.labels import (
     option_label,
     question_label,
     sex_label,
+    single_label,
     transport_label,
 )
 from caminantes.dtm.dashboards.surveys import QUESTIONS, SurveyFigures
@@ -353,6 +361,36 @@ def survey_charts(fig: SurveyFigures) -> dict[str, Chart]:
         label_header=_("Country"),
         empty_message=_empty(),
         value_header=_("% of respondents"),
+    )
+    single_titles = {
+        "legal_status": (_("Status in the host country"), _("% of those who answered")),
+        "slept_last_night": (_("Where they slept last night"), _("% of those who answered")),
+        "intention": (_("Intentions"), _("% of those who answered")),
+        "intention_country": (_("Country they mean to move on to"),
+                              _("% of those moving on")),
+        "pregnant": (_("Pregnant or lactating"), _("% of the women who answered")),
+        "disability": (_("Disability (Washington Group short set)"),
+                       _("% of those who answered the six questions")),
+    }  # fmt: skip
+    for question, (title, header) in single_titles.items():
+        charts[question] = bar_chart(
+            title,
+            [(single_label(question, code), fig.share(question, n))
+             for code, n in fig.single.get(question, [])][: TOP + 2],
+            percent=True,
+            label_header=_("Answer"),
+            empty_message=_empty(),
+            value_header=header,
+        )  # fmt: skip
+    charts["group"] = stacked_chart(
+        _("Travel group members by sex and age"),
+        [
+            (_("Women and girls"), [fig.group_sex_age.get(f"group_female_{a}", 0) for a in AGES]),
+            (_("Men and boys"), [fig.group_sex_age.get(f"group_male_{a}", 0) for a in AGES]),
+        ],
+        [AGE_LABELS[a] for a in AGES],
+        label_header=_("Sex"),
+        empty_message=_empty(),
     )
     charts["sex"] = bar_chart(
         _("Respondents by sex"),

@@ -14,11 +14,15 @@ from caminantes.dtm.choices import (
     Document,
     FlowType,
     Incident,
+    Intention,
+    LegalStatus,
     Need,
     ReasonForLeaving,
     Sex,
+    SleepingPlace,
     SurveyQuestion,
     TransportMode,
+    YesNo,
 )
 from caminantes.geo.models import Country
 
@@ -69,6 +73,23 @@ def option_label(question: str, code: str) -> str:
     if choices is None:
         return code
     return str(dict(choices.choices).get(code, code))
+
+
+SINGLE_CHOICES = {
+    "legal_status": LegalStatus,
+    "slept_last_night": SleepingPlace,
+    "intention": Intention,
+    "disability": YesNo,
+    "pregnant": YesNo,
+}
+
+
+def single_label(question: str, code: str) -> str:
+    """A single-select answer of the survey; countries by name."""
+    if question == "intention_country":
+        return country_name(code)
+    choices = SINGLE_CHOICES.get(question)
+    return str(dict(choices.choices).get(code, code)) if choices else code
 
 
 def transport_label(code: str) -> str:

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import PLATFORM_ROLES, Perm
-from caminantes.dtm.choices import SurveyQuestion
+from caminantes.dtm.choices import GROUP_FIELDS, SurveyQuestion
 from caminantes.dtm.dashboards.filters import Filters
 from caminantes.dtm.dashboards.periods import split
 from caminantes.dtm.models import (
@@ -23,6 +23,7 @@ from caminantes.dtm.models import (
     Operation,
     SurveyChoice,
     SurveyChoiceMonthly,
+    SurveyRefusal,
     SurveySubmission,
 )
 
@@ -45,9 +46,31 @@ class SurveyFigures:
     sex: list[tuple[str, int]] = field(default_factory=list)
     nationalities: list[tuple[str, int]] = field(default_factory=list)
     with_children: int = 0
+    # People asked who declined (consent = no): the response rate's other half.
+    refusals: int = 0
+    # single-select answers (legal_status, slept_last_night, intention, disability, pregnant,
+    # intention_country) -> [(code, respondents)], most frequent first, blanks left out
+    single: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # Those asked each question (the denominator of its shares): e.g. pregnancy: women.
+    asked: dict[str, int] = field(default_factory=dict)
+    # Travel group members by sex x age band, summed over the respondents who gave them
+    group_sex_age: dict[str, int] = field(default_factory=dict)
 
     def percent(self, n: int) -> float:
         return 100 * n / self.respondents if self.respondents else 0.0
+
+    @property
+    def asked_total(self) -> int:
+        return self.respondents + self.refusals
+
+    @property
+    def response_rate(self) -> float | None:
+        """Share of the people asked who agreed; None when nobody was asked."""
+        return 100 * self.respondents / self.asked_total if self.asked_total else None
+
+    def share(self, question: str, n: int) -> float:
+        asked = self.asked.get(question, 0)
+        return 100 * n / asked if asked else 0.0
 
 
 def submissions(user: Any, operation: Operation, filters: Filters) -> QuerySet[SurveySubmission]:
@@ -84,6 +107,9 @@ def survey_figures(*, user: Any, operation: Operation, filters: Filters) -> Surv
     fig.nationalities = _ranked(nat)
     fig.destinations = _ranked(dest)
 
+    _single_answers(fig, subs)
+    fig.refusals = refusals(user, operation, filters).count()
+
     fig.answers = {q.value: [] for q in QUESTIONS}
     counts: dict[tuple[str, str], int] = {}
     for row in _choice_counts(user, operation, filters, subs):
@@ -92,6 +118,34 @@ def survey_figures(*, user: Any, operation: Operation, filters: Filters) -> Surv
     for (question, option), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1])):
         fig.answers[question].append((option, n))
     return fig
+
+
+SINGLE = ("legal_status", "slept_last_night", "intention", "intention_country", "disability",
+          "pregnant")  # fmt: skip
+
+
+def refusals(user: Any, operation: Operation, filters: Filters) -> QuerySet[SurveyRefusal]:
+    qs = policies.visible(user, SurveyRefusal, Perm.DTM_ANALYSE).filter(
+        operation=operation, asked_on__gte=filters.start, asked_on__lte=filters.end
+    )
+    if filters.point_ids:
+        qs = qs.filter(point_id__in=filters.point_ids)
+    return qs
+
+
+def _single_answers(fig: SurveyFigures, subs: QuerySet[SurveySubmission]) -> None:
+    """Shares of the single-select answers, each over those who answered it (pregnancy: the
+    women; disability: those who answered the whole Washington Group set)."""
+    for name in SINGLE:
+        rows = subs.exclude(**{name: ""}).values(name).annotate(n=Count("id")).order_by()
+        counts = {row[name]: row["n"] for row in rows}
+        fig.single[name] = _ranked(counts)
+        fig.asked[name] = sum(counts.values())
+    fig.asked["intention_country"] = sum(
+        n for code, n in fig.single["intention"] if code == "move_on"
+    )
+    sums = subs.exclude(group_female_18_59=None).aggregate(**{f: Sum(f) for f in GROUP_FIELDS})
+    fig.group_sex_age = {f: sums[f] or 0 for f in GROUP_FIELDS}
 
 
 def _choice_counts(

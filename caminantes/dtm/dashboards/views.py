@@ -6,14 +6,22 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from caminantes.accounts import policies
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
-from caminantes.dtm.dashboards import figures
+from caminantes.dtm.dashboards import figures, mobility_charts
 from caminantes.dtm.dashboards.filters import FilterForm, Filters, filters_from
 from caminantes.dtm.dashboards.flows import flow_figures, last_day
 from caminantes.dtm.dashboards.labels import forget_countries
+from caminantes.dtm.dashboards.mobility import (
+    MobilityFilterForm,
+    MobilityFilters,
+    mobility_figures,
+    visible_rounds,
+)
+from caminantes.dtm.dashboards.mobility import filters_from as mobility_filters_from
 from caminantes.dtm.dashboards.surveys import survey_figures
 from caminantes.dtm.models import FlowMonitoringPoint, Operation
 
@@ -78,3 +86,45 @@ def surveys(request: HttpRequest, uuid: Any) -> HttpResponse:
         "tab": "surveys",
     }
     return render(request, "dtm/dashboards/surveys.html", context)
+
+
+def operation_and_mobility_filters(
+    request: HttpRequest, uuid: Any
+) -> tuple[Operation, MobilityFilterForm, MobilityFilters]:
+    """The operation (404 when not visible), the round, level and country asked for."""
+    operation = policies.get_for_user(request.user, Operation, uuid, Perm.DTM_ANALYSE)
+    rounds = visible_rounds(request.user, operation).order_by("-number")
+    form = MobilityFilterForm(
+        request.GET or None, rounds=rounds, countries=operation.countries.order_by("iso2")
+    )
+    return operation, form, mobility_filters_from(form, rounds)
+
+
+@perm_required(Perm.DTM_ANALYSE)
+def mobility(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Mobility tracking: baselines by admin area and round, sites, needs, the map."""
+    forget_countries()
+    operation, form, filters = operation_and_mobility_filters(request, uuid)
+    fig = mobility_figures(user=request.user, operation=operation, filters=filters)
+    countries = [filters.country.iso2] if filters.country else _countries(operation)
+    context = {
+        "operation": operation,
+        "mobility_form": form,
+        "filters": filters,
+        "fig": fig,
+        "kpis": mobility_charts.key_figures(fig),
+        "charts": mobility_charts.charts(fig),
+        "map": mobility_charts.mobility_map(fig, countries),
+        "legend": mobility_charts.legend(fig),
+        "export_tables": [
+            ("areas", _("People by admin area")),
+            ("needs", _("Needs by sector")),
+            ("sites", _("Collective sites")),
+        ],
+        "can_export": policies.has_perm(
+            request.user, Perm.EXPORT_AGGREGATES, organization_id=operation.organization_id
+        ),
+        "query": request.GET.urlencode(),
+        "tab": "mobility",
+    }
+    return render(request, "dtm/dashboards/mobility.html", context)

@@ -34,7 +34,15 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm import rollup
-from caminantes.dtm.choices import SEX_AGE_FIELDS, Source, SurveyQuestion
+from caminantes.dtm.choices import (
+    GROUP_FIELDS,
+    SEX_AGE_FIELDS,
+    TRANSIT_SLOTS,
+    VULNERABILITY_FIELDS,
+    WG_DOMAINS,
+    Source,
+    SurveyQuestion,
+)
 from caminantes.dtm.imports.reading import FileProblem, map_header, read_table
 from caminantes.dtm.intake import (
     Conflict,
@@ -45,6 +53,7 @@ from caminantes.dtm.intake import (
     validate_flow_count,
     validate_survey,
 )
+from caminantes.dtm.intake import refusal as refusals
 from caminantes.dtm.intake.common import PointCache
 from caminantes.dtm.intake.flow import already_stored as flow_already_stored
 from caminantes.dtm.intake.flow import stored_digests as flow_digests
@@ -68,8 +77,8 @@ _PEOPLE = ("households", "individuals", *SEX_AGE_FIELDS)
 COLUMNS: dict[str, tuple[set[str], tuple[str, ...]]] = {
     K.FLOW_COUNTS: (
         {"uuid", "point", "date", "shift_start", "shift_end", "direction", "flow_type",
-         "individuals",
-         "groups", "unaccompanied_children", *SEX_AGE_FIELDS},
+         "individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS,
+         *VULNERABILITY_FIELDS},
         ("nationality_", "transport_", "destination_"),
     ),
     K.SURVEY: (
@@ -78,7 +87,9 @@ COLUMNS: dict[str, tuple[set[str], tuple[str, ...]]] = {
          "departure_date", "group_size", "children_in_group", "unaccompanied_children",
          "days_in_transit", "main_transport", "travel_cost_usd", "destination_country",
          "destination_admin1", "other_reason", "other_need", "comments", *YES_NO_FIELDS,
-         *SurveyQuestion.values},
+         *SurveyQuestion.values, "legal_status", "slept_last_night", "intention",
+         "intention_country", *(n for n, _d in WG_DOMAINS), *GROUP_FIELDS,
+         *(f"transit_country_{i}" for i in range(1, TRANSIT_SLOTS + 1))},
         (),
     ),
     K.BASELINE: (
@@ -173,11 +184,17 @@ def _check_rows(
     out: list[Checked] = [([], False) for _r in rows]
     if batch.kind in (K.FLOW_COUNTS, K.SURVEY):
         flow = batch.kind == K.FLOW_COUNTS
-        validate: Callable[..., Any] = validate_flow_count if flow else validate_survey
         valid: list[tuple[int, Any]] = []
+        declined: list[tuple[int, Any]] = []
         for i, data in enumerate(rows):
+            refused = not flow and refusals.is_refusal(data)
+            validate: Callable[..., Any] = (
+                validate_flow_count if flow else
+                refusals.validate_refusal if refused else validate_survey
+            )  # fmt: skip
             try:
-                valid.append((i, validate(data, user=user, operation=op, points=points)))
+                value = validate(data, user=user, operation=op, points=points)
+                (declined if refused else valid).append((i, value))
             except ValidationError as exc:
                 out[i] = (_errors(exc), False)
             except PermissionDenied as exc:
@@ -187,6 +204,12 @@ def _check_rows(
         for i, value in valid:
             try:
                 out[i] = ([], known(value, stored))
+            except Conflict as exc:
+                out[i] = ([{"column": "uuid", "message": str(exc.messages[0])}], False)
+        stored = refusals.stored_digests(v.uuid for _i, v in declined)
+        for i, value in declined:
+            try:
+                out[i] = ([], refusals.already_stored(value, stored))
             except Conflict as exc:
                 out[i] = ([{"column": "uuid", "message": str(exc.messages[0])}], False)
         return out
@@ -347,7 +370,7 @@ def _stage(batch: DtmImport, path: Path, user: User | None) -> None:
         raise FileProblem(*header.problems)
     points: PointCache = {}
     seen: dict[str, int] = {}
-    totals = {"total_rows": 0, "error_rows": 0, "known_rows": 0}
+    totals = {"total_rows": 0, "error_rows": 0, "known_rows": 0, "refused_rows": 0}
     pending: list[tuple[int, dict[str, Any]]] = []
 
     def flush() -> None:
@@ -368,6 +391,10 @@ def _stage(batch: DtmImport, path: Path, user: User | None) -> None:
         totals["total_rows"] += len(staged)
         totals["error_rows"] += sum(1 for r in staged if r.errors)
         totals["known_rows"] += sum(1 for r in staged if r.known)
+        if batch.kind == K.SURVEY:
+            totals["refused_rows"] += sum(
+                1 for r in staged if not r.errors and refusals.is_refusal(r.data)
+            )
         DtmImport.objects.filter(pk=batch.pk).update(
             processed_rows=totals["total_rows"], heartbeat_at=timezone.now()
         )
@@ -509,9 +536,18 @@ def _write_rows(locked: DtmImport, user: User | None, progress: Path) -> int:
         flow = locked.kind == K.FLOW_COUNTS
         validate: Callable[..., Any] = validate_flow_count if flow else validate_survey
         checked = []
+        declined = []
         for row in chunk:
             with _row_errors(row):
+                if not flow and refusals.is_refusal(row.data):
+                    declined.append(refusals.validate_refusal(row.data, user=user, operation=op,
+                                                              points=points))  # fmt: skip
+                    continue
                 checked.append((row, validate(row.data, user=user, operation=op, points=points)))
+        stored_refusals = refusals.stored_digests(v.uuid for v in declined)
+        for value in declined:
+            refusals.store_refusal(value, source=Source.IMPORT, user=user, import_batch=locked,
+                                   stored=stored_refusals)  # fmt: skip
         stored = (flow_digests if flow else survey_digests)(v.uuid for _r, v in checked)
         for row, value in checked:
             with _row_errors(row):

@@ -4,7 +4,8 @@
 uuid, point (UUID or code), date, shift_start, shift_end, direction (incoming, outgoing),
 flow_type (pendular, transit, stay, return; Spanish and Portuguese words are understood,
 see `FLOW_TYPE_WORDS`), individuals, groups,
-unaccompanied_children, female_0_5 … male_60_plus, and the breakdowns either as dicts
+unaccompanied_children, female_0_5 … male_60_plus, pregnant_lactating and
+with_disabilities (optional, 0 when absent), and the breakdowns either as dicts
 (`{"nationality": {"VE": 8, "CO": 2}}`) or as flat keys `nationality_VE`, `transport_bus`,
 `destination_PE` (also `nationality__VE` or `nationality/VE`). Zero cells are dropped.
 """
@@ -29,6 +30,7 @@ from caminantes.dtm.choices import (
     CHILD_FIELDS,
     FLOW_TYPES_ASKED,
     SEX_AGE_FIELDS,
+    VULNERABILITY_FIELDS,
     CountDimension,
     Direction,
     FlowType,
@@ -170,7 +172,13 @@ def validate_flow_count(
     flow_type = _flow_type(r)
     totals = {
         name: r.integer(name) or 0
-        for name in ("individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS)
+        for name in (
+            "individuals",
+            "groups",
+            "unaccompanied_children",
+            *SEX_AGE_FIELDS,
+            *VULNERABILITY_FIELDS,
+        )
     }
     if r.raw("individuals") is None:
         # A sheet with only sex x age cells: the total is their sum.
@@ -192,6 +200,15 @@ def validate_flow_count(
         )
     if totals["groups"] > total:
         r.error("groups", _("More groups than people."))
+    women = totals["female_6_17"] + totals["female_18_59"]
+    if totals["pregnant_lactating"] > women:
+        r.error(
+            "pregnant_lactating",
+            _("More pregnant or lactating women (%(p)d) than women and girls aged 6 to 59 "
+              "counted (%(w)d).") % {"p": totals["pregnant_lactating"], "w": women},
+        )  # fmt: skip
+    if totals["with_disabilities"] > total:
+        r.error("with_disabilities", _("More persons with disabilities than people."))
     breakdowns = _breakdowns(r)
     for dimension, cells in breakdowns.items():
         if cells and sum(cells.values()) != total:
@@ -214,7 +231,9 @@ def validate_flow_count(
         "end": end,
         "direction": direction,
         "flow_type": flow_type,
-        "totals": totals,
+        # Zero vulnerability counts stay out of the digest: a sheet sent before the fields
+        # existed, sent again, is still the same sheet.
+        "totals": {k: v for k, v in totals.items() if v or k not in VULNERABILITY_FIELDS},
         "breakdowns": {d: dict(sorted(c.items())) for d, c in breakdowns.items() if c},
     }
     return FlowCountInput(

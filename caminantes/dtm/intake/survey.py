@@ -20,17 +20,28 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm import rollup
 from caminantes.dtm.choices import (
+    CHILD_FIELDS,
+    GROUP_FIELDS,
+    LEGAL_STATUS_COUNTRY,
+    SEX_AGE_FIELDS,
+    TRANSIT_SLOTS,
+    WG_DISABILITY,
+    WG_DOMAINS,
     Document,
     Education,
     Employment,
     Incident,
+    Intention,
+    LegalStatus,
     MaritalStatus,
     Need,
     ReasonForLeaving,
     Sex,
+    SleepingPlace,
     Source,
     SurveyQuestion,
     TransportMode,
+    WgAnswer,
     YesNo,
 )
 from caminantes.dtm.intake.common import (
@@ -43,6 +54,7 @@ from caminantes.dtm.intake.common import (
     require_collect,
     resolve_point,
 )
+from caminantes.dtm.intake.refusal import is_refusal, store_refusal, validate_refusal
 from caminantes.dtm.models import (
     DtmImport,
     FlowMonitoringPoint,
@@ -69,7 +81,9 @@ YES_NO_FIELDS = (
     "asylum_sought",
     "health_problem",
     "sends_remittances",
+    "pregnant",
 )
+CONSENT_YES = ("yes", "si", "sí", "sim", "1", "true")
 
 
 @dataclass
@@ -95,7 +109,7 @@ def validate_survey(
         r.data.get("point"), user=user, operation=operation, reader=r, cache=points
     )
     consent = str(r.raw("consent") or "").lower()
-    if consent not in ("yes", "si", "sí", "sim", "1", "true"):
+    if consent not in CONSENT_YES:
         r.error("consent", _("Only interviews with consent are recorded."))
     age = r.integer("age", required=True, default=None)
     if age is not None and age < 18:
@@ -126,13 +140,21 @@ def validate_survey(
     }
     for name in YES_NO_FIELDS:
         f[name] = r.choice(name, YesNo)
+    _vulnerability(r, f, point)
+    _intention(r, f, point)
+    _travel_group(r, f)
     if f["children_in_group"] >= f["group_size"]:
         r.error("children_in_group", _("The group must include the adult interviewed."))
     if f["departure_date"] and f["interviewed_on"] and f["departure_date"] > f["interviewed_on"]:
         r.error("departure_date", _("The departure is after the interview."))
     choices: dict[str, list[str]] = {}
     for question, options in MULTI.items():
-        picked = list(dict.fromkeys(r.multi(question)))
+        asked = r.multi(question)
+        if question == SurveyQuestion.TRANSIT:
+            # The XLSForm asks them one by one (transit_country_1 …), in order.
+            asked += [str(r.raw(f"transit_country_{i}")) for i in range(1, TRANSIT_SLOTS + 1)
+                      if r.raw(f"transit_country_{i}") is not None]  # fmt: skip
+        picked = list(dict.fromkeys(asked))
         if options is None:
             codes = [country_code(c) for c in picked]
             for raw, code in zip(picked, codes, strict=True):
@@ -162,6 +184,66 @@ def validate_survey(
     }
     clean = {"point": str(point.uuid), "fields": f, "choices": choices}
     return SurveyInput(submission, point, f, choices, answers, content_digest(clean))
+
+
+def _vulnerability(r: Reader, f: dict[str, Any], point: FlowMonitoringPoint | None) -> None:
+    """Washington Group short set, pregnancy, status in the host country, last night."""
+    for name, _domain in WG_DOMAINS:
+        f[name] = r.choice(name, WgAnswer)
+    answered = [f[name] for name, _domain in WG_DOMAINS if f[name]]
+    if WG_DISABILITY & set(answered):
+        f["disability"] = YesNo.YES.value
+    elif len(answered) == len(WG_DOMAINS):
+        f["disability"] = YesNo.NO.value
+    else:
+        f["disability"] = ""
+    if f["pregnant"] == YesNo.YES and f["sex"] and f["sex"] != Sex.FEMALE:
+        r.error("pregnant", _("Only asked to women."))
+    f["legal_status"] = r.choice("legal_status", LegalStatus)
+    only_in = LEGAL_STATUS_COUNTRY.get(f["legal_status"])
+    if only_in and point is not None and point.country.iso2 != only_in:
+        r.error("legal_status", _("This permit is not granted in %(country)s.")
+                % {"country": point.country.name})  # fmt: skip
+    f["slept_last_night"] = r.choice("slept_last_night", SleepingPlace)
+
+
+def _intention(r: Reader, f: dict[str, Any], point: FlowMonitoringPoint | None) -> None:
+    """Stay, move on to a named country, return, or not known yet."""
+    f["intention"] = r.choice("intention", Intention)
+    f["intention_country"] = r.country("intention_country")
+    if f["intention"] == Intention.MOVE_ON:
+        if not f["intention_country"]:
+            r.error("intention_country", _("Say which country the person means to go to."))
+        elif point is not None and f["intention_country"] == point.country.iso2:
+            r.error("intention_country", _("Moving on means leaving this country."))
+    elif f["intention_country"]:
+        r.error("intention_country", _("Only for people who mean to move on."))
+
+
+def _travel_group(r: Reader, f: dict[str, Any]) -> None:
+    """The group by sex x age band (the respondent included), when the form asked it."""
+    given = any(r.raw(name) is not None for name in GROUP_FIELDS)
+    for name in GROUP_FIELDS:
+        f[name] = (r.integer(name) or 0) if given else None
+    if not given:
+        return
+    members = sum(f[name] or 0 for name in GROUP_FIELDS)
+    children = sum(f[f"group_{name}"] or 0 for name in CHILD_FIELDS)
+    if r.raw("group_size") is None:
+        f["group_size"] = members
+    if r.raw("children_in_group") is None:
+        f["children_in_group"] = children
+    if members != f["group_size"]:
+        r.error("group_size", _("The members by sex and age add up to %(sum)d, but the group "
+                                "has %(total)d people.") % {"sum": members,
+                                                             "total": f["group_size"]})  # fmt: skip
+    if children != f["children_in_group"]:
+        r.error("children_in_group", _("The children by sex and age add up to %(sum)d, but "
+                                       "%(total)d children are in the group.")
+                % {"sum": children, "total": f["children_in_group"]})  # fmt: skip
+    adults = sum(f[f"group_{n}"] or 0 for n in SEX_AGE_FIELDS if n not in CHILD_FIELDS)
+    if members and not adults:
+        r.error("group_size", _("The group must include the adult interviewed."))
 
 
 def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
@@ -261,7 +343,18 @@ def submit_survey(
     user: User | None = None,
     operation: Operation | None = None,
 ) -> Result:
-    """The one door for a survey: web form, file import, OpenRosa. Same rules as counts."""
+    """The one door for a survey: web form, file import, OpenRosa. Same rules as counts.
+
+    A person who declined (consent = no) is counted as a `SurveyRefusal` (point, date and
+    submission id only) and nothing of the answers is read."""
+    if is_refusal(data):
+        refusal = validate_refusal(data, user=user, operation=operation)
+        require_collect(user, refusal.point)
+        result = store_refusal(refusal, source=source, user=user)
+        if result.created:
+            log(user, actions.CREATE, result.obj, organization=refusal.point.organization,
+                source=source)  # fmt: skip
+        return result
     survey = validate_survey(data, user=user, operation=operation)
     require_collect(user, survey.point)
     result = store_survey(survey, source=source, user=user)

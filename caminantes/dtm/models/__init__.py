@@ -14,8 +14,10 @@ Flow counts (raw, up to millions of rows)
   Kobo's `_uuid`): the same id with the same content is a no-op, with other content a
   conflict. Totals (`individuals`, `groups`, `unaccompanied_children`) plus eight sex x
   age columns `female_0_5 … male_60_plus` whose sum equals `individuals` (a database
-  CHECK). `organization`, `country`, `operation` are copied from the point so scoping and
-  filters need no join. `voided_at` set = not counted anywhere.
+  CHECK), and two vulnerability counts (`pregnant_lactating` ≤ women and girls 6-59,
+  `with_disabilities` ≤ individuals), summed by the rollup like the totals.
+  `organization`, `country`, `operation` are copied from the point so scoping and filters
+  need no join. `voided_at` set = not counted anywhere.
 - `FlowCountBreakdown`: (count, dimension, code, individuals) for nationality, transport
   mode and final destination country; per dimension, the rows add up to the total.
 
@@ -43,6 +45,8 @@ Flow monitoring survey
   copied for fast filters: `GROUP BY option WHERE question='needs'`. Free-text fields are
   listed in `SurveySubmission.FREE_TEXT` (the microdata export drops them). The sample is
   not statistically representative: outputs include `dtm/includes/survey_note.html`.
+- `SurveyRefusal`: someone asked who declined (consent = no): point, date and submission
+  id only, for the response rate. Imports store refusals and the consented rows.
 
 Mobility tracking
 - `BaselineAssessment`: people present in an admin area in a round (sex x age columns,
@@ -83,7 +87,12 @@ from caminantes.dtm.models.mobility import (
     SiteAssessmentBreakdown,
 )
 from caminantes.dtm.models.reference import FlowMonitoringPoint, Operation, Round
-from caminantes.dtm.models.survey import SurveyChoice, SurveyChoiceMonthly, SurveySubmission
+from caminantes.dtm.models.survey import (
+    SurveyChoice,
+    SurveyChoiceMonthly,
+    SurveyRefusal,
+    SurveySubmission,
+)
 
 __all__ = [
     "BaselineAssessment",
@@ -106,5 +115,6 @@ __all__ = [
     "SiteAssessmentBreakdown",
     "SurveyChoice",
     "SurveyChoiceMonthly",
+    "SurveyRefusal",
     "SurveySubmission",
 ]

@@ -42,6 +42,8 @@ class FlowCount(SexAge):
     individuals = models.PositiveIntegerField(_("individuals"), default=0)
     groups = models.PositiveIntegerField(_("groups"), default=0)
     unaccompanied_children = models.PositiveIntegerField(_("unaccompanied children"), default=0)
+    pregnant_lactating = models.PositiveIntegerField(_("pregnant or lactating women"), default=0)
+    with_disabilities = models.PositiveIntegerField(_("persons with disabilities"), default=0)
     enumerator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -89,6 +91,14 @@ class FlowCount(SexAge):
             ),
             models.CheckConstraint(
                 condition=Q(flow_type__in=FlowType.values), name="dtm_count_flow_type_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(pregnant_lactating__lte=F("female_6_17") + F("female_18_59")),
+                name="dtm_count_pregnant_le_women",
+            ),
+            models.CheckConstraint(
+                condition=Q(with_disabilities__lte=F("individuals")),
+                name="dtm_count_disabilities_le_people",
             ),
         ]
 
@@ -143,6 +153,8 @@ class FlowTotals(RollupScope, SexAge):
     individuals = models.PositiveIntegerField(default=0)
     groups = models.PositiveIntegerField(default=0)
     unaccompanied_children = models.PositiveIntegerField(default=0)
+    pregnant_lactating = models.PositiveIntegerField(default=0)
+    with_disabilities = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

@@ -46,6 +46,8 @@ class DtmImport(TimestampedModel):
     # Rows whose submission id is already stored with the same content (a resend).
     known_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
+    # Survey files: rows of people who declined (consent = no), counted, not interviews.
+    refused_rows = models.PositiveIntegerField(default=0)
     file_errors = models.JSONField(default=list, blank=True)
     columns_ignored = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(

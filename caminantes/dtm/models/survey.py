@@ -10,12 +10,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.dtm.choices import (
+    GROUP_FIELDS,
+    WG_DOMAINS,
     Education,
     Employment,
+    Intention,
+    LegalStatus,
     MaritalStatus,
     Sex,
+    SleepingPlace,
     SurveyQuestion,
     TransportMode,
+    WgAnswer,
     YesNo,
 )
 from caminantes.dtm.models.flow import RollupScope
@@ -25,6 +31,14 @@ from caminantes.geo.models import Country
 
 def _yes_no(label: Any) -> models.CharField[str, str]:
     return models.CharField(label, max_length=10, choices=YesNo.choices, blank=True)
+
+
+def _wg(label: Any) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=15, choices=WgAnswer.choices, blank=True)
+
+
+def _group(label: Any) -> models.PositiveSmallIntegerField[int, int]:
+    return models.PositiveSmallIntegerField(label, null=True, blank=True)
 
 
 class SurveySubmission(models.Model):
@@ -105,6 +119,39 @@ class SurveySubmission(models.Model):
     # Health and remittances
     health_problem = _yes_no(_("health problem during the journey"))
     sends_remittances = _yes_no(_("sends money home"))
+    # Vulnerability (issue 16 §5): the Washington Group short set, one column per domain;
+    # `disability` is derived at intake: yes when any domain is "a lot" or "cannot do",
+    # no when all six are answered without, blank when the set is incomplete.
+    wg_seeing = _wg(_("difficulty seeing, even with glasses"))
+    wg_hearing = _wg(_("difficulty hearing, even with a hearing aid"))
+    wg_walking = _wg(_("difficulty walking or climbing steps"))
+    wg_remembering = _wg(_("difficulty remembering or concentrating"))
+    wg_selfcare = _wg(_("difficulty with self-care, such as washing or dressing"))
+    wg_communicating = _wg(_("difficulty communicating in the usual language"))
+    disability = _yes_no(_("disability (Washington Group)"))
+    pregnant = _yes_no(_("pregnant or lactating"))
+    legal_status = models.CharField(
+        _("status in the host country"), max_length=20, choices=LegalStatus.choices, blank=True
+    )
+    slept_last_night = models.CharField(
+        _("where the person slept last night"),
+        max_length=15,
+        choices=SleepingPlace.choices,
+        blank=True,
+    )
+    intention = models.CharField(
+        _("intention"), max_length=10, choices=Intention.choices, blank=True
+    )
+    intention_country = models.CharField(_("country to move on to"), max_length=7, blank=True)
+    # Travel group members by sex x age band (the respondent included); null: not asked.
+    group_female_0_5 = _group(_("girls 0-5 in the group"))
+    group_female_6_17 = _group(_("girls 6-17 in the group"))
+    group_female_18_59 = _group(_("women 18-59 in the group"))
+    group_female_60_plus = _group(_("women 60+ in the group"))
+    group_male_0_5 = _group(_("boys 0-5 in the group"))
+    group_male_6_17 = _group(_("boys 6-17 in the group"))
+    group_male_18_59 = _group(_("men 18-59 in the group"))
+    group_male_60_plus = _group(_("men 60+ in the group"))
     other_reason = models.CharField(_("other reason (text)"), max_length=300, blank=True)
     other_need = models.CharField(_("other need (text)"), max_length=300, blank=True)
     comments = models.TextField(_("comments"), blank=True)
@@ -135,6 +182,51 @@ class SurveySubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point} {self.interviewed_on}"
+
+    @property
+    def wg_answers(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name, _domain in WG_DOMAINS}
+
+    @property
+    def group_by_sex_age(self) -> dict[str, int | None]:
+        return {name: getattr(self, name) for name in GROUP_FIELDS}
+
+
+class SurveyRefusal(models.Model):
+    """A person asked for the survey who declined (consent = no): nothing about them is
+    kept but where and when, so that outputs can give the response rate.
+
+    `uuid` is the submission id of the refusal (ODK instanceID, Kobo _uuid): a resend or the
+    same export imported again counts it once."""
+
+    uuid = models.UUIDField(unique=True, editable=False)
+    point = models.ForeignKey(
+        FlowMonitoringPoint, on_delete=models.PROTECT, related_name="refusals"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
+    asked_on = models.DateField(_("date"))
+    source = models.CharField(max_length=10)
+    import_batch = models.ForeignKey(
+        "dtm.DtmImport", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-asked_on"]
+        verbose_name = _("survey refusal")
+        verbose_name_plural = _("survey refusals")
+        indexes = [models.Index(fields=["operation", "asked_on"], name="dtm_refusal_op_day")]
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.asked_on}"
 
 
 class SurveyChoice(models.Model):

@@ -15,8 +15,8 @@ from caminantes.accounts.decorators import perm_required, sudo_required
 from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
-from caminantes.dtm.dashboards.views import operation_and_filters
-from caminantes.dtm.exports import aggregates, microdata
+from caminantes.dtm.dashboards.views import operation_and_filters, operation_and_mobility_filters
+from caminantes.dtm.exports import aggregates, microdata, mobility
 from caminantes.dtm.models import Round
 from caminantes.dtm.reports.builder import LANGUAGES, render_pdf, render_report
 from caminantes.lib import tables as files
@@ -91,6 +91,23 @@ def export_flows(request: HttpRequest, uuid: Any) -> HttpResponseBase:
     )  # fmt: skip
     stem = f"{operation.code}-flows" + ("-countries" if level == "country" else "")
     return _send(table, stem, file_format)
+
+
+@perm_required(Perm.EXPORT_AGGREGATES)
+def export_mobility(request: HttpRequest, uuid: Any) -> HttpResponseBase:
+    """?table=areas|needs|sites&file_format=csv|xlsx|hxl, with the dashboard's country."""
+    operation, _form, filters = operation_and_mobility_filters(request, uuid)
+    file_format = request.GET.get("file_format", "csv")
+    if file_format not in ("csv", "xlsx", "hxl"):
+        file_format = "csv"
+    table = request.GET.get("table", "areas")
+    if table not in mobility.TABLES:
+        table = "areas"
+    result = mobility.mobility_table(
+        user=request.user, operation=operation, filters=filters, table=table,
+        file_format=file_format,
+    )  # fmt: skip
+    return _send(result, f"{operation.code}-mobility-{table}", file_format)
 
 
 @perm_required(Perm.DTM_ANALYSE)

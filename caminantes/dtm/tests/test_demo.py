@@ -8,7 +8,16 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from caminantes.dtm import demo
-from caminantes.dtm.models import FlowCount, FlowDaily, Operation, Round, SurveyChoice
+from caminantes.dtm.models import (
+    CollectiveSite,
+    FlowCount,
+    FlowDaily,
+    Operation,
+    Round,
+    SurveyChoice,
+    SurveyRefusal,
+    SurveySubmission,
+)
 from caminantes.dtm.tests.base import DtmTestCase
 
 
@@ -36,6 +45,16 @@ class DemoTest(DtmTestCase):
         self.assertEqual(daily, totals["people"])
         self.assertTrue(SurveyChoice.objects.filter(operation=op, question="needs").exists())
         self.assertIn("already there", lines[-1])
+        # issue 16 §5: the new counts and questions have demo figures
+        self.assertGreater(counts.aggregate(p=Sum("pregnant_lactating"))["p"], 0)
+        self.assertGreater(FlowDaily.objects.filter(operation=op)
+                           .aggregate(d=Sum("with_disabilities"))["d"], 0)  # fmt: skip
+        surveys = SurveySubmission.objects.filter(operation=op)
+        self.assertFalse(surveys.filter(legal_status="").exists())
+        for s in surveys:
+            self.assertEqual(sum(v or 0 for v in s.group_by_sex_age.values()), s.group_size)
+        self.assertTrue(SurveyRefusal.objects.filter(operation=op).exists())
+        self.assertTrue(CollectiveSite.objects.exclude(latitude=None).exists())
 
 
 class SurveyNoteTest(DtmTestCase):

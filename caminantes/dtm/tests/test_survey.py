@@ -6,15 +6,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
 from pyxform import xls2xform
 
+from caminantes.audit.models import AuditEvent
 from caminantes.dtm.imports import import_commit, import_create
 from caminantes.dtm.intake import submit_survey
-from caminantes.dtm.models import DtmImport, SurveyChoice, SurveySubmission
+from caminantes.dtm.models import DtmImport, SurveyChoice, SurveyRefusal, SurveySubmission
 from caminantes.dtm.tests.base import DtmTestCase
-from caminantes.dtm.xlsforms import build_xlsform
 
 
 def answers(**overrides: Any) -> dict[str, Any]:
@@ -32,36 +34,47 @@ def answers(**overrides: Any) -> dict[str, Any]:
 
 
 class XlsFormTest(DtmTestCase):
-    def test_it_ships_an_xlsform_that_pyxform_converts(self) -> None:
-        warnings: list[str] = []
-        result = xls2xform.convert(build_xlsform.OUT, warnings=warnings)
-        self.assertIn("reasons_leaving", result.xform)
-        self.assertIn("Razones para salir", result.xform)
-        self.assertIn("Motivos para sair", result.xform)
-        self.assertIn("Reasons for leaving", result.xform)
-        self.assertEqual(warnings, [])
+    def download(self) -> bytes:
+        self.login(self.eve)
+        url = reverse("dtm_operation_survey_form", args=[self.operation.uuid])
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
-    def test_it_regenerates_the_same_questions(self) -> None:
-        import openpyxl
-
+    def test_it_makes_an_xlsform_with_the_operations_points_that_pyxform_converts(self) -> None:
         path = Path(self.id().replace(".", "_") + ".xlsx")
         try:
-            build_xlsform.build(path)
-            names = [r[1] for r in openpyxl.load_workbook(path)["survey"].iter_rows(
-                min_row=2, values_only=True)]  # fmt: skip
+            path.write_bytes(self.download())
+            warnings: list[str] = []
+            result = xls2xform.convert(path, warnings=warnings)
+            points = [r[1] for r in openpyxl.load_workbook(path)["choices"].iter_rows(
+                min_row=2, values_only=True) if r[0] == "point"]  # fmt: skip
         finally:
             path.unlink(missing_ok=True)
-        shipped = [r[1] for r in openpyxl.load_workbook(build_xlsform.OUT)["survey"].iter_rows(
-            min_row=2, values_only=True)]  # fmt: skip
-        self.assertEqual(names, shipped)
+        self.assertEqual(warnings, [])
+        # The operation's one point, not the demo crossings nor another organisation's point.
+        self.assertEqual(points, ["simon-bolivar"])
+        for text in ("reasons_leaving", "Razones para salir", "Motivos para sair", "wg_walking",
+                     "legal_status", "slept_last_night", "group_female_0_5", "transit_country_2",
+                     "intention_country", "host = 'any' or host ="):  # fmt: skip
+            self.assertIn(text, result.xform)
+        self.assertEqual(
+            AuditEvent.objects.filter(action="export", object_type="dtm.operation").count(), 1
+        )
 
-    def test_it_offers_the_form_for_download(self) -> None:
+    def test_it_hides_another_organisations_operation(self) -> None:
         self.login(self.eve)
-        from django.urls import reverse
+        other = self.ffs_point.operation
+        url = reverse("dtm_operation_survey_form", args=[other.uuid])
+        self.assertEqual(self.client.get(url).status_code, 404)
 
+    def test_the_old_link_leads_to_the_operations_form(self) -> None:
+        self.login(self.eve)
         response = self.client.get(reverse("dtm_survey_form"))
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(b"".join(response.streaming_content)[:2], b"PK")  # type: ignore[attr-defined]
+        self.assertRedirects(
+            response, reverse("dtm_operation_survey_form", args=[self.operation.uuid]),
+            fetch_redirect_response=False,
+        )  # fmt: skip
 
 
 class SurveyIntakeTest(DtmTestCase):
@@ -80,9 +93,16 @@ class SurveyIntakeTest(DtmTestCase):
 
     def test_it_refuses_children_and_interviews_without_consent(self) -> None:
         with self.assertRaises(ValidationError) as cm:
-            submit_survey(answers(age="16", consent="no"), user=self.eve)
+            submit_survey(answers(age="16", consent=""), user=self.eve)
         self.assertIn("age", cm.exception.message_dict)
         self.assertIn("consent", cm.exception.message_dict)
+
+    def test_it_counts_a_refusal_and_keeps_none_of_its_answers(self) -> None:
+        result = submit_survey(answers(age="16", consent="no"), user=self.eve)
+        self.assertTrue(result.created)
+        self.assertEqual(SurveySubmission.objects.count(), 0)
+        refusal = SurveyRefusal.objects.get()
+        self.assertEqual((refusal.point, str(refusal.asked_on)), (self.point, "2025-03-10"))
 
     def test_it_refuses_none_with_other_documents(self) -> None:
         with self.assertRaises(ValidationError) as cm:

@@ -1,35 +1,55 @@
-"""Write flow_monitoring_survey.xlsx: the flow monitoring survey as an XLSForm.
+"""The flow monitoring survey as an XLSForm, made for one operation at download.
 
-Run after changing the questions or the code lists (dtm.choices):
-    DEBUG=1 .venv/bin/python -m caminantes.dtm.xlsforms.build_xlsform
-Field names are those `dtm.intake.submit_survey` and the file import read, so a Kobo or
-ODK export of this form imports as it is. Choice labels come from the DTM catalogue
-(dtm.choices in es/pt/en); country names from pycountry's ISO 3166 translations.
+The list of points is the operation's active points (`FormPoint`: code, name, country), so
+an enumerator picks where she stands, not one of the demo crossings; the status in the
+host country offers only the permits of the point's country (choice_filter on the
+`country` column of the point list). Field names are those `dtm.intake.submit_survey` and
+the file import read, so a Kobo or ODK export of this form imports as it is. Choice labels
+come from the DTM catalogue (dtm.choices in es/pt/en); country names from pycountry.
+    DEBUG=1 .venv/bin/python -m caminantes.dtm.xlsforms.build_xlsform OUT.xlsx
+writes an example with the demo crossings (for trying the form in ODK, not for use).
 """
 
 from __future__ import annotations
 
 import gettext
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pycountry
 
 from caminantes.dtm.choices import (
+    AGE_GROUPS,
+    GROUP_FIELDS,
+    LEGAL_STATUS_COUNTRY,
+    TRANSIT_SLOTS,
+    WG_DOMAINS,
     Document,
     Education,
     Employment,
     Incident,
+    Intention,
+    LegalStatus,
     MaritalStatus,
     Need,
     ReasonForLeaving,
     Sex,
+    SleepingPlace,
     TransportMode,
+    WgAnswer,
     YesNo,
 )
-from caminantes.geo.data.crossings import CROSSINGS
 
-OUT = Path(__file__).parent / "flow_monitoring_survey.xlsx"
+
+@dataclass(frozen=True)
+class FormPoint:
+    code: str
+    name: str
+    country: str  # ISO alpha-2
+
+
 LANGS = (("es", "Español (es)"), ("en", "English (en)"), ("pt", "Português (pt)"))
 COUNTRIES = (
     "VE", "CO", "EC", "PE", "CL", "BR", "AR", "BO", "PA", "CR", "MX", "DO", "PY", "UY",
@@ -46,6 +66,9 @@ LISTS: dict[str, Any] = {
     "document": Document,
     "need": Need,
     "incident": Incident,
+    "wg": WgAnswer,
+    "slept": SleepingPlace,
+    "intention": Intention,
 }
 ADULT = ". >= 18 and . <= 110"
 
@@ -57,12 +80,79 @@ def q(kind: str, name: str, es: str, en: str, pt: str, **extra: str) -> T:
     return (kind, name, {"es": es, "en": en, "pt": pt}, extra)
 
 
+WG_LABELS = {
+    "wg_seeing": ("¿Tiene dificultad para ver, incluso si usa lentes?",
+                  "Do you have difficulty seeing, even if wearing glasses?",
+                  "Tem dificuldade para enxergar, mesmo usando óculos?"),
+    "wg_hearing": ("¿Tiene dificultad para oír, incluso si usa un audífono?",
+                   "Do you have difficulty hearing, even if using a hearing aid?",
+                   "Tem dificuldade para ouvir, mesmo usando aparelho auditivo?"),
+    "wg_walking": ("¿Tiene dificultad para caminar o subir escalones?",
+                   "Do you have difficulty walking or climbing steps?",
+                   "Tem dificuldade para caminhar ou subir degraus?"),
+    "wg_remembering": ("¿Tiene dificultad para recordar o concentrarse?",
+                       "Do you have difficulty remembering or concentrating?",
+                       "Tem dificuldade para lembrar-se ou concentrar-se?"),
+    "wg_selfcare": ("¿Tiene dificultad para su cuidado personal, como lavarse o vestirse?",
+                    "Do you have difficulty with self-care, such as washing all over or "
+                    "dressing?", "Tem dificuldade com o cuidado pessoal, como tomar banho ou "
+                    "vestir-se?"),
+    "wg_communicating": ("Usando su idioma habitual, ¿tiene dificultad para comunicarse, por "
+                         "ejemplo para entender o ser entendido?",
+                         "Using your usual language, do you have difficulty communicating, for "
+                         "example understanding or being understood?",
+                         "Usando seu idioma habitual, tem dificuldade para se comunicar, por "
+                         "exemplo entender ou ser entendido?"),
+}  # fmt: skip
+WG_QUESTIONS: list[T] = [
+    q(
+        "begin_group",
+        "disability",
+        "Dificultades (Grupo de Washington)",
+        "Difficulties (Washington Group)",
+        "Dificuldades (Grupo de Washington)",
+        relevant="${consent} = 'yes'",
+    ),
+    *(q("select_one wg", name, *WG_LABELS[name]) for name, _domain in WG_DOMAINS),
+    q("end_group", "", "", "", ""),
+]
+_SEX_WORDS = {"female": (("Niñas", "Girls", "Meninas"), ("Mujeres", "Women", "Mulheres")),
+              "male": (("Niños", "Boys", "Meninos"), ("Hombres", "Men", "Homens"))}  # fmt: skip
+GROUP_QUESTIONS: list[T] = [
+    q("integer", f"group_{sex}_{age}",
+      *(f"{word} {label}" for word in _SEX_WORDS[sex][age in ("18_59", "60_plus")]),
+      default="0", constraint=". >= 0", required="yes")
+    for sex in ("female", "male") for age, label in AGE_GROUPS
+]  # fmt: skip
+# The last count checks the whole group: at least one adult (the person interviewed).
+_ADULTS = " + ".join(f"${{{n}}}" for n in GROUP_FIELDS if n.endswith(("18_59", "60_plus")))
+GROUP_QUESTIONS[-1] = (*GROUP_QUESTIONS[-1][:3], {
+    **GROUP_QUESTIONS[-1][3],
+    "constraint": f". >= 0 and ({_ADULTS}) >= 1",
+    "constraint_message::es": "Al menos una persona adulta (usted).",
+    "constraint_message::en": "At least one adult (you).",
+    "constraint_message::pt": "Pelo menos uma pessoa adulta (você).",
+})  # fmt: skip
+TRANSIT_QUESTIONS: list[T] = [
+    q(
+        "select_one country",
+        f"transit_country_{i}",
+        f"País de tránsito {i} (en orden)",
+        f"Transit country {i} (in order)",
+        f"País de trânsito {i} (em ordem)",
+        **({"relevant": f"${{transit_country_{i - 1}}} != ''"} if i > 1 else {}),
+    )
+    for i in range(1, TRANSIT_SLOTS + 1)
+]
+
 QUESTIONS: list[T] = [
     q("start", "start", "", "", ""),
     q("end", "end", "", "", ""),
     q("deviceid", "deviceid", "", "", ""),
     q("select_one point", "point", "Punto de monitoreo de flujo", "Flow monitoring point",
       "Ponto de monitoramento de fluxo", required="yes"),
+    q("calculate", "host_country", "", "", "",
+      calculation="instance('point')/root/item[name=${point}]/country"),
     q("date", "date", "Fecha de la entrevista", "Interview date", "Data da entrevista",
       required="yes", default="today()"),
     q("select_one yes_no", "consent",
@@ -80,7 +170,11 @@ QUESTIONS: list[T] = [
       "Employment before leaving", "Situação de trabalho antes de sair"),
     q("select_one employment", "employment_now", "Situación laboral actual",
       "Employment now", "Situação de trabalho atual"),
+    q("select_one yes_no", "pregnant", "¿Está embarazada o lactando?",
+      "Are you pregnant or breastfeeding?", "Está grávida ou amamentando?",
+      relevant="${sex} = 'female'"),
     q("end_group", "", "", "", ""),
+    *WG_QUESTIONS,
     q("begin_group", "origin", "Origen", "Origin", "Origem", relevant="${consent} = 'yes'"),
     q("select_one country", "origin_country", "País de origen", "Country of origin",
       "País de origem"),
@@ -91,11 +185,14 @@ QUESTIONS: list[T] = [
     q("end_group", "", "", "", ""),
     q("begin_group", "travel_group", "Grupo de viaje", "Travel group", "Grupo de viagem",
       relevant="${consent} = 'yes'"),
-    q("integer", "group_size", "Personas que viajan juntas (con usted)",
-      "People travelling together (including you)", "Pessoas viajando juntas (incluindo você)",
-      constraint=". >= 1", default="1"),
-    q("integer", "children_in_group", "Niñas y niños en el grupo", "Children in the group",
-      "Crianças no grupo", constraint=". < ${group_size}", default="0"),
+    q("note", "group_note", "Personas que viajan juntas, contándole a usted, por sexo y edad",
+      "People travelling together, including you, by sex and age",
+      "Pessoas viajando juntas, incluindo você, por sexo e idade"),
+    *GROUP_QUESTIONS,
+    q("calculate", "group_size", "", "", "", calculation=" + ".join(
+        f"${{{n}}}" for n in GROUP_FIELDS)),
+    q("calculate", "children_in_group", "", "", "", calculation=" + ".join(
+        f"${{{n}}}" for n in GROUP_FIELDS if n.endswith(("0_5", "6_17")))),
     q("integer", "unaccompanied_children", "Niñas y niños no acompañados vistos en la ruta",
       "Unaccompanied children met on the route", "Crianças desacompanhadas vistas na rota",
       default="0"),
@@ -104,8 +201,7 @@ QUESTIONS: list[T] = [
       "Deixou filhas ou filhos no país de origem?"),
     q("end_group", "", "", "", ""),
     q("begin_group", "route", "Ruta", "Route", "Rota", relevant="${consent} = 'yes'"),
-    q("select_multiple country", "transit_countries", "Países de tránsito (en orden)",
-      "Transit countries (in order)", "Países de trânsito (em ordem)"),
+    *TRANSIT_QUESTIONS,
     q("integer", "days_in_transit", "Días en tránsito", "Days in transit", "Dias em trânsito"),
     q("select_one transport", "main_transport", "Medio de transporte principal",
       "Main transport mode", "Meio de transporte principal"),
@@ -120,18 +216,28 @@ QUESTIONS: list[T] = [
       "País de destino"),
     q("text", "destination_admin1", "Estado o departamento de destino",
       "Destination state or department", "Estado ou departamento de destino"),
-    q("select_one yes_no", "intends_to_stay", "¿Piensa quedarse en el destino?",
-      "Do you intend to stay at the destination?", "Pretende ficar no destino?"),
+    q("select_one intention", "intention", "¿Qué piensa hacer?", "What do you intend to do?",
+      "O que pretende fazer?"),
+    q("select_one country", "intention_country", "¿A qué país piensa seguir?",
+      "Which country do you mean to go on to?", "Para qual país pretende seguir?",
+      relevant="${intention} = 'move_on'", required="yes",
+      constraint=". != ${host_country}"),
     q("select_multiple reason", "reasons_leaving", "Razones para salir", "Reasons for leaving",
       "Motivos para sair"),
     q("text", "other_reason", "Otra razón", "Other reason", "Outro motivo",
       relevant="selected(${reasons_leaving}, 'other')"),
     q("end_group", "", "", "", ""),
-    q("begin_group", "status", "Documentos", "Documents", "Documentos",
+    q("begin_group", "status", "Documentos y situación", "Documents and status",
+      "Documentos e situação",
       relevant="${consent} = 'yes'"),
     q("select_multiple document", "documents", "Documentos que tiene", "Documents held",
       "Documentos que possui",
       constraint="not(selected(., 'none') and count-selected(.) > 1)"),
+    q("select_one status", "legal_status", "Situación migratoria en este país",
+      "Status in this country", "Situação migratória neste país",
+      choice_filter="host = 'any' or host = ${host_country}"),
+    q("select_one slept", "slept_last_night", "¿Dónde durmió anoche?",
+      "Where did you sleep last night?", "Onde dormiu ontem à noite?"),
     q("select_one yes_no", "regular_entry", "¿Entró por un paso regular?",
       "Did you enter through a regular crossing?", "Entrou por uma passagem regular?"),
     q("select_one yes_no", "asylum_sought", "¿Ha solicitado asilo?", "Have you sought asylum?",
@@ -177,37 +283,67 @@ def choice_rows() -> list[list[str]]:
     for code in COUNTRIES:
         rows.append(["country", code, *(_country_label(code, lang) for lang, _h in LANGS)])
     rows.append(["country", "other", "Otro", "Other", "Outro"])
-    for crossing in CROSSINGS:
-        rows.append(["point", crossing.slug, *(crossing.name for _l in LANGS)])
+    from django.utils import translation
+
+    for code in LegalStatus.values:
+        labels = []
+        for lang, _header in LANGS:
+            with translation.override(lang):
+                labels.append(str(LegalStatus(code).label))
+        rows.append(["status", code, *labels, "", LEGAL_STATUS_COUNTRY.get(code, "any")])
     return rows
 
 
-def build(path: Path = OUT) -> Path:
+def point_rows(points: Sequence[FormPoint]) -> list[list[str]]:
+    return [["point", p.code, *(p.name for _l in LANGS), p.country, ""] for p in points]
+
+
+def build(
+    out: Path | IO[bytes],
+    *,
+    points: Sequence[FormPoint],
+    version: str,
+    title: str = "Encuesta de monitoreo de flujo",
+) -> None:
+    """Write the XLSForm with these points (an operation's) to a path or a binary file."""
     import openpyxl
 
+    if not points:
+        raise ValueError("An XLSForm needs at least one point.")
     book = openpyxl.Workbook()
     survey = book.active
     assert survey is not None
     survey.title = "survey"
-    extras = ["required", "relevant", "constraint", "default"]
-    survey.append(["type", "name", *(f"label::{h}" for _l, h in LANGS), *extras])
+    extras = ["required", "relevant", "constraint", "default", "calculation", "choice_filter"]
+    survey.append(["type", "name", *(f"label::{h}" for _l, h in LANGS), *extras,
+                   *(f"constraint_message::{h}" for _l, h in LANGS)])  # fmt: skip
     for kind, name, labels, extra in QUESTIONS:
+        messages = [extra.get(f"constraint_message::{lang}", "") for lang, _h in LANGS]
         survey.append([kind, name, *(labels[lang] for lang, _h in LANGS),
-                       *(extra.get(e, "") for e in extras)])  # fmt: skip
+                       *(extra.get(e, "") for e in extras), *messages])  # fmt: skip
     choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", *(f"label::{h}" for _l, h in LANGS)])
-    for row in choice_rows():
-        choices.append(row)
+    choices.append(["list_name", "name", *(f"label::{h}" for _l, h in LANGS), "country",
+                    "host"])  # fmt: skip
+    for row in [*point_rows(points), *choice_rows()]:
+        choices.append(row + [""] * (len(LANGS) + 4 - len(row)))
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
-    settings.append(["Encuesta de monitoreo de flujo", "caminantes_fms", "2025030101",
-                     LANGS[0][1]])  # fmt: skip
-    book.save(path)
-    return path
+    settings.append([title[:200], "caminantes_fms", version, LANGS[0][1]])
+    book.save(out)
+
+
+def example_points() -> list[FormPoint]:
+    from caminantes.geo.data.crossings import CROSSINGS
+
+    return [FormPoint(c.slug, c.name, c.country) for c in CROSSINGS]
 
 
 if __name__ == "__main__":
+    import sys
+
     import django
 
     django.setup()
-    print(build())
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "flow_monitoring_survey.xlsx")
+    build(target, points=example_points(), version="example")
+    print(target)
