@@ -28,4 +28,5 @@ urlpatterns = [
     path("imports/<uuid:uuid>/", views_intake.import_detail, name="dtm_import"),
     path("imports/<uuid:uuid>/progress/", views_intake.import_progress, name="dtm_import_progress"),
     path("forms/flow-monitoring-survey.xlsx", views_intake.survey_form, name="dtm_survey_form"),
+    path("forms/flow-monitoring-tally.xlsx", views_intake.tally_form, name="dtm_tally_form"),
 ]

@@ -239,3 +239,10 @@ def site_assess(request: AuthenticatedRequest, uuid: uuid_lib.UUID) -> HttpRespo
 def survey_form(request: AuthenticatedRequest) -> FileResponse:
     path = FORMS_DIR / "flow_monitoring_survey.xlsx"
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@dtm_perm_required
+def tally_form(request: AuthenticatedRequest) -> FileResponse:
+    """The tally sheet as an XLSForm for KoboCollect/ODK (its exports import as they are)."""
+    path = FORMS_DIR / "flow_monitoring_tally.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

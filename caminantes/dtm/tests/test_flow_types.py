@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -84,3 +86,77 @@ class FlowTypePagesTest(DtmTestCase):
         page = self.client.get(reverse("dtm_imports"))
         self.assertContains(page, "flow_type (Tipo de flujo, Tipo de fluxo)")
         self.assertContains(page, '<span class="mono">stay</span> (Intención de permanencia)')
+
+
+class TallyXlsFormTest(DtmTestCase):
+    def test_it_ships_a_tally_xlsform_that_pyxform_converts(self) -> None:
+        from pyxform import xls2xform
+
+        from caminantes.dtm.xlsforms import build_tally_xlsform
+
+        warnings: list[str] = []
+        result = xls2xform.convert(build_tally_xlsform.OUT, warnings=warnings)
+        self.assertEqual(warnings, [])
+        for text in ("flow_type", "Tipo de flujo", "Intención de permanencia",
+                     "Intenção de permanência", "Intention to stay"):  # fmt: skip
+            self.assertIn(text, result.xform)
+        self.assertNotIn(">unknown<", result.xform)
+
+    def test_it_regenerates_the_shipped_form(self) -> None:
+        import openpyxl
+
+        from caminantes.dtm.xlsforms import build_tally_xlsform
+
+        path = Path(self.id().replace(".", "_") + ".xlsx")
+        try:
+            build_tally_xlsform.build(path)
+            built = [r[:2] for r in openpyxl.load_workbook(path)["survey"].iter_rows(
+                min_row=2, values_only=True)]  # fmt: skip
+        finally:
+            path.unlink(missing_ok=True)
+        shipped = [r[:2] for r in openpyxl.load_workbook(build_tally_xlsform.OUT)[
+            "survey"].iter_rows(min_row=2, values_only=True)]  # fmt: skip
+        self.assertEqual(built, shipped)
+
+    def test_an_odk_export_of_the_form_imports_with_its_flow_type(self) -> None:
+        """The form's field names under their group prefixes, as ODK Central exports them."""
+        import csv
+        import io
+        import uuid
+
+        from caminantes.dtm.imports import import_commit, import_create
+        from caminantes.dtm.xlsforms import build_tally_xlsform
+
+        groups: list[str] = []
+        header = []
+        for kind, name, _l, _h, _e in build_tally_xlsform.questions():
+            if kind == "begin_group":
+                groups.append(name)
+            elif kind == "end_group":
+                groups.pop()
+            elif name and kind not in ("start", "end", "deviceid"):
+                header.append("/".join([*groups, name]))
+        values = {"point": self.point.code, "date": "2025-03-10", "shift_start": "08:00",
+                  "shift_end": "12:00", "direction": "outgoing", "flow_type": "pendular",
+                  "female_18_59": 3, "individuals": 3, "groups": 1, "nationality_VE": 3,
+                  "transport_on_foot": 3, "destination_VE": 3}  # fmt: skip
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["meta/instanceID", *header])
+        writer.writerow([f"uuid:{uuid.uuid4()}",
+                         *(values.get(h.rsplit("/", 1)[-1], 0) for h in header)])  # fmt: skip
+        batch = import_create(user=self.eve, operation=self.operation, country=self.co,
+                              kind="flow_counts", file_name="tally.csv",
+                              chunks=[out.getvalue().encode()])  # fmt: skip
+        self.assertEqual(batch.status, "validated", batch.file_errors)
+        self.assertEqual(batch.columns_ignored, [])
+        import_commit(user=self.eve, batch=batch)
+        count = FlowCount.objects.get()
+        self.assertEqual((count.direction, count.flow_type, count.individuals),
+                         ("outgoing", "pendular", 3))  # fmt: skip
+
+    def test_it_offers_the_tally_form_for_download(self) -> None:
+        self.login(self.eve)
+        response = self.client.get(reverse("dtm_tally_form"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("flow_monitoring_tally.xlsx", response["Content-Disposition"])
