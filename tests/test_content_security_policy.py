@@ -88,6 +88,7 @@ NOT_PAGES = {
     "dtm/counts/<uuid:uuid>/void/",
     "dtm/counts/<uuid:uuid>/void/undo/",
     "dtm/forms/flow-monitoring-survey.xlsx",
+    "dtm/forms/flow-monitoring-tally.xlsx",
     "dtm/operations/<uuid:uuid>/export/flows/",
     "dtm/operations/<uuid:uuid>/export/surveys/",
     "dtm/operations/<uuid:uuid>/export/mobility/",

@@ -415,7 +415,8 @@ def _dtm_count(org: Organization, member: User) -> Any:
     return existing or FlowCount.objects.create(
         uuid=uuid_lib.uuid4(), point=point, organization=org, country=point.country,
         operation=point.operation, observed_on=date(2025, 1, 2), shift_start=time(8),
-        shift_end=time(12), direction="incoming", individuals=1, female_18_59=1,
+        shift_end=time(12), direction="incoming", flow_type="transit", individuals=1,
+        female_18_59=1,
         source="tally", content_sha256="0" * 64,
     )  # fmt: skip
 
@@ -557,6 +558,7 @@ def _dtm_register() -> None:
         m.FlowDailyBreakdown: daily_breakdown,
         m.FlowMonthly: daily,  # refreshing a day refreshes its month
         m.FlowMonthlyBreakdown: daily_breakdown,
+        m.MonitoredDay: daily,  # refreshing a day writes its monitoring effort
         m.SurveyChoiceMonthly: choice_monthly,
         m.SurveySubmission: _dtm_survey,
         m.SurveyChoice: choice,

@@ -5,7 +5,8 @@
 Against DATABASE_URL (default postgres://postgres@127.0.0.1:5432/caminantes_bench_dtm;
 created and migrated if missing). If the database holds fewer flow-count sheets or survey
 interviews than asked, the missing ones are generated in SQL (generate_series, no ORM):
-sheets at POINTS flow monitoring points over four years, three directions, hourly shifts,
+sheets at POINTS flow monitoring points over four years, two directions x four flow types
+(pendular, transit, stay, return: the rollup key of issue 16), hourly shifts,
 sex x age columns adding up, one breakdown row per dimension (nationality, transport mode,
 final destination); interviews with their multi-select answers as choice rows. Then the
 daily rollup is rebuilt with `dtm.rollup.rebuild()` (what bulk loaders must call) and the
@@ -213,17 +214,20 @@ SELECT (row_number() OVER (ORDER BY id) - 1)::int AS idx, id, organization_id, c
 FROM dtm_flowmonitoringpoint WHERE operation_id = %s
 """
 
-# i -> point (i mod P), direction, day, hourly shift: every sheet a distinct key.
+# i -> point (i mod P), direction x flow type (8 slots), day, hourly shift: every sheet a
+# distinct key.
 _COUNTS = """
 INSERT INTO dtm_flowcount (uuid, point_id, organization_id, country_id, operation_id,
-  observed_on, shift_start, shift_end, direction, individuals, groups, unaccompanied_children,
+  observed_on, shift_start, shift_end, direction, flow_type, individuals, groups,
+  unaccompanied_children,
   female_0_5, female_6_17, female_18_59, female_60_plus, male_0_5, male_6_17, male_18_59,
   male_60_plus, source, content_sha256, created_at)
 SELECT gen_random_uuid(), p.id, p.organization_id, p.country_id, p.operation_id,
-  %(first)s::date + ((r.i / %(p)s / 3) %% %(days)s)::int,
-  time '05:00' + ((r.i / %(p)s / 3 / %(days)s) * interval '1 hour'),
-  time '05:55' + ((r.i / %(p)s / 3 / %(days)s) * interval '1 hour'),
-  (ARRAY['incoming','outgoing','transit'])[1 + (r.i / %(p)s) %% 3],
+  %(first)s::date + ((r.i / %(p)s / 8) %% %(days)s)::int,
+  time '05:00' + ((r.i / %(p)s / 8 / %(days)s) * interval '1 hour'),
+  time '05:55' + ((r.i / %(p)s / 8 / %(days)s) * interval '1 hour'),
+  (ARRAY['incoming','outgoing'])[1 + (r.i / %(p)s) %% 2],
+  (ARRAY['pendular','transit','stay','return'])[1 + (r.i / %(p)s / 2) %% 4],
   r.n, greatest(1, r.n / 3), 0,
   r.n * 6 / 100, r.n * 8 / 100, r.n * 30 / 100, r.n * 2 / 100,
   r.n * 6 / 100, r.n * 8 / 100,
@@ -384,7 +388,9 @@ def _filters(rng: random.Random, points: list[Any]) -> dict[str, str]:
     if rng.random() < 0.4:
         query["point"] = str(rng.choice(points).uuid)
     if rng.random() < 0.3:
-        query["direction"] = rng.choice(["incoming", "outgoing", "transit"])
+        query["direction"] = rng.choice(["incoming", "outgoing"])
+    if rng.random() < 0.3:
+        query["flow_type"] = rng.choice(["pendular", "transit", "stay", "return"])
     return query
 
 
@@ -397,7 +403,8 @@ def _timed(fn: Callable[[], Any]) -> float:
 def _narrowing(
     q: dict[str, str], points: dict[str, int], *, direction: bool = True
 ) -> tuple[str, list[Any]]:
-    """The dashboard's point and direction filters as SQL (surveys have no direction)."""
+    """The dashboard's point, direction and flow type filters as SQL (surveys have
+    neither)."""
     sql, params = "", []
     if "point" in q:
         sql += " AND point_id = %s"
@@ -405,6 +412,9 @@ def _narrowing(
     if direction and "direction" in q:
         sql += " AND direction = %s"
         params.append(q["direction"])
+    if direction and "flow_type" in q:
+        sql += " AND flow_type = %s"
+        params.append(q["flow_type"])
     return sql, params
 
 

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 PEOPLE = ("female_0_5", "female_6_17", "female_18_59", "female_60_plus",
           "male_0_5", "male_6_17", "male_18_59", "male_60_plus")  # fmt: skip
-COLUMNS = ["uuid", "point", "date", "shift_start", "shift_end", "direction", "individuals",
+COLUMNS = ["uuid", "point", "date", "shift_start", "shift_end", "direction", "flow_type",
+           "individuals",
            "groups", "unaccompanied_children", *PEOPLE, "nationality_VE", "nationality_CO",
            "transport_on_foot", "transport_bus", "destination_CO", "destination_PE"]  # fmt: skip
 
@@ -52,7 +53,8 @@ def _csv(rows: int, codes: list[str], today: object, seed: int) -> bytes:
         start = rng.randint(6, 16)
         writer.writerow([
             str(uuid.uuid4()), rng.choice(codes), day.isoformat(), f"{start:02d}:00",
-            f"{start + 2:02d}:00", rng.choice(["incoming", "outgoing"]), total,
+            f"{start + 2:02d}:00", rng.choice(["incoming", "outgoing"]),
+            rng.choice(["pendular", "transit", "stay", "return"]), total,
             rng.randint(1, max(1, total // 2)), 0, *(people[f] for f in PEOPLE),
             ve, total - ve, foot, total - foot, dest, total - dest,
         ])  # fmt: skip

@@ -38,4 +38,5 @@ urlpatterns = [
         views_intake.operation_survey_form,
         name="dtm_operation_survey_form",
     ),
+    path("forms/flow-monitoring-tally.xlsx", views_intake.tally_form, name="dtm_tally_form"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid as uuid_lib
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -45,6 +46,7 @@ from caminantes.lib.form_errors import posted
 from caminantes.lib.safecsv import csv_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMS_DIR = Path(__file__).parent / "xlsforms"
 
 
 # --- imports -----------------------------------------------------------------------------
@@ -306,3 +308,10 @@ def operation_survey_form(
     log(request.user, actions.EXPORT, operation, file_format="xlsform", points=len(points))
     return FileResponse(fh, as_attachment=True, filename=f"{operation.code}-fms-xlsform.xlsx",
                         content_type=XLSX)  # fmt: skip
+
+
+@dtm_perm_required
+def tally_form(request: AuthenticatedRequest) -> FileResponse:
+    """The tally sheet as an XLSForm for KoboCollect/ODK (its exports import as they are)."""
+    path = FORMS_DIR / "flow_monitoring_tally.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -55,6 +55,35 @@ class DemoTest(DtmTestCase):
             self.assertEqual(sum(v or 0 for v in s.group_by_sex_age.values()), s.group_size)
         self.assertTrue(SurveyRefusal.objects.filter(operation=op).exists())
         self.assertTrue(CollectiveSite.objects.exclude(latitude=None).exists())
+        # Flow types as DTM sees them: pendular dominant at the Cúcuta bridges and
+        # Paraguachón, transit entering Ecuador at Rumichaca, no sheet without a flow type.
+        self.assertFalse(counts.filter(flow_type="unknown").exists())
+        self.assertFalse(counts.exclude(direction__in=["incoming", "outgoing"]).exists())
+
+        def shares(code: str, **where: str) -> dict[str, float]:
+            rows = (FlowDaily.objects.filter(operation=op, point__code=code, **where)
+                    .values("flow_type").annotate(n=Sum("individuals")))  # fmt: skip
+            total = sum(r["n"] for r in rows)
+            return {r["flow_type"]: r["n"] / total for r in rows}
+
+        # The test database has one seeded crossing: the Simón Bolívar bridge at Cúcuta.
+        self.assertGreater(shares("co-simon-bolivar")["pendular"], 0.6)
+        self.assertEqual(set(shares("co-simon-bolivar")), {"pendular", "stay", "transit",
+                                                            "return"})  # fmt: skip
+
+    def test_its_flow_mixes_follow_each_crossing(self) -> None:
+        def top(code: str, direction: str) -> str:
+            mix = demo.FLOW_MIX[code][direction]
+            return max(mix, key=lambda t: mix[t])
+
+        for code in ("co-simon-bolivar", "co-francisco-de-paula-santander", "co-paraguachon"):
+            self.assertEqual((top(code, "incoming"), top(code, "outgoing")),
+                             ("pendular", "pendular"), code)  # fmt: skip
+        for code in ("ec-rumichaca", "co-necocli"):
+            self.assertEqual(top(code, "incoming"), "transit", code)
+        self.assertEqual(top("co-rumichaca", "outgoing"), "transit")
+        self.assertEqual(top("pe-cebaf-tumbes", "outgoing"), "transit")
+        self.assertEqual(set(demo.FLOW_MIX), set(demo.POINTS))
 
 
 class SurveyNoteTest(DtmTestCase):
