@@ -255,3 +255,17 @@ def test_the_attacker_fails_on_random_report_shaped_families(size: int) -> None:
         )  # fmt: skip
         assert not any(table.withheld for table in published)
         assert_attacker_fails(published, cap=size, brute_force=False)
+
+
+def test_a_table_that_cannot_be_protected_is_withheld_whole(monkeypatch) -> None:
+    # With no search budget no "<5" can be shown safe: the tables holding one are withheld,
+    # and a table without any "<5" is still published.
+    monkeypatch.setattr(suppression, "_CERTIFY_BUDGET", 0)
+    monkeypatch.setattr(suppression, "_REPAIR_BUDGET", 0)
+    small = grid(TYPES, MONTHS, [[3, 20, 8], [6, 40, 9], [12, 9, 7]], name="small")
+    large = CountTable("large", "other", AREAS, None, {(a, None): 10 for a in AREAS.categories})
+    published = protect([small, large])
+    assert [t.withheld for t in published] == [True, False]
+    assert published[0].keys == {} and published[0].lines == []
+    assert {str(c) for c in published[0].cells.values()} == {COMPLEMENT}
+    assert str(published[1].shown(TOTAL)) == "30"
