@@ -14,4 +14,5 @@ class CaseworkConfig(AppConfig):
         from caminantes.accounts.permissions import Perm
         from caminantes.lib import navigation
 
+        navigation.add("casework_inbox", _("My inbox"), Perm.REFER, order=400)
         navigation.add("casework_due", _("Follow-ups due"), Perm.REFER, order=430)
