@@ -7,6 +7,8 @@ from datetime import datetime, time, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from caminantes.assistance.referrals import services
+from caminantes.assistance.referrals.models import Referral, Service
 from caminantes.assistance.referrals.tests.base import ReferralTestCase
 from caminantes.assistance.regularization import services as regularization
 from caminantes.assistance.regularization.models import Appointment, Scheme, Slot
@@ -20,12 +22,15 @@ def today_at(hour: int, days: int = 0) -> datetime:
 
 
 class InboxTest(ReferralTestCase):
+    to_ffs: Referral
+    to_iom: Referral
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.to_ffs = services_refer(cls, cls.psychosocial, reason="Ansiedad")
-        cls.to_iom = services_refer(cls, cls.iom_health, reason="Control prenatal")
-        type(cls.to_iom).objects.filter(pk=cls.to_iom.pk).update(
+        cls.to_ffs = services_refer(cls, cls.psychosocial, "Ansiedad")
+        cls.to_iom = services_refer(cls, cls.iom_health, "Control prenatal")
+        Referral.objects.filter(pk=cls.to_iom.pk).update(
             due_on=timezone.localdate() - timedelta(days=3)
         )
         regularization.schemes_seed()
@@ -73,8 +78,6 @@ class InboxTest(ReferralTestCase):
         self.assertEqual(self.client.get(reverse("casework_inbox")).status_code, 403)
 
 
-def services_refer(cls: type[ReferralTestCase], service: object, **kw: object) -> object:
-    from caminantes.assistance.referrals import services
-
+def services_refer(cls: type[ReferralTestCase], service: Service, reason: str) -> Referral:
     return services.referral_create(actor=cls.alice, service=service, household=cls.perez,
-                                    person=cls.ana, **kw).referral  # fmt: skip
+                                    person=cls.ana, reason=reason).referral  # fmt: skip
