@@ -120,6 +120,8 @@ def key_figures(fig: FlowFigures) -> list[KeyFigure]:
         KeyFigure(_("Children"), f"{number(fig.children_share, 1)} %", number(fig.children)),
         KeyFigure(_("Women and girls"), f"{number(fig.female_share, 1)} %", number(fig.female)),
         KeyFigure(_("Unaccompanied children"), number(fig.unaccompanied_children)),
+        KeyFigure(_("Pregnant or lactating women"), number(fig.pregnant_lactating)),
+        KeyFigure(_("Persons with disabilities"), number(fig.with_disabilities)),
     ]  # fmt: skip
     return out
 

@@ -34,6 +34,7 @@ from caminantes.dtm.choices import (
     CHILD_FIELDS,
     MIGRANT_FLOW_TYPES,
     SEX_AGE_FIELDS,
+    VULNERABILITY_FIELDS,
     CountDimension,
     Direction,
     FlowType,
@@ -128,6 +129,8 @@ class FlowFigures:
     male: int = 0
     groups: int = 0
     unaccompanied_children: int = 0
+    pregnant_lactating: int = 0
+    with_disabilities: int = 0
     sheets: int = 0
     sex_age: dict[str, int] = field(default_factory=dict)
     # (period label, start day) -> individuals by direction
@@ -282,7 +285,8 @@ def flow_figures(*, user: Any, operation: Operation, filters: Filters) -> FlowFi
         policies.visible(user, FlowMonthly, Perm.DTM_ANALYSE).filter(operation=operation),
         filters,
     )
-    fields = ("individuals", "groups", "unaccompanied_children", "sheets", *SEX_AGE_FIELDS)
+    fields = ("individuals", "groups", "unaccompanied_children", "sheets", *SEX_AGE_FIELDS,
+              *VULNERABILITY_FIELDS)  # fmt: skip
     keys = ("direction", "flow_type")
     now = _summed(daily, monthly, filters, keys, {f: f for f in fields})
     prev = _summed(daily, monthly, filters.previous(), keys, {"n": "individuals"})
@@ -296,6 +300,8 @@ def flow_figures(*, user: Any, operation: Operation, filters: Filters) -> FlowFi
         fig.by_flow_type[flow_type] = fig.by_flow_type.get(flow_type, 0) + row["individuals"]
         fig.groups += row["groups"]
         fig.unaccompanied_children += row["unaccompanied_children"]
+        fig.pregnant_lactating += row["pregnant_lactating"] or 0
+        fig.with_disabilities += row["with_disabilities"] or 0
         fig.sheets += row["sheets"]
         for f in SEX_AGE_FIELDS:
             fig.sex_age[f] += row[f]
