@@ -72,6 +72,7 @@ NOT_PAGES = {
     "assistance/referrals/<uuid:uuid>/status/",  # POST only: moves a referral on
     "assistance/referrals/notices/read/",  # POST only: marks the notices read
     "registry/imports/template.csv",
+    "dtm/imports/template/<slug:kind>.<slug:file_format>",  # a spreadsheet or a CSV
     "registry/imports/<uuid:uuid>/report.csv",
     "registry/imports/<uuid:uuid>/report.xlsx",
     "registry/imports/<uuid:uuid>/approve/",
