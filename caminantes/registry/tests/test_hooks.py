@@ -12,7 +12,10 @@ from caminantes.registry.tests.base import RegistryTestCase
 
 class HooksListTest(TestCase):
     def test_it_lists_only_functions_that_exist(self) -> None:
-        for path in (*hooks.DUPLICATE_FINDERS, *hooks.PEOPLE_WRITTEN, *hooks.PEOPLE_ERASED):
+        for path in (
+            *hooks.DUPLICATE_FINDERS, *hooks.PEOPLE_WRITTEN, *hooks.PEOPLE_ERASED,
+            *hooks.RESTRICTED_REFERRAL_RECEIVERS,
+        ):  # fmt: skip
             with self.subTest(path=path):
                 self.assertTrue(callable(import_string(path)))
 
