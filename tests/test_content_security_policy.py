@@ -61,6 +61,9 @@ NOT_PAGES = {
     # The world's transfer goes to a third organisation (no persona receives it): the answer
     # page is shown in caminantes/protection/tests/test_transfer.py.
     "protection/transfers/<uuid:uuid>/",
+    # The world's inbox referral is already answered (its answer would go to assistance's
+    # referral, not built here): the inbox item is shown in caminantes/protection/tests.
+    "protection/inbox/<uuid:uuid>/",
     # The world's case is a GBV case (no persona holds the anti-trafficking role): the
     # trafficking sections are shown in caminantes/protection/tests.
     "protection/new/trafficking/",

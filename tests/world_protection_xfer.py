@@ -1,6 +1,6 @@
 """The foreign world's protection transfers and referrals (see tests/world.py): a transfer
 of its GBV case to a third organisation (so no asker receives it), a referral out of the
-case, and a referral waiting in its GBV inbox."""
+case, and a referral its GBV office already declined."""
 
 from __future__ import annotations
 
@@ -56,8 +56,11 @@ def _referral_in(org: Organization, member: User) -> Any:
     existing = IncomingReferral.objects.filter(organization=org).first()
     if existing is not None:
         return existing
+    # Already answered: an answer goes back to assistance's referral, which this world does
+    # not build (the inbox pages are walked in caminantes/protection/tests).
     row = IncomingReferral(uuid=uuid.uuid4(), organization=org,
-                           country=_case(org, member).country, kind="gbv")  # fmt: skip
+                           country=_case(org, member).country, kind="gbv",
+                           status="declined")  # fmt: skip
     row.set_contents({"fields": {"Nombre": f"Foreign referral {org.acronym}"}, "person": None,
                       "urgent": False, "sender": "foreign"})  # fmt: skip
     row.save()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid as uuid_lib
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,6 +106,17 @@ def _waiting(actor: User, incoming: m.IncomingReferral) -> m.IncomingReferral:
     return row  # fmt: skip
 
 
+def _tell_sender(actor: User, row: m.IncomingReferral, *, accepted: bool) -> None:
+    """The answer back through registry.hooks. A referral the referring side does not know
+    (handed in by the demo, or deleted there since) cannot be told: the answer stands here
+    and the undelivered answer is recorded. Any other failure rolls the answer back."""
+    try:
+        hooks.restricted_referral_answered(referral_uuid=row.uuid, accepted=accepted,
+                                           actor=actor)  # fmt: skip
+    except ObjectDoesNotExist:
+        log(actor, actions.UPDATE, row, answer_delivered=False)
+
+
 def incoming_accept(
     *, actor: User, incoming: m.IncomingReferral, name: str = "", sex: str, age: int | None
 ) -> m.ProtectionCase:
@@ -126,7 +138,7 @@ def incoming_accept(
         row.save(update_fields=["sealed", "status", "answered_at"])
         log(actor, actions.UPDATE, row, accepted=True)
         log(actor, actions.UPDATE, case, step="opened_from_referral")
-        hooks.restricted_referral_answered(referral_uuid=row.uuid, accepted=True, actor=actor)
+        _tell_sender(actor, row, accepted=True)
     return case
 
 
@@ -143,5 +155,5 @@ def incoming_decline(
         row.status, row.answered_at = InboxStatus.DECLINED, timezone.now()
         row.save(update_fields=["sealed", "status", "answered_at"])
         log(actor, actions.UPDATE, row, accepted=False)
-        hooks.restricted_referral_answered(referral_uuid=row.uuid, accepted=False, actor=actor)
+        _tell_sender(actor, row, accepted=False)
     return row

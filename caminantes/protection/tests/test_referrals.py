@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 from unittest import mock
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.test import Client
 from django.urls import reverse
 
@@ -25,6 +26,11 @@ from caminantes.registry.models import Household, Person
 
 ANSWERS: list[dict[str, Any]] = []
 HERE = "caminantes.protection.tests.test_referrals.record_answer"
+
+
+def unknown_referral(**kwargs: Any) -> None:
+    """The referring side does not know the referral (the demo's, or deleted there)."""
+    raise ObjectDoesNotExist("no such referral")
 
 
 def record_answer(**kwargs: Any) -> None:
@@ -215,3 +221,16 @@ class ReferralInTest(ProtectionTestCase):
         hooks._load.cache_clear()
         self.assertEqual(IncomingReferral.objects.get(uuid=key).status, "waiting")
         self.assertFalse(ProtectionCase.objects.filter(assignments__user=self.vera).exists())
+
+    def test_an_answer_the_sender_does_not_know_stands_and_is_recorded(self) -> None:
+        key = self.send()
+        unknown = "caminantes.protection.tests.test_referrals.unknown_referral"
+        with mock.patch.object(hooks, "RESTRICTED_REFERRAL_ANSWERED", [unknown]):
+            hooks._load.cache_clear()
+            vera = self.login(self.vera, sudo=True)
+            vera.post(reverse("protection_inbox_item", args=[key]),
+                      {"answer": "decline", "reason": "Duplicada"})  # fmt: skip
+        hooks._load.cache_clear()
+        self.assertEqual(IncomingReferral.objects.get(uuid=key).status, "declined")
+        self.assertTrue(AuditEvent.objects.filter(
+            object_uuid=key, context__answer_delivered=False).exists())  # fmt: skip
