@@ -57,6 +57,13 @@ NOT_PAGES = {
     "protection/cases/<uuid:uuid>/reveal/",  # POST only: shows a name once, audited
     "protection/actions/<uuid:uuid>/done/",  # POST only: a step done
     "protection/team/<uuid:uuid>/end/",  # POST only: ends an assignment
+    "protection/referrals/<uuid:uuid>/status/",  # POST only: a referral moved on
+    # The world's transfer goes to a third organisation (no persona receives it): the answer
+    # page is shown in caminantes/protection/tests/test_transfer.py.
+    "protection/transfers/<uuid:uuid>/",
+    # The world's inbox referral is already answered (its answer would go to assistance's
+    # referral, not built here): the inbox item is shown in caminantes/protection/tests.
+    "protection/inbox/<uuid:uuid>/",
     # The world's case is a GBV case (no persona holds the anti-trafficking role): the
     # trafficking sections are shown in caminantes/protection/tests.
     "protection/new/trafficking/",

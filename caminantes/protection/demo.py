@@ -20,7 +20,7 @@ from django.utils import timezone
 from caminantes.accounts.models import Organization, User
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib.fakenames import FakeNames
-from caminantes.protection import selectors, services
+from caminantes.protection import demo_xfer, selectors, services
 from caminantes.protection.choices import age_group_of
 from caminantes.registry.models import Person
 
@@ -71,6 +71,7 @@ def load(say: Callable[[str], None], **options: Any) -> None:
     worker, supervisor, officer = users[CASEWORKER], users[SUPERVISOR], users[TRAFFICKING]
     if selectors.cases_for(worker).exists():
         say("Protection: the demo cases are already there.")
+        demo_xfer.load(say, worker=worker)
         return
     fake = FakeNames(SEED)
     today = timezone.localdate()
@@ -133,3 +134,4 @@ def load(say: Callable[[str], None], **options: Any) -> None:
                                 due_on=today + timedelta(days=7))  # fmt: skip
     say("Protection: 6 GBV cases (vbg.co, supervised by vbg.supervisora.co; vbg2.co sees "
         "none) and 3 trafficking cases (trata.pe).")  # fmt: skip
+    demo_xfer.load(say, worker=worker)

@@ -164,3 +164,11 @@ class Assignment(PublicIdModel):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+# Transfers and referrals (their own module, so this one stays about cases).
+from caminantes.protection.models_xfer import (  # noqa: E402, F401
+    IncomingReferral,
+    OutgoingReferral,
+    Transfer,
+)

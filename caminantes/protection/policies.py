@@ -48,3 +48,6 @@ register(m.CaseService, of_case("case"))
 register(m.ActionItem, of_case("case"))
 register(m.PsychosocialSession, of_case("case"))
 register(m.Assignment, of_case("case"))
+
+# Transfers and referrals (their own module).
+import caminantes.protection.policies_xfer  # noqa: E402, F401

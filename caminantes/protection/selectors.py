@@ -118,7 +118,8 @@ def case_openings(case: m.ProtectionCase, *, limit: int = 200) -> QuerySet[Audit
     """Who opened, changed, revealed, printed or tried to open this case (newest first).
     Call it only with a case from `case_for`: the trail of a case is its assigned users'."""
     uuids = [case.uuid]
-    for rel in (case.services, case.actions, case.sessions, case.assignments):
+    for rel in (case.services, case.actions, case.sessions, case.assignments,
+                case.transfers, case.referrals):  # fmt: skip
         uuids.extend(rel.values_list("uuid", flat=True))
     return (
         AuditEvent.objects.filter(object_type__startswith="protection.", object_uuid__in=uuids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from caminantes.protection import views, views_sections
+from caminantes.protection import views, views_sections, views_xfer
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.cases, name="protection_cases"),
@@ -20,6 +20,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<uuid:uuid>/team/", views_sections.team, name="protection_team"),
     path("actions/<uuid:uuid>/done/", views_sections.action_done, name="protection_action_done"),
     path("team/<uuid:uuid>/end/", views_sections.unassign, name="protection_unassign"),
+    # Transfers and referrals (views_xfer).
+    path("cases/<uuid:uuid>/transfer/", views_xfer.case_transfer, name="protection_case_transfer"),
+    path(
+        "cases/<uuid:uuid>/referrals/", views_xfer.case_referrals, name="protection_case_referrals"
+    ),
+    path(
+        "referrals/<uuid:uuid>/status/",
+        views_xfer.referral_status,
+        name="protection_referral_status",
+    ),
+    path("transfers/", views_xfer.incoming_transfers, name="protection_transfers"),
+    path("transfers/<uuid:uuid>/", views_xfer.transfer_answer, name="protection_transfer"),
+    path("inbox/", views_xfer.inbox, name="protection_inbox"),
+    path("inbox/<uuid:uuid>/", views_xfer.inbox_item, name="protection_inbox_item"),
     *[
         path(
             f"cases/<uuid:uuid>/{section}/",

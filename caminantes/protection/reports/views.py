@@ -7,12 +7,14 @@ showing and every file is audited, and nothing is cached by the browser."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import get_resolver
 from django.views.decorators.cache import never_cache
 
 from caminantes.accounts.context import AuthenticatedRequest
@@ -36,7 +38,9 @@ def index(request: AuthenticatedRequest) -> HttpResponseBase:
     scopes = selectors.scopes_in(request.user, organization)
     if not scopes:
         log(request.user, actions.ACCESS_DENIED, SUBJECT, "denied")
-        raise PermissionDenied
+        # The site's own 403 page, answered here so that it carries no-store as well.
+        refused: Callable[..., HttpResponseBase] = get_resolver().resolve_error_handler(403)
+        return _no_store(refused(request, exception=PermissionDenied()))
     form = report.ReportForm(request.GET, scopes=scopes)
     if not form.is_valid():
         return _no_store(render(request, "protection/reports/index.html", {"form": form}))

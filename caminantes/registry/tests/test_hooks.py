@@ -17,6 +17,7 @@ class HooksListTest(TestCase):
             *hooks.PEOPLE_WRITTEN,
             *hooks.PEOPLE_ERASED,
             *hooks.HOUSEHOLD_LINKS,
+            *hooks.RESTRICTED_REFERRAL_RECEIVERS,
             *hooks.RESTRICTED_REFERRAL_ANSWERED,
         ):
             with self.subTest(path=path):

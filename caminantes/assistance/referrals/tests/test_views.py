@@ -58,7 +58,7 @@ class ReferringPageTests(ReferralTestCase):
         page = self.login(self.alice).get(f"/registry/households/{self.perez.uuid}/")
         self.assertContains(page, f"/assistance/referrals/households/{self.perez.uuid}/refer/"
                                   f"?person={self.ana.uuid}")  # fmt: skip
-        self.assertContains(page, "Referir a un servicio")
+        self.assertContains(page, "Remitir a un servicio")
 
     def test_a_referral_without_consent_is_refused_on_the_page_in_words(self) -> None:
         client = self.login(self.alice)
@@ -113,7 +113,7 @@ class ReferringPageTests(ReferralTestCase):
         charlie = self.login(self.charlie, client=Client())
         url = f"/assistance/referrals/{referral.uuid}/status/"
         refused = charlie.post(url, {"status": "declined", "reason": ""})
-        self.assertContains(refused, "Diga por qué se rechaza la remisión")
+        self.assertContains(refused, "Indique por qué se rechaza la remisión")
         charlie.post(url, {"status": "accepted", "note": "Cita el jueves 9:00"})
         mine = self.login(self.alice).get("/assistance/referrals/sent/")
         self.assertContains(mine, "aceptó su remisión")
