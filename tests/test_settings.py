@@ -99,7 +99,7 @@ def test_it_refuses_a_negative_number_of_proxies(tmp_path: Path) -> None:
 
 
 def test_check_deploy_warns_while_demo_users_exist(tmp_path: Path) -> None:
-    assert run(["migrate", "--noinput"], PRODUCTION, tmp_path).returncode == 0
+    assert run(["migrate", "accounts", "--noinput"], PRODUCTION, tmp_path).returncode == 0
     create = (
         "from caminantes.accounts.models import User; "
         "User.objects.create_user('admin@demo.caminantes.org', 'caminantes-demo', is_demo=True)"
