@@ -296,5 +296,5 @@ def livelihood_follow_up(
             actor=actor, organization=activity.organization,
         )  # fmt: skip
         log(actor, actions.UPDATE, activity, organization=activity.organization,
-            outcome=outcome)  # fmt: skip
+            follow_up_outcome=outcome)  # fmt: skip
     return activity
