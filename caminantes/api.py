@@ -23,6 +23,10 @@ from caminantes.assistance.regularization.api import router as regularization_ro
 from caminantes.assistance.shelter.api import router as shelter_router
 from caminantes.assistance.transport.api import router as transport_router
 from caminantes.audit.api import router as audit_router
+from caminantes.collect.api import router as collect_router
+from caminantes.coordination.campaigns.api import router as campaigns_router
+from caminantes.coordination.feedback.api import router as feedback_router
+from caminantes.coordination.fivew.api import router as fivew_router
 from caminantes.dtm.api import router as dtm_router
 from caminantes.geo.api import router as geo_router
 from caminantes.identity.api import router as identity_router
@@ -89,3 +93,7 @@ api.add_router("/protection", "caminantes.protection.api.router")
 api.add_router("/assistance/regularization", regularization_router)
 api.add_router("/assistance/casework", casework_router)
 api.add_router("/assistance/referrals", referrals_router)
+api.add_router("/collect", collect_router)
+api.add_router("/coordination/5w", fivew_router)
+api.add_router("/coordination/campaigns", campaigns_router)
+api.add_router("/coordination/feedback", feedback_router)

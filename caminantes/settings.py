@@ -116,6 +116,10 @@ INSTALLED_APPS = [
     "caminantes.assistance.regularization",
     "caminantes.assistance.casework",
     "caminantes.assistance.referrals",
+    "caminantes.collect",
+    "caminantes.coordination.fivew",
+    "caminantes.coordination.campaigns",
+    "caminantes.coordination.feedback",
     "caminantes.web",
 ]
 

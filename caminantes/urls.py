@@ -23,6 +23,10 @@ urlpatterns = [
     path("assistance/shelter/", include("caminantes.assistance.shelter.urls")),
     path("protection/", include("caminantes.protection.urls")),
     path("assistance/referrals/", include("caminantes.assistance.referrals.urls")),
+    path("collect/", include("caminantes.collect.urls")),
+    path("coordination/5w/", include("caminantes.coordination.fivew.urls")),
+    path("coordination/campaigns/", include("caminantes.coordination.campaigns.urls")),
+    path("coordination/feedback/", include("caminantes.coordination.feedback.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -50,9 +50,18 @@ class Perm(StrEnum):
     DTM_COLLECT = "dtm_collect"
     DTM_ANALYSE = "dtm_analyse"
     DTM_MICRODATA = "dtm_microdata"
+    # Field collection (ODK Collect / KoboCollect over OpenRosa)
+    MANAGE_FORMS = "manage_forms"
+    REVIEW_SUBMISSIONS = "review_submissions"
     # Coordination and reporting
     REPORT_5W = "report_5w"
+    VALIDATE_5W = "validate_5w"
     EXPORT_AGGREGATES = "export_aggregates"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    # Community feedback and complaints; the sensitive ones (sexual exploitation and abuse,
+    # fraud, staff misconduct) only for designated focal points.
+    HANDLE_FEEDBACK = "handle_feedback"
+    SENSITIVE_FEEDBACK = "sensitive_feedback"
     # API
     USE_API = "use_api"
 
@@ -69,6 +78,7 @@ class Role(models.TextChoices):
     DTM_ANALYST = "dtm_analyst", _("DTM analyst")
     IM_OFFICER = "im_officer", _("Information management officer")
     PARTNER_FOCAL_POINT = "partner_focal_point", _("Partner focal point")
+    PSEA_FOCAL_POINT = "psea_focal_point", _("PSEA and complaints focal point")
     AUDITOR = "auditor", _("Auditor (read-only)")
 
 
@@ -105,7 +115,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             P.REVEAL_PHONES,
             P.DTM_ANALYSE,
             P.REPORT_5W,
+            P.VALIDATE_5W,
             P.EXPORT_AGGREGATES,
+            P.MANAGE_FORMS,
+            P.REVIEW_SUBMISSIONS,
+            P.MANAGE_CAMPAIGNS,
+            P.HANDLE_FEEDBACK,
         }
     ),
     Role.REGISTRATION_OFFICER: frozenset(
@@ -119,10 +134,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             P.FAMILY_TRACING,
             P.REFER,
             P.REVEAL_PHONES,
+            P.REVIEW_SUBMISSIONS,
+            P.HANDLE_FEEDBACK,
         }
     ),
     Role.DISTRIBUTION_OFFICER: frozenset(
-        _CASEWORK | {P.DISTRIBUTE, P.MANAGE_STOCK, P.MANAGE_TRANSPORT, P.REVEAL_PHONES}
+        _CASEWORK
+        | {P.DISTRIBUTE, P.MANAGE_STOCK, P.MANAGE_TRANSPORT, P.REVEAL_PHONES, P.HANDLE_FEEDBACK}
     ),
     # Field staff of the transit centres run the buses as well.
     Role.SHELTER_OFFICER: frozenset(
@@ -135,16 +153,30 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # Collects counts and surveys; aggregates only, no personal data.
     Role.DTM_ENUMERATOR: frozenset({P.DTM_COLLECT, P.USE_API}),
     Role.DTM_ANALYST: frozenset(
-        {P.DTM_COLLECT, P.DTM_ANALYSE, P.DTM_MICRODATA, P.EXPORT_AGGREGATES, P.USE_API}
+        {
+            P.DTM_COLLECT,
+            P.DTM_ANALYSE,
+            P.DTM_MICRODATA,
+            P.EXPORT_AGGREGATES,
+            P.USE_API,
+            P.MANAGE_FORMS,
+            P.REVIEW_SUBMISSIONS,
+        }
     ),
     Role.IM_OFFICER: frozenset(
-        {P.DTM_ANALYSE, P.REPORT_5W, P.EXPORT_AGGREGATES, P.IMPORT_DATA, P.USE_API}
-        | {P.VIEW_PERSONAL_DATA, P.REVIEW_DUPLICATES}
+        {P.DTM_ANALYSE, P.REPORT_5W, P.VALIDATE_5W, P.EXPORT_AGGREGATES, P.IMPORT_DATA}
+        | {P.USE_API, P.VIEW_PERSONAL_DATA, P.REVIEW_DUPLICATES, P.MANAGE_FORMS}
+        | {P.REVIEW_SUBMISSIONS, P.MANAGE_CAMPAIGNS, P.HANDLE_FEEDBACK}
     ),
     # A partner organisation may also ask to trace a relative for someone it assists.
     Role.PARTNER_FOCAL_POINT: frozenset(
-        _CASEWORK | {P.REPORT_5W, P.REFER, P.VIEW_MEMBERS, P.FAMILY_TRACING}
+        _CASEWORK
+        | {P.REPORT_5W, P.REFER, P.VIEW_MEMBERS, P.FAMILY_TRACING}
+        | {P.MANAGE_CAMPAIGNS, P.HANDLE_FEEDBACK}
     ),
+    # Receives the sensitive complaints (sexual exploitation and abuse, fraud, staff
+    # misconduct) of the organisation and countries of the membership, and nobody else does.
+    Role.PSEA_FOCAL_POINT: frozenset({P.HANDLE_FEEDBACK, P.SENSITIVE_FEEDBACK, P.USE_API}),
     # Reads the audit trail of its organisation; changes nothing.
     Role.AUDITOR: frozenset({P.VIEW_AUDIT, P.VIEW_ALERTS, P.VIEW_MEMBERS, P.USE_API}),
 }

@@ -1,0 +1,5 @@
+"""Community feedback and complaints"""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401 - the models land here
