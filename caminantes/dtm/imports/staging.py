@@ -35,14 +35,10 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm import rollup
 from caminantes.dtm.choices import (
-    GROUP_FIELDS,
-    SEX_AGE_FIELDS,
-    TRANSIT_SLOTS,
-    VULNERABILITY_FIELDS,
-    WG_DOMAINS,
     Source,
     SurveyQuestion,
 )
+from caminantes.dtm.imports.columns import COLUMNS
 from caminantes.dtm.imports.reading import FileProblem, map_header, read_table
 from caminantes.dtm.intake import (
     Conflict,
@@ -57,7 +53,6 @@ from caminantes.dtm.intake import refusal as refusals
 from caminantes.dtm.intake.common import PointCache
 from caminantes.dtm.intake.flow import already_stored as flow_already_stored
 from caminantes.dtm.intake.flow import stored_digests as flow_digests
-from caminantes.dtm.intake.survey import YES_NO_FIELDS
 from caminantes.dtm.intake.survey import already_stored as survey_already_stored
 from caminantes.dtm.intake.survey import stored_digests as survey_digests
 from caminantes.dtm.models import DtmImport, DtmImportRow, Operation
@@ -72,35 +67,6 @@ IMPORTS_DIR = "dtm-imports"
 K = DtmImport.Kind
 S = DtmImport.Status
 
-_PEOPLE = ("households", "individuals", *SEX_AGE_FIELDS)
-# Field names per kind; prefixes are breakdown columns (nationality_VE, need_food …).
-COLUMNS: dict[str, tuple[set[str], tuple[str, ...]]] = {
-    K.FLOW_COUNTS: (
-        {"uuid", "point", "date", "shift_start", "shift_end", "direction", "flow_type",
-         "individuals", "groups", "unaccompanied_children", *SEX_AGE_FIELDS,
-         *VULNERABILITY_FIELDS},
-        ("nationality_", "transport_", "destination_"),
-    ),
-    K.SURVEY: (
-        {"uuid", "point", "date", "consent", "nationality", "sex", "age", "marital_status",
-         "education", "employment_before", "employment_now", "origin_country", "origin_admin1",
-         "departure_date", "group_size", "children_in_group", "unaccompanied_children",
-         "days_in_transit", "main_transport", "travel_cost_usd", "destination_country",
-         "destination_admin1", "other_reason", "other_need", "comments", *YES_NO_FIELDS,
-         *SurveyQuestion.values, "legal_status", "slept_last_night", "intention",
-         "intention_country", *(n for n, _d in WG_DOMAINS), *GROUP_FIELDS,
-         *(f"transit_country_{i}" for i in range(1, TRANSIT_SLOTS + 1))},
-        (),
-    ),
-    K.BASELINE: (
-        {"round", "admin_area", "date", "key_informants", "notes", *_PEOPLE},
-        ("origin_", "arrival_", "shelter_", "need_"),
-    ),
-    K.SITES: (
-        {"site", "round", "date", "capacity", "services", "notes", *_PEOPLE},
-        ("nationality_",),
-    ),
-}  # fmt: skip
 # A batch with this content is waiting, checked or imported for the same operation: the same
 # file again is refused there (another operation of the organisation may take it).
 LIVE = (S.QUEUED, S.READING, S.VALIDATED, S.COMMITTING, S.COMMITTED)

@@ -21,8 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from caminantes.dtm import choices as c
+from caminantes.dtm.imports.columns import COLUMNS
 from caminantes.dtm.imports.headers import ALIASES, PREFIXES
-from caminantes.dtm.imports.staging import COLUMNS
 from caminantes.dtm.intake.survey import YES_NO_FIELDS
 from caminantes.dtm.models import DtmImport, FlowMonitoringPoint, Operation
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from caminantes.dtm.imports import import_commit, import_create, staging
+from caminantes.dtm.imports import columns, import_commit, import_create
 from caminantes.dtm.models import DtmImport, FlowCount, SurveySubmission
 from caminantes.dtm.tests.base import DtmTestCase, sheet
 
@@ -108,7 +108,7 @@ class DtmImportLanguageTest(DtmTestCase):
         from caminantes.dtm.imports.headers import ALIASES
         from caminantes.lib.headers import header_key
 
-        for kind, (fields, _prefixes) in staging.COLUMNS.items():
+        for kind, (fields, _prefixes) in columns.COLUMNS.items():
             seen: dict[str, str] = {}
             for name in fields:
                 for alias in (name, *ALIASES.get(name, ())):
