@@ -3,7 +3,11 @@ with the registry's field keys."""
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import SimpleTestCase
 
@@ -73,3 +77,44 @@ class RawColumnTest(PersonaTestCase):
         self.assertIn(case.survivor_code, row)  # the code alone names nobody
         fresh = ProtectionCase.objects.get(pk=case.pk)
         self.assertEqual(fresh.contents()["name"], "Yuleidy Contreras")
+
+
+class ResealCommandTest(PersonaTestCase):
+    """`caminantes reseal-protection` after a new protection key is put first."""
+
+    def test_it_reseals_old_blobs_under_the_newest_key_and_leaves_the_registry_alone(
+        self,
+    ) -> None:
+        old, new = crypto.generate_key(), crypto.generate_key()
+        with self.settings(PROTECTION_ENCRYPTION_KEYS=[old]):
+            case = ProtectionCase(
+                organization=self.iom, country=self.co, kind="gbv",
+                survivor_code=new_survivor_code("gbv"),
+            )  # fmt: skip
+            case.set_contents({"name": "Yuleidy Contreras"})
+            case.save()
+        phone = crypto.encrypt("3001234567")
+        out = io.StringIO()
+        with self.settings(PROTECTION_ENCRYPTION_KEYS=[new, old]):
+            call_command("reseal-protection", stdout=out)
+            again = io.StringIO()
+            call_command("reseal-protection", stdout=again)
+        self.assertIn("protection.protectioncase: 1 checked, 1 re-sealed", out.getvalue())
+        self.assertIn("1 already under the newest key", again.getvalue())
+        self.assertNotIn("Yuleidy", out.getvalue())
+        case.refresh_from_db()
+        with self.settings(PROTECTION_ENCRYPTION_KEYS=[new]):
+            self.assertEqual(ProtectionCase.objects.get(pk=case.pk).contents()["name"],
+                             "Yuleidy Contreras")  # fmt: skip
+        self.assertEqual(crypto.decrypt(phone), "3001234567")
+
+    def test_it_fails_loudly_on_a_blob_no_key_opens(self) -> None:
+        with self.settings(PROTECTION_ENCRYPTION_KEYS=[crypto.generate_key()]):
+            case = ProtectionCase(
+                organization=self.iom, country=self.co, kind="trafficking",
+                survivor_code=new_survivor_code("trafficking"),
+            )  # fmt: skip
+            case.set_contents({"name": "x"})
+            case.save()
+        with self.assertRaisesMessage(CommandError, "1 blobs could not be opened"):
+            call_command("reseal-protection", stdout=io.StringIO())
