@@ -237,11 +237,22 @@ def _count(value: object) -> int | None:
 
 
 @dataclass
-class _Context:
+class Checker:
+    """Checks rows one at a time (a stream of 50,000 rows needs no list); remembers the
+    rows seen, for duplicate_row. `this_month` ("YYYY-MM") defaults to today's."""
+
     reference: Reference
-    language: str
-    this_month: str
+    language: str = "es"
+    this_month: str = ""
     seen: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.this_month:
+            today = dt.date.today()
+            self.this_month = f"{today.year:04d}-{today.month:02d}"
+
+    def row(self, number: int, values: Mapping[str, object]) -> Iterator[Problem]:
+        return check_row(number, values, self)
 
 
 def check(
@@ -263,8 +274,8 @@ def iter_problems(
     language: str = "es",
     today: dt.date | None = None,
 ) -> Iterator[Problem]:
-    today = today or dt.date.today()
-    ctx = _Context(reference, language, f"{today.year:04d}-{today.month:02d}")
+    this_month = f"{today.year:04d}-{today.month:02d}" if today else ""
+    ctx = Checker(reference, language, this_month)
     for position, row in enumerate(rows, start=2):
         if isinstance(row, Row):
             number, values = row.number, row.values
@@ -274,7 +285,7 @@ def iter_problems(
         yield from check_row(number, values, ctx)
 
 
-def check_row(number: int, v: Mapping[str, object], ctx: _Context) -> Iterator[Problem]:
+def check_row(number: int, v: Mapping[str, object], ctx: Checker) -> Iterator[Problem]:
     lang = ctx.language
     ref = ctx.reference
 
