@@ -206,7 +206,7 @@ def main() -> None:
                     "--errors",
                     str(folder / "errors.csv"),
                 ]
-            ),  # fmt: skip
+            ),
         ),
         (
             "caminantes fivew check --hxl",
@@ -223,7 +223,7 @@ def main() -> None:
                     "--hxl",
                     str(folder / "hxl.csv"),
                 ]
-            ),  # fmt: skip
+            ),
         ),
     ]
     print()

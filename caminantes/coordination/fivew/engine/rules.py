@@ -34,7 +34,8 @@ new_over_total        new beneficiaries <= total monthly beneficiaries
 cva_value             CVA = Yes: value in USD > 0
 cva_mechanism         CVA = Yes: a valid delivery mechanism
 mpc_not_cva           Multipurpose Cash rows are CVA
-adults_in_children    no adults under Education or Child Protection
+adults_in_children    no adults reached (Direct Assistance) under Education or Child
+                      Protection
 duplicate_row         the same partner, place, month, indicator and activity only once
 ====================  =====================================================================
 """
@@ -409,7 +410,12 @@ def check_row(number: int, v: Mapping[str, object], ctx: Checker) -> Iterator[Pr
         yield problem(F.CVA, "mpc_not_cva")
 
     # --- who is served --------------------------------------------------------------------
-    if sector is not None and ref.is_children_only(sector.name, subsector):
+    # people reached only: a Child Protection training (Capacity Building) trains adults
+    if (
+        sector is not None
+        and kind == DIRECT_ASSISTANCE
+        and ref.is_children_only(sector.name, subsector)
+    ):
         adults = sum(_count(v.get(n)) or 0 for n in F.ADULTS)
         if adults > 0:
             name = subsector or sector.name

@@ -460,19 +460,46 @@ def to_row(number: int, cells: tuple[Any, ...], header: Header) -> Row | None:
 
 
 def _find_header(rows: Iterator[tuple[Any, ...]], sheet: str) -> Header | None:
+    """The row among the first HEADER_SCAN_ROWS that names the most 5W columns. A header
+    may take two rows (a merged group row above: "Indicator" over "Sector" and
+    "Indicator"); each row is also tried joined to the row above it, the group's text
+    carried over the merged cells."""
     best: Header | None = None
+    above: list[str | None] = []
     for number, cells in enumerate(rows, start=1):
         if number > HEADER_SCAN_ROWS:
             break
-        texts = tuple(c if isinstance(c, str) else None for c in cells)
-        if sum(1 for c in texts if c) < MIN_HEADER_FIELDS:
-            continue
-        columns, names = _match_header(texts)
-        if len(columns) >= MIN_HEADER_FIELDS and (best is None or len(columns) > len(best.columns)):
-            best = Header(_layout(columns, names), number, sheet, columns, names)
-            if len(columns) >= 20:
-                break
+        texts = [clean_text(c) or None if isinstance(c, str) else None for c in cells]
+        candidates: list[list[str | None]] = [texts]
+        if any(above):
+            joined = [
+                " ".join(t for t in (group, own) if t) or None
+                for group, own in zip(
+                    above + [None] * (len(texts) - len(above)), texts, strict=False
+                )
+            ]
+            candidates.append(joined)
+        for names in candidates:
+            if sum(1 for c in names if c) < MIN_HEADER_FIELDS:
+                continue
+            columns, clean = _match_header(tuple(names))
+            # strictly more: a data row joined to the header row below it names no more
+            if len(columns) >= MIN_HEADER_FIELDS and (
+                best is None or len(columns) > len(best.columns)
+            ):
+                best = Header(_layout(columns, clean), number, sheet, columns, clean)
+        above = _carry(texts)
     return best
+
+
+def _carry(texts: list[str | None]) -> list[str | None]:
+    """A group row with its text carried right over the empty (merged) cells."""
+    out: list[str | None] = []
+    last: str | None = None
+    for text in texts:
+        last = text or last
+        out.append(last)
+    return out
 
 
 def _open_xlsx(source: str | Path | IO[bytes]) -> Any:

@@ -246,3 +246,50 @@ def test_it_checks_the_real_2022_sample_and_finds_its_real_mistakes() -> None:
     assert (82, "admin1_unknown") in found  # Bolivia's admin1 written "Bolivia"
     assert (58, "cva_mechanism") in found  # an MPC transfer without its mechanism
     assert not any(p.rule in ("indicator_unknown", "sector_unknown") for p in problems)
+
+
+def test_it_checks_against_a_reference_the_app_builds_from_its_own_tables() -> None:
+    from caminantes.coordination.fivew.engine.reference import (
+        DIRECT_ASSISTANCE,
+        Admin1,
+        Country,
+        Indicator,
+        Partner,
+        Sector,
+    )
+
+    ref = Reference(
+        countries=[
+            Country("Colombia", "COL", "CO", admin1={"Arauca": Admin1("Arauca", "CO-ARA", "CO81")})
+        ],
+        sectors=[Sector("Nutrition", names={"es": "Nutrición"})],
+        indicators=[Indicator("# of children screened", "Nutrition", DIRECT_ASSISTANCE)],
+        partners=[Partner("Acción contra el Hambre", "ACH")],
+    )
+    row = _row(
+        admin1="ARAUCA",
+        sector="Nutricion",
+        indicator="# of children screened",
+        appealing_org="ach",
+    )
+    assert _problems_with(ref, row) == []
+    assert sorted(_problems_with(ref, _row(admin1="Arauca"))) == [
+        ("indicator_unknown", F.INDICATOR),
+        ("partner_unknown", F.APPEALING_ORG),
+        ("sector_unknown", F.SECTOR),
+    ]
+
+
+def _problems_with(ref: Reference, row: dict[str, object]) -> list[tuple[str, str]]:
+    return [(p.rule, p.column) for p in check([row], ref, today=TODAY)]
+
+
+def test_a_child_protection_training_may_train_adults() -> None:
+    trained = "# of individuals working with refugees and migrants trained on Child Protection"
+    row = _row(
+        sector="Protection",
+        subsector="Child Protection",
+        indicator=trained,
+        **{**NO_PEOPLE, F.NEW_BENEFICIARIES: 4, F.WOMEN_OVER18: 3, F.MEN_OVER18: 1},
+    )
+    assert _problems(row) == []

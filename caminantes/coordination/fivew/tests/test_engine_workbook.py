@@ -227,3 +227,37 @@ def test_it_refuses_a_workbook_without_a_5w_header(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "other.xlsx", [["Nombre", "Edad"], ["Ana", 30]])
     with pytest.raises(WorkbookError, match="header"):
         read_workbook(path)
+
+
+def test_it_reads_a_header_split_over_two_rows_with_merged_group_cells(tmp_path: Path) -> None:
+    # The 2025 template's headers ("Country Admin1", "Indicator Sector") come from a group
+    # row over a detail row; partners' copies often keep the two rows, merged.
+    group = ["Country", None, "Admin2", "Appealing organisation", "Implementation",
+             "Implementing partner", "Month", "Indicator", None, "Activity", None,
+             "RMRP Activity", "CVA", "Value (in USD)", "Delivery mechanism",
+             "Quantity of output", "Total monthly beneficiaries",
+             "New beneficiaries of the month", "Refugees and Migrants", None, "Host Communities",
+             "Refugees and Migrants", "Colombian", "Women", "Men", "Women", "Men", "Other",
+             "Other"]  # fmt: skip
+    detail = ["Country", "Admin1", "Admin2", "Name", "Set up", "Name", None, "Sector",
+              "Indicator", "Name", "Description", None, None, None, None, None, None, None,
+              "IN DESTINATION", "IN TRANSIT", "Beneficiaries", "PENDULARS", "Returnees",
+              "under 18", "under 18", "above 18", "above 18", "under 18", "above 18"]  # fmt: skip
+    data = ["Ecuador", "Pichincha", None, "UNICEF", "No", None, "2025-02", "Education",
+            "x", "Clases", None, "Yes", "No", None, None, 1, 3, 3, 3, 0, 0, 0, 0, 2, 1, 0,
+            0, 0, 0]  # fmt: skip
+    path = _xlsx(tmp_path / "two_rows.xlsx", [group, detail, data])
+    book = openpyxl.load_workbook(path)
+    book.active.merge_cells("A1:B1")
+    book.active.merge_cells("H1:I1")
+    book.save(path)
+
+    wb = read_workbook(path)
+    assert wb.layout == "rmrp2025" and wb.header.row_number == 2
+    assert set(wb.header.columns.values()) == set(F.FIELDS) - {F.SUBSECTOR}
+    [row] = wb.rows
+    assert row.number == 3
+    v = row.values
+    assert (v[F.COUNTRY], v[F.ADMIN1], v[F.APPEALING_ORG]) == ("Ecuador", "Pichincha", "UNICEF")
+    assert (v[F.SECTOR], v[F.INDICATOR], v[F.ACTIVITY_NAME]) == ("Education", "x", "Clases")
+    assert (v[F.POP_IN_DESTINATION], v[F.WOMEN_UNDER18], v[F.MEN_UNDER18]) == (3, 2, 1)
