@@ -30,6 +30,8 @@ TOOLING = sys.argv[1:2] in (["makemigrations"], ["makemessages"], ["compilemessa
 # no session, nothing encrypted, so it runs on any machine without the server's secrets
 # (its --registry mode reads the registry and needs them like the server).
 TOOLING = TOOLING or (sys.argv[1:2] == ["dedupe"] and "--registry" not in sys.argv)
+# `caminantes fivew check|consolidate FILE` likewise reads a workbook and writes files only.
+TOOLING = TOOLING or sys.argv[1:2] == ["fivew"]
 
 DEBUG = env_bool("DEBUG", False)
 

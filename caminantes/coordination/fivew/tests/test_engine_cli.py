@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +79,21 @@ def test_it_exits_3_when_it_cannot_write_its_output(tmp_path: Path) -> None:
         call_command("fivew", "check", str(SAMPLE_2022), "--errors",
                      str(tmp_path / "no" / "such" / "dir.csv"), stderr=io.StringIO())  # fmt: skip
     assert exited.value.code == 3
+
+
+def test_it_runs_on_a_fresh_machine_without_a_database_or_the_servers_secrets(
+    tmp_path: Path,
+) -> None:
+    secrets = ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "FIELD_ENCRYPTION_KEYS",
+               "FIELD_ENCRYPTION_KEYS_FILE", "CAMINANTES_DEMO")  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k not in secrets}
+    env["DATABASE_URL"] = "sqlite:////nonexistent/dir/db.sqlite3"
+    errors = tmp_path / "errors.csv"
+    done = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "caminantes", "fivew", "check", str(SAMPLE_2022),
+         "--errors", str(errors)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("rows=125 errors=")
+    assert errors.read_text(encoding="utf-8-sig").startswith("row,column,rule,message")
