@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +25,7 @@ SAMPLE_2022 = R4V / "sample_5w_2022.xlsx"
 TEMPLATE_2025 = R4V / "template_5w_rmrp_2025.xlsx"
 
 
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
