@@ -279,11 +279,11 @@ def iter_problems(
     ctx = Checker(reference, language, this_month)
     for position, row in enumerate(rows, start=2):
         if isinstance(row, Row):
-            number, values = row.number, row.values
+            yield from check_row(row.number, row.values, ctx)
         else:
-            number = int(row.get("_row") or position)  # type: ignore[call-overload]
-            values = row
-        yield from check_row(number, values, ctx)
+            given = row.get("_row")
+            number = given if isinstance(given, int) else position
+            yield from check_row(number, row, ctx)
 
 
 def check_row(number: int, v: Mapping[str, object], ctx: Checker) -> Iterator[Problem]:

@@ -209,8 +209,8 @@ def _age_sex(key: str) -> str | None:
 def header_field(text: str) -> str | None:
     """The canonical field a header cell names, or None."""
     key = fold(text)
-    if not key or len(key) > 120:
-        return None
+    if not key or len(key) > 120 or key.startswith(("tipo ", "type ", "comentario", "comment")):
+        return None  # "Tipo de indicador" describes the indicator column, it is not it
     found = _age_sex(key)
     if found and not re.search(r"destin|transit|host|pendul|returnee|total|new", key):
         return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +25,7 @@ SAMPLE_2022 = R4V / "sample_5w_2022.xlsx"
 TEMPLATE_2025 = R4V / "template_5w_rmrp_2025.xlsx"
 
 
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
@@ -75,6 +76,7 @@ def test_it_finds_a_spanish_header_under_a_merged_title_in_an_untidy_workbook(
         "Socio implementador",
         "Mes",
         "Sector",
+        "Tipo de indicador",  # not the indicator itself
         "Indicador",
         "Nombre de la actividad",
         "Descripción de la actividad",
@@ -107,6 +109,7 @@ def test_it_finds_a_spanish_header_under_a_merged_title_in_an_untidy_workbook(
         "Caritas Bolivia",
         dt.datetime(2025, 3, 1),  # a real Excel date
         "Salud",
+        "Asistencia directa",
         "# of refugees and migrants benefiting from primary health care consultations",
         "Consultas",
         None,
@@ -152,7 +155,11 @@ def test_it_finds_a_spanish_header_under_a_merged_title_in_an_untidy_workbook(
     assert v[F.NEW_BENEFICIARIES] == 1234 and v[F.POP_IN_TRANSIT] == 0
     assert v[F.WOMEN_UNDER18] == 600 and v[F.MEN_UNDER18] == 634
     assert wb.rows[0].raw["Comentarios internos"] == "revisar"
-    assert wb.header.unknown == ["Comentarios internos"]
+    assert (
+        v[F.INDICATOR]
+        == "# of refugees and migrants benefiting from primary health care consultations"
+    )
+    assert wb.header.unknown == ["Tipo de indicador", "Comentarios internos"]
 
 
 def test_it_reads_a_csv_with_semicolons_in_latin1(tmp_path: Path) -> None:
