@@ -220,12 +220,12 @@ def feedback_respond(
         day = _past_date(responded_on, "responded_on", after=item.received_on)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if item.status == Status.CLOSED:
-        errors["__all__"] = [_("This item is closed.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _locked(item)
+        if locked.status == Status.CLOSED:
+            raise ValidationError({"__all__": [_("This item is closed.")]})
         locked.response_encrypted = crypto.encrypt(text)
         locked.responded_on, locked.responded_by = day, actor
         locked.status = Status.RESPONDED
@@ -244,26 +244,30 @@ def feedback_close(
     """Close the loop: the person acknowledged the response (when, how), or could not be
     reached. Only after a response."""
     _require_handler(actor, item)
-    if item.responded_on is None:
-        raise ValidationError({"__all__": [_("Record the response given before closing.")]})
-    if item.status == Status.CLOSED:
-        raise ValidationError({"__all__": [_("This item is closed.")]})
-    errors: dict[str, list[str]] = {}
-    if reach not in Reach.values:
-        errors["reach"] = [_("Say whether the person acknowledged the response.")]
-    if reach == Reach.ACKNOWLEDGED and channel not in AckChannel.values:
-        errors["reach_channel"] = [_("Say how the person acknowledged it.")]
-    try:
-        day = _past_date(on, "reach_on", after=item.responded_on,
-                         after_message=_("The date cannot be before the response."))  # fmt: skip
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if item.anonymous and reach == Reach.ACKNOWLEDGED and channel not in ("", AckChannel.IN_PERSON):
-        errors["reach_channel"] = [_("An anonymous person can only acknowledge in person.")]
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
-        locked = _locked(item)
+        locked = _locked(item)  # the checks read the row as it is now, not as the page saw it
+        if locked.responded_on is None:
+            raise ValidationError({"__all__": [_("Record the response given before closing.")]})
+        if locked.status == Status.CLOSED:
+            raise ValidationError({"__all__": [_("This item is closed.")]})
+        errors: dict[str, list[str]] = {}
+        if reach not in Reach.values:
+            errors["reach"] = [_("Say whether the person acknowledged the response.")]
+        if reach == Reach.ACKNOWLEDGED and channel not in AckChannel.values:
+            errors["reach_channel"] = [_("Say how the person acknowledged it.")]
+        try:
+            day = _past_date(on, "reach_on", after=locked.responded_on,
+                             after_message=_("The date cannot be before the response."))  # fmt: skip
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if (
+            locked.anonymous
+            and reach == Reach.ACKNOWLEDGED
+            and channel not in ("", AckChannel.IN_PERSON)
+        ):
+            errors["reach_channel"] = [_("An anonymous person can only acknowledge in person.")]
+        if errors:
+            raise ValidationError(errors)
         locked.reach, locked.reach_on = reach, day
         locked.reach_channel = channel if reach == Reach.ACKNOWLEDGED else ""
         locked.status, locked.closed_by = Status.CLOSED, actor
