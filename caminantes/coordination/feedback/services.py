@@ -256,8 +256,10 @@ def feedback_close(
         if reach == Reach.ACKNOWLEDGED and channel not in AckChannel.values:
             errors["reach_channel"] = [_("Say how the person acknowledged it.")]
         try:
-            day = _past_date(on, "reach_on", after=locked.responded_on,
-                             after_message=_("The date cannot be before the response."))  # fmt: skip
+            day = _past_date(
+                on, "reach_on", after=locked.responded_on,
+                after_message=_("The date cannot be before the response."),
+            )  # fmt: skip
         except ValidationError as exc:
             errors.update(exc.message_dict)
         if (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -146,7 +146,7 @@ class IntakeFormTests(FeedbackTestCase):
 
     def test_it_refuses_intake_to_staff_without_the_permission(self) -> None:
         self.assertEqual(self.login(self.eve).get("/coordination/feedback/new/").status_code, 403)
-        with self.assertRaises(Exception):
+        with self.assertRaises(PermissionDenied):
             self.record(actor=self.pablo)  # Peru only
         other = self.login(self.charlie, client=Client())
         self.assertNotContains(other.get("/coordination/feedback/"), "FB-")
