@@ -93,6 +93,14 @@ class CampaignDetailOut(CampaignOut):
     perception_change_pp: float | None
     activities: list[ActivityOut]
 
+    @staticmethod
+    def resolve_statements(obj: Campaign) -> list[str]:
+        return obj.statement_list
+
+    @staticmethod
+    def resolve_activities(obj: Campaign) -> list[Activity]:
+        return list(getattr(obj, "activity_list", []))
+
 
 class CampaignIn(Schema):
     organization: str = Field(description="Acronym of your organisation.")
@@ -133,19 +141,21 @@ def campaigns(request: HttpRequest) -> Any:
     return selectors.campaigns_for(request.user).prefetch_related("areas", "partners")
 
 
-def _detail(campaign: Campaign) -> dict[str, Any]:
+def _detail(campaign: Campaign) -> Campaign:
+    """The campaign with its figures attached for CampaignDetailOut."""
     reach = selectors.reach(campaign)
     found = selectors.perception(campaign)
-    out = CampaignOut.from_orm(campaign).model_dump()
-    out.update({
-        "statements": campaign.statement_list, "people_reached": reach.people,
+    figures = {
+        "people_reached": reach.people,
         "audience_estimate": reach.audience,
         "perception_before": None if found.before is None else round(found.before, 1),
         "perception_after": None if found.after is None else round(found.after, 1),
         "perception_change_pp": found.change_pp,
-        "activities": list(selectors.activities_of(campaign)),
-    })  # fmt: skip
-    return out
+        "activity_list": list(selectors.activities_of(campaign)),
+    }  # fmt: skip
+    for key, value in figures.items():
+        setattr(campaign, key, value)
+    return campaign
 
 
 @router.get("/campaigns/{uuid}", response={200: CampaignDetailOut, 404: ErrorOut},
