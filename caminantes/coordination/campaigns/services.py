@@ -216,10 +216,11 @@ def _clean_activity(campaign: Campaign, values: dict[str, Any]) -> dict[str, Any
             or (allowed and area.pk not in allowed)
         ):
             errors["area"] = [_("Choose one of the campaign's areas.")]
-    population = values.get("population_type") or {
+    defaults: dict[str, str] = {
         Audience.HOST: PopulationType.HOST_COMMUNITY,
         Audience.MIGRANTS: PopulationType.IN_DESTINATION,
-    }.get(campaign.audience, "")
+    }
+    population = values.get("population_type") or defaults.get(campaign.audience, "")
     if population not in PopulationType.values:
         errors["population_type"] = [_("Choose the population reached.")]
     cells: dict[str, int | None] = {}
@@ -352,7 +353,7 @@ def survey_add(
                            % {"n": number, "sample": sample_size}]  # fmt: skip
         else:
             counts.append(number)
-    if errors:
+    if errors or surveyed_on is None or sample_size is None:
         raise ValidationError(errors)
     with transaction.atomic():
         survey = SurveyRound.objects.create(campaign=campaign, date=surveyed_on, phase=phase,

@@ -44,6 +44,12 @@ def no_store(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
+def _error_page(status: int) -> Callable[..., HttpResponseBase]:
+    """The site's own 403/404 page, so a hidden item answers exactly as a missing one."""
+    handler: Callable[..., HttpResponseBase] = get_resolver().resolve_error_handler(status)
+    return handler
+
+
 def feedback_page(view: View) -> View:
     """HANDLE_FEEDBACK (403 otherwise), the site's own 404 for a hidden item (exactly as for
     a missing one), and no-store on every answer."""
@@ -54,9 +60,9 @@ def feedback_page(view: View) -> View:
         try:
             response = inner(request, *args, **kwargs)
         except Http404 as exc:
-            response = get_resolver().resolve_error_handler(404)(request, exception=exc)
+            response = _error_page(404)(request, exception=exc)
         except PermissionDenied as exc:
-            response = get_resolver().resolve_error_handler(403)(request, exception=exc)
+            response = _error_page(403)(request, exception=exc)
         return no_store(response)
 
     return wrapped

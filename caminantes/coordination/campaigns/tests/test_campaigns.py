@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -15,7 +16,7 @@ from django.utils import timezone
 from caminantes.accounts.services import api_token_create
 from caminantes.assistance.models import ServiceDelivery, ServiceDeliveryPerson
 from caminantes.coordination.campaigns import indicators, services
-from caminantes.coordination.campaigns.models import Activity, Material, SurveyRound
+from caminantes.coordination.campaigns.models import Activity, Campaign, Material, SurveyRound
 from caminantes.coordination.campaigns.tests.base import CampaignTestCase
 
 
@@ -66,6 +67,8 @@ class PerceptionTests(CampaignTestCase):
 
 
 class FiveWTests(CampaignTestCase):
+    counted: Campaign
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -197,7 +200,7 @@ class MaterialTests(CampaignTestCase):
         self.assertEqual((material.content_type, material.original_name),
                          ("image/png", "Afiche-vecinos.png"))  # fmt: skip
         self.assertNotIn("Afiche", material.file.name)
-        download = client.get(f"/coordination/campaigns/materials/{material.uuid}/download/")
+        download: Any = client.get(f"/coordination/campaigns/materials/{material.uuid}/download/")
         self.assertEqual(download["Content-Type"], "image/png")
         self.assertIn("attachment", download["Content-Disposition"])
         self.assertEqual(download["X-Content-Type-Options"], "nosniff")

@@ -6,6 +6,7 @@ audit trail."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.test import Client
 
@@ -20,6 +21,8 @@ SECRET_WORDS = "Yurimaguasquetzal"  # in the description: found nowhere else
 
 
 class SensitiveComplaintTests(FeedbackTestCase):
+    ordinary: FeedbackItem
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -64,11 +67,11 @@ class SensitiveComplaintTests(FeedbackTestCase):
                 self.assertEqual(detail.status_code, missing.status_code)
                 self.assertIn(detail.status_code, (403, 404))
                 self.assertIn("no-store", detail.headers["Cache-Control"])
-                for page in (
+                for address in (
                     "/coordination/feedback/dashboard/",
                     "/coordination/feedback/export.csv",
                 ):
-                    answer = client.get(page)
+                    answer: Any = client.get(address)
                     body = (
                         b"".join(answer.streaming_content) if answer.streaming else answer.content
                     )
