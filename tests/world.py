@@ -581,3 +581,6 @@ import tests.world_assistance  # noqa: E402  (registers them in BUILDERS)
 # The protection builders (cases and their child rows) too.
 import tests.world_protection  # noqa: E402  (registers them in BUILDERS)
 import tests.world_protection_xfer  # noqa: E402, F401  (transfers and referrals)
+
+# Coordination: campaigns against xenophobia and community feedback.
+import tests.world_comms  # noqa: E402, F401  (registers them in BUILDERS)

@@ -53,6 +53,8 @@ DELIVERING = (
     Perm.MANAGE_STOCK,
     Perm.MANAGE_TRANSPORT,
     Perm.REFER,
+    # Campaigns against xenophobia count the people their activities reached (Integration).
+    Perm.MANAGE_CAMPAIGNS,
 )
 
 
@@ -208,6 +210,56 @@ def record(
             )  # fmt: skip
         log(actor, actions.CREATE, delivery, organization=organization, people=len(rows))
     return delivery
+
+
+def _may_record(actor: User, organization: Organization, country: Country) -> bool:
+    return any(
+        policies.has_perm(actor, perm, organization_id=organization.pk, country_id=country.pk)
+        for perm in DELIVERING
+    )
+
+
+def revise(
+    *, actor: User, delivery: ServiceDelivery, people: Sequence[Reached], quantity: int,
+    when: datetime | None = None, place: Place | None = None,
+) -> ServiceDelivery:  # fmt: skip
+    """Correct a delivery of counted people (a campaign activity edited): the same row, its
+    people replaced, so a correction never counts anyone twice. Registered people are not
+    revised here: a household's delivery is a fact on its timeline."""
+    if not _may_record(actor, delivery.organization, delivery.country):
+        log(actor, actions.ACCESS_DENIED, delivery, "denied")
+        raise PermissionDenied
+    if not people:
+        raise ValidationError({"people": [_("Name at least one person reached.")]})
+    if quantity <= 0:
+        raise ValidationError({"quantity": [_("Enter a quantity of at least 1.")]})
+    if any(r.person is not None for r in people) or delivery.household_id is not None:
+        raise ValueError("only deliveries of counted people are revised")
+    when = when or delivery.delivered_at
+    rows = [_row(r, when) for r in people]
+    with transaction.atomic():
+        locked = ServiceDelivery.objects.select_for_update().get(pk=delivery.pk)
+        locked.quantity, locked.delivered_at, locked.place = quantity, when, place
+        locked.save(update_fields=["quantity", "delivered_at", "place"])
+        locked.people.all().delete()
+        for row in rows:
+            row.delivery = locked
+        ServiceDeliveryPerson.objects.bulk_create(rows)
+        log(actor, actions.UPDATE, locked, organization=locked.organization, people=len(rows))
+    return locked
+
+
+def withdraw(*, actor: User, delivery: ServiceDelivery) -> None:
+    """Take back a delivery of counted people that should not count (its activity no longer
+    counts in the 5W). Deliveries to a household are never withdrawn."""
+    if not _may_record(actor, delivery.organization, delivery.country):
+        log(actor, actions.ACCESS_DENIED, delivery, "denied")
+        raise PermissionDenied
+    if delivery.household_id is not None:
+        raise ValueError("deliveries to a household are not withdrawn")
+    with transaction.atomic():
+        log(actor, actions.DELETE, delivery, organization=delivery.organization)
+        delivery.delete()
 
 
 def _check_cva(value: Decimal | None, currency: str, mechanism: str) -> None:

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 # Events about objects of these types are shown nowhere in the trail (pages, API, exports):
 # only on the record itself, to the people assigned to it (the protection case's "who opened
-# this"). By object-type prefix, since audit imports no app.
-HIDDEN_OBJECT_TYPE_PREFIXES: tuple[str, ...] = ("protection.",)
+# this"). By object-type prefix, since audit imports no app. Sensitive complaints (sexual
+# exploitation and abuse, fraud, staff misconduct) are logged as "feedback.sensitive" by the
+# feedback app: only their focal points see those events, on the complaint.
+HIDDEN_OBJECT_TYPE_PREFIXES: tuple[str, ...] = ("protection.", "feedback.sensitive")
 
 
 def hidden_events() -> models.Q:
