@@ -38,7 +38,7 @@ class UploadForm(forms.Form):
         label=_("Country"), queryset=Country.objects.none(), required=False,
         empty_label=_("All the organisation's countries"),
     )  # fmt: skip
-    media = MultipleFileField(
+    media_files = MultipleFileField(
         label=_("Media files (images, audio, CSV)"), required=False,
         help_text=_("Only the files the form names."),
     )  # fmt: skip

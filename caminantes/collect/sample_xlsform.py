@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-SURVEY = [
+SURVEY: list[tuple[str, ...]] = [
     ("type", "name", "label", "required", "constraint", "relevant"),
     ("text", "nombre", "Nombre de quien responde", "yes", "", ""),
     ("begin_group", "hogar", "Hogar", "", "", ""),
@@ -14,7 +14,7 @@ SURVEY = [
     ("end_group", "", "", "", "", ""),
     ("image", "foto", "Foto del documento (opcional)", "", "", ""),
 ]
-CHOICES = [
+CHOICES: list[tuple[str, ...]] = [
     ("list_name", "name", "label"),
     ("necesidad", "alimentos", "Alimentos"),
     ("necesidad", "alojamiento", "Alojamiento"),
@@ -22,15 +22,21 @@ CHOICES = [
 ]
 
 
-def build(form_id: str = "demo_hogar", version: str = "1", title: str = "Visita a hogar") -> bytes:
+def build(
+    form_id: str = "demo_hogar", version: str = "1", title: str = "Visita a hogar",
+    logo: str = "",
+) -> bytes:  # fmt: skip
+    """With `logo`, a first note shows that image (a media file the form needs)."""
     from openpyxl import Workbook
 
     book = Workbook()
     survey = book.active
     assert survey is not None
     survey.title = "survey"
-    for row in SURVEY:
-        survey.append(row)
+    for i, row in enumerate(SURVEY):
+        survey.append((*row, "image" if i == 0 else ""))
+        if i == 0 and logo:
+            survey.append(("note", "bienvenida", "Bienvenida", "", "", "", logo))
     choices = book.create_sheet("choices")
     for row in CHOICES:
         choices.append(row)

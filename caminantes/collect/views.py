@@ -51,7 +51,7 @@ def form_upload(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         upload = d["xlsform"]
-        media = [services.MediaFile(f.name, f.read()) for f in d["media"]]
+        media = [services.MediaFile(f.name, f.read()) for f in d["media_files"]]
         try:
             result = services.form_upload(
                 actor=request.user, organization=org, content=upload.read(),

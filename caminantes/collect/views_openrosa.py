@@ -66,11 +66,11 @@ def _authenticated(methods: tuple[str, ...]) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def _url(request: HttpRequest, name: str, token: str | None, **kwargs: Any) -> str:
+def _url(request: HttpRequest, route: str, token: str | None, **kwargs: Any) -> str:
     if token is not None:
-        path = reverse(f"collect_key_{name}", kwargs={"token": token, **kwargs})
+        path = reverse(f"collect_key_{route}", kwargs={"token": token, **kwargs})
     else:
-        path = reverse(f"collect_{name}", kwargs=kwargs or None)
+        path = reverse(f"collect_{route}", kwargs=kwargs or None)
     base = settings.CAMINANTES_BASE_URL
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
@@ -137,7 +137,7 @@ def _read_files(request: HttpRequest) -> tuple[bytes, list[intake.Attachment]]:
     if not length.isdigit() or int(length) > int(settings.COLLECT_MAX_REQUEST_BYTES):
         raise OpenRosaError(413, _("The submission is larger than this server accepts."),
                             "request_too_large")  # fmt: skip
-    if not request.content_type.startswith("multipart/form-data"):
+    if not (request.content_type or "").startswith("multipart/form-data"):
         raise OpenRosaError(400, _("Send the submission as multipart/form-data with an "
                                    "xml_submission_file part."), "not_multipart")  # fmt: skip
     try:
@@ -156,15 +156,16 @@ def _read_files(request: HttpRequest) -> tuple[bytes, list[intake.Attachment]]:
         raise OpenRosaError(413, _("The submission's XML is larger than this server accepts."),
                             "xml_too_large")  # fmt: skip
     attachments = []
-    for field, uploaded in files.items():
+    for field in files:
         if field == "xml_submission_file":
             continue
-        if uploaded.size and uploaded.size > int(settings.COLLECT_MAX_ATTACHMENT_BYTES):
-            raise OpenRosaError(413, _("The attachment %(name)s is larger than this server "
-                                       "accepts.") % {"name": uploaded.name[:100]},
-                                "attachment_too_large")  # fmt: skip
-        name = (uploaded.name or field).rsplit("/", 1)[-1]
-        attachments.append(intake.Attachment(name=name, content=uploaded.read()))
+        for uploaded in files.getlist(field):
+            if uploaded.size and uploaded.size > int(settings.COLLECT_MAX_ATTACHMENT_BYTES):
+                raise OpenRosaError(413, _("The attachment %(name)s is larger than this server "
+                                           "accepts.") % {"name": (uploaded.name or "")[:100]},
+                                    "attachment_too_large")  # fmt: skip
+            name = (uploaded.name or field).rsplit("/", 1)[-1]
+            attachments.append(intake.Attachment(name=name, content=uploaded.read()))
     return xml_file.read(), attachments
 
 

@@ -53,7 +53,7 @@ def multipart(xml: bytes, attachments: dict[str, tuple[bytes, str]] | None = Non
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
 
-def openrosa_headers() -> dict[str, str]:
+def openrosa_headers() -> dict[str, Any]:
     return {"HTTP_X_OPENROSA_VERSION": "1.0", "HTTP_DATE": http_date()}
 
 

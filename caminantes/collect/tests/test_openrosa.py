@@ -7,6 +7,7 @@ import defusedxml.ElementTree as DET
 from django.db import connection
 from django.test import TransactionTestCase
 
+from caminantes.accounts.models import Organization
 from caminantes.audit.models import AuditEvent
 from caminantes.collect import sample_xlsform, services
 from caminantes.collect.models import Submission, SubmissionAttachment, SubmissionStatus
@@ -166,6 +167,28 @@ class AuthTest(CollectTestCase):
         other = self.client.get(self.key(f"xforms/{self.other_form.uuid}/form.xml"))
         self.assertEqual(other.status_code, 404)
 
+    def test_the_manifest_lists_the_media_and_serves_them(self) -> None:
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+        services.form_upload(
+            actor=self.carla, organization=self.iom,
+            content=sample_xlsform.build(version="2", logo="logo.png"),
+            media=[services.MediaFile("logo.png", png)],
+        )  # fmt: skip
+        listed = DET.fromstring(self.client.get(self.key("formList")).content)
+        manifest_url = listed.findtext(f"{XF}xform/{XF}manifestUrl", "")
+        self.assertIn(f"/xforms/{self.form.uuid}/manifest", manifest_url)
+        r = self.client.get(manifest_url.replace("http://testserver", ""))
+        mf = "{http://openrosa.org/xforms/xformsManifest}"
+        root = DET.fromstring(r.content)
+        self.assertEqual(root.tag, f"{mf}manifest")
+        self.assertEqual(root.findtext(f"{mf}mediaFile/{mf}filename"), "logo.png")
+        self.assertTrue(root.findtext(f"{mf}mediaFile/{mf}hash", "").startswith("md5:"))
+        media = self.client.get(
+            root.findtext(f"{mf}mediaFile/{mf}downloadUrl", "").replace("http://testserver", "")
+        )
+        self.assertEqual((media.status_code, media["Content-Type"]), (200, "image/png"))
+        self.assertEqual(media.content, png)
+
     def test_a_revoked_or_unknown_token_is_refused(self) -> None:
         services.app_user_revoke(actor=self.carla, app_user=self.app_user)
         r = post_submission(self.client, self.key("submission"), instance_xml(new_instance_id()))
@@ -254,19 +277,20 @@ class ConcurrentSubmissionTest(TransactionTestCase):
     TRUNCATE, which the audit trail's append-only triggers allow.)"""
 
     serialized_rollback = True
+    iom: Organization
 
     def test_it_keeps_one_record_of_concurrent_identical_sends(self) -> None:
         make_world(self)
         form = services.form_upload(
             actor=None,
             organization=self.iom,
-            content=sample_xlsform.build(),  # type: ignore[attr-defined]
+            content=sample_xlsform.build(),
         ).version.form
         token = services.app_user_create(
             actor=None,
             organization=self.iom,
             name="T",
-            forms=[form],  # type: ignore[attr-defined]
+            forms=[form],
         ).token
         iid = new_instance_id()
         codes: list[int] = []
