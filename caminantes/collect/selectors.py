@@ -41,6 +41,17 @@ def app_users_of(*, user: Any, form: Form) -> QuerySet[AppUser]:
     return policies.visible(user, AppUser).filter(forms=form).order_by("revoked_at", "name")
 
 
+def app_users_to_add(*, user: Any, form: Form) -> QuerySet[AppUser]:
+    """The organisation's active app users that do not have this form yet (a team's
+    device gets one more form)."""
+    return (
+        policies.visible(user, AppUser)
+        .filter(organization=form.organization_id, revoked_at__isnull=True)
+        .exclude(forms=form)
+        .order_by("name")
+    )
+
+
 def get_app_user_for_user(*, user: Any, uuid: Any) -> AppUser:
     return policies.get_for_user(user, AppUser, uuid)
 

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("forms/<uuid:uuid>/", views.form_detail, name="collect_form_detail"),
     path("forms/<uuid:uuid>/open/", views.form_open, name="collect_form_open"),
     path("forms/<uuid:uuid>/app-users/", views.app_user_new, name="collect_app_user_new"),
+    path("forms/<uuid:uuid>/app-users/add/", views.app_user_add_form, name="collect_app_user_add"),
     path("forms/<uuid:uuid>/submissions/", views.submissions, name="collect_submissions"),
     path("app-users/<uuid:uuid>/revoke/", views.app_user_revoke, name="collect_app_user_revoke"),
     # OpenRosa, staff with HTTP Basic

@@ -89,6 +89,9 @@ def _detail_context(request: AuthenticatedRequest, form: Form) -> dict[str, Any]
         "app_users": selectors.app_users_of(user=request.user, form=form) if may_manage else [],
         "may_manage": may_manage,
         "app_user_form": forms.AppUserForm(),
+        "app_users_to_add": (
+            selectors.app_users_to_add(user=request.user, form=form) if may_manage else []
+        ),
         "may_review": policies.policies.has_perm(
             request.user,
             Perm.REVIEW_SUBMISSIONS,
@@ -148,6 +151,26 @@ def app_user_new(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     response = render(request, "collect/detail.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+@perm_required(Perm.MANAGE_FORMS)
+def app_user_add_form(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
+    """Give an existing app user (a team's device) this form as well."""
+    form = selectors.get_form_for_user(user=request.user, uuid=uuid)
+    app_user = (
+        selectors.app_users_to_add(user=request.user, form=form)
+        .filter(uuid=request.POST.get("app_user") or None)
+        .first()
+    )
+    if app_user is None:
+        messages.error(request, _("Choose one of the organisation's active app users."))
+    else:
+        services.app_user_set_forms(
+            actor=request.user, app_user=app_user, forms=[*app_user.forms.all(), form]
+        )
+        messages.success(request, _("%(name)s now also has this form.") % {"name": app_user.name})
+    return redirect("collect_form_detail", uuid=form.uuid)
 
 
 @require_POST

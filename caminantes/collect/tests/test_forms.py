@@ -91,6 +91,11 @@ class PagesTest(CollectTestCase):
         self.assertContains(r, "/collect/key/")
         self.assertIn("no-store", r["Cache-Control"])
         app_user = AppUser.objects.get(name="Equipo Cúcuta")
+        # The team's device gets the demo form too: its token now lists both.
+        r = self.client.post(f"/collect/forms/{self.form.uuid}/app-users/add/",
+                             {"app_user": str(app_user.uuid)})  # fmt: skip
+        self.assertEqual(set(app_user.forms.values_list("form_id", flat=True)),
+                         {"nuevo", "demo_hogar"})  # fmt: skip
         page = self.client.get(f"/collect/forms/{form.uuid}/")
         self.assertNotContains(page, "/collect/key/")  # shown once
         self.client.post(f"/collect/app-users/{app_user.uuid}/revoke/", {"form": str(form.uuid)})
