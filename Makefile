@@ -33,6 +33,7 @@ demo: $(STAMP) report-deps
 	@echo "Log in with one of the e-mails above and the password printed with them."
 	@echo "Two-factor is waived for demo users because CAMINANTES_DEMO=1 (DEBUG only)."
 	@echo "The demo's referrals are received by the partner user enlace.ffs@demo.caminantes.org (FFS, Colombia)."
+	@echo "ODK Collect: type the field collection server URL printed above (no password), or scan the QR code of a new app user on /collect/."
 	$(DEMO_ENV) $(BIN)/caminantes runserver $(HOST)
 
 serve: $(STAMP)

@@ -373,6 +373,22 @@ else:
 # `caminantes imports_recover`), at most IMPORT_RECOVERY_ATTEMPTS times, then failed.
 IMPORT_STALL_MINUTES = env_int("IMPORT_STALL_MINUTES", 15)
 IMPORT_RECOVERY_ATTEMPTS = env_int("IMPORT_RECOVERY_ATTEMPTS", 3)
+
+# Field collection (OpenRosa): what a device may send, and the address devices are given.
+# A submission's XML, each attachment, their number, the whole request; an XLSForm upload
+# and what its zip may expand to. Failed device logins per address within 15 minutes.
+COLLECT_MAX_XML_BYTES = env_int("COLLECT_MAX_XML_BYTES", 2 * 1024 * 1024)
+COLLECT_MAX_ATTACHMENT_BYTES = env_int("COLLECT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+COLLECT_MAX_ATTACHMENTS = env_int("COLLECT_MAX_ATTACHMENTS", 20)
+COLLECT_MAX_REQUEST_BYTES = env_int("COLLECT_MAX_REQUEST_BYTES", 100 * 1024 * 1024)
+COLLECT_MAX_XLSFORM_BYTES = env_int("COLLECT_MAX_XLSFORM_BYTES", 10 * 1024 * 1024)
+COLLECT_MAX_XLSFORM_EXPANDED_BYTES = env_int(
+    "COLLECT_MAX_XLSFORM_EXPANDED_BYTES", 100 * 1024 * 1024
+)
+COLLECT_AUTH_FAILURES_PER_ADDRESS = env_int("COLLECT_AUTH_FAILURES_PER_ADDRESS", 30)
+# The server's address as devices reach it (ODK Collect's "server URL"); the request's own
+# host when empty, http://127.0.0.1:8000 on the command line.
+CAMINANTES_BASE_URL = env_str("CAMINANTES_BASE_URL", "").rstrip("/")
 if IMPORT_STALL_MINUTES < 5 or IMPORT_RECOVERY_ATTEMPTS < 0:
     # Shorter than the longest pause between two progress counts, a live import would be
     # started a second time beside itself.

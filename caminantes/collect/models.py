@@ -146,3 +146,20 @@ class SubmissionAttachment(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["submission", "name"], name="collect_attachment_once")
         ]
+
+
+class FormMedia(TimestampedModel):
+    """A media file a form version needs on the device (an image, a CSV for
+    `select_one_from_file`), listed in the version's OpenRosa manifest."""
+
+    form_version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="media")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    md5 = models.CharField(max_length=32)
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["form_version", "name"], name="collect_media_once")
+        ]
