@@ -16,7 +16,13 @@ Then, for several runs with varied filters (periods of 7 days to four years, one
 all, a direction or all), it times the server side of each dashboard page (the Django test
 client: middleware, policy, queries, charts, map, template) beside the bare SQL aggregate
 of the same figures on the rollup and on the raw sheets, and the round report (HTML and
-PDF) beside its bare SQL. It prints p50/p95 and the targets. Not a test: run it by hand.
+PDF) beside its bare SQL. Issue 16's outputs too: tally sheets carry the vulnerability
+counts and interviews the vulnerability questions; mobility tracking gets a baseline per
+admin-1 area of the operation's countries per round and 200 collective sites assessed
+each round; the mobility page (a random round, one country half the time), its export of
+every round in HXL, and the flow aggregates HXL export for a quarter, a year and four
+years are timed beside their bare SQL. It prints p50/p95 and the targets. Not a test: run
+it by hand.
 """
 
 from __future__ import annotations

@@ -235,9 +235,7 @@ def mobility_figures(
         .values("admin_area_id", "round_id", "round__number")
         .annotate(people=Sum("individuals"), homes=Sum("households"))
     )
-    fig.rounds = list(
-        Round.objects.filter(pk__in={s["round_id"] for s in sums}).order_by("number")
-    )
+    fig.rounds = list(Round.objects.filter(pk__in={s["round_id"] for s in sums}).order_by("number"))
     current = filters.round.number if filters.round else None
     earlier = [r for r in fig.rounds if current is not None and r.number < current]
     fig.previous_round = earlier[-1] if earlier else None
