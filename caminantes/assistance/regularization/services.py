@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -97,11 +97,11 @@ def _insert_unless_taken(row: RegularizationRequest) -> bool:
     was written, False when the id was taken. (Django's bulk_create(ignore_conflicts=True)
     does not return the id.)"""
     meta = RegularizationRequest._meta
-    columns = ("uuid", "sha256", "enrolment", "created_at")
-    values = [
-        meta.get_field(c).get_db_prep_save(getattr(row, meta.get_field(c).attname), connection)
-        for c in columns
+    fields: list[Field[Any, Any]] = [
+        meta.get_field(c)  # type: ignore[misc]  # concrete fields, never relations
+        for c in ("uuid", "sha256", "enrolment", "created_at")
     ]
+    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608
