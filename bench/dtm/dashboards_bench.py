@@ -16,7 +16,13 @@ Then, for several runs with varied filters (periods of 7 days to four years, one
 all, a direction or all), it times the server side of each dashboard page (the Django test
 client: middleware, policy, queries, charts, map, template) beside the bare SQL aggregate
 of the same figures on the rollup and on the raw sheets, and the round report (HTML and
-PDF) beside its bare SQL. It prints p50/p95 and the targets. Not a test: run it by hand.
+PDF) beside its bare SQL. Issue 16's outputs too: tally sheets carry the vulnerability
+counts and interviews the vulnerability questions; mobility tracking gets a baseline per
+admin-1 area of the operation's countries per round and 200 collective sites assessed
+each round; the mobility page (a random round, one country half the time), its export of
+every round in HXL, and the flow aggregates HXL export for a quarter, a year and four
+years are timed beside their bare SQL. It prints p50/p95 and the targets. Not a test: run
+it by hand.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/caminantes_bench_dtm"
-TARGETS_MS = {"flows": 500.0, "surveys": 500.0, "report": 10_000.0}
+TARGETS_MS = {"flows": 500.0, "surveys": 500.0, "mobility": 500.0, "report": 10_000.0}
 BENCH_USER = "bench.dtm@bench.invalid"
 FIRST_DAY = date(2022, 1, 1)
 DAYS = 4 * 365 + 1
@@ -183,6 +189,10 @@ def _load(fx: Fixtures, counts: int, surveys: int) -> None:
         _load_surveys(fx, have_s, surveys)
         print(f"loaded {surveys - have_s:,} interviews in {time.perf_counter() - t:.0f} s")
         loaded = True
+    if not _scalar("SELECT count(*) FROM dtm_baselineassessment"):
+        t = time.perf_counter()
+        _load_mobility(fx)
+        print(f"loaded mobility tracking in {time.perf_counter() - t:.0f} s")
     if loaded:
         t = time.perf_counter()
         rollup.rebuild()
@@ -195,6 +205,9 @@ def _load(fx: Fixtures, counts: int, surveys: int) -> None:
         "dtm_flowdailybreakdown": "daily breakdown rows",
         "dtm_surveysubmission": "interviews",
         "dtm_surveychoice": "answer rows",
+        "dtm_baselineassessment": "baselines",
+        "dtm_baselinebreakdown": "baseline rows",
+        "dtm_siteassessment": "site assessments",
     }
     print(", ".join(f"{_count(t):,} {label}" for t, label in tables.items()))
 
@@ -221,7 +234,7 @@ INSERT INTO dtm_flowcount (uuid, point_id, organization_id, country_id, operatio
   observed_on, shift_start, shift_end, direction, flow_type, individuals, groups,
   unaccompanied_children,
   female_0_5, female_6_17, female_18_59, female_60_plus, male_0_5, male_6_17, male_18_59,
-  male_60_plus, source, content_sha256, created_at)
+  male_60_plus, pregnant_lactating, with_disabilities, source, content_sha256, created_at)
 SELECT gen_random_uuid(), p.id, p.organization_id, p.country_id, p.operation_id,
   %(first)s::date + ((r.i / %(p)s / 8) %% %(days)s)::int,
   time '05:00' + ((r.i / %(p)s / 8 / %(days)s) * interval '1 hour'),
@@ -232,7 +245,7 @@ SELECT gen_random_uuid(), p.id, p.organization_id, p.country_id, p.operation_id,
   r.n * 6 / 100, r.n * 8 / 100, r.n * 30 / 100, r.n * 2 / 100,
   r.n * 6 / 100, r.n * 8 / 100,
   r.n - (r.n * 6 / 100) * 2 - (r.n * 8 / 100) * 2 - r.n * 30 / 100 - (r.n * 2 / 100) * 2,
-  r.n * 2 / 100, 'demo', md5(r.i::text), now()
+  r.n * 2 / 100, r.n * 3 / 100, r.n * 2 / 100, 'demo', md5(r.i::text), now()
 FROM (
   SELECT i, (1 + abs(hashint8(i)) %% (12 * (1 + (i %% %(p)s) %% 5)))::int AS n
   FROM generate_series(%(lo)s::bigint, %(hi)s::bigint - 1) AS i
@@ -312,7 +325,10 @@ INSERT INTO dtm_surveysubmission (uuid, point_id, organization_id, country_id, o
   children_in_group, unaccompanied_children, children_left_behind, main_transport,
   destination_country, destination_admin1, intends_to_stay, regular_entry, asylum_sought,
   health_problem, sends_remittances, other_reason, other_need, comments, answers, source,
-  content_sha256, created_at)
+  content_sha256, created_at, disability, intention, intention_country, legal_status, pregnant,
+  slept_last_night, wg_seeing, wg_hearing, wg_walking, wg_remembering, wg_selfcare,
+  wg_communicating, group_female_0_5, group_female_6_17, group_female_18_59,
+  group_female_60_plus, group_male_0_5, group_male_6_17, group_male_18_59, group_male_60_plus)
 SELECT gen_random_uuid(), p.id, p.organization_id, p.country_id, p.operation_id,
   %(first)s::date + (i %% %(days)s)::int, true,
   CASE WHEN random() < 0.93 THEN 'VE' ELSE 'CO' END,
@@ -321,7 +337,20 @@ SELECT gen_random_uuid(), p.id, p.organization_id, p.country_id, p.operation_id,
   2 + (i %% 4), (i %% 3), 0, '',
   (ARRAY['on_foot','bus','car','truck'])[1 + (i %% 4)],
   (ARRAY['PE','CO','CL','EC','US','AR','BR'])[1 + floor(power(random(), 2) * 7)::int], '',
-  '', '', '', '', '', '', '', '', '{}'::jsonb, 'demo', md5(i::text), now()
+  '', '', '', '', '', '', '', '', '{}'::jsonb, 'demo', md5(i::text), now(),
+  (ARRAY['no','no','no','no','no','no','yes','dont_know'])[1 + (i %% 8)],
+  (ARRAY['stay','stay','move_on','return','dont_know'])[1 + (i / 3) %% 5],
+  CASE WHEN (i / 3) %% 5 = 2 THEN (ARRAY['PE','CL','US'])[1 + (i %% 3)] ELSE '' END,
+  (ARRAY['ppt_pep','cpp','irregular','irregular','asylum_seeker','other'])[1 + (i / 7) %% 6],
+  CASE WHEN i %% 2 = 0 THEN (ARRAY['no','no','no','yes'])[1 + (i / 5) %% 4] ELSE '' END,
+  (ARRAY['street','shelter','host_family','rented','terminal','in_transport'])[1 + (i / 11) %% 6],
+  (ARRAY['no_difficulty','no_difficulty','no_difficulty','some','a_lot'])[1 + (i / 13) %% 5],
+  (ARRAY['no_difficulty','no_difficulty','no_difficulty','no_difficulty','some'])[1 + i / 17 %% 5],
+  (ARRAY['no_difficulty','no_difficulty','no_difficulty','some','cannot'])[1 + (i / 19) %% 5],
+  (ARRAY['no_difficulty','no_difficulty','no_difficulty','no_difficulty','some'])[1 + i / 23 %% 5],
+  (ARRAY['no_difficulty','no_difficulty','no_difficulty','no_difficulty','a_lot'])[1 + i / 29 %% 5],
+  (ARRAY['no_difficulty','no_difficulty','no_difficulty','no_difficulty','some'])[1 + i / 31 %% 5],
+  (i %% 3) / 2, (i %% 3) / 2, 1 - (i %% 2), 0, (i %% 3) %% 2, 0, i %% 2, 0
 FROM generate_series(%(lo)s::bigint, %(hi)s::bigint - 1) AS i
 JOIN bench_points p ON p.idx = i %% %(p)s
 """
@@ -362,6 +391,106 @@ def _load_surveys(fx: Fixtures, have: int, want: int) -> None:
         params = {"first": FIRST_DAY, "p": points, "days": DAYS, "lo": have, "hi": want}
         _sql(_SURVEYS, params)  # type: ignore[arg-type]
         _sql(_CHOICES, {"after": after, "op": fx.operation.pk})  # type: ignore[arg-type]
+
+
+# Mobility tracking (issue 16 §3): every round, a baseline in every admin-1 area of the
+# operation's countries (sex x age adding up, origin, arrival period, shelter type and need
+# severity rows), and SITES collective sites assessed each round (nationality and services).
+SITES = 200
+
+_BASELINES = """
+INSERT INTO dtm_baselineassessment (uuid, round_id, organization_id, country_id, admin_area_id,
+  assessed_on, households, individuals, key_informants, notes, source, created_at,
+  female_0_5, female_6_17, female_18_59, female_60_plus, male_0_5, male_6_17, male_18_59,
+  male_60_plus)
+SELECT gen_random_uuid(), r.id, o.organization_id, a.country_id, a.id, r.ends_on - 5, b.n / 4,
+  b.n, 6, '', 'demo', now(), b.n * 6 / 100, b.n * 9 / 100, b.n * 28 / 100, b.n * 3 / 100,
+  b.n * 6 / 100, b.n * 9 / 100,
+  b.n - (b.n * 6 / 100) * 2 - (b.n * 9 / 100) * 2 - b.n * 28 / 100 - (b.n * 3 / 100) * 2,
+  b.n * 3 / 100
+FROM dtm_round r
+JOIN dtm_operation o ON o.id = r.operation_id
+JOIN dtm_operation_countries oc ON oc.operation_id = o.id
+JOIN geo_adminarea a ON a.country_id = oc.country_id AND a.level = 1
+CROSS JOIN LATERAL (SELECT 3000 + abs(hashint8(a.id * 100 + r.number)) %% 60000 AS n) b
+WHERE o.id = %(op)s
+"""
+
+_BASELINE_ROWS = """
+INSERT INTO dtm_baselinebreakdown (assessment_id, dimension, code, value)
+SELECT b.id, d.dimension, d.code, greatest(1, b.individuals * d.share / 100)
+FROM dtm_baselineassessment b
+CROSS JOIN (VALUES
+  ('origin_country', 'VE', 92), ('origin_country', 'CO', 5), ('origin_country', 'other', 3),
+  ('arrival_period', 'last_3_months', 15), ('arrival_period', '3_12_months', 25),
+  ('arrival_period', '1_3_years', 35), ('arrival_period', 'over_3_years', 25),
+  ('shelter_type', 'rented', 60), ('shelter_type', 'host_family', 15),
+  ('shelter_type', 'collective_site', 8), ('shelter_type', 'street', 7),
+  ('shelter_type', 'informal_settlement', 10)
+) AS d(dimension, code, share)
+UNION ALL
+SELECT b.id, 'need_sector', s.code, 1 + abs(hashint8(b.id * 7 + s.i)) %% 5
+FROM dtm_baselineassessment b
+CROSS JOIN (VALUES ('food', 1), ('health', 2), ('shelter', 3), ('livelihoods', 4),
+                   ('protection', 5)) AS s(code, i)
+"""
+
+_SITES = """
+INSERT INTO dtm_collectivesite (uuid, organization_id, country_id, admin_area_id, name, code,
+  site_type, latitude, longitude, is_active, created_at)
+SELECT gen_random_uuid(), o.organization_id, a.country_id, a.id, 'Bench site ' || i,
+  'bench-site-' || i,
+  (ARRAY['shelter','collective_centre','transit_centre','spontaneous'])[1 + i %% 4],
+  NULL, NULL, true, now()
+FROM generate_series(0, %(n)s - 1) AS i
+JOIN dtm_operation o ON o.id = %(op)s
+JOIN LATERAL (SELECT a.id, a.country_id FROM geo_adminarea a
+              JOIN dtm_operation_countries oc ON oc.country_id = a.country_id
+              WHERE oc.operation_id = o.id AND a.level = 1
+              ORDER BY a.id OFFSET i %% 150 LIMIT 1) a ON true
+"""
+
+_SITE_ASSESSMENTS = """
+INSERT INTO dtm_siteassessment (uuid, site_id, round_id, organization_id, country_id,
+  assessed_on, capacity, households, individuals, notes, source, created_at,
+  female_0_5, female_6_17, female_18_59, female_60_plus, male_0_5, male_6_17, male_18_59,
+  male_60_plus)
+SELECT gen_random_uuid(), s.id, r.id, s.organization_id, s.country_id, r.ends_on - 3, c.cap,
+  c.n / 3, c.n, '', 'demo', now(), c.n * 8 / 100, c.n * 12 / 100, c.n * 25 / 100, c.n * 3 / 100,
+  c.n * 8 / 100, c.n * 12 / 100,
+  c.n - (c.n * 8 / 100) * 2 - (c.n * 12 / 100) * 2 - c.n * 25 / 100 - (c.n * 3 / 100) * 2,
+  c.n * 3 / 100
+FROM dtm_collectivesite s
+JOIN dtm_round r ON r.operation_id = %(op)s
+CROSS JOIN LATERAL (
+  SELECT 50 + abs(hashint8(s.id)) %% 500 AS cap,
+         (50 + abs(hashint8(s.id)) %% 500) * (60 + abs(hashint8(s.id * 31 + r.number)) %% 55)
+           / 100 AS n) c
+WHERE s.code LIKE 'bench-site-%%'
+"""
+
+_SITE_ROWS = """
+INSERT INTO dtm_siteassessmentbreakdown (assessment_id, dimension, code, value)
+SELECT a.id, d.dimension, d.code, greatest(1, a.individuals * d.share / 100)
+FROM dtm_siteassessment a
+CROSS JOIN (VALUES ('nationality', 'VE', 90), ('nationality', 'CO', 7),
+                   ('nationality', 'other', 3)) AS d(dimension, code, share)
+UNION ALL
+SELECT a.id, 'service', s.code, 1
+FROM dtm_siteassessment a
+CROSS JOIN (VALUES ('water'), ('food'), ('health'), ('toilets')) AS s(code)
+"""
+
+
+def _load_mobility(fx: Fixtures) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        params = {"op": fx.operation.pk, "n": SITES}
+        for statement in (_BASELINES, _BASELINE_ROWS, _SITES, _SITE_ASSESSMENTS, _SITE_ROWS):
+            _sql(statement, params)  # type: ignore[arg-type]
+    _sql("ANALYZE dtm_baselineassessment, dtm_baselinebreakdown, dtm_siteassessment, "
+         "dtm_siteassessmentbreakdown")  # fmt: skip
 
 
 # --- measuring -------------------------------------------------------------------------
@@ -525,6 +654,7 @@ def _measure(fx: Fixtures, args: argparse.Namespace) -> None:
                 results.setdefault("surveys: bare SQL, months + edge days", []).append(
                     _timed(lambda q=q: _bare_surveys_monthly(op.pk, q, point_ids))
                 )
+    _measure_outputs(fx, args, rng, client, results)
     for round_ in rng.sample(fx.rounds, min(args.reports, len(fx.rounds))):
         language = rng.choice(["es", "en"])
         results.setdefault("report HTML", []).append(
@@ -555,6 +685,90 @@ def _measure(fx: Fixtures, args: argparse.Namespace) -> None:
 def _check(response: Any) -> None:
     if response.status_code != 200:
         raise SystemExit(f"{response.status_code} from {response.request['PATH_INFO']}")
+    if getattr(response, "streaming", False):  # an export: the whole file is the work
+        b"".join(response.streaming_content)
+
+
+def _bare_mobility(op_id: int, round_id: int, country_id: int | None) -> None:
+    """The mobility page's figures, bare: people by area, needs by sector, the sites."""
+    extra, params = ("AND b.country_id = %s", [country_id]) if country_id else ("", [])
+    _sql("SELECT b.admin_area_id, sum(b.individuals), sum(b.households), "  # noqa: S608
+         "sum(b.female_0_5 + b.female_6_17 + b.male_0_5 + b.male_6_17) "
+         f"FROM dtm_baselineassessment b WHERE b.round_id = %s {extra} "
+         "GROUP BY b.admin_area_id", [round_id, *params])  # fmt: skip
+    _sql("SELECT x.dimension, x.code, sum(x.value), avg(x.value) FROM dtm_baselinebreakdown x "  # noqa: S608
+         "JOIN dtm_baselineassessment b ON b.id = x.assessment_id "
+         f"WHERE b.round_id = %s {extra} GROUP BY x.dimension, x.code",
+         [round_id, *params])  # fmt: skip
+    _sql("SELECT s.id, s.capacity, s.individuals FROM dtm_siteassessment s "  # noqa: S608
+         f"WHERE s.round_id = %s {extra.replace('b.', 's.')}", [round_id, *params])  # fmt: skip
+
+
+def _bare_mobility_export(op_id: int) -> None:
+    """The areas table of every round: baselines with their breakdown rows."""
+    _sql("SELECT b.round_id, b.admin_area_id, b.individuals, x.dimension, x.code, x.value "
+         "FROM dtm_baselineassessment b JOIN dtm_round r ON r.id = b.round_id "
+         "LEFT JOIN dtm_baselinebreakdown x ON x.assessment_id = b.id "
+         "WHERE r.operation_id = %s ORDER BY b.round_id, b.admin_area_id", [op_id])  # fmt: skip
+
+
+def _bare_aggregates(op_id: int, q: dict[str, str]) -> None:
+    """The HXL export's figures, bare: per point, month and flow type from the daily rollup,
+    and the breakdowns likewise."""
+    cells = ", ".join(f"sum({c})" for c in (
+        "female_0_5", "female_6_17", "female_18_59", "female_60_plus", "male_0_5", "male_6_17",
+        "male_18_59", "male_60_plus"))  # fmt: skip
+    params = [op_id, q["start"], q["end"]]
+    _sql(f"SELECT point_id, date_trunc('month', day), flow_type, direction, sum(individuals), "  # noqa: S608
+         f"{cells} FROM dtm_flowdaily WHERE operation_id = %s AND day BETWEEN %s AND %s "
+         "GROUP BY 1, 2, 3, 4", params)  # fmt: skip
+    _sql("SELECT point_id, date_trunc('month', day), flow_type, dimension, code, "
+         "sum(individuals) FROM dtm_flowdailybreakdown WHERE operation_id = %s "
+         "AND day BETWEEN %s AND %s GROUP BY 1, 2, 3, 4, 5", params)  # fmt: skip
+
+
+def _measure_outputs(
+    fx: Fixtures, args: argparse.Namespace, rng: random.Random, client: Any,
+    results: dict[str, list[float]],
+) -> None:  # fmt: skip
+    """Issue 16's new outputs: the mobility dashboard and export, the flow aggregates in
+    HXL (a round, a year, four years), each beside its bare SQL."""
+    from django.urls import reverse
+
+    op = fx.operation
+    countries = list(op.countries.all())
+    mobility = reverse("dtm_dashboard_mobility", args=[op.uuid])
+    _check(client.get(mobility))  # warm
+    for _i in range(args.runs):
+        round_ = rng.choice(fx.rounds)
+        country = rng.choice(countries) if rng.random() < 0.5 else None
+        q = {"round": str(round_.uuid), **({"country": country.iso2} if country else {})}
+        results.setdefault("mobility", []).append(
+            _timed(lambda q=q: _check(client.get(mobility, q))))  # fmt: skip
+        results.setdefault("mobility: bare SQL", []).append(
+            _timed(lambda r=round_, c=country: _bare_mobility(op.pk, r.pk, c.pk if c else None))
+        )
+    export = reverse("dtm_export_mobility", args=[op.uuid])
+    for _i in range(max(3, args.runs // 4)):
+        results.setdefault("mobility export, every round (HXL)", []).append(
+            _timed(lambda: _check(client.get(export, {"table": "areas", "file_format": "hxl"})))
+        )
+        results.setdefault("mobility export: bare SQL", []).append(
+            _timed(lambda: _bare_mobility_export(op.pk))
+        )
+    flows = reverse("dtm_export_flows", args=[op.uuid])
+    for days, label in ((91, "a quarter"), (365, "a year"), (DAYS - 1, "four years")):
+        for _i in range(max(2, args.runs // 8)):
+            end = FIRST_DAY + timedelta(days=rng.randint(days, DAYS - 1))
+            q = {"start": (end - timedelta(days=days - 1)).isoformat(), "end": end.isoformat()}
+            name = f"flow aggregates HXL, {label}"
+            hxl = {"file_format": "hxl"}
+            results.setdefault(name, []).append(
+                _timed(lambda q=q, h=hxl: _check(client.get(flows, {**q, **h})))
+            )
+            results.setdefault(f"{name}: bare SQL", []).append(
+                _timed(lambda q=q: _bare_aggregates(op.pk, q))
+            )
 
 
 if __name__ == "__main__":

@@ -94,6 +94,16 @@ def _referrals(user: Any) -> QuerySet[Referral]:
     )  # fmt: skip
 
 
+def for_list(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    """A list of referrals reads what a list shows: the service and the two organisations,
+    not the snapshot (encrypted, possibly long), the sender's account or the country."""
+    return (
+        qs.select_related(None)
+        .select_related("service", "receiving_organization", "sender_organization")
+        .defer("fields_encrypted", "field_keys", "decline_reason", "request_sha256")
+    )
+
+
 def get_referral_for_user(*, user: Any, uuid: Any) -> Referral:
     referral = policies.get_for_user(user, Referral, uuid)
     if referral.restricted and referral.sent_by_id != getattr(user, "pk", None):

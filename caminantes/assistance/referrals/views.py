@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -142,10 +143,20 @@ def refer(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     })  # fmt: skip
 
 
+# Rows per page of a list: a phone's worth, and the page costs the same with 200,000 open
+# referrals (the first rows come off the inbox index; the count is index-only).
+PER_PAGE = 50
+
+
+def _page(request: AuthenticatedRequest, qs: Any) -> Any:
+    """The page asked for (?page=); a wrong or empty number gives the first or last one."""
+    return Paginator(selectors.for_list(qs), PER_PAGE).get_page(request.GET.get("page"))
+
+
 @perm_required(Perm.REFER)
 def sent(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "referrals/sent.html", {
-        "referrals": selectors.sent(user=request.user)[:200],
+        "referrals": _page(request, selectors.sent(user=request.user)),
         "notices": selectors.notices(user=request.user)[:50],
     })  # fmt: skip
 
@@ -156,9 +167,10 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     if status not in Status.values:
         status = ""
     return render(request, "referrals/inbox.html", {
-        "referrals": selectors.inbox(user=request.user, status=status,
-                                     open_only=not status)[:200],
+        "referrals": _page(request, selectors.inbox(user=request.user, status=status,
+                                                    open_only=not status)),
         "status": status, "statuses": Status.choices,
+        "query": f"status={status}&" if status else "",
     })  # fmt: skip
 
 

@@ -20,8 +20,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -92,6 +92,31 @@ def _require_manager(actor: User, obj: Any, country: Country) -> None:
         raise PermissionDenied
 
 
+def _insert_unless_taken(row: RegularizationRequest) -> bool:
+    """INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING id: True and the row's id set when it
+    was written, False when the id was taken. (Django's bulk_create(ignore_conflicts=True)
+    does not return the id.)"""
+    meta = RegularizationRequest._meta
+    fields: list[Field[Any, Any]] = [
+        meta.get_field(c)  # type: ignore[misc]  # concrete fields, never relations
+        for c in ("uuid", "sha256", "enrolment", "created_at")
+    ]
+    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608
+            "(uuid, sha256, enrolment_id, created_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (uuid) DO NOTHING RETURNING id",
+            values,
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return False
+    row.pk = found[0]
+    row._state.adding, row._state.db = False, connection.alias
+    return True
+
+
 def claim_request(
     request_id: uuid_lib.UUID | None, enrolment: Enrolment, content: dict[str, Any]
 ) -> tuple[RegularizationRequest | None, RegularizationRequest | None]:
@@ -101,15 +126,14 @@ def claim_request(
         return None, None
     sha = content_digest(content)
     # Insert first, look only when the id is taken: a new request (the usual case) costs one
-    # statement, a re-send one more.
-    try:
-        with transaction.atomic():
-            made = RegularizationRequest.objects.create(
-                uuid=request_id, sha256=sha, enrolment=enrolment
-            )
-            return made, None
-    except IntegrityError:  # sent before (or twice at once: the other one won)
-        existing = RegularizationRequest.objects.get(uuid=request_id)
+    # statement, a re-send one more. ON CONFLICT DO NOTHING instead of catching the
+    # IntegrityError: no savepoint around the insert (two round trips fewer), and a request
+    # sent twice at once still waits for the other one's row and then finds it taken.
+    made = RegularizationRequest(uuid=request_id, sha256=sha, enrolment=enrolment,
+                                 created_at=timezone.now())  # fmt: skip
+    if _insert_unless_taken(made):
+        return made, None
+    existing = RegularizationRequest.objects.get(uuid=request_id)  # sent before, or at once
     if existing.sha256 != sha or existing.enrolment_id != enrolment.pk:
         raise RequestConflict(
             _("This request id was already used for a different request. Send a new id.")

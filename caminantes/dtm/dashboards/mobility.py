@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts import policies
@@ -226,25 +226,32 @@ def mobility_figures(
     *, user: Any, operation: Operation, filters: MobilityFilters
 ) -> MobilityFigures:
     fig = MobilityFigures(filters=filters)
-    rows = list(
+    # People and households per area and round, summed by PostgreSQL: every round of every
+    # area is one row here, not one model instance with its round, area and country each
+    # (3,152 baselines made 20,000 instances and 1.6 s of Python).
+    sums = list(
         baselines(user, operation, filters)
-        .select_related("round", "admin_area__parent__parent", "country")
-        .order_by("round__number")
+        .order_by()
+        .values("admin_area_id", "round_id", "round__number")
+        .annotate(people=Sum("individuals"), homes=Sum("households"))
     )
-    fig.rounds = sorted({b.round.pk: b.round for b in rows}.values(), key=lambda r: r.number)
+    fig.rounds = list(Round.objects.filter(pk__in={s["round_id"] for s in sums}).order_by("number"))
     current = filters.round.number if filters.round else None
     earlier = [r for r in fig.rounds if current is not None and r.number < current]
     fig.previous_round = earlier[-1] if earlier else None
     previous = fig.previous_round.number if fig.previous_round else None
+    places = AdminArea.objects.select_related(
+        "country", "parent__country", "parent__parent__country"
+    ).in_bulk({s["admin_area_id"] for s in sums})
     by_key: dict[int, AreaRow] = {}
-    for b in rows:
-        admin1 = admin1_of(b.admin_area)
-        area = b.admin_area if filters.level >= 2 else admin1
+    for s in sums:
+        admin1 = admin1_of(places[s["admin_area_id"]])
+        area = places[s["admin_area_id"]] if filters.level >= 2 else admin1
         row = by_key.setdefault(area.pk, AreaRow(area=area, admin1=admin1))
-        n = b.round.number
-        row.by_round[n] = row.by_round.get(n, 0) + b.individuals
-        row.households[n] = row.households.get(n, 0) + b.households
-        fig.totals_by_round[n] = fig.totals_by_round.get(n, 0) + b.individuals
+        n = s["round__number"]
+        row.by_round[n] = row.by_round.get(n, 0) + s["people"]
+        row.households[n] = row.households.get(n, 0) + s["homes"]
+        fig.totals_by_round[n] = fig.totals_by_round.get(n, 0) + s["people"]
     for row in by_key.values():
         row.current = row.by_round.get(current) if current is not None else None
         row.previous = row.by_round.get(previous) if previous is not None else None
@@ -257,7 +264,12 @@ def mobility_figures(
     )
     if filters.round is not None:
         _sites(fig, user, operation, filters, previous)
-        _needs(fig, user, operation, filters, [b for b in rows if b.round.number == current])
+        current_rows = list(
+            baselines(user, operation, filters)
+            .filter(round=filters.round)
+            .select_related("admin_area__country")
+        )
+        _needs(fig, user, operation, filters, current_rows)
     fig.api_rows = api_figures(user, operation, filters)
     return fig
 

@@ -136,16 +136,30 @@ def refusals(user: Any, operation: Operation, filters: Filters) -> QuerySet[Surv
 def _single_answers(fig: SurveyFigures, subs: QuerySet[SurveySubmission]) -> None:
     """Shares of the single-select answers, each over those who answered it (pregnancy: the
     women; disability: those who answered the whole Washington Group set)."""
+    # One pass over the interviews for every question and the travel group (one GROUP BY on
+    # the answers together, summed per question here) instead of one scan per question:
+    # seven scans of 200,000 interviews took a second on a loaded machine.
+    asked_group = Q(group_female_18_59__isnull=False)
+    rows = (
+        subs.order_by()
+        .values(*SINGLE)
+        .annotate(n=Count("id"), **{f"sum_{f}": Sum(f, filter=asked_group) for f in GROUP_FIELDS})
+    )
+    counts: dict[str, dict[str, int]] = {name: {} for name in SINGLE}
+    group = dict.fromkeys(GROUP_FIELDS, 0)
+    for row in rows:
+        for name in SINGLE:
+            if row[name] != "":
+                counts[name][row[name]] = counts[name].get(row[name], 0) + row["n"]
+        for f in GROUP_FIELDS:
+            group[f] += row[f"sum_{f}"] or 0
     for name in SINGLE:
-        rows = subs.exclude(**{name: ""}).values(name).annotate(n=Count("id")).order_by()
-        counts = {row[name]: row["n"] for row in rows}
-        fig.single[name] = _ranked(counts)
-        fig.asked[name] = sum(counts.values())
+        fig.single[name] = _ranked(counts[name])
+        fig.asked[name] = sum(counts[name].values())
     fig.asked["intention_country"] = sum(
         n for code, n in fig.single["intention"] if code == "move_on"
     )
-    sums = subs.exclude(group_female_18_59=None).aggregate(**{f: Sum(f) for f in GROUP_FIELDS})
-    fig.group_sex_age = {f: sums[f] or 0 for f in GROUP_FIELDS}
+    fig.group_sex_age = group
 
 
 def _choice_counts(

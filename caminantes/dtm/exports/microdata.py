@@ -3,9 +3,12 @@
 Only holders of DTM_MICRODATA get it, through the access policy. Free-text fields
 (`SurveySubmission.FREE_TEXT`), ids, enumerators and the raw submission never leave. The
 quasi-identifiers (interview date, point, nationality, sex, age, country of origin, and the
-travel group: its size, its children, unaccompanied children) are coarsened record by record
-by `kanon.anonymise` until every combination is shared by at least K respondents, the rest
-suppressed; protection incidents are withheld where a combination would reveal them. The
+travel group: its size, its children, unaccompanied children, and its members by sex x age
+band) are coarsened record by record by `kanon.anonymise` until every combination is shared
+by at least K respondents, the rest suppressed; protection incidents, and the health and
+status answers (pregnancy, disability and the six Washington Group domains, status in the
+host country), are withheld where a combination would reveal them (l-diversity). Intentions
+and where the person slept are released as they are. The
 export states the k it reached, how many interviews are at each level of each
 quasi-identifier, how many were suppressed and how many incident answers were withheld, and
 it is audited with the same.
@@ -25,7 +28,13 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
-from caminantes.dtm.choices import Incident, SurveyQuestion
+from caminantes.dtm.choices import (
+    WG_DISABILITY,
+    WG_DOMAINS,
+    Incident,
+    LegalStatus,
+    SurveyQuestion,
+)
 from caminantes.dtm.dashboards.filters import Filters
 from caminantes.dtm.exports import kanon
 from caminantes.dtm.models import FlowMonitoringPoint, Operation, SurveyChoice, SurveySubmission
@@ -48,11 +57,20 @@ ATTRIBUTES = (
     "asylum_sought",
     "health_problem",
     "sends_remittances",
+    "intention",
+    "intention_country",
+    "slept_last_night",
 )
+# The travel group by sex x age band (issue 16 §5): who travels with her, so quasi-identifiers
+# too, coarsened as the children in the group are (0, 1, 2+ -> none or some -> withheld).
+GROUP = tuple(
+    f"group_{sex}_{band}" for sex in ("female", "male") for band in ("0_5", "6_17", "18_59",
+                                                                       "60_plus")
+)  # fmt: skip
 # Who the respondent is and who travels with her: together these can single someone out.
 QUASI = (
     "interviewed_on", "point", "nationality", "origin_country", "sex", "age",
-    "group_size", "children_in_group", "unaccompanied_children",
+    "group_size", "children_in_group", "unaccompanied_children", *GROUP,
 )  # fmt: skip
 # Answers that must never be the same for a whole combination (l-diversity), and the
 # options that, chosen by everyone in one, would tell each of them apart.
@@ -62,6 +80,13 @@ SENSITIVE = {
         Incident.ASSAULT.value, Incident.EXTORTION.value, Incident.THEFT.value,
         Incident.DISCRIMINATION.value,
     },
+    # Health and status (issue 16 §5): released only where a combination shows at least
+    # L_DIVERSITY answers and not everyone in it gave the revealing one.
+    "pregnant": {"yes"},
+    "disability": {"yes"},
+    **{column: set(WG_DISABILITY) for column, _domain in WG_DOMAINS},
+    "legal_status": {LegalStatus.IRREGULAR.value, LegalStatus.ASYLUM_SEEKER.value,
+                     LegalStatus.REFUGEE.value},
 }  # fmt: skip
 L_DIVERSITY = 2
 MULTI = tuple(q.value for q in SurveyQuestion)
@@ -81,6 +106,7 @@ def quasi_identifiers(point_country: dict[str, str]) -> list[kanon.QuasiIdentifi
     alone = kanon.banded([(1, 1, "1"), (2, None, "2+")])
     children = kanon.banded([(0, 0, "0"), (1, 2, "1-2"), (3, None, "3+")])
     any_children = kanon.banded([(0, 0, "0"), (1, None, "1+")])
+    few = kanon.banded([(0, 0, "0"), (1, 1, "1"), (2, None, "2+")])
     return [
         Q("age", (kanon.age_band(5), kanon.age_band(10), kanon.age_band(20), kanon.withheld),
           ("5-year bands", "10-year bands", "20-year bands", "withheld")),
@@ -99,6 +125,8 @@ def quasi_identifiers(point_country: dict[str, str]) -> list[kanon.QuasiIdentifi
           ("0, 1-2, 3+", "none or some", "withheld")),
         Q("unaccompanied_children", (any_children, kanon.withheld),
           ("none or some", "withheld")),
+        *(Q(column, (few, any_children, kanon.withheld), ("0, 1, 2+", "none or some", "withheld"))
+          for column in GROUP),
     ]  # fmt: skip
 
 
@@ -126,10 +154,14 @@ def survey_microdata(
     if filters.point_ids:
         qs = qs.filter(point_id__in=filters.point_ids)
     fields = ("pk", "interviewed_on", "point__code", "nationality", "origin_country", "sex", "age")
+    # The travel group's columns are read as they are (and were missing before: the group
+    # quasi-identifiers went out empty); the sensitive single answers likewise.
+    group = ("group_size", "children_in_group", "unaccompanied_children", *GROUP)
+    single = tuple(c for c in SENSITIVE if c not in MULTI)
     records: list[dict[str, Any]] = []
     index: dict[int, dict[str, Any]] = {}
-    for row in qs.order_by("interviewed_on", "pk").values(*fields, *ATTRIBUTES):
-        record = {key: row[key] for key in ATTRIBUTES}
+    for row in qs.order_by("interviewed_on", "pk").values(*fields, *ATTRIBUTES, *group, *single):
+        record = {key: row[key] for key in (*ATTRIBUTES, *group, *single)}
         record.update(
             interviewed_on=row["interviewed_on"],
             point=row["point__code"],
@@ -155,7 +187,7 @@ def survey_microdata(
     result = kanon.anonymise(
         records, quasi_identifiers(point_country), k=k, sensitive=SENSITIVE, diversity=L_DIVERSITY
     )
-    columns = [*QUASI, *ATTRIBUTES, *MULTI]
+    columns = [*QUASI, *ATTRIBUTES, *single, *MULTI]
     rows = [[r.get(c, "") for c in columns] for r in result.records]
     log(
         user,

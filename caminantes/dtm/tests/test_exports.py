@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from caminantes.audit.models import AuditEvent
-from caminantes.dtm.exports.microdata import QUASI
+from caminantes.dtm.choices import WG_DOMAINS
+from caminantes.dtm.exports.microdata import GROUP, QUASI
 from caminantes.dtm.hxl import FLOW_AGGREGATES_SCHEMA
 from caminantes.dtm.intake import submit_survey
 from caminantes.dtm.models import SurveySubmission
@@ -175,3 +176,73 @@ class MicrodataExportTest(OutputsTestCase):
         self.login(self.carla, sudo=True)  # country manager: analyses, no microdata
         url = reverse("dtm_export_microdata", args=[self.operation.uuid])
         self.assertEqual(self.client.get(url + QUERY).status_code, 403)
+
+
+class MicrodataVulnerabilityTest(OutputsTestCase):
+    """The vulnerability columns of issue 16 §5 in the microdata export: the travel group by
+    sex x age as quasi-identifiers (coarsened, never raw counts), health and status answers
+    l-diverse (withheld where a combination would tell them), journey answers as they are."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        rng = random.Random(16)
+        wg = ["no_difficulty"] * 6 + ["some", "a_lot", "cannot"]
+        for i in range(80):
+            sex = rng.choice(["female", "male"])
+            adult = f"group_{sex}_18_59"
+            group = {adult: 1, "group_female_0_5": rng.choice([0, 0, 1, 2]),
+                     "group_male_6_17": rng.choice([0, 1, 3])}  # fmt: skip
+            intention = rng.choice(["stay", "return", "move_on", "dont_know"])
+            data = survey(
+                cls.point_b.code if i % 4 == 0 else cls.point.code,
+                (date(2025, 3, 1) + timedelta(days=rng.randint(0, 27))).isoformat(), sex,
+                age=rng.randint(18, 70), group_size=sum(group.values()),
+                children_in_group=sum(group.values()) - 1, **group,
+                # everyone at the second point is irregular: no combination there may tell it
+                legal_status="irregular" if i % 4 == 0 else rng.choice(["ppt_pep", "irregular",
+                                                                        "asylum_seeker"]),
+                pregnant=rng.choice(["yes", "no"]) if sex == "female" else "",
+                slept_last_night=rng.choice(["street", "shelter", "rented"]),
+                intention=intention, intention_country="PE" if intention == "move_on" else "",
+                **{name: rng.choice(wg) for name, _d in WG_DOMAINS},
+            )  # fmt: skip
+            submit_survey(data, user=cls.eve, operation=cls.operation)
+
+    def test_the_new_columns_go_out_with_their_disclosure_treatment(self) -> None:
+        self.login(self.andres, sudo=True)
+        url = reverse("dtm_export_microdata", args=[self.operation.uuid])
+        response = self.client.get(url + QUERY + "&file_format=csv")
+        self.assertEqual(response.status_code, 200)
+        k = int(response["X-Caminantes-K-Anonymity"])
+        rows = csv_of(response)
+        header, data = rows[0], rows[1:]
+        self.assertGreater(len(data), 40)
+        sensitive = ["pregnant", "disability", "legal_status", *(n for n, _d in WG_DOMAINS)]
+        for column in [*GROUP, *sensitive, "intention", "intention_country", "slept_last_night"]:
+            self.assertIn(column, header)
+        self.assertIn("group_female_0_5", QUASI)
+        col = {name: header.index(name) for name in header}
+        # The travel group is a quasi-identifier: in bands, never a raw count, and part of
+        # the combinations that every k respondents share.
+        for name in GROUP:
+            self.assertLessEqual({r[col[name]] for r in data}, {"0", "1", "2+", "1+", "*", ""})
+        self.assertTrue({r[col["group_size"]] for r in data} - {"", "*"})  # no longer empty
+        combos: dict[tuple[str, ...], list[list[str]]] = {}
+        for r in data:
+            combos.setdefault(tuple(r[col[c]] for c in QUASI), []).append(r)
+        self.assertEqual(min(len(m) for m in combos.values()), k)
+        self.assertGreaterEqual(k, 5)
+        # Health and status: in every combination, either two answers or withheld, and no
+        # revealing answer given by all of its members.
+        for members in combos.values():
+            for column in sensitive:
+                answers = {m[col[column]] for m in members}
+                if answers != {"*"}:
+                    self.assertGreaterEqual(len(answers), 2, column)
+                    self.assertNotIn(answers, ({"yes"}, {"irregular"}, {"a_lot"}, {"cannot"}))
+        self.assertTrue({r[col["legal_status"]] for r in data} - {"*"})  # not all withheld
+        # Journey answers go out as given.
+        self.assertIn("PE", {r[col["intention_country"]] for r in data})
+        self.assertLessEqual({r[col["slept_last_night"]] for r in data},
+                             {"street", "shelter", "rented"})  # fmt: skip

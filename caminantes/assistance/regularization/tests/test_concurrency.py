@@ -12,6 +12,7 @@ writer at a time (BEGIN IMMEDIATE), so the race cannot happen there: skipped.
 from __future__ import annotations
 
 import unittest
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -100,3 +101,23 @@ class DoubleBookingTests(TransactionTestCase):
         self.assertEqual(outcomes.count("slot_full"), 2, outcomes)
         slot.refresh_from_db()
         self.assertEqual(slot.booked, 3)
+
+    def test_the_same_request_sent_twice_at_once_books_once(self) -> None:
+        """The request row is claimed with INSERT … ON CONFLICT DO NOTHING: the second send
+        waits for the first one's row, then answers with what it made."""
+        slot = Slot.objects.create(
+            office=self.office, step=self.biometrics, starts_at=at(4, 9), capacity=2
+        )
+        request_id = uuid.uuid4()
+        made: list[Any] = []
+
+        def send() -> None:
+            made.append(services_appointments.appointment_book(
+                actor=self.alice, enrolment=self.enrolments[0], slot=slot, request_id=request_id
+            ))  # fmt: skip
+
+        self.assertEqual(race(send, send), ["ok", "ok"])
+        self.assertEqual(sorted(w.replayed for w in made), [False, True])
+        self.assertEqual(made[0].appointment.pk, made[1].appointment.pk)
+        slot.refresh_from_db()
+        self.assertEqual(slot.booked, 1)
