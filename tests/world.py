@@ -584,3 +584,6 @@ import tests.world_protection_xfer  # noqa: E402, F401  (transfers and referrals
 
 # Coordination: campaigns against xenophobia and community feedback.
 import tests.world_comms  # noqa: E402, F401  (registers them in BUILDERS)
+
+# Field collection: forms, app users and submissions.
+import tests.world_collect  # noqa: E402, F401  (registers them in BUILDERS)
