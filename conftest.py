@@ -35,6 +35,8 @@ from typing import Any
 import pytest
 
 TEMPLATES = Path(tempfile.gettempdir()) / "caminantes-test-db"
+# The SQLite template this process copied its test database from (None on PostgreSQL).
+_sqlite_template: list[Path] = []
 
 
 def _project_modules(source: str) -> set[str]:
@@ -131,16 +133,22 @@ def _sqlite_copy(request: pytest.FixtureRequest, connection: Any, key: str) -> N
             for suffix in ("-wal", "-shm"):
                 Path(f"{building}{suffix}").unlink(missing_ok=True)
             building.replace(template)
+    _sqlite_template.append(template)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
     copy = factory.getbasetemp() / f"test-db-{worker}.sqlite3"
-    source, target = sqlite3.connect(template), sqlite3.connect(copy)
+    copy_sqlite(template, copy)
+    connection.settings_dict["TEST"]["NAME"] = str(copy)
+
+
+def copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """Copy a SQLite database through the backup API (consistent even while it is read)."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
     try:
         source.backup(target)
     finally:
         source.close()
         target.close()
-    connection.settings_dict["TEST"]["NAME"] = str(copy)
 
 
 def _postgresql_copy(request: pytest.FixtureRequest, connection: Any, key: str) -> None:
@@ -168,6 +176,14 @@ def _postgresql_copy(request: pytest.FixtureRequest, connection: Any, key: str) 
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
             cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(django_db_setup: None) -> Path | None:
+    """The migrated SQLite database the test databases are copied from, for tests that
+    start a server or a command on a database of their own (None on PostgreSQL: they then
+    migrate one themselves)."""
+    return _sqlite_template[-1] if _sqlite_template else None
 
 
 @pytest.fixture(scope="session")

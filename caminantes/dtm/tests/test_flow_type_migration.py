@@ -17,8 +17,8 @@ import contextlib
 import hashlib
 import uuid
 from collections import Counter
-from datetime import date, time
 from collections.abc import Iterator
+from datetime import date, time
 from typing import Any
 
 from django.db import connections
@@ -168,4 +168,3 @@ class FlowTypeMigrationTest(SimpleTestCase):
             sorted(monitored.values_list("point_id", "day", "shifts")),
             sorted([(both, DAY1, 2), (both, DAY2, 1), (leaving, DAY1, 2)]),
         )
-
