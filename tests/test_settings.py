@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import copy_sqlite
+
 BIN = Path(sys.executable).parent / "caminantes"
 ROOT = Path(__file__).resolve().parent.parent  # the checkout under test, not the installed one
 PRODUCTION = {
@@ -98,8 +100,15 @@ def test_it_refuses_a_negative_number_of_proxies(tmp_path: Path) -> None:
     assert "TRUSTED_PROXY_HOPS must be 0 or more" in result.stderr
 
 
-def test_check_deploy_warns_while_demo_users_exist(tmp_path: Path) -> None:
-    assert run(["migrate", "accounts", "--noinput"], PRODUCTION, tmp_path).returncode == 0
+def test_check_deploy_warns_while_demo_users_exist(
+    tmp_path: Path, sqlite_template: Path | None
+) -> None:
+    # The suite's migrated template when there is one (see conftest.py), else the accounts
+    # tables are migrated here.
+    if sqlite_template is not None:
+        copy_sqlite(sqlite_template, tmp_path / "caminantes.sqlite3")
+    else:
+        assert run(["migrate", "accounts", "--noinput"], PRODUCTION, tmp_path).returncode == 0
     create = (
         "from caminantes.accounts.models import User; "
         "User.objects.create_user('admin@demo.caminantes.org', 'caminantes-demo', is_demo=True)"

@@ -9,6 +9,7 @@ catalogues; a missing, empty or fuzzy translation fails, naming the string. The 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -26,7 +27,9 @@ def _unescape(s: str) -> str:
     return s.encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
-def template_strings() -> set[tuple[str, str]]:
+# The sources are scanned once per process: three tests read the same strings.
+@functools.cache
+def template_strings() -> frozenset[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for path in ROOT.rglob("templates/**/*.html"):
         code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
@@ -37,10 +40,11 @@ def template_strings() -> set[tuple[str, str]]:
             func, first, second = match.groups()
             msgid = second if func == "pgettext" else first
             found.add((str(path.relative_to(ROOT)), _unescape(msgid)))
-    return found
+    return frozenset(found)
 
 
-def python_strings() -> set[tuple[str, str]]:
+@functools.cache
+def python_strings() -> frozenset[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for path in ROOT.rglob("*.py"):
         if "migrations" in path.parts or "tests" in path.parts:
@@ -55,7 +59,7 @@ def python_strings() -> set[tuple[str, str]]:
             arg = node.args[1] if name.startswith("pgettext") else node.args[0]
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 found.add((str(path.relative_to(ROOT)), arg.value))
-    return found
+    return frozenset(found)
 
 
 def catalogue_paths(lang: str) -> list[Path]:

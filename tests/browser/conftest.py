@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from conftest import copy_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 # `python -m caminantes` from this checkout (what the `caminantes` script runs), so the
 # server is the code under test even when the virtualenv was installed from another one.
@@ -53,7 +55,11 @@ def _environment(var: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _build_demo(var: Path) -> None:
+def _build_demo(var: Path, template: Path | None) -> None:
+    """`make demo`'s steps. The suite's migrated SQLite template, when there is one, saves
+    running every migration again: `migrate` then finds nothing to do."""
+    if template is not None:
+        copy_sqlite(template, var / "caminantes.sqlite3")
     for args in (["migrate", "--noinput"], ["demo"]):
         subprocess.run(
             [*CAMINANTES, *args],
@@ -66,7 +72,7 @@ def _build_demo(var: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_var(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path | None) -> Path:
     """A var directory holding a migrated SQLite with the demo loaded.
 
     Building the demo takes a minute. Under pytest-xdist every worker that runs browser
@@ -74,7 +80,7 @@ def demo_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (behind a lock) and every worker serves its own copy: servers never share a file."""
     var = tmp_path_factory.mktemp("browser-var")
     if "PYTEST_XDIST_WORKER" not in os.environ:
-        _build_demo(var)
+        _build_demo(var, sqlite_template)
         return var
     shared = tmp_path_factory.getbasetemp().parent / "browser-demo"
     with (shared.parent / "browser-demo.lock").open("w") as lock:
@@ -82,7 +88,7 @@ def demo_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not (shared / ".built").exists():
             shutil.rmtree(shared, ignore_errors=True)
             shared.mkdir()
-            _build_demo(shared)
+            _build_demo(shared, sqlite_template)
             (shared / ".built").touch()
     shutil.copytree(shared, var, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".built"))
     return var
