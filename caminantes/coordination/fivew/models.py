@@ -29,7 +29,8 @@ class Sector(PublicIdModel):
     when it has a parent."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120)  # as R4V writes it (English)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subsectors"
     )
@@ -42,7 +43,7 @@ class Sector(PublicIdModel):
         verbose_name = _("sector")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_es or self.name
 
 
 class Indicator(PublicIdModel):
@@ -180,13 +181,20 @@ class ReportEvent(models.Model):
 
 # The age/sex groups and population types of the template, as model fields.
 AGE_SEX_FIELDS = (
-    "women_under18", "men_under18", "women_over18", "men_over18", "other_under18",
+    "women_under18",
+    "men_under18",
+    "women_over18",
+    "men_over18",
+    "other_under18",
     "other_over18",
-)  # fmt: skip
+)
 POPULATION_FIELDS = (
-    "pop_in_destination", "pop_in_transit", "pop_host_community", "pop_pendular",
+    "pop_in_destination",
+    "pop_in_transit",
+    "pop_host_community",
+    "pop_pendular",
     "pop_colombian_returnees",
-)  # fmt: skip
+)
 BREAKDOWN_FIELDS = POPULATION_FIELDS + AGE_SEX_FIELDS
 
 

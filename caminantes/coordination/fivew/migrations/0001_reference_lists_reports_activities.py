@@ -97,6 +97,7 @@ class Migration(migrations.Migration):
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('name_es', models.CharField(blank=True, max_length=120, verbose_name='name (Spanish)')),
                 ('protection', models.BooleanField(default=False, verbose_name='protection sector')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subsectors', to='fivew.sector')),
