@@ -120,30 +120,6 @@ def check(
 # --- names to records -----------------------------------------------------------------
 
 
-def _country(text: str) -> Country | None:
-    key = fold(text)
-    for c in Country.objects.all():
-        if key in {
-            fold(c.name_en),
-            fold(c.name_es),
-            fold(c.name_pt),
-            c.iso2.lower(),
-            c.iso3.lower(),
-        }:
-            return c
-    return None
-
-
-def organization_named(text: str) -> Organization | None:
-    key = fold(text)
-    if not key:
-        return None
-    for o in Organization.objects.filter(is_active=True):
-        if key in {fold(o.name), fold(o.acronym or "")}:
-            return o
-    return None
-
-
 def month_of(text: Any) -> date | None:
     value = str(text or "")
     try:
@@ -152,17 +128,47 @@ def month_of(text: Any) -> date | None:
         return None
 
 
-def resolve(values: dict[str, Any], *, organization: Organization) -> dict[str, Any]:
+class Names:
+    """The database's records by folded name, loaded once for a batch of rows."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, Country] = {}
+        for c in Country.objects.all():
+            for n in (c.name_en, c.name_es, c.name_pt, c.iso2, c.iso3):
+                self.countries.setdefault(fold(n), c)
+        self.admin1: dict[tuple[int, str], Admin1] = {}
+        for a in Admin1.objects.filter(is_active=True):
+            for n in (a.name, a.pcode):
+                if n:
+                    self.admin1.setdefault((a.country_id, fold(n)), a)
+        self.indicators: dict[tuple[int, str], Indicator] = {}
+        for i in Indicator.objects.filter(is_active=True).select_related("sector"):
+            for n in (i.name, i.code):
+                self.indicators.setdefault((i.year, fold(n)), i)
+        self.orgs: dict[str, Organization] = {}
+        for o in Organization.objects.filter(is_active=True):
+            for n in (o.name, o.acronym or ""):
+                if n:
+                    self.orgs.setdefault(fold(n), o)
+
+    def org(self, text: Any) -> Organization | None:
+        return self.orgs.get(fold(str(text or "")))
+
+
+def resolve(
+    values: dict[str, Any], *, organization: Organization, names: Names | None = None
+) -> dict[str, Any]:
     """The model fields of a row the rules passed; raises ValidationError naming what is not
     in the database (or a row of another organisation)."""
+    names = names or Names()
     errors: list[str] = []
-    org = organization_named(str(values.get(F.APPEALING_ORG) or ""))
+    org = names.org(values.get(F.APPEALING_ORG))
     if org is None or org.pk != organization.pk:
         errors.append(
             _("The appealing organisation must be your own (%(org)s).")
             % {"org": organization.acronym or organization.name}
         )
-    country = _country(str(values.get(F.COUNTRY) or ""))
+    country = names.countries.get(fold(str(values.get(F.COUNTRY) or "")))
     month = month_of(values.get(F.MONTH))
     if country is None:
         errors.append(_("Unknown country."))
@@ -170,27 +176,17 @@ def resolve(values: dict[str, Any], *, organization: Organization) -> dict[str, 
         errors.append(_("Enter the month as YYYY-MM."))
     admin1 = None
     if country is not None:
-        key = fold(str(values.get(F.ADMIN1) or ""))
-        admin1 = next(
-            (
-                a
-                for a in Admin1.objects.filter(country=country, is_active=True)
-                if fold(a.name) == key or a.pcode.lower() == key
-            ),
-            None,
-        )
+        admin1 = names.admin1.get((country.pk, fold(str(values.get(F.ADMIN1) or ""))))
         if admin1 is None:
             errors.append(_("Unknown admin-1 area for this country."))
     indicator = None
     if month is not None:
-        key = fold(str(values.get(F.INDICATOR) or ""))
-        found = Indicator.objects.filter(year=month.year, is_active=True).select_related("sector")
-        indicator = next((i for i in found if fold(i.name) == key or fold(i.code) == key), None)
+        indicator = names.indicators.get((month.year, fold(str(values.get(F.INDICATOR) or ""))))
         if indicator is None:
             errors.append(_("Unknown indicator for %(year)s.") % {"year": month.year})
     partner = None
     if values.get(F.IMPLEMENTATION_SETUP) is True:
-        partner = organization_named(str(values.get(F.IMPLEMENTING_PARTNER) or ""))
+        partner = names.org(values.get(F.IMPLEMENTING_PARTNER))
     if errors:
         raise ValidationError(errors)
     assert indicator is not None

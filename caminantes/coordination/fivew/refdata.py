@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from caminantes.assistance.models import DeliveryMechanism
+from caminantes.coordination.fivew.engine.reference import DELIVERY_MECHANISMS
 from caminantes.coordination.fivew.models import Admin1, Indicator, ReferenceItem, Sector
 from caminantes.geo.models import AdminArea, Country
 
@@ -28,6 +28,22 @@ POPULATION_TYPES = (
     ("pendular", "Refugees and migrants pendulars"),
     ("returnee", "Colombian returnees"),
 )
+
+
+# Service-delivery indicator codes (assistance.delivery.INDICATORS) counted under an RMRP
+# indicator when draft rows are generated from deliveries; the IMO edits them afterwards.
+DELIVERY_CODES = {
+    "HEA-02": "health_consultations vaccinations mhpss_sessions",
+    "FS-01": "hot_meals food_kits food_vouchers",
+    "SHE-02": "households_receiving_nfi",
+    "SHE-03": "people_in_temporary_accommodation",
+    "WSH-01": "hygiene_kits",
+    "HT-01": "people_transported",
+    "MPC-01": "multipurpose_cash_transfers",
+    "PRO-03": "referrals_completed people_documented",
+    "INT-02": "seed_capital_grants",
+    "INT-04": "job_placements",
+}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -65,15 +81,18 @@ def load(years: Iterable[int] = (2025, 2026)) -> dict[str, int]:
                 )
                 if sector is None:
                     continue
-                _, created = Indicator.objects.get_or_create(
+                _ind, created = Indicator.objects.get_or_create(
                     year=year,
                     code=r["code"],
-                    defaults={"name": r["indicator"], "sector": sector, "type": r["type"]},
+                    defaults={
+                        "name": r["indicator"], "sector": sector, "type": r["type"],
+                        "delivery_codes": DELIVERY_CODES.get(r["code"], ""),
+                    },
                 )
                 counts["indicators"] += created
         items = [(ReferenceItem.Kind.POPULATION, c, n) for c, n in POPULATION_TYPES] + [
-            (ReferenceItem.Kind.MECHANISM, str(c), str(label))
-            for c, label in DeliveryMechanism.choices
+            (ReferenceItem.Kind.MECHANISM, code, labels["en"])
+            for code, labels in DELIVERY_MECHANISMS.items()
         ]
         for kind, code, name in items:
             _, created = ReferenceItem.objects.get_or_create(

@@ -136,9 +136,10 @@ def activities_add(
     language = language or get_language() or "es"
     problems = bridge.check(rows, organization=organization, language=language)
     resolved: list[dict[str, Any]] = []
+    names = bridge.Names()
     for number, values in enumerate(rows, start=1):
         try:
-            kwargs = bridge.resolve(values, organization=organization)
+            kwargs = bridge.resolve(values, organization=organization, names=names)
         except ValidationError as exc:
             problems.setdefault(number, []).extend(exc.messages)
             continue
@@ -262,11 +263,12 @@ def upload_stage(
     values = [r.values for r in rows]
     problems = bridge.check(values, organization=organization, language=language)
     staged = []
+    names = bridge.Names()
     for i, row in enumerate(rows, start=1):
         messages = list(problems.get(i, []))
         if not messages:
             try:
-                bridge.resolve(row.values, organization=organization)
+                bridge.resolve(row.values, organization=organization, names=names)
             except ValidationError as exc:
                 messages.extend(exc.messages)
         staged.append(

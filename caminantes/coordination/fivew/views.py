@@ -48,6 +48,11 @@ def _reporting_countries(request: AuthenticatedRequest) -> Any:
     return Country.objects.filter(pk__in=ids).order_by("name_es")
 
 
+def _posted(request: Any) -> Any:
+    """The POST data of a POST (even an empty one: it must fail clearly), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
@@ -58,7 +63,7 @@ def _errors(exc: ValidationError) -> list[str]:
 @perm_required(Perm.REPORT_5W, Perm.VALIDATE_5W)
 def reports(request: AuthenticatedRequest) -> HttpResponse:
     countries = _reporting_countries(request)
-    form = forms.OpenReportForm(request.POST or None, countries=countries)
+    form = forms.OpenReportForm(_posted(request), countries=countries)
     if request.method == "POST" and form.is_valid():
         org = request.context.organization
         try:
@@ -187,7 +192,7 @@ def row_new(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     found = _editable_report(request, uuid)
     if (closed := _readonly(request, found)) is not None:
         return closed
-    form = forms.ActivityForm(request.POST or None, report=found)
+    form = forms.ActivityForm(_posted(request), report=found)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,7 +251,7 @@ def grid(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     found = _editable_report(request, uuid)
     if (closed := _readonly(request, found)) is not None:
         return closed
-    formset = forms.GridFormSet(request.POST or None, form_kwargs={"report": found})
+    formset = forms.GridFormSet(_posted(request), form_kwargs={"report": found})
     problems: list[tuple[int, list[str]]] = []
     status = 200
     if request.method == "POST":
@@ -338,7 +343,7 @@ def generate(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 
 @perm_required(Perm.REPORT_5W)
 def upload(request: AuthenticatedRequest) -> HttpResponse:
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    form = forms.UploadForm(_posted(request), request.FILES if request.method == "POST" else None)
     org = request.context.organization
     if request.method == "POST" and form.is_valid() and org is not None:
         f = form.cleaned_data["file"]
