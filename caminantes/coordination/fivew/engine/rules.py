@@ -34,7 +34,8 @@ new_over_total        new beneficiaries <= total monthly beneficiaries
 cva_value             CVA = Yes: value in USD > 0
 cva_mechanism         CVA = Yes: a valid delivery mechanism
 mpc_not_cva           Multipurpose Cash rows are CVA
-adults_in_children    no adults under Education or Child Protection
+adults_in_children    no adults reached (Direct Assistance) under Education or Child
+                      Protection
 duplicate_row         the same partner, place, month, indicator and activity only once
 ====================  =====================================================================
 """
@@ -237,11 +238,22 @@ def _count(value: object) -> int | None:
 
 
 @dataclass
-class _Context:
+class Checker:
+    """Checks rows one at a time (a stream of 50,000 rows needs no list); remembers the
+    rows seen, for duplicate_row. `this_month` ("YYYY-MM") defaults to today's."""
+
     reference: Reference
-    language: str
-    this_month: str
+    language: str = "es"
+    this_month: str = ""
     seen: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.this_month:
+            today = dt.date.today()
+            self.this_month = f"{today.year:04d}-{today.month:02d}"
+
+    def row(self, number: int, values: Mapping[str, object]) -> Iterator[Problem]:
+        return check_row(number, values, self)
 
 
 def check(
@@ -263,8 +275,8 @@ def iter_problems(
     language: str = "es",
     today: dt.date | None = None,
 ) -> Iterator[Problem]:
-    today = today or dt.date.today()
-    ctx = _Context(reference, language, f"{today.year:04d}-{today.month:02d}")
+    this_month = f"{today.year:04d}-{today.month:02d}" if today else ""
+    ctx = Checker(reference, language, this_month)
     for position, row in enumerate(rows, start=2):
         if isinstance(row, Row):
             number, values = row.number, row.values
@@ -274,7 +286,7 @@ def iter_problems(
         yield from check_row(number, values, ctx)
 
 
-def check_row(number: int, v: Mapping[str, object], ctx: _Context) -> Iterator[Problem]:
+def check_row(number: int, v: Mapping[str, object], ctx: Checker) -> Iterator[Problem]:
     lang = ctx.language
     ref = ctx.reference
 
@@ -398,7 +410,12 @@ def check_row(number: int, v: Mapping[str, object], ctx: _Context) -> Iterator[P
         yield problem(F.CVA, "mpc_not_cva")
 
     # --- who is served --------------------------------------------------------------------
-    if sector is not None and ref.is_children_only(sector.name, subsector):
+    # people reached only: a Child Protection training (Capacity Building) trains adults
+    if (
+        sector is not None
+        and kind == DIRECT_ASSISTANCE
+        and ref.is_children_only(sector.name, subsector)
+    ):
         adults = sum(_count(v.get(n)) or 0 for n in F.ADULTS)
         if adults > 0:
             name = subsector or sector.name

@@ -37,8 +37,66 @@ MIN_HEADER_FIELDS = 6  # cells of a row that must name 5W columns for it to be t
 MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
+FILE_ERRORS: dict[str, dict[str, str]] = {
+    "unreadable": {
+        "es": "No se puede abrir el archivo: %(detail)s.",
+        "en": "Cannot open the file: %(detail)s.",
+        "pt": "Não é possível abrir o arquivo: %(detail)s.",
+    },
+    "not_xlsx": {
+        "es": "El archivo no es un libro de Excel (.xlsx) legible: guárdelo de nuevo como .xlsx "
+        "desde Excel o LibreOffice.",
+        "en": "The file is not a readable Excel workbook (.xlsx): save it again as .xlsx from "
+        "Excel or LibreOffice.",
+        "pt": "O arquivo não é uma pasta de trabalho do Excel (.xlsx) legível: salve-o de novo "
+        "como .xlsx no Excel ou no LibreOffice.",
+    },
+    "protected": {
+        "es": "El libro está protegido con contraseña o en el antiguo formato .xls: quite la "
+        "contraseña y guárdelo como .xlsx.",
+        "en": "The workbook is password-protected or in the old .xls format: remove the "
+        "password and save it as .xlsx.",
+        "pt": "A pasta de trabalho está protegida por senha ou no antigo formato .xls: remova "
+        "a senha e salve-a como .xlsx.",
+    },
+    "not_text": {
+        "es": "El archivo no es ni un libro de Excel (.xlsx) ni un CSV de texto.",
+        "en": "The file is neither an Excel workbook (.xlsx) nor a CSV text file.",
+        "pt": "O arquivo não é uma pasta de trabalho do Excel (.xlsx) nem um CSV de texto.",
+    },
+    "too_large": {
+        "es": "El archivo CSV es demasiado grande (más de 200 MB).",
+        "en": "The CSV file is too large (over 200 MB).",
+        "pt": "O arquivo CSV é grande demais (mais de 200 MB).",
+    },
+    "no_header": {
+        "es": "No se encontró la fila de encabezados del 5W: las primeras filas deben nombrar "
+        "sus columnas (país, admin1, sector, indicador, mes...).",
+        "en": "No 5W header row found: the first rows must name the 5W columns (country, "
+        "admin1, sector, indicator, month...).",
+        "pt": "Não foi encontrada a linha de cabeçalho do 5W: as primeiras linhas devem nomear "
+        "suas colunas (país, admin1, setor, indicador, mês...).",
+    },
+    "damaged": {
+        "es": "El libro está dañado y no se puede leer.",
+        "en": "The workbook is damaged and cannot be read.",
+        "pt": "A pasta de trabalho está danificada e não pode ser lida.",
+    },
+}
+
+
 class WorkbookError(Exception):
-    """The file cannot be read as a 5W workbook; the message says why, for the user."""
+    """The file cannot be read as a 5W workbook. `code` is stable (FILE_ERRORS);
+    `message(language)` says why to the user (es, en, pt); str() is English."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, language: str = "es") -> str:
+        table = FILE_ERRORS[self.code]
+        return table.get(language[:2], table["es"]) % self.params
 
 
 @dataclass(slots=True)
@@ -402,19 +460,46 @@ def to_row(number: int, cells: tuple[Any, ...], header: Header) -> Row | None:
 
 
 def _find_header(rows: Iterator[tuple[Any, ...]], sheet: str) -> Header | None:
+    """The row among the first HEADER_SCAN_ROWS that names the most 5W columns. A header
+    may take two rows (a merged group row above: "Indicator" over "Sector" and
+    "Indicator"); each row is also tried joined to the row above it, the group's text
+    carried over the merged cells."""
     best: Header | None = None
+    above: list[str | None] = []
     for number, cells in enumerate(rows, start=1):
         if number > HEADER_SCAN_ROWS:
             break
-        texts = tuple(c if isinstance(c, str) else None for c in cells)
-        if sum(1 for c in texts if c) < MIN_HEADER_FIELDS:
-            continue
-        columns, names = _match_header(texts)
-        if len(columns) >= MIN_HEADER_FIELDS and (best is None or len(columns) > len(best.columns)):
-            best = Header(_layout(columns, names), number, sheet, columns, names)
-            if len(columns) >= 20:
-                break
+        texts = [clean_text(c) or None if isinstance(c, str) else None for c in cells]
+        candidates: list[list[str | None]] = [texts]
+        if any(above):
+            joined = [
+                " ".join(t for t in (group, own) if t) or None
+                for group, own in zip(
+                    above + [None] * (len(texts) - len(above)), texts, strict=False
+                )
+            ]
+            candidates.append(joined)
+        for names in candidates:
+            if sum(1 for c in names if c) < MIN_HEADER_FIELDS:
+                continue
+            columns, clean = _match_header(tuple(names))
+            # strictly more: a data row joined to the header row below it names no more
+            if len(columns) >= MIN_HEADER_FIELDS and (
+                best is None or len(columns) > len(best.columns)
+            ):
+                best = Header(_layout(columns, clean), number, sheet, columns, clean)
+        above = _carry(texts)
     return best
+
+
+def _carry(texts: list[str | None]) -> list[str | None]:
+    """A group row with its text carried right over the empty (merged) cells."""
+    out: list[str | None] = []
+    last: str | None = None
+    for text in texts:
+        last = text or last
+        out.append(last)
+    return out
 
 
 def _open_xlsx(source: str | Path | IO[bytes]) -> Any:
@@ -424,10 +509,7 @@ def _open_xlsx(source: str | Path | IO[bytes]) -> Any:
     try:
         return openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise WorkbookError(
-            "The file is not a readable Excel workbook (.xlsx): save it again as .xlsx "
-            f"from Excel or LibreOffice ({type(exc).__name__})."
-        ) from exc
+        raise WorkbookError("not_xlsx") from exc
 
 
 def _sniff(head: bytes) -> str:
@@ -452,15 +534,12 @@ def _iter_xlsx(source: str | Path | IO[bytes]) -> tuple[Header, Iterator[Row]]:
                 found = header
         if found is None:
             book.close()
-            raise WorkbookError(
-                "No 5W header row found: the first rows of the workbook must name the 5W "
-                "columns (country, admin1, sector, indicator, month...)."
-            )
+            raise WorkbookError("no_header")
     except WorkbookError:
         raise
     except Exception as exc:  # a damaged part inside the zip
         book.close()
-        raise WorkbookError(f"The workbook is damaged and cannot be read ({exc}).") from exc
+        raise WorkbookError("damaged") from exc
 
     header = found
 
@@ -474,6 +553,8 @@ def _iter_xlsx(source: str | Path | IO[bytes]) -> tuple[Header, Iterator[Row]]:
                 row = to_row(number, cells, header)
                 if row is not None:
                     yield row
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+            raise WorkbookError("damaged") from exc  # a broken sheet, found mid-way
         finally:
             book.close()
 
@@ -491,7 +572,7 @@ def _decode(data: bytes) -> str:
 
 def _iter_csv(data: bytes) -> tuple[Header, Iterator[Row]]:
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise WorkbookError("The file is neither an Excel workbook (.xlsx) nor a CSV text file.")
+        raise WorkbookError("not_text")
     text = _decode(data)
     sample = text[:20000]
     try:
@@ -501,10 +582,7 @@ def _iter_csv(data: bytes) -> tuple[Header, Iterator[Row]]:
     lines = list(csv.reader(io.StringIO(text), dialect))
     header = _find_header(iter(tuple(c or None for c in line) for line in lines), "csv")
     if header is None:
-        raise WorkbookError(
-            "No 5W header row found: the first rows of the file must name the 5W columns "
-            "(country, admin1, sector, indicator, month...)."
-        )
+        raise WorkbookError("no_header")
 
     def rows() -> Iterator[Row]:
         for number, line in enumerate(lines[header.row_number :], start=header.row_number + 1):
@@ -523,11 +601,11 @@ def iter_workbook(source: str | Path | IO[bytes]) -> tuple[Header, Iterator[Row]
             with path.open("rb") as fh:
                 head = fh.read(8)
         except OSError as exc:
-            raise WorkbookError(f"Cannot open {path.name}: {exc.strerror or exc}.") from exc
+            raise WorkbookError("unreadable", detail=f"{path.name}: {exc.strerror or exc}") from exc
         kind = _sniff(head)
         if kind == "csv":
             if path.stat().st_size > MAX_CSV_BYTES:
-                raise WorkbookError("The CSV file is too large (over 200 MB).")
+                raise WorkbookError("too_large")
             return _iter_csv(path.read_bytes())
         opener: str | Path | IO[bytes] = path
     else:
@@ -537,14 +615,11 @@ def iter_workbook(source: str | Path | IO[bytes]) -> tuple[Header, Iterator[Row]
         if kind == "csv":
             data = source.read(MAX_CSV_BYTES + 1)
             if len(data) > MAX_CSV_BYTES:
-                raise WorkbookError("The CSV file is too large (over 200 MB).")
+                raise WorkbookError("too_large")
             return _iter_csv(data)
         opener = source
     if kind == "ole":
-        raise WorkbookError(
-            "The workbook is password-protected or in the old .xls format: remove the "
-            "password and save it as .xlsx."
-        )
+        raise WorkbookError("protected")
     return _iter_xlsx(opener)
 
 
