@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caminantes.accounts import services as accounts
+from caminantes.accounts.demo import DEFAULT_PASSWORD
 from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Role
 from caminantes.coordination.fivew import refdata, services
@@ -68,8 +69,9 @@ def _split(n: int, parts: list[float], rnd: random.Random) -> list[int]:
     return values
 
 
-def _row(country: str, org: str, month: date, area: str, spec: tuple[Any, ...],
-         rnd: random.Random) -> dict[str, Any]:  # fmt: skip
+def _row(
+    country: str, org: str, month: date, area: str, spec: tuple[Any, ...], rnd: random.Random
+) -> dict[str, Any]:
     code, sector, subsector, activity, size = spec
     new = max(1, int(size * rnd.uniform(0.4, 1.2)))
     total = new + int(new * rnd.uniform(0, 0.6))
@@ -77,39 +79,67 @@ def _row(country: str, org: str, month: date, area: str, spec: tuple[Any, ...],
     wa, ma, oa, wc, mc, oc = _split(new, [0.35, 0.25, 0.0, 0.2, 0.2, 0.0], rnd)
     cva = code == "MPC-01"
     return {
-        F.COUNTRY: country, F.ADMIN1: area, F.ADMIN2: "", F.APPEALING_ORG: org,
-        F.IMPLEMENTATION_SETUP: False, F.IMPLEMENTING_PARTNER: "", F.MONTH: f"{month:%Y-%m}",
-        F.SECTOR: sector, F.SUBSECTOR: subsector, F.INDICATOR: code,
-        F.ACTIVITY_NAME: activity, F.ACTIVITY_DESCRIPTION: "", F.RMRP_ACTIVITY: True,
-        F.CVA: cva, F.VALUE_USD: new * 90 if cva else None,
+        F.COUNTRY: country,
+        F.ADMIN1: area,
+        F.ADMIN2: "",
+        F.APPEALING_ORG: org,
+        F.IMPLEMENTATION_SETUP: False,
+        F.IMPLEMENTING_PARTNER: "",
+        F.MONTH: f"{month:%Y-%m}",
+        F.SECTOR: sector,
+        F.SUBSECTOR: subsector,
+        F.INDICATOR: code,
+        F.ACTIVITY_NAME: activity,
+        F.ACTIVITY_DESCRIPTION: "",
+        F.RMRP_ACTIVITY: True,
+        F.CVA: cva,
+        F.VALUE_USD: new * 90 if cva else None,
         F.DELIVERY_MECHANISM: rnd.choice(["mobile_money", "prepaid_card", "bank_account"])
-        if cva else "",
-        F.QUANTITY_OUTPUT: new, F.MONTHLY_BENEFICIARIES: total, F.NEW_BENEFICIARIES: new,
-        F.POP_IN_DESTINATION: dest, F.POP_IN_TRANSIT: transit, F.POP_HOST_COMMUNITY: host,
-        F.POP_PENDULAR: pendular, F.POP_COLOMBIAN_RETURNEES: returnees,
-        F.WOMEN_OVER18: wa, F.MEN_OVER18: ma, F.OTHER_OVER18: oa, F.WOMEN_UNDER18: wc,
-        F.MEN_UNDER18: mc, F.OTHER_UNDER18: oc,
-    }  # fmt: skip
+        if cva
+        else "",
+        F.QUANTITY_OUTPUT: new,
+        F.MONTHLY_BENEFICIARIES: total,
+        F.NEW_BENEFICIARIES: new,
+        F.POP_IN_DESTINATION: dest,
+        F.POP_IN_TRANSIT: transit,
+        F.POP_HOST_COMMUNITY: host,
+        F.POP_PENDULAR: pendular,
+        F.POP_COLOMBIAN_RETURNEES: returnees,
+        F.WOMEN_OVER18: wa,
+        F.MEN_OVER18: ma,
+        F.OTHER_OVER18: oa,
+        F.WOMEN_UNDER18: wc,
+        F.MEN_UNDER18: mc,
+        F.OTHER_UNDER18: oc,
+    }
 
 
 def _user(email: str, name: str, org: Organization, country: Country, password: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = accounts.user_create(actor=None, email=email, full_name=name, password=password,
-                                    is_demo=True)  # fmt: skip
+        user = accounts.user_create(
+            actor=None, email=email, full_name=name, password=password, is_demo=True
+        )
     if not Membership.objects.active().filter(user=user, organization=org).exists():
-        accounts.membership_add(actor=None, user=user, organization=org,
-                                role=Role.PARTNER_FOCAL_POINT, countries=[country])  # fmt: skip
+        accounts.membership_add(
+            actor=None,
+            user=user,
+            organization=org,
+            role=Role.PARTNER_FOCAL_POINT,
+            countries=[country],
+        )
     return user
 
 
-def load(say: Callable[[str], None], *, password: str = "caminantes-demo", **options: Any) -> None:
+def load(say: Callable[[str], None], *, password: str = DEFAULT_PASSWORD, **options: Any) -> None:
     counts = refdata.load()
     say(f"5W: reference lists loaded ({sum(counts.values())} new entries).")
     imo = User.objects.filter(email=IMO).first()
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=AREAS)}
-    orgs = {o.acronym: o for o in Organization.objects.filter(acronym__in=["FFS", "IOM", "AMA",
-                                                                        "UNHCR"])}  # fmt: skip
+    orgs = {
+        o.acronym: o
+        for o in Organization.objects.filter(acronym__in=["FFS", "IOM", "AMA", "UNHCR"])
+    }
     if imo is None or len(countries) < 3 or len(orgs) < 4:
         return
     if Report.objects.exists():
@@ -129,8 +159,9 @@ def load(say: Callable[[str], None], *, password: str = "caminantes-demo", **opt
                 for spec in ACTIVITIES
                 if rnd.random() < 0.8
             ]
-            created = services.activities_add(actor=user, organization=org, rows=rows,
-                                              source="form")  # fmt: skip
+            created = services.activities_add(
+                actor=user, organization=org, rows=rows, source="form"
+            )
             reports = sorted({a.report for a in created}, key=lambda r: r.month)
             for i, report in enumerate(reports):
                 last = len(reports) - 1 - i  # 0 for the latest month
@@ -141,10 +172,12 @@ def load(say: Callable[[str], None], *, password: str = "caminantes-demo", **opt
                     continue  # last month: waiting for the IMO
                 if last == 2 and acronym == "IOM":
                     services.report_transition(
-                        actor=imo, report=report, action="return",
+                        actor=imo,
+                        report=report,
+                        action="return",
                         comment="Revise los desgloses por edad en La Guajira: parecen "
                         "copiados del mes anterior.",
-                    )  # fmt: skip
+                    )
                     continue
                 services.report_transition(actor=imo, report=report, action="validate")
         services.publication_publish(actor=imo, country=countries["CO"], year=months[-1].year)
@@ -154,5 +187,7 @@ def load(say: Callable[[str], None], *, password: str = "caminantes-demo", **opt
 
 
 def _say(say: Callable[[str], None]) -> None:
-    say(f"  5W: the IMO {IMO} validates (5W reports > submitted) and keeps the lists; "
-        "partners enlace.ffs (CO), enlace.ama (PE), enlace.ec (EC) and gerente.co report.")  # fmt: skip
+    say(
+        f"  5W: the IMO {IMO} validates (5W reports > submitted) and keeps the lists; "
+        "partners enlace.ffs (CO), enlace.ama (PE), enlace.ec (EC) and gerente.co report."
+    )

@@ -126,6 +126,21 @@ class ActivityForm(forms.Form):
             for m in ReferenceItem.objects.filter(kind=ReferenceItem.Kind.MECHANISM, is_active=True)
         ]
 
+    KEY_FIELDS = (
+        "admin1",
+        "indicator",
+        "activity_name",
+        "monthly_beneficiaries",
+        "new_beneficiaries",
+    )
+
+    def has_changed(self) -> bool:
+        """A grid line counts as filled when one of its key cells is (a blank line whose
+        RMRP box was left as it came is not a row)."""
+        if self.prefix is None:
+            return super().has_changed()
+        return any(str(self.data.get(self.add_prefix(n), "")).strip() for n in self.KEY_FIELDS)
+
     def canonical(self) -> dict[str, Any]:
         """The row as the template holds it (the engine's canonical fields)."""
         d = self.cleaned_data

@@ -85,7 +85,9 @@ def load(years: Iterable[int] = (2025, 2026)) -> dict[str, int]:
                     year=year,
                     code=r["code"],
                     defaults={
-                        "name": r["indicator"], "sector": sector, "type": r["type"],
+                        "name": r["indicator"],
+                        "sector": sector,
+                        "type": r["type"],
                         "delivery_codes": DELIVERY_CODES.get(r["code"], ""),
                     },
                 )

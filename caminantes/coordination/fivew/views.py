@@ -74,7 +74,7 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
                 month=form.cleaned_data["month"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_errors(exc, form)
         else:
             return redirect("fivew_report", report.uuid)
     status = request.GET.get("status", "")
@@ -148,7 +148,7 @@ def transition(request: AuthenticatedRequest, uuid: Any, action: str) -> HttpRes
         )
     except ValidationError as exc:
         if action == "return":
-            apply_errors(form, exc)
+            apply_errors(exc, form)
         for m in _errors(exc):
             messages.error(request, m)
         return render(
@@ -448,7 +448,7 @@ def reference(request: AuthenticatedRequest) -> HttpResponse:
                     }[kind]
                     save(actor=request.user, **d)
                 except ValidationError as exc:
-                    apply_errors(form, exc)
+                    apply_errors(exc, form)
                 else:
                     messages.success(request, _("Saved."))
                     return redirect(f"{request.path}?year={year}")

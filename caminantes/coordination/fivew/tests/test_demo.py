@@ -10,8 +10,15 @@ from tests.personas import PersonaTestCase
 class DemoTests(PersonaTestCase):
     def test_it_loads_months_in_every_state_once(self) -> None:
         for iso2, iso3, name in (("EC", "ECU", "Ecuador"), ("BR", "BRA", "Brasil")):
-            Country.objects.create(iso2=iso2, iso3=iso3, name_es=name, name_pt=name,
-                                   name_en=name, is_host=True, pcode=iso2)  # fmt: skip
+            Country.objects.create(
+                iso2=iso2,
+                iso3=iso3,
+                name_es=name,
+                name_pt=name,
+                name_en=name,
+                is_host=True,
+                pcode=iso2,
+            )
         self.iom.countries.add(*Country.objects.all())
         accounts_demo.load(lambda _: None, password="x" * 16)
         said: list[str] = []

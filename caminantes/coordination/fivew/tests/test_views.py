@@ -20,8 +20,12 @@ TEMPLATE = Path("/work/shared/data/r4v/template_5w_rmrp_2025.xlsx")
 
 
 def grid_post(report: Report, lines: list[dict[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {"form-TOTAL_FORMS": "8", "form-INITIAL_FORMS": "0",
-                            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "50"}  # fmt: skip
+    data: dict[str, Any] = {
+        "form-TOTAL_FORMS": "8",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "50",
+    }
     for i, line in enumerate(lines):
         for key, value in line.items():
             data[f"form-{i}-{key}"] = value
@@ -32,11 +36,18 @@ def grid_post(report: Report, lines: list[dict[str, Any]]) -> dict[str, Any]:
 
 def form_line(**changes: Any) -> dict[str, Any]:
     line = {
-        "admin1": "Norte de Santander", "indicator": "HEA-02", "activity_name": "Consultas",
-        "rmrp_activity": "on", "monthly_beneficiaries": "10", "new_beneficiaries": "6",
-        F.POP_IN_DESTINATION: "4", F.POP_IN_TRANSIT: "2", F.WOMEN_OVER18: "3",
-        F.MEN_OVER18: "2", F.WOMEN_UNDER18: "1",
-    }  # fmt: skip
+        "admin1": "Norte de Santander",
+        "indicator": "HEA-02",
+        "activity_name": "Consultas",
+        "rmrp_activity": "on",
+        "monthly_beneficiaries": "10",
+        "new_beneficiaries": "6",
+        F.POP_IN_DESTINATION: "4",
+        F.POP_IN_TRANSIT: "2",
+        F.WOMEN_OVER18: "3",
+        F.MEN_OVER18: "2",
+        F.WOMEN_UNDER18: "1",
+    }
     line.update(changes)
     return line
 
@@ -47,11 +58,14 @@ def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
     header = [c.value for c in sheet[1]]
     fields = [workbook.header_field(str(h)) if h else None for h in header]
     for r in rows:
-        sheet.append([
-            ("Yes" if r.get(f) else "No") if F.KINDS.get(f or "") == "bool"
-            else (r.get(f) if f else None)
-            for f in fields
-        ])  # fmt: skip
+        sheet.append(
+            [
+                ("Yes" if r.get(f) else "No")
+                if F.KINDS.get(f or "") == "bool"
+                else (r.get(f) if f else None)
+                for f in fields
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -136,10 +150,13 @@ class UploadTest(FivewTestCase):
     def test_it_stages_a_workbook_and_stores_only_after_confirming(self) -> None:
         c = self.login(self.charlie)
         url = reverse("fivew_upload")
-        content = workbook_bytes([
-            row(), row(**{F.ACTIVITY_NAME: "Otra", F.ADMIN1: "Atlántida"}),
-            row(**{F.ACTIVITY_NAME: "Tercera", F.MONTH: "2026-04"}),
-        ])  # fmt: skip
+        content = workbook_bytes(
+            [
+                row(),
+                row(**{F.ACTIVITY_NAME: "Otra", F.ADMIN1: "Atlántida"}),
+                row(**{F.ACTIVITY_NAME: "Tercera", F.MONTH: "2026-04"}),
+            ]
+        )
         f = io.BytesIO(content)
         f.name = "5w.xlsx"
         r = c.post(url, {"file": f})
@@ -179,19 +196,40 @@ class DashboardTest(FivewTestCase):
 
         report = None
         for changes in (
-            {}, {F.ADMIN1: "La Guajira"},
+            {},
+            {F.ADMIN1: "La Guajira"},
             # GBV: 3 people in NSA, 2 in La Guajira -> small cells
-            {F.SECTOR: "Protection", F.SUBSECTOR: "GBV", F.INDICATOR: "PRO-07",
-             F.ACTIVITY_NAME: "VBG", F.MONTHLY_BENEFICIARIES: 3, F.NEW_BENEFICIARIES: 3,
-             F.POP_IN_DESTINATION: 3, F.POP_IN_TRANSIT: 0, F.WOMEN_OVER18: 3, F.MEN_OVER18: 0,
-             F.WOMEN_UNDER18: 0},
-            {F.ADMIN1: "La Guajira", F.SECTOR: "Protection", F.SUBSECTOR: "GBV",
-             F.INDICATOR: "PRO-07", F.ACTIVITY_NAME: "VBG", F.MONTHLY_BENEFICIARIES: 12,
-             F.NEW_BENEFICIARIES: 12, F.POP_IN_DESTINATION: 12, F.POP_IN_TRANSIT: 0,
-             F.WOMEN_OVER18: 12, F.MEN_OVER18: 0, F.WOMEN_UNDER18: 0},
-        ):  # fmt: skip
-            (a,) = services.activities_add(actor=cls.charlie, organization=cls.ffs,
-                                           rows=[row(**changes)])  # fmt: skip
+            {
+                F.SECTOR: "Protection",
+                F.SUBSECTOR: "GBV",
+                F.INDICATOR: "PRO-07",
+                F.ACTIVITY_NAME: "VBG",
+                F.MONTHLY_BENEFICIARIES: 3,
+                F.NEW_BENEFICIARIES: 3,
+                F.POP_IN_DESTINATION: 3,
+                F.POP_IN_TRANSIT: 0,
+                F.WOMEN_OVER18: 3,
+                F.MEN_OVER18: 0,
+                F.WOMEN_UNDER18: 0,
+            },
+            {
+                F.ADMIN1: "La Guajira",
+                F.SECTOR: "Protection",
+                F.SUBSECTOR: "GBV",
+                F.INDICATOR: "PRO-07",
+                F.ACTIVITY_NAME: "VBG",
+                F.MONTHLY_BENEFICIARIES: 12,
+                F.NEW_BENEFICIARIES: 12,
+                F.POP_IN_DESTINATION: 12,
+                F.POP_IN_TRANSIT: 0,
+                F.WOMEN_OVER18: 12,
+                F.MEN_OVER18: 0,
+                F.WOMEN_UNDER18: 0,
+            },
+        ):
+            (a,) = services.activities_add(
+                actor=cls.charlie, organization=cls.ffs, rows=[row(**changes)]
+            )
             report = a.report
         assert report is not None
         services.report_transition(actor=cls.charlie, report=report, action="submit")
@@ -204,44 +242,48 @@ class DashboardTest(FivewTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertEqual(r.context["f"].totals["people_reached"], 27)
         self.assertContains(r, "<svg")
-        for bad in ({"start": "2026-05", "end": "2026-02"}, {"start": "2099-01"},
-                    {"year": "2099"}, {"start": "mayo"}, {"country": "999999"}):  # fmt: skip
+        for bad in (
+            {"start": "2026-05", "end": "2026-02"},
+            {"start": "2099-01"},
+            {"year": "2099"},
+            {"start": "mayo"},
+            {"country": "999999"},
+        ):
             r = c.get(url, bad)
             self.assertEqual(r.status_code, 400, bad)
             self.assertTrue(r.context["form"].errors, bad)
-        self.assertEqual(c.get(reverse("fivew_export", args=["csv"]), {"start": "2026-05",
-                                                                     "end": "2026-01"}).status_code, 400)  # fmt: skip
+        self.assertEqual(
+            c.get(
+                reverse("fivew_export", args=["csv"]), {"start": "2026-05", "end": "2026-01"}
+            ).status_code,
+            400,
+        )
 
     def test_exports_and_the_hxl_passes_the_shipped_schema(self) -> None:
-        import hxl
-        from hxl.input import make_input  # noqa: F401 - libhxl needs it imported
+        import tempfile
 
-        from caminantes.coordination.fivew.engine import hxl as fivew_hxl
+        import hxl
+        from hxl.input import InputOptions
+
+        from caminantes.coordination.fivew.engine.hxl import SCHEMA
 
         c = self.login(self.charlie)
         r = c.get(reverse("fivew_export", args=["csv"]), {"year": "2026"})
         lines = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
         self.assertTrue(lines[1][0].startswith("#"))
-        self.assertEqual(len(lines), 2 + 3)  # NSA Health, LG Health, and GBV in two areas
+        self.assertEqual(len(lines), 2 + 4)  # Health and GBV in NSA and in La Guajira
         r = c.get(reverse("fivew_export", args=["xlsx"]), {"year": "2026"})
         self.assertEqual(r.status_code, 200)
         openpyxl.load_workbook(io.BytesIO(r.content))
         r = c.get(reverse("fivew_export", args=["hxl"]), {"year": "2026"})
-        text = r.content.decode()
-        schema = hxl.schema(hxl.data(str(fivew_hxl.SCHEMA), allow_local=True))
-        problems: list[Any] = []
-        valid = (
-            schema.validate(
-                hxl.data(io.StringIO(text) if False else text.splitlines(), allow_local=True),
-                callback=problems.append,
-            )
-            if False
-            else None
-        )  # noqa: E501
-        source = hxl.data(io.BytesIO(text.encode()))
-        valid = schema.validate(source, callback=problems.append)
-        self.assertTrue(valid, [str(p) for p in problems[:5]])
-        self.assertEqual(len(list(hxl.data(io.BytesIO(text.encode())))), 4)
+        local = InputOptions(allow_local=True)
+        errors: list[str] = []
+        schema = hxl.schema(hxl.data(str(SCHEMA), local), callback=lambda e: errors.append(str(e)))
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv") as fh:
+            fh.write(r.content)
+            fh.flush()
+            self.assertTrue(schema.validate(hxl.data(fh.name, local)), errors[:5])
+            self.assertEqual(len(list(hxl.data(fh.name, local))), 4)
 
     def test_the_public_aggregate_suppresses_small_protection_cells(self) -> None:
         anonymous = self.client_class()
@@ -253,8 +295,12 @@ class DashboardTest(FivewTestCase):
         self.assertEqual(r.status_code, 302)
         r = imo.post(reverse("fivew_publish"), {"country": self.co.pk, "year": 2026})
         self.assertRedirects(r, reverse("fivew_public"))
-        self.assertEqual(self.login(self.charlie, client=self.client_class()).post(
-            reverse("fivew_publish"), {"country": self.co.pk, "year": 2026}).status_code, 403)  # fmt: skip
+        self.assertEqual(
+            self.login(self.charlie, client=self.client_class())
+            .post(reverse("fivew_publish"), {"country": self.co.pk, "year": 2026})
+            .status_code,
+            403,
+        )
         r = anonymous.get(reverse("fivew_public_download", args=["COL", 2026]))
         self.assertEqual(r.status_code, 200)
         lines = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
