@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.db import connection
@@ -114,12 +113,6 @@ POPS = (*POPULATION_FIELDS, "pop_unknown")
 AGES = (*AGE_SEX_FIELDS, "age_sex_unknown")
 
 
-def _share(part: str, total: str, unknown: bool) -> str:
-    if unknown:
-        return f"(CASE WHEN {total} > 0 THEN 0 ELSE 1 END)"
-    return f"(CASE WHEN {total} > 0 THEN 1.0 * {part} / {total} ELSE 0 END)"
-
-
 def max_sector(
     qs: QuerySet[Activity], *dimensions: str, model: str = "max-sector"
 ) -> list[dict[str, Any]]:
@@ -153,14 +146,33 @@ def max_sector(
     )
     sql, params = base.query.sql_with_params()
     q = connection.ops.quote_name
-    pt = "(" + " + ".join(q(f"v_{p}") for p in POPULATION_FIELDS) + ")"
-    at = "(" + " + ".join(q(f"v_{g}") for g in AGE_SEX_FIELDS) + ")"
+    real = "DOUBLE PRECISION"
+    pt = "(" + " + ".join(f"CAST({q('v_' + p)} AS {real})" for p in POPULATION_FIELDS) + ")"
+    at = "(" + " + ".join(f"CAST({q('v_' + g)} AS {real})" for g in AGE_SEX_FIELDS) + ")"
+    new = f"CAST({q('v_new_beneficiaries')} AS {real})"
+    passed = ", ".join(q(f"k_{x}") for x in ("area", "month", "sector", *dimensions))
+    values = ", ".join(q(f"v_{f}") for f in BREAKDOWN_FIELDS)
+    # A row's weights: its cell (p, g) is w * p * g when both breakdowns are given; with
+    # one missing, the unknown population or age/sex group takes the share (wp, wg, wu).
+    weighted = (
+        f"SELECT {passed}, {values}, "  # noqa: S608
+        f"CASE WHEN {pt} > 0 AND {at} > 0 THEN {new} / ({pt} * {at}) ELSE 0 END AS w, "
+        f"CASE WHEN {pt} = 0 AND {at} > 0 THEN {new} / {at} ELSE 0 END AS wp, "
+        f"CASE WHEN {pt} > 0 AND {at} = 0 THEN {new} / {pt} ELSE 0 END AS wg, "
+        f"CASE WHEN {pt} = 0 AND {at} = 0 THEN {new} ELSE 0 END AS wu FROM ({sql}) r"
+    )
     cells = [(p, g) for p in POPS for g in AGES]
-    expr = [
-        f"SUM({q('v_new_beneficiaries')} * {_share(q('v_' + p), pt, p == 'pop_unknown')}"
-        f" * {_share(q('v_' + g), at, g == 'age_sex_unknown')}) AS c{i}"
-        for i, (p, g) in enumerate(cells)
-    ]
+
+    def cell(p: str, g: str) -> str:
+        if p == "pop_unknown" and g == "age_sex_unknown":
+            return "wu"
+        if p == "pop_unknown":
+            return f"wp * {q('v_' + g)}"
+        if g == "age_sex_unknown":
+            return f"wg * {q('v_' + p)}"
+        return f"w * {q('v_' + p)} * {q('v_' + g)}"
+
+    expr = [f"SUM({cell(p, g)}) AS c{i}" for i, (p, g) in enumerate(cells)]
     keys = [q(f"k_{d}") for d in dimensions]
     sector_key = [] if model == "sum" else [q("k_sector")]
     level1 = ", ".join([q("k_area"), q("k_month"), *sector_key, *keys])
@@ -172,7 +184,7 @@ def max_sector(
     statement = (
         f"SELECT {outer + ', ' if keys else ''}{sums} FROM ("  # noqa: S608
         f"SELECT {level2}, {maxes} FROM ("
-        f"SELECT {level1}, {', '.join(expr)} FROM ({sql}) r GROUP BY {level1}"
+        f"SELECT {level1}, {', '.join(expr)} FROM ({weighted}) r1 GROUP BY {level1}"
         f") s GROUP BY {level2}) u" + (f" GROUP BY {outer} ORDER BY {outer}" if keys else "")
     )
     with connection.cursor() as cursor:
@@ -182,27 +194,24 @@ def max_sector(
     for row in result:
         key, values = (
             row[: len(dimensions)],
-            [Fraction(str(v or 0)) for v in row[len(dimensions) :]],
+            [float(v or 0) for v in row[len(dimensions) :]],
         )
         item: dict[str, Any] = dict(zip(dimensions, key, strict=True))
-        item["people_reached"] = _round(sum(values, Fraction(0)))
+        item["people_reached"] = _round(sum(values))
         for p in POPS:
-            item[p] = _round(
-                sum((v for (cp, _g), v in zip(cells, values, strict=True) if cp == p), Fraction(0))
-            )
+            item[p] = _round(sum(v for (cp, _g), v in zip(cells, values, strict=True) if cp == p))
         for g in AGES:
-            item[g] = _round(
-                sum((v for (_p, cg), v in zip(cells, values, strict=True) if cg == g), Fraction(0))
-            )
+            item[g] = _round(sum(v for (_p, cg), v in zip(cells, values, strict=True) if cg == g))
         out.append(item)
     if not dimensions and not out:
         out = [{"people_reached": 0, **dict.fromkeys((*POPS, *AGES), 0)}]
     return out
 
 
-def _round(value: Fraction) -> int:
-    """Half up, as the engine rounds (the SQL sums carry ~15 significant digits)."""
-    return int(value + Fraction(1, 2))
+def _round(value: float) -> int:
+    """Half up, as the engine rounds its exact fractions: the SQL sums are floating point
+    (15 significant digits), so a true x.5 may arrive as x.4999999; the margin restores it."""
+    return int(value + 0.5 + 1e-6)
 
 
 def cva_by_mechanism(qs: QuerySet[Activity]) -> list[dict[str, Any]]:

@@ -66,8 +66,10 @@ def aggregate(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
     ):
         for code in ind.delivery_codes.split():
             indicators.setdefault(code, ind)
-    by_area = {
-        a.area_id: a for a in Admin1.objects.filter(country=report.country_id, area__isnull=False)
+    by_area: dict[int, Admin1] = {
+        a.area_id: a
+        for a in Admin1.objects.filter(country=report.country_id, area__isnull=False)
+        if a.area_id is not None
     }
     base = ServiceDelivery.objects.filter(
         organization=report.organization_id, country=report.country_id
@@ -93,17 +95,17 @@ def aggregate(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
     for d_id, code, area, parent, level, person, sex, age, pop in rows.order_by(
         "delivery__delivered_at", "pk"
     ):
-        ind = indicators.get(code)
+        found = indicators.get(code)
         admin1 = _admin1_of(area, parent, level, by_area)
-        if ind is None or admin1 is None:
+        if found is None or admin1 is None:
             if d_id not in per_delivery:
-                unmapped[NO_INDICATOR if ind is None else NO_AREA] += 1
+                unmapped[NO_INDICATOR if found is None else NO_AREA] += 1
                 per_delivery[d_id] = None
             continue
-        key = (admin1.pk, ind.pk)
+        key = (admin1.pk, found.pk)
         per_delivery[d_id] = key
         if key not in cells:
-            cells[key] = {"admin1": admin1, "indicator": ind, "sector": ind.sector}
+            cells[key] = {"admin1": admin1, "indicator": found, "sector": found.sector}
         people.append((key, person, sex, age, pop))
     # Registered people reached in the same cell before this month.
     before: set[tuple[tuple[int, int], int]] = set()
@@ -118,10 +120,10 @@ def aggregate(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
         "person_id",
     )
     for code, area, parent, level, person in earlier:
-        ind = indicators.get(code)
+        earlier_ind = indicators.get(code)
         admin1 = _admin1_of(area, parent, level, by_area)
-        if ind is not None and admin1 is not None:
-            before.add(((admin1.pk, ind.pk), person))
+        if earlier_ind is not None and admin1 is not None:
+            before.add(((admin1.pk, earlier_ind.pk), person))
     totals: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for key, person, sex, age, pop in people:
         t = totals[key]
@@ -142,9 +144,10 @@ def aggregate(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
     for d_id, q, value, currency, mech in month_deliveries.values_list(
         "pk", "quantity", "value", "currency", "mechanism"
     ):
-        key = per_delivery.get(d_id)
-        if key is None:
+        cell_key = per_delivery.get(d_id)
+        if cell_key is None:
             continue
+        key = cell_key
         quantity[key] += q
         if mech:
             mechanism.setdefault(key, mech)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -39,7 +39,7 @@ def parse_month(text: str) -> date:
 class MonthField(forms.CharField):
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "AAAA-MM"})
 
-    def clean(self, value: Any) -> date | None:  # type: ignore[override]
+    def clean(self, value: Any) -> date | None:
         text = super().clean(value)
         if not text:
             return None
@@ -55,12 +55,11 @@ class OpenReportForm(forms.Form):
 
     def __init__(self, *args: Any, countries: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = (
-            countries if countries is not None else Country.objects.none()
-        )  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField, self.fields["country"])
+        field.queryset = countries if countries is not None else Country.objects.none()
 
 
-_INT = {"required": False, "min_value": 0, "max_value": 10_000_000}
+_INT: dict[str, Any] = {"required": False, "min_value": 0, "max_value": 10_000_000}
 
 
 class ActivityForm(forms.Form):
@@ -108,20 +107,17 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
-        self.fields["admin1"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["admin1"]).choices = [("", "—")] + [
             (a.name, a.name)
             for a in Admin1.objects.filter(country=report.country_id, is_active=True)
         ]
-        self.fields["indicator"].choices = (
-            [("", "—")]
-            + [  # type: ignore[attr-defined]
-                (i.code, f"{i.sector} · {i.code} · {i.name[:90]}")
-                for i in Indicator.objects.filter(year=report.month.year, is_active=True)
-                .select_related("sector")
-                .order_by("sector__name", "code")
-            ]
-        )
-        self.fields["delivery_mechanism"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = [("", "—")] + [
+            (i.code, f"{i.sector} · {i.code} · {i.name[:90]}")
+            for i in Indicator.objects.filter(year=report.month.year, is_active=True)
+            .select_related("sector")
+            .order_by("sector__name", "code")
+        ]
+        cast(forms.ChoiceField, self.fields["delivery_mechanism"]).choices = [("", "—")] + [
             (m.name, m.name)
             for m in ReferenceItem.objects.filter(kind=ReferenceItem.Kind.MECHANISM, is_active=True)
         ]
@@ -182,12 +178,12 @@ class ActivityForm(forms.Form):
 GRID_ROWS = 8
 
 
-class BaseGrid(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseGrid(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {"report": self.form_kwargs["report"]}
 
     def filled(self) -> list[ActivityForm]:
-        return [f for f in self.forms if f.has_changed() and f.cleaned_data]  # type: ignore[misc]
+        return [f for f in self.forms if f.has_changed() and f.cleaned_data]
 
 
 GridFormSet = forms.formset_factory(ActivityForm, formset=BaseGrid, extra=GRID_ROWS, max_num=50)
@@ -238,7 +234,7 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args: Any, countries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = countries  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["country"]).queryset = countries
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
@@ -298,4 +294,4 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args: Any, countries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = countries  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["country"]).queryset = countries

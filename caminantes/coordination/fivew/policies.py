@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
 
 from caminantes.accounts.permissions import Perm
@@ -20,7 +22,7 @@ from caminantes.coordination.fivew import models as m
 UNSEEN = ("draft",)
 
 
-def report_rule(prefix: str = ""):  # type: ignore[no-untyped-def]
+def report_rule(prefix: str = "") -> Callable[[Grant], Q]:
     def rule(grant: Grant) -> Q:
         own = Q(**{f"{prefix}organization": grant.organization_id})
         countries = Q(**{f"{prefix}country__in": grant.country_ids})

@@ -76,17 +76,15 @@ def load(years: Iterable[int] = (2025, 2026)) -> dict[str, int]:
             counts["sectors"] += created
         for year in years:
             for r in _rows("indicators.csv"):
-                sector = sectors.get((r["sector"], r["subsector"])) or sectors.get(
-                    (r["sector"], "")
-                )
-                if sector is None:
+                of = sectors.get((r["sector"], r["subsector"])) or sectors.get((r["sector"], ""))
+                if of is None:
                     continue
                 _ind, created = Indicator.objects.get_or_create(
                     year=year,
                     code=r["code"],
                     defaults={
                         "name": r["indicator"],
-                        "sector": sector,
+                        "sector": of,
                         "type": r["type"],
                         "delivery_codes": DELIVERY_CODES.get(r["code"], ""),
                     },

@@ -6,12 +6,13 @@ the dashboard with its exports, and the public aggregate downloads. Thin: reads 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -270,7 +271,7 @@ def grid(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
                         actor=request.user,
                         organization=found.organization,
                         report=found,
-                        rows=[f.canonical() for _i, f in filled],  # type: ignore[attr-defined]
+                        rows=[f.canonical() for _i, f in filled],
                     )
                 except services.RowsInvalid as exc:
                     numbers = [i for i, _f in filled]
@@ -440,13 +441,13 @@ def reference(request: AuthenticatedRequest) -> HttpResponse:
             if form.is_valid():
                 d = form.cleaned_data
                 try:
-                    save = {
+                    savers: dict[str, Callable[..., Any]] = {
                         "indicator": services.indicator_save,
                         "sector": services.sector_save,
                         "item": services.item_save,
                         "admin1": services.admin1_save,
-                    }[kind]
-                    save(actor=request.user, **d)
+                    }
+                    savers[kind](actor=request.user, **d)
                 except ValidationError as exc:
                     apply_errors(exc, form)
                 else:
@@ -515,7 +516,7 @@ def dashboard_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @perm_required(Perm.REPORT_5W, Perm.VALIDATE_5W, Perm.EXPORT_AGGREGATES)
-def export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     form, filters = _dashboard_filters(request)
     if filters is None:
         return render(request, "fivew/dashboard.html", {"form": form}, status=400)
@@ -554,7 +555,7 @@ def publish(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for m in errors:
-                messages.error(request, m)
+                messages.error(request, str(m))
         return redirect("fivew_dashboard")
     try:
         services.publication_publish(actor=request.user, **form.cleaned_data)
@@ -571,7 +572,7 @@ def public(request: Any) -> HttpResponse:
     return render(request, "fivew/public.html", {"publications": selectors.publications()})
 
 
-def public_download(request: Any, iso3: str, year: int) -> HttpResponse:
+def public_download(request: Any, iso3: str, year: int) -> HttpResponseBase:
     """Open to anyone once an IMO published it: validated aggregates per admin-1 and sector,
     small protection cells suppressed. Nothing personal in it."""
     pub = selectors.publications().filter(country__iso3=iso3.upper()[:3], year=year).first()

@@ -16,19 +16,29 @@ class FivewApiTests(FivewTestCase):
     def call(self, method: str, path: str, user: User, body: Any = None) -> Any:
         secret = api_token_create(user=user, name="t", scopes=["read", "write"]).secret
         return self.client.generic(
-            method, BASE + path, json.dumps(body, default=str) if body is not None else "",
+            method,
+            BASE + path,
+            json.dumps(body, default=str) if body is not None else "",
             content_type="application/json",
             headers={"Authorization": f"Bearer {secret}", "Accept-Language": "es"},
-        )  # fmt: skip
+        )
 
     def test_a_partner_sends_rows_submits_and_the_imo_validates(self) -> None:
-        bad = self.call("POST", "/rows", self.charlie,
-                        {"rows": [row(), row(**{F.CVA: "Sí", F.ACTIVITY_NAME: "Cash"})]})  # fmt: skip
+        bad = self.call(
+            "POST",
+            "/rows",
+            self.charlie,
+            {"rows": [row(), row(**{F.CVA: "Sí", F.ACTIVITY_NAME: "Cash"})]},
+        )
         self.assertEqual(bad.status_code, 422)
         self.assertEqual(list(bad.json()["errors"]), ["2"])
         self.assertFalse(Activity.objects.exists())
-        ok = self.call("POST", "/rows", self.charlie,
-                       {"rows": [row(**{F.RMRP_ACTIVITY: "Yes", F.NEW_BENEFICIARIES: "6"})]})  # fmt: skip
+        ok = self.call(
+            "POST",
+            "/rows",
+            self.charlie,
+            {"rows": [row(**{F.RMRP_ACTIVITY: "Yes", F.NEW_BENEFICIARIES: "6"})]},
+        )
         self.assertEqual(ok.status_code, 201, ok.content)
         report = ok.json()["reports"][0]
         self.assertEqual((report["month"], report["status"]), ("2026-03", "draft"))
@@ -37,11 +47,15 @@ class FivewApiTests(FivewTestCase):
         self.assertEqual(self.call("GET", "/reports", self.carla).json()["items"], [])
         rows = self.call("GET", f"/reports/{report['uuid']}/rows", self.charlie).json()
         self.assertEqual(rows[0][F.ADMIN1], "Norte de Santander")
-        self.assertEqual(self.call("GET", f"/reports/{report['uuid']}/rows", self.carla).status_code, 404)
+        self.assertEqual(
+            self.call("GET", f"/reports/{report['uuid']}/rows", self.carla).status_code, 404
+        )
         self.assertEqual(
             self.call("POST", f"/reports/{report['uuid']}/validate", self.charlie).status_code, 403
         )
-        self.assertEqual(self.call("POST", f"/reports/{report['uuid']}/submit", self.charlie).status_code, 200)
+        self.assertEqual(
+            self.call("POST", f"/reports/{report['uuid']}/submit", self.charlie).status_code, 200
+        )
         self.assertEqual(
             self.call("POST", f"/reports/{report['uuid']}/return", self.ines, {}).status_code, 422
         )

@@ -113,7 +113,7 @@ class ConsolidateTest(FivewTestCase):
         for key in ("monthly_beneficiaries", "people_reached", *F.POPULATION_TYPES, *F.AGE_SEX):
             self.assertEqual(sql[key], t[key], key)
         for model in ("max-sector", "sum"):
-            (expected,) = pure.across_sectors(rows, ref, model=model, by=())  # type: ignore[arg-type]
+            (expected,) = pure.across_sectors(rows, ref, model=model, by=())
             (got,) = consolidate.max_sector(self.qs, model=model)
             for key in ("people_reached", *F.POPULATION_TYPES, *F.AGE_SEX):
                 self.assertEqual(got[key], expected[key], (model, key))

@@ -34,6 +34,10 @@ def grid_post(report: Report, lines: list[dict[str, Any]]) -> dict[str, Any]:
     return data
 
 
+def streamed_csv(response: Any) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
 def form_line(**changes: Any) -> dict[str, Any]:
     line = {
         "admin1": "Norte de Santander",
@@ -60,7 +64,7 @@ def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
     for r in rows:
         sheet.append(
             [
-                ("Yes" if r.get(f) else "No")
+                ("Yes" if f and r.get(f) else "No")
                 if F.KINDS.get(f or "") == "bool"
                 else (r.get(f) if f else None)
                 for f in fields
@@ -269,7 +273,7 @@ class DashboardTest(FivewTestCase):
 
         c = self.login(self.charlie)
         r = c.get(reverse("fivew_export", args=["csv"]), {"year": "2026"})
-        lines = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
+        lines = streamed_csv(r)
         self.assertTrue(lines[1][0].startswith("#"))
         self.assertEqual(len(lines), 2 + 4)  # Health and GBV in NSA and in La Guajira
         r = c.get(reverse("fivew_export", args=["xlsx"]), {"year": "2026"})
@@ -303,7 +307,7 @@ class DashboardTest(FivewTestCase):
         )
         r = anonymous.get(reverse("fivew_public_download", args=["COL", 2026]))
         self.assertEqual(r.status_code, 200)
-        lines = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
+        lines = streamed_csv(r)
         gbv = {(l[1], l[4]): l[6] for l in lines[2:] if l[4] in ("GBV", "Total")}  # noqa: E741
         self.assertEqual(gbv[("Norte de Santander", "GBV")], "<5")
         # 12 in La Guajira beside a total of 15 would give the 3 away: one of them is hidden

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
@@ -37,7 +39,7 @@ class RowsTest(FivewTestCase):
         self.assertFalse(Activity.objects.exists())
 
     def test_it_checks_the_quality_rules_in_the_users_language(self) -> None:
-        cases = {
+        cases: dict[str, dict[str, Any]] = {
             "cva": {F.CVA: True, F.VALUE_USD: None, F.DELIVERY_MECHANISM: ""},
             "new_over_total": {
                 F.NEW_BENEFICIARIES: 11,
@@ -101,7 +103,7 @@ class WorkflowTest(FivewTestCase):
             actor=self.ines, report=report, action="return", comment="Revise los desgloses"
         )
         self.assertEqual((report.status, report.comment), (Status.RETURNED, "Revise los desgloses"))
-        self.add(**{F.ACTIVITY_NAME: "Corrección"})  # editable again
+        self.add(activity_name="Corrección")  # editable again
         report = services.report_transition(actor=self.charlie, report=report, action="submit")
         report = services.report_transition(actor=self.ines, report=report, action="validate")
         self.assertEqual(report.status, Status.VALIDATED)
