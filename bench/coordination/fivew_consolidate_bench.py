@@ -89,7 +89,7 @@ def _fixtures() -> Any:
     user = User.objects.filter(email=IMO).first()
     if user is None:
         user = accounts.user_create(actor=None, email=IMO, full_name="IMO bench",
-                                    password="bench-password-not-used")  # fmt: skip
+                                    password="bench-password-not-used")  # noqa: S106  # fmt: skip
         accounts.membership_add(actor=None, user=user,
                                 organization=Organization.objects.get(acronym="B00"),
                                 role=Role.IM_OFFICER, countries=countries)  # fmt: skip
@@ -171,7 +171,7 @@ def _bare(where: str = "", params: list[Any] | None = None, group: str = "") -> 
     from django.db import connection
 
     sql = (
-        "SELECT " + (group + ", " if group else "") + "sum(a.monthly_beneficiaries), "
+        "SELECT " + (group + ", " if group else "") + "sum(a.monthly_beneficiaries), "  # noqa: S608
         "sum(a.new_beneficiaries) FROM fivew_activity a JOIN fivew_report r ON r.id = a.report_id "
         "JOIN fivew_indicator i ON i.id = a.indicator_id JOIN geo_country c ON c.id = r.country_id "
         "WHERE r.status = 'validated' AND a.rmrp_activity AND i.type = 'direct_assistance'"

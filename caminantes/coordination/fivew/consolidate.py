@@ -160,6 +160,9 @@ def max_sector(
         f"CASE WHEN {pt} = 0 AND {at} > 0 THEN {new} / {at} ELSE 0 END AS wp, "
         f"CASE WHEN {pt} > 0 AND {at} = 0 THEN {new} / {pt} ELSE 0 END AS wg, "
         f"CASE WHEN {pt} = 0 AND {at} = 0 THEN {new} ELSE 0 END AS wu FROM ({sql}) r"
+        # PostgreSQL would fold this subquery into the sums and compute each weight once
+        # per cell (42 times a row, 6 s for 200,000 rows); OFFSET 0 keeps it a subquery.
+        + (" OFFSET 0" if connection.vendor == "postgresql" else "")
     )
     cells = [(p, g) for p in POPS for g in AGES]
 
