@@ -109,6 +109,22 @@ def by(qs: QuerySet[Activity], *dimensions: str) -> list[dict[str, Any]]:
     return [{(k[2:] if k.startswith("k_") else k): v for k, v in _clean(r).items()} for r in rows]
 
 
+def rollup(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """Add up rows of `by` (a finer grouping) to a coarser one, in Python: the dashboard
+    reads one grouped query and rolls it up instead of scanning the rows once per table."""
+    numbers = ("monthly_beneficiaries", "people_reached", *BREAKDOWN_FIELDS)
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:
+        k = tuple(r[x] for x in keys)
+        acc = out.get(k)
+        if acc is None:
+            out[k] = {**dict(zip(keys, k, strict=True)), **{n: r[n] for n in numbers}}
+        else:
+            for n in numbers:
+                acc[n] += r[n]
+    return [out[k] for k in sorted(out, key=lambda k: tuple(str(x) for x in k))]
+
+
 POPS = (*POPULATION_FIELDS, "pop_unknown")
 AGES = (*AGE_SEX_FIELDS, "age_sex_unknown")
 
