@@ -211,16 +211,16 @@ def max_sector(
         result = cursor.fetchall()
     out = []
     for row in result:
-        key, values = (
+        key, figures = (
             row[: len(dimensions)],
             [float(v or 0) for v in row[len(dimensions) :]],
         )
         item: dict[str, Any] = dict(zip(dimensions, key, strict=True))
-        item["people_reached"] = _round(sum(values))
+        item["people_reached"] = _round(sum(figures))
         for p in POPS:
-            item[p] = _round(sum(v for (cp, _g), v in zip(cells, values, strict=True) if cp == p))
+            item[p] = _round(sum(v for (cp, _g), v in zip(cells, figures, strict=True) if cp == p))
         for g in AGES:
-            item[g] = _round(sum(v for (_p, cg), v in zip(cells, values, strict=True) if cg == g))
+            item[g] = _round(sum(v for (_p, cg), v in zip(cells, figures, strict=True) if cg == g))
         out.append(item)
     if not dimensions and not out:
         out = [{"people_reached": 0, **dict.fromkeys((*POPS, *AGES), 0)}]
