@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from caminantes.protection.reports.suppression import (
+from caminantes.lib.suppression import (
     CountTable,
     Dimension,
     PublishedTable,

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from caminantes.accounts.models import Organization
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.suppression import COMPLEMENT, PRIMARY, TOTAL, PublishedTable
 from caminantes.protection import choices
 from caminantes.protection.reports import build as tables
 from caminantes.protection.reports import selectors
 from caminantes.protection.reports.selectors import ReportScope
-from caminantes.protection.reports.suppression import COMPLEMENT, PRIMARY, TOTAL, PublishedTable
 
 
 def legend() -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-from caminantes.protection.reports.suppression import COMPLEMENT, PRIMARY, PublishedTable
+from caminantes.lib.suppression import COMPLEMENT, PRIMARY, PublishedTable
 
 Key = tuple[Hashable, ...]
 Line = tuple[tuple[Key, ...], Key]

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from caminantes.protection.reports import suppression
-from caminantes.protection.reports.suppression import (
+from caminantes.lib import suppression
+from caminantes.lib.suppression import (
     COMPLEMENT,
     PRIMARY,
     TOTAL,

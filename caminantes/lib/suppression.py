@@ -1,4 +1,7 @@
-"""Count tables of protection incidents with statistical disclosure control. No Django.
+"""Count tables with statistical disclosure control. No Django.
+
+Used by the protection incident reports and the public 5W aggregates (moved here from
+protection.reports so coordination can use it: nobody imports protection).
 
 What goes in: microdata rows (one per consented incident, or one per service provided)
 already bucketed into categories. What comes out: one-way and two-way count tables with row,

@@ -1,0 +1,158 @@
+"""The 5W dashboard's figures: KPIs, charts and the admin-1 map, from validated rows
+(`consolidate`), beside the distinct registered people the platform's own deliveries
+reached in the same countries, sectors and months."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from caminantes.assistance.models import ServiceDelivery
+from caminantes.coordination.fivew import consolidate, deliveries
+from caminantes.coordination.fivew.engine.reference import DELIVERY_MECHANISMS, POPULATION_TYPES
+from caminantes.coordination.fivew.models import AGE_SEX_FIELDS, Activity, Sector
+from caminantes.dtm.mapping.svg import MapArea, area_map
+from caminantes.lib import charts
+from caminantes.lib.charts import Chart
+
+AGE_SEX_LABELS = {
+    "women_under18": gettext_lazy("Women under 18"),
+    "men_under18": gettext_lazy("Men under 18"),
+    "other_under18": gettext_lazy("Other under 18"),
+    "women_over18": gettext_lazy("Women 18 and over"),
+    "men_over18": gettext_lazy("Men 18 and over"),
+    "other_over18": gettext_lazy("Other 18 and over"),
+}
+
+
+def _lang(labels: dict[str, str]) -> str:
+    from django.utils.translation import get_language
+
+    return labels.get((get_language() or "es")[:2], labels["en"])
+
+
+@dataclass
+class Figures:
+    totals: dict[str, int]
+    max_sector: dict[str, int]
+    by_country: list[dict[str, Any]]
+    by_sector: list[dict[str, Any]]
+    by_admin1: list[dict[str, Any]]
+    cva: list[dict[str, Any]]
+    registered: int | None
+    charts: list[Chart] = field(default_factory=list)
+    map: SafeString | None = None
+
+
+def figures(
+    qs: QuerySet[Activity],
+    *,
+    countries: Any,
+    start: date | None,
+    end: date | None,
+    sector: Sector | None,
+) -> Figures:
+    qs = consolidate.filtered(
+        qs, countries=list(countries), start=start, end=end, sectors=[sector] if sector else []
+    )
+    # One grouped scan of the rows, rolled up here for each table (totals included).
+    cube = consolidate.by(qs, "country", "admin1", "subsector", "month")
+    rolled = consolidate.rollup(cube)
+    totals = rolled[0] if rolled else consolidate.totals(qs)
+    maxed = consolidate.max_sector(qs)[0]
+    by_country = consolidate.rollup(cube, "country")
+    by_sector = consolidate.rollup(cube, "subsector")
+    by_admin1 = consolidate.rollup(cube, "country", "admin1")
+    by_month = consolidate.rollup(cube, "month")
+    cva = consolidate.cva_by_mechanism(qs)
+    for c in cva:
+        c["label"] = _lang(DELIVERY_MECHANISMS.get(c["mechanism"], {"en": c["mechanism"] or "—"}))
+    f = Figures(
+        totals,
+        maxed,
+        by_country,
+        by_sector,
+        by_admin1,
+        cva,
+        registered_people(countries=countries, start=start, end=end, sector=sector),
+    )
+    f.charts = [
+        charts.bar_chart(
+            _("People reached by sector (new beneficiaries)"),
+            [(r["subsector"], r["people_reached"]) for r in by_sector],
+            label_header=_("Sector"),
+            value_header=_("People reached"),
+            empty_message=_("No validated rows for these filters."),
+        ),
+        charts.line_chart(
+            _("Monthly beneficiaries and new beneficiaries by month"),
+            [f"{r['month']:%Y-%m}" for r in by_month],
+            [
+                charts.Series(
+                    _("Monthly beneficiaries"), [r["monthly_beneficiaries"] for r in by_month]
+                ),
+                charts.Series(_("New beneficiaries"), [r["people_reached"] for r in by_month]),
+            ],
+            label_header=_("Month"),
+            empty_message=_("No validated rows for these filters."),
+        ),
+        charts.bar_chart(
+            _("People reached by population type"),
+            [(_lang(POPULATION_TYPES[k]), totals[k]) for k in POPULATION_TYPES],
+            label_header=_("Population type"),
+            value_header=_("People reached"),
+            empty_message=_("No validated rows for these filters."),
+        ),
+        charts.bar_chart(
+            _("People reached by age and sex"),
+            [(str(AGE_SEX_LABELS[k]), totals[k]) for k in AGE_SEX_FIELDS],
+            label_header=_("Age and sex"),
+            value_header=_("People reached"),
+            empty_message=_("No validated rows for these filters."),
+        ),
+        charts.bar_chart(
+            _("CVA value by delivery mechanism (USD)"),
+            [(c["label"], float(c["value_usd"])) for c in cva],
+            label_header=_("Delivery mechanism"),
+            value_header=_("USD"),
+            empty_message=_("No validated CVA rows for these filters."),
+        ),
+    ]
+    iso2 = {c.iso3: c.iso2 for c in countries}
+    areas = [
+        MapArea(
+            iso2.get(r["country"], ""),
+            r["admin1"],
+            float(r["people_reached"]),
+            charts.number(r["people_reached"]),
+        )
+        for r in by_admin1
+        if r["admin1"] != "Country level"
+    ]
+    f.map = area_map(
+        areas,
+        title=_("People reached by admin-1 area"),
+        countries=sorted({a.country for a in areas}) or [c.iso2 for c in countries],
+    )
+    return f
+
+
+def registered_people(
+    *, countries: Any, start: date | None, end: date | None, sector: Sector | None
+) -> int | None:
+    """Distinct registered people reached by the platform's deliveries in these countries
+    and months (and the sector, when its code is one the deliveries use)."""
+    qs = ServiceDelivery.objects.filter(country__in=list(countries))
+    if start is not None:
+        qs = qs.filter(delivered_at__gte=deliveries.month_bounds(start)[0])
+    if end is not None:
+        qs = qs.filter(delivered_at__lt=deliveries.month_bounds(end)[1])
+    if sector is not None:
+        qs = qs.filter(sector__in={sector.code, sector.code.replace("-", "_")})
+    return deliveries.registered_people(qs)
