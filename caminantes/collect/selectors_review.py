@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -45,7 +46,7 @@ def submissions_for_review(user: Any) -> QuerySet[Submission]:
 def get_form(user: Any, uuid: Any) -> Form:
     try:
         return forms_for_review(user).get(uuid=uuid)
-    except (Form.DoesNotExist, ValueError, TypeError) as exc:
+    except (Form.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
 
 
@@ -53,7 +54,7 @@ def get_submission(user: Any, uuid: Any) -> Submission:
     """404 whether missing or another organisation's; the read is audited (answers)."""
     try:
         sub = submissions_for_review(user).get(uuid=uuid)
-    except (Submission.DoesNotExist, ValueError, TypeError) as exc:
+    except (Submission.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
     policies.record_reads(user, Submission, [sub])
     return sub

@@ -72,7 +72,7 @@ class HouseholdRegistrationTest(DtmTestCase):
         form = make_form(self.iom, FormKind.HOUSEHOLD_REGISTRATION, form_id="sin_pais")
         sub = self.run_it(submit(form, household_body()))
         self.assertEqual(sub.status, SubmissionStatus.REVIEW)
-        self.assertIn("country", sub.review_reason)
+        self.assertIn("país", sub.review_reason)  # in the platform language
         form.country = self.co
         form.save()
         counts = reprocess_form(user=self.carla, form=form)
