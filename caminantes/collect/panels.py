@@ -45,7 +45,7 @@ def household_panels(request: Any, household: Any) -> list[dict[str, Any]]:
     submissions = [
         s
         for s in Submission.objects.filter(match)
-        .exclude(extra_answers={})
+        .exclude(extra_answers={}, flags=[])
         .exclude(status=SubmissionStatus.REPLACED)
         .select_related("form")
         .order_by("created_at")
@@ -63,7 +63,14 @@ def household_panels(request: Any, household: Any) -> list[dict[str, Any]]:
     return [
         {
             "title": _("Additional answers (form %(form)s)") % {"form": s.form.title},
-            "rows": rows_of(s.extra_answers),
+            "rows": rows_of(s.extra_answers)
+            + [
+                (
+                    _("Failed the form's rules: %(question)s") % {"question": f.get("question")},
+                    f.get("message", ""),
+                )
+                for f in s.flags
+            ],  # fmt: skip
         }
         for s in submissions
     ]

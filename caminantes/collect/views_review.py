@@ -20,7 +20,13 @@ from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
 from caminantes.collect import selectors_review as selectors
 from caminantes.collect.models import SubmissionStatus
-from caminantes.collect.processing import exports, reprocess, reprocess_form
+from caminantes.collect.processing import (
+    checks,
+    exports,
+    form_questions,
+    reprocess,
+    reprocess_form,
+)
 from caminantes.collect.processing.mappings import HOUSEHOLD, IMPORT_BATCH
 
 PAGE = 50
@@ -71,8 +77,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 @perm_required(Perm.REVIEW_SUBMISSIONS)
 def detail(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
     sub = selectors.get_submission(request.user, uuid)
-    flags = [f for f in sub.flags if f.get("kind") != "unchecked"]
-    unchecked = sum(int(f.get("count", 0)) for f in sub.flags if f.get("kind") == "unchecked")
+    flags = sub.flags
+    # Rules the server's evaluator does not know: counted again, not stored as flags.
+    unchecked = checks.check(form_questions(sub), sub.answers).unchecked
     record_url = ""
     if sub.record_type == HOUSEHOLD and sub.record_uuid:
         record_url = reverse("household_detail", args=[sub.record_uuid])

@@ -81,9 +81,8 @@ def _process(submission: Submission) -> None:
         return
     submission.answers = answers
     found = checks.check(qs, answers)
-    submission.flags = found.flags + (
-        [{"question": "", "kind": "unchecked", "count": found.unchecked}] if found.unchecked else []
-    )
+    submission.flags = found.flags
+    submission._unchecked = found.unchecked  # type: ignore[attr-defined]
     kind = submission.form.kind
     submission.extra_answers = mappings.extra_answers(kind, qs, answers)
     original = _original(submission)
@@ -161,7 +160,8 @@ def process_submission(submission_id: int) -> None:
         step="process",
         status=submission.status,
         kind=submission.form.kind,
-        flags=len([f for f in submission.flags if f.get("kind") != "unchecked"]),
+        flags=len(submission.flags),
+        unchecked=getattr(submission, "_unchecked", 0),
         **SYSTEM,
     )
 

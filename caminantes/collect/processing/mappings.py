@@ -353,10 +353,25 @@ MAPPINGS = {
 
 @lru_cache(maxsize=4)
 def _dtm_names(kind: str) -> frozenset[str]:
-    """The question names of the DTM XLSForm of this kind (what the intake reads)."""
-    from caminantes.collect.xlsforms import question_names
+    """What the DTM intake reads for this kind: the question names of DTM's XLSForm, and
+    the field names its intake module names (older spellings such as `transit_countries`
+    that the form no longer asks but files still carry)."""
+    import inspect
+    import re
 
-    return frozenset(question_names(kind))
+    from caminantes.collect.xlsforms import question_names
+    from caminantes.dtm import choices
+    from caminantes.dtm.intake import common, flow, survey
+
+    module = flow if kind == FormKind.FLOW_COUNT else survey
+    names = set(question_names(kind))
+    for source in (inspect.getsource(module), inspect.getsource(common)):
+        names |= set(re.findall(r"[\"']([a-z][a-z0-9_]*)[\"']", source))
+    for value in vars(choices).values():
+        if isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+            names |= set(value)
+    names |= {str(v) for v in choices.SurveyQuestion.values}
+    return frozenset(names)
 
 
 def consumed(kind: str, name: str) -> bool:
