@@ -70,7 +70,7 @@ def household_panels(request: Any, household: Any) -> list[dict[str, Any]]:
                     f.get("message", ""),
                 )
                 for f in s.flags
-            ],  # fmt: skip
+            ],
         }
         for s in submissions
     ]

@@ -79,6 +79,8 @@ def _truth(value: Any) -> bool:
 
 def _compare(op: str, a: Any, b: Any) -> bool:
     na, nb = _number(a), _number(b)
+    left: Any
+    right: Any
     if na is not None and nb is not None:
         left, right = na, nb
     else:
@@ -91,12 +93,12 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     if op == "!=":
         return left != right
     if op == "<":
-        return left < right  # type: ignore[operator]
+        return left < right
     if op == "<=":
-        return left <= right  # type: ignore[operator]
+        return left <= right
     if op == ">":
-        return left > right  # type: ignore[operator]
-    return left >= right  # type: ignore[operator]
+        return left > right
+    return left >= right
 
 
 class Expr:

@@ -160,7 +160,8 @@ def map_household(submission: Submission) -> Mapped:
     from caminantes.registry.models import ImportBatch
 
     form = submission.form
-    if form.country_id is None:
+    country = form.country
+    if country is None:
         raise MappingError(
             _(
                 "The form has no country: a household is registered in one country. "
@@ -182,7 +183,7 @@ def map_household(submission: Submission) -> Mapped:
         batch = imports.batch_create(
             user=None,
             organization=form.organization,
-            country=form.country,
+            country=country,
             file_name=f"{form.form_id}-{bare_id(submission.instance_id)[:36]}.csv",
             chunks=[content],
         )
@@ -317,7 +318,7 @@ def map_receipt(submission: Submission) -> Mapped:
         collected_by = (
             members.filter(uuid=member_id).first()
             if member_id
-            else members.filter(pk=household.focal_point_id).first()
+            else members.filter(pk=household.focal_point_id or 0).first()
         )
         if collected_by is None:
             raise MappingError(_("member: the person who collected is not in this household."))

@@ -25,6 +25,8 @@ def tally_body(point: str, **overrides: Any) -> dict[str, Any]:
 
 
 class HouseholdRegistrationTest(DtmTestCase):
+    form: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -43,7 +45,7 @@ class HouseholdRegistrationTest(DtmTestCase):
         sub = self.run_it(submit(self.form, body))
         self.assertEqual(sub.status, SubmissionStatus.PROCESSED, sub.review_reason)
         self.assertEqual(sub.record_type, "registry.importbatch")
-        batch = ImportBatch.objects.get(uuid=sub.record_uuid)
+        batch = ImportBatch.objects.get(uuid=str(sub.record_uuid))
         self.assertEqual(batch.status, ImportBatch.Status.VALIDATED)
         self.assertEqual(batch.total_rows, 2)
         self.assertEqual(sub.extra_answers, {"hogar/talla_calzado": "38"})
@@ -89,6 +91,8 @@ class HouseholdRegistrationTest(DtmTestCase):
 
 
 class FlowCountTest(DtmTestCase):
+    form: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

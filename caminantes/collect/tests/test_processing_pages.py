@@ -18,6 +18,10 @@ from tests.personas import PersonaTestCase
 
 
 class ReviewAndHouseholdPageTest(PersonaTestCase):
+    form: Any
+    good: Any
+    bad: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -55,7 +59,7 @@ class ReviewAndHouseholdPageTest(PersonaTestCase):
 
     def test_extra_answers_are_on_the_household_page_for_the_forms_organisation(self) -> None:
         self.good.refresh_from_db()
-        batch = ImportBatch.objects.get(uuid=self.good.record_uuid)
+        batch = ImportBatch.objects.get(uuid=str(self.good.record_uuid))
         imports.batch_approve(user=self.carla, batch=batch)
         imports.batch_merge(batch, user=self.carla)
         household = Household.objects.get()
