@@ -54,6 +54,10 @@ META_COLUMNS = {
 ID_COLUMNS = ("meta/instanceid", "meta-instanceid", "instanceid", "key", "_uuid", "uuid")
 
 
+Rows = list[dict[str, str]]
+Tables = tuple[Rows, dict[str, Rows]]  # the main rows, and each repeat's by sheet name
+
+
 class ExportProblem(ValidationError):
     """The file cannot be read as an export of this form (translated message)."""
 
@@ -122,7 +126,7 @@ def _table(rows: Iterable[list[Any]]) -> list[dict[str, str]]:
     return out
 
 
-def read_export(data: bytes) -> tuple[list[dict[str, str]], dict[str, list[dict[str, str]]]]:
+def read_export(data: bytes) -> Tables:
     """The main rows, and the rows of each further sheet (repeat groups) of an XLSX."""
     if not data:
         raise ExportProblem(_("The file is empty."))
@@ -130,6 +134,9 @@ def read_export(data: bytes) -> tuple[list[dict[str, str]], dict[str, list[dict[
         raise ExportProblem(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES >> 20})
     if not data.startswith(b"PK\x03\x04"):
         return _csv_rows(data), {}
+    central = _central_zip(data)
+    if central is not None:
+        return central
     import openpyxl
 
     try:
@@ -143,6 +150,36 @@ def read_export(data: bytes) -> tuple[list[dict[str, str]], dict[str, list[dict[
     if not sheets:
         raise ExportProblem(_("The file is empty."))
     return sheets[0][1], dict(sheets[1:])
+
+
+def _central_zip(
+    data: bytes,
+) -> tuple[list[dict[str, str]], dict[str, list[dict[str, str]]]] | None:
+    """ODK Central's "CSV zip": `form.csv` and one `form-repeat.csv` per repeat group
+    (linked by PARENT_KEY). None when the zip is a workbook (an XLSX is a zip too)."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ExportProblem(_("The file is not a readable XLSX workbook.")) from exc
+    names = archive.namelist()
+    if "[Content_Types].xml" in names:
+        return None
+    csvs = sorted((n for n in names if n.lower().endswith(".csv")), key=len)
+    if not csvs:
+        raise ExportProblem(_("The zip file holds no CSV export."))
+    total = sum(archive.getinfo(n).file_size for n in csvs)
+    if total > MAX_BYTES:
+        raise ExportProblem(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES >> 20})
+    main = _csv_rows(archive.read(csvs[0]))
+    stem = csvs[0].rsplit("/", 1)[-1][:-4]
+    sheets = {}
+    for name in csvs[1:]:
+        title = name.rsplit("/", 1)[-1][:-4]
+        title = title[len(stem) + 1 :] if title.startswith(stem + "-") else title
+        sheets[title.rsplit("-", 1)[-1]] = _csv_rows(archive.read(name))
+    return main, sheets
 
 
 # --- headers to questions ---------------------------------------------------------------

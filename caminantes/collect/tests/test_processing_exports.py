@@ -72,7 +72,9 @@ class ExportTest(DtmTestCase):
             "uuid:aaaaaaaa-0000-4000-8000-000000000001,5,enum,\n"
         ).encode()
         outcome = exports.import_export(user=self.carla, form=self.tally, data=central)
-        self.assertEqual(outcome.processed, 1, Submission.objects.values_list("review_reason", flat=True)[:1])
+        self.assertEqual(
+            outcome.processed, 1, Submission.objects.values_list("review_reason", flat=True)[:1]
+        )
         sub = Submission.objects.get()
         self.assertEqual(sub.extra_answers, {"servicios": "agua salud"})
         split = (
@@ -112,6 +114,27 @@ class ExportTest(DtmTestCase):
         batch = ImportBatch.objects.get(uuid=str(sub.record_uuid))
         self.assertEqual(ImportRow.objects.filter(batch=batch).count(), 2)
         self.assertEqual(sub.extra_answers, {"hogar/talla_calzado": "38"})
+
+    def test_an_odk_central_csv_zip_with_a_repeat_file(self) -> None:
+        import zipfile
+
+        key = "uuid:dddddddd-0000-4000-8000-000000000004"
+        main = (
+            "SubmissionDate,hogar-population_type,hogar-admin1,hogar-consent_registration,"
+            f"meta-instanceID,KEY\n2026-12-06,in_transit,CO-NSA,yes,{key},{key}\n"
+        )
+        members = (
+            "relationship,given_names,first_surname,sex,birth_date,PARENT_KEY,KEY\n"
+            f"focal_point,Nelly,Soto,F,1985-02-02,{key},{key}/members[1]\n"
+        )
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("f_household_registration.csv", main)
+            archive.writestr("f_household_registration-members.csv", members)
+        exports.import_export(user=self.carla, form=self.registration, data=out.getvalue())
+        sub = Submission.objects.get(form=self.registration)
+        self.assertEqual(sub.status, SubmissionStatus.PROCESSED, sub.review_reason)
+        self.assertEqual(sub.answers["members"][0]["given_names"], "Nelly")
 
     def test_the_command_and_a_file_of_another_form(self) -> None:
         import tempfile
