@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid as uuid_lib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -352,13 +353,17 @@ MAPPINGS = {
 # --- what each mapping reads ------------------------------------------------------------
 
 
+# The tally's breakdown cells as the DTM intake reads them (nationality_VE, transport_bus,
+# destination_PE; see dtm.intake.flow's docstring).
+FLAT_BREAKDOWN = re.compile(r"^(nationality|transport|destination)(?:__|_|/)(.+)$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4)
 def _dtm_names(kind: str) -> frozenset[str]:
     """What the DTM intake reads for this kind: the question names of DTM's XLSForm, and
     the field names its intake module names (older spellings such as `transit_countries`
     that the form no longer asks but files still carry)."""
     import inspect
-    import re
 
     from caminantes.collect.xlsforms import question_names
     from caminantes.dtm import choices
@@ -382,9 +387,7 @@ def consumed(kind: str, name: str) -> bool:
     if kind in (FormKind.FLOW_COUNT, FormKind.FLOW_SURVEY):
         if name in _dtm_names(kind):
             return True
-        from caminantes.dtm.intake.flow import _FLAT
-
-        return kind == FormKind.FLOW_COUNT and _FLAT.match(name) is not None
+        return kind == FormKind.FLOW_COUNT and FLAT_BREAKDOWN.match(name) is not None
     if kind == FormKind.DISTRIBUTION_RECEIPT:
         return name in RECEIPT_FIELDS
     return False
