@@ -38,6 +38,8 @@ NOT_PAGES = {
     "audit/events.csv",
     "audit/alerts/<uuid:uuid>/acknowledge/",
     "assistance/transfers/<uuid:uuid>/receive/",  # POST only: books a transfer in
+    "collect/review/<uuid:uuid>/reprocess/",  # POST only: one submission again
+    "collect/review/form/<uuid:uuid>/reprocess/",  # POST only: a form's queue again
     "assistance/transport/trips/<uuid:uuid>/status/",  # POST only: moves a trip on
     "assistance/transport/seats/<uuid:uuid>/documents/",  # POST only: documents checked
     "assistance/transport/seats/<uuid:uuid>/board/",  # POST only: boarded or no-show

@@ -578,6 +578,9 @@ _dtm_register()
 # The assistance builders (warehouses, distribution, transport, shelter) live beside this file.
 import tests.world_assistance  # noqa: E402  (registers them in BUILDERS)
 
+# Field collection's review queue (forms and submissions).
+import tests.world_collect_processing  # noqa: E402  (registers them in BUILDERS)
+
 # The protection builders (cases and their child rows) too.
 import tests.world_protection  # noqa: E402  (registers them in BUILDERS)
 import tests.world_protection_xfer  # noqa: E402, F401  (transfers and referrals)

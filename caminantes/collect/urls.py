@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from caminantes.collect import views
 from caminantes.collect import views_openrosa as openrosa
@@ -32,4 +32,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(
         KEY + rf"xforms/{UUID}/media/(?P<name>[^/]+)$", openrosa.media, name="collect_key_media"
     ),
+    # The review queue (submissions that failed their mapping), and exports imported
+    path("review/", include("caminantes.collect.urls_review")),
 ]

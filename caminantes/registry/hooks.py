@@ -9,6 +9,7 @@ transaction commits (new people to match against tracing requests, say) stay sig
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,21 @@ HOUSEHOLD_LINKS = [
     "caminantes.assistance.casework.views.household_link",
 ]
 
+# Panels the household page shows for the modules above the registry (the answers to a
+# field form's own questions, say). Each is called as hook(request, household) -> a list
+# of {"title": str, "rows": [(label, value), ...]} (empty when nothing or not allowed); a
+# panel of personal data audits its own read.
+HOUSEHOLD_PANELS = [
+    "caminantes.collect.panels.household_panels",
+]
+
+# An import batch was merged into the registry (after its transaction committed), so that
+# a module that staged it (field collection) links its records to the new households.
+# Each is called as hook(batch=ImportBatch); a failing hook is logged, never undoes the merge.
+IMPORT_MERGED = [
+    "caminantes.collect.processing.household_linked",
+]
+
 
 @lru_cache(maxsize=16)
 def _load(paths: tuple[str, ...]) -> list[Callable[..., Any]]:
@@ -87,6 +103,18 @@ def people_erased(*, person_ids: list[int]) -> None:
 def household_links(request: Any, household: Any) -> list[dict[str, Any]]:
     found = (hook(request, household) for hook in _load(tuple(HOUSEHOLD_LINKS)))
     return [link for link in found if link is not None]
+
+
+def household_panels(request: Any, household: Any) -> list[dict[str, Any]]:
+    return [panel for hook in _load(tuple(HOUSEHOLD_PANELS)) for panel in hook(request, household)]
+
+
+def import_merged(*, batch: Any) -> None:
+    for hook in _load(tuple(IMPORT_MERGED)):
+        try:
+            hook(batch=batch)
+        except Exception:  # the merge is committed: a module's follow-up cannot undo it
+            logging.getLogger(__name__).exception("import_merged hook %s failed", hook)
 
 
 def restricted_referral_received(**kwargs: Any) -> None:

@@ -180,6 +180,7 @@ def household_detail(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
             "can_consent": _can(request, Perm.MANAGE_CONSENT, household),
             "can_reveal": _can(request, Perm.REVEAL_PHONES, household),
             "household_links": hooks.household_links(request, household),
+            "household_panels": hooks.household_panels(request, household),
             "person_links": _person_links(request, household, members),
         },
     )

@@ -26,7 +26,7 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
-from caminantes.registry import events, services
+from caminantes.registry import events, hooks, services
 from caminantes.registry.bulk import gc_paused
 from caminantes.registry.imports.rows import check_household, registry_duplicates
 from caminantes.registry.imports.staging import (
@@ -290,6 +290,8 @@ def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") 
         finally:
             progress.unlink(missing_ok=True)
     batch.refresh_from_db()
+    if batch.status == ImportBatch.Status.MERGED:
+        hooks.import_merged(batch=batch)
     return batch
 
 
