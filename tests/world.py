@@ -578,15 +578,13 @@ _dtm_register()
 # The assistance builders (warehouses, distribution, transport, shelter) live beside this file.
 import tests.world_assistance  # noqa: E402  (registers them in BUILDERS)
 
-# Field collection's review queue (forms and submissions).
-import tests.world_collect_processing  # noqa: E402  (registers them in BUILDERS)
+# Field collection: forms, app users and submissions.
+import tests.world_collect  # noqa: E402  (registers them in BUILDERS)
 
+# Coordination: campaigns against xenophobia and community feedback.
+import tests.world_comms  # noqa: E402  (registers them in BUILDERS)
+
+# Field collection's review queue (forms and submissions).
 # The protection builders (cases and their child rows) too.
 import tests.world_protection  # noqa: E402  (registers them in BUILDERS)
 import tests.world_protection_xfer  # noqa: E402, F401  (transfers and referrals)
-
-# Coordination: campaigns against xenophobia and community feedback.
-import tests.world_comms  # noqa: E402, F401  (registers them in BUILDERS)
-
-# Field collection: forms, app users and submissions.
-import tests.world_collect  # noqa: E402, F401  (registers them in BUILDERS)

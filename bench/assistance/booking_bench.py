@@ -99,10 +99,10 @@ class World:
 
 
 def _world(fx: Any) -> World:
-    from caminantes.assistance.regularization import services
+    from caminantes.assistance.regularization import services_setup
     from caminantes.assistance.regularization.models import Office, Scheme
 
-    services.schemes_seed()
+    services_setup.schemes_seed()
     co = fx.countries["CO"]
     ppt = Scheme.objects.get(country=co, code="ppt")
     steps = list(ppt.steps.order_by("position"))
@@ -110,7 +110,7 @@ def _world(fx: Any) -> World:
     for i in range(OFFICES):
         name = f"Bench office {i:02d}"
         office = Office.objects.filter(organization=fx.organization, country=co,
-                                       name=name).first() or services.office_create(
+                                       name=name).first() or services_setup.office_create(
             actor=fx.user, organization=fx.organization, country=co, name=name)  # fmt: skip
         offices.append(office)
     return World(officer=fx.user, org=fx.organization, co=co, ppt=ppt, first=steps[0],

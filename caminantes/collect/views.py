@@ -5,6 +5,7 @@ writes through `services`."""
 
 from __future__ import annotations
 
+import uuid as uuid_lib
 from typing import Any
 
 from django.contrib import messages
@@ -158,10 +159,14 @@ def app_user_new(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 def app_user_add_form(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     """Give an existing app user (a team's device) this form as well."""
     form = selectors.get_form_for_user(user=request.user, uuid=uuid)
+    try:
+        chosen = uuid_lib.UUID(request.POST.get("app_user") or "")
+    except ValueError:
+        chosen = None  # nothing chosen, or not an id: the same answer
     app_user = (
-        selectors.app_users_to_add(user=request.user, form=form)
-        .filter(uuid=request.POST.get("app_user") or None)
-        .first()
+        selectors.app_users_to_add(user=request.user, form=form).filter(uuid=chosen).first()
+        if chosen
+        else None
     )
     if app_user is None:
         messages.error(request, _("Choose one of the organisation's active app users."))

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caminantes.accounts.models import Organization, User
-from caminantes.assistance.regularization import services, services_appointments
+from caminantes.assistance.regularization import services, services_appointments, services_setup
 from caminantes.assistance.regularization.models import Enrolment, Office, Scheme, Slot
 from caminantes.geo.models import Country, Place
 from caminantes.registry import consent
@@ -51,7 +51,7 @@ def _adults(org: Organization, country: Country) -> list[Person]:
 
 
 def load(say: Callable[[str], None], **options: Any) -> None:
-    made = services.schemes_seed()
+    made = services_setup.schemes_seed()
     if made:
         say(f"Regularization: {made} country schemes created.")
     org = Organization.objects.filter(acronym="IOM").first()
@@ -66,7 +66,7 @@ def load(say: Callable[[str], None], **options: Any) -> None:
     biometrics, delivery = list(ppt.steps.order_by("position"))[2:4]
     today = timezone.localdate()
     with transaction.atomic():
-        office = services.office_create(
+        office = services_setup.office_create(
             actor=officer,
             organization=org,
             country=co,
@@ -75,7 +75,7 @@ def load(say: Callable[[str], None], **options: Any) -> None:
             place=Place.objects.filter(country=co, name="Cúcuta").first(),
         )
         for step, start, end in ((biometrics, time(8), time(12)), (delivery, time(14), time(17))):
-            services.slots_open(
+            services_setup.slots_open(
                 actor=officer,
                 office=office,
                 step=step,

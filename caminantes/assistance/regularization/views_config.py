@@ -18,7 +18,7 @@ from caminantes.accounts import policies
 from caminantes.accounts.context import AuthenticatedRequest
 from caminantes.accounts.decorators import perm_required
 from caminantes.accounts.permissions import Perm
-from caminantes.assistance.regularization import forms, selectors, services
+from caminantes.assistance.regularization import forms, selectors, services, services_setup
 from caminantes.assistance.regularization.views import chosen_day
 from caminantes.geo.models import Country
 from caminantes.lib.form_errors import apply_errors, posted
@@ -67,7 +67,7 @@ def _scheme(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
         try:
             if which == "scheme" and form.is_valid():
                 d = form.cleaned_data
-                services.scheme_update(
+                services_setup.scheme_update(
                     actor=request.user,
                     scheme=found,
                     name=d["name"],
@@ -77,7 +77,7 @@ def _scheme(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
                 messages.success(request, _("Scheme saved."))
                 return redirect(_scheme_url(found))
             if which == "new_step" and step_form.is_valid():
-                services.step_add(actor=request.user, scheme=found, **step_form.cleaned_data)
+                services_setup.step_add(actor=request.user, scheme=found, **step_form.cleaned_data)
                 messages.success(request, _("Step added."))
                 return redirect(_scheme_url(found))
         except ValidationError as exc:
@@ -111,7 +111,7 @@ def _step(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.step_update(actor=request.user, step=found, **form.cleaned_data)
+            services_setup.step_update(actor=request.user, step=found, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
@@ -136,7 +136,7 @@ def offices(request: AuthenticatedRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
-                office = services.office_create(
+                office = services_setup.office_create(
                     actor=request.user,
                     organization=organization,
                     country=d["country"],
@@ -188,7 +188,7 @@ def slots(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            made = services.slots_open(
+            made = services_setup.slots_open(
                 actor=request.user,
                 office=found,
                 step=d["step"],

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from caminantes.assistance.regularization import services
+from caminantes.assistance.regularization import services, services_setup
 from caminantes.assistance.regularization.models import Office, Scheme, Slot, Step
 from caminantes.assistance.shelter.tests.base import household
 from caminantes.registry.models import Consent, Household, Person
@@ -45,16 +45,16 @@ class RegularizationTestCase(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        services.schemes_seed()
+        services_setup.schemes_seed()
         cls.ppt = Scheme.objects.get(country=cls.co, code="ppt")
         cls.cpp = Scheme.objects.get(country=cls.pe, code="cpp")
         cls.rumv, cls.survey, cls.biometrics, cls.delivery = list(
             cls.ppt.steps.order_by("position")
         )
-        cls.office = services.office_create(
+        cls.office = services_setup.office_create(
             actor=cls.alice, organization=cls.iom, country=cls.co, name="Cúcuta centro"
         )
-        cls.ffs_office = services.office_create(
+        cls.ffs_office = services_setup.office_create(
             actor=cls.charlie, organization=cls.ffs, country=cls.co, name="FFS Cúcuta"
         )
         cls.perez = household(cls.iom, cls.co, [("Ana", "F", 34), ("Jorge", "M", 36)])

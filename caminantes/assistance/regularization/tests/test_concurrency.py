@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from caminantes.accounts.models import Organization, User
-from caminantes.assistance.regularization import services, services_appointments
+from caminantes.assistance.regularization import services, services_appointments, services_setup
 from caminantes.assistance.regularization.models import Appointment, Scheme, Slot
 from caminantes.assistance.regularization.tests.base import at, consent_to
 from caminantes.assistance.shelter.tests.base import household
@@ -42,10 +42,10 @@ class DoubleBookingTests(TransactionTestCase):
 
     def setUp(self) -> None:
         make_world(self)
-        services.schemes_seed()
+        services_setup.schemes_seed()
         self.ppt = Scheme.objects.get(country=self.co, code="ppt")
         self.biometrics = self.ppt.steps.get(position=3)
-        self.office = services.office_create(
+        self.office = services_setup.office_create(
             actor=self.alice, organization=self.iom, country=self.co, name="Carrera"
         )
         self.enrolments = []

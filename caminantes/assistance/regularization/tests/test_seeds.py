@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from caminantes.assistance.regularization import seeds, services
+from caminantes.assistance.regularization import seeds, services_setup
 from caminantes.assistance.regularization.models import Scheme, Step
 from caminantes.geo.models import Country
 from caminantes.registry.models import Document
@@ -9,8 +9,8 @@ from tests.personas import PersonaTestCase
 
 class SeedTests(PersonaTestCase):
     def test_it_seeds_the_real_schemes_of_the_countries_loaded_once(self) -> None:
-        self.assertEqual(services.schemes_seed(), 2)  # Colombia and Peru are loaded
-        self.assertEqual(services.schemes_seed(), 0)
+        self.assertEqual(services_setup.schemes_seed(), 2)  # Colombia and Peru are loaded
+        self.assertEqual(services_setup.schemes_seed(), 0)
         ppt = Scheme.objects.get(country=self.co, code="ppt")
         steps = list(ppt.steps.order_by("position"))
         self.assertEqual(steps[0].name, "Pre-registro virtual en el RUMV")
@@ -22,7 +22,7 @@ class SeedTests(PersonaTestCase):
     def test_it_seeds_ecuador_and_brazil_when_their_countries_come(self) -> None:
         Country.objects.create(iso2="EC", iso3="ECU", name_es="Ecuador", name_en="Ecuador")
         Country.objects.create(iso2="BR", iso3="BRA", name_es="Brasil", name_en="Brazil")
-        services.schemes_seed()
+        services_setup.schemes_seed()
         virte = Scheme.objects.get(country__iso2="EC")
         self.assertIn("humanitarias", virte.name)
         self.assertEqual(virte.steps.count(), 4)
@@ -30,9 +30,9 @@ class SeedTests(PersonaTestCase):
         self.assertEqual((crnm.name, crnm.document_type), ("Entrega da CRNM", "host_permit"))
 
     def test_it_leaves_a_scheme_a_manager_edited_as_it_is(self) -> None:
-        services.schemes_seed()
+        services_setup.schemes_seed()
         Scheme.objects.filter(code="ppt").update(name="PPT (edited)")
-        services.schemes_seed()
+        services_setup.schemes_seed()
         self.assertEqual(Scheme.objects.get(code="ppt").name, "PPT (edited)")
 
     def test_every_seeded_document_type_is_a_registry_type(self) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from caminantes.assistance.regularization import services
+from caminantes.assistance.regularization import services_setup
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        made = services.schemes_seed()
+        made = services_setup.schemes_seed()
         self.stdout.write(f"Regularization schemes created: {made}.")
