@@ -28,7 +28,9 @@ MULTI = forms.CheckboxSelectMultiple
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none())
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.none(), to_field_name="iso2"
+    )
     objective = forms.CharField(label=_("Objective"), max_length=2000, widget=forms.Textarea)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     themes = forms.MultipleChoiceField(label=_("Themes"), choices=Theme.choices, widget=MULTI)
@@ -38,10 +40,16 @@ class CampaignForm(forms.Form):
                                          widget=MULTI)  # fmt: skip
     start_on = forms.DateField(label=_("Starts on"), widget=date_input())
     end_on = forms.DateField(label=_("Ends on"), widget=date_input())
-    areas = forms.ModelMultipleChoiceField(label=_("Areas"), queryset=AdminArea.objects.none(),
-                                           required=False, widget=MULTI)  # fmt: skip
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas"), queryset=AdminArea.objects.none(), required=False, widget=MULTI,
+        to_field_name="iso_code",
+    )
     partners = forms.ModelMultipleChoiceField(
-        label=_("Partners"), queryset=Organization.objects.none(), required=False, widget=MULTI
+        label=_("Partners"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=MULTI,
+        to_field_name="uuid",
     )
     statements = forms.CharField(
         label=_("Xenophobic statements surveyed"), required=False, max_length=3000,
@@ -78,7 +86,7 @@ class ActivityForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=date_input())
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     area = forms.ModelChoiceField(label=_("Area"), queryset=AdminArea.objects.none(),
-                                  required=False)  # fmt: skip
+                                  required=False, to_field_name="iso_code")  # fmt: skip
     population_type = forms.ChoiceField(
         label=_("Population reached"), required=False,
         choices=[("", _("As the campaign's audience")), *PopulationType.choices],

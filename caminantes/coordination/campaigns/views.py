@@ -207,5 +207,4 @@ def material_download(request: AuthenticatedRequest, uuid: Any) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=material.original_name,
                             content_type=material.content_type)  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -15,7 +15,9 @@ from caminantes.lib.widgets import date_input
 
 
 class IntakeForm(forms.Form):
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none())
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.none(), to_field_name="iso2"
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     category = forms.ChoiceField(
         label=_("Category"), choices=Category.choices,
@@ -24,7 +26,10 @@ class IntakeForm(forms.Form):
     )  # fmt: skip
     received_on = forms.DateField(label=_("Received on"), widget=date_input())
     admin_area = forms.ModelChoiceField(
-        label=_("Area"), queryset=AdminArea.objects.none(), required=False
+        label=_("Area"),
+        queryset=AdminArea.objects.none(),
+        required=False,
+        to_field_name="iso_code",
     )
     description = forms.CharField(
         label=_("What the person said"), max_length=4000, widget=forms.Textarea

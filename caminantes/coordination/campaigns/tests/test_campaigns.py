@@ -78,7 +78,7 @@ class FiveWTests(CampaignTestCase):
     def test_it_writes_one_delivery_and_revises_it_on_edit(self) -> None:
         client = self.login(self.carla)
         page = client.post(f"/coordination/campaigns/{self.counted.uuid}/activities/new/", {
-            "date": "2026-03-05", "channel": "schools", "area": self.nsa.pk,
+            "date": "2026-03-05", "channel": "schools", "area": "CO-NSA",
             "population_type": "host_community", "women": 3, "men": 2, "girls": 10, "boys": 8,
         })  # fmt: skip
         self.assertEqual(page.status_code, 302)
@@ -95,7 +95,7 @@ class FiveWTests(CampaignTestCase):
         # Edited twice: the same delivery, its figures corrected, never a second one.
         for girls in (12, 12):
             client.post(f"/coordination/campaigns/activities/{activity.uuid}/", {
-                "date": "2026-03-06", "channel": "schools", "area": self.nsa.pk,
+                "date": "2026-03-06", "channel": "schools", "area": "CO-NSA",
                 "population_type": "host_community", "women": 3, "men": 2, "girls": girls,
                 "boys": 8,
             })  # fmt: skip
@@ -139,7 +139,7 @@ class CampaignFormTests(CampaignTestCase):
         client = self.login(self.carla)
         self.assertEqual(client.post("/coordination/campaigns/new/", {}).status_code, 200)
         page = client.post("/coordination/campaigns/new/", {
-            "title": "Al revés", "country": self.co.pk, "objective": "x", "audience": "host",
+            "title": "Al revés", "country": "CO", "objective": "x", "audience": "host",
             "themes": ["xenophobia"], "languages": ["es"], "channels": ["radio"],
             "start_on": "2026-05-01", "end_on": "2026-04-01", "count_in_5w": "on",
         })  # fmt: skip

@@ -122,23 +122,23 @@ class IntakeFormTests(FeedbackTestCase):
         self.assertContains(empty, "errorlist")
         future = (timezone.localdate() + timedelta(days=3)).isoformat()
         page = client.post("/coordination/feedback/new/", {
-            "country": self.co.pk, "channel": "hotline", "category": "complaint",
+            "country": "CO", "channel": "hotline", "category": "complaint",
             "received_on": future, "description": "x", "contact": "+57 300 1",
         })  # fmt: skip
         self.assertContains(page, "La fecha no puede estar en el futuro")
         self.assertContains(page, "acepta ser contactada")
         anonymous = client.post("/coordination/feedback/new/", {
-            "country": self.co.pk, "channel": "hotline", "category": "complaint",
+            "country": "CO", "channel": "hotline", "category": "complaint",
             "received_on": "2026-12-01", "description": "x", "anonymous": "on", "name": "Ana",
         })  # fmt: skip
         self.assertContains(anonymous, "no guarda nombre ni contacto")
         household = client.post("/coordination/feedback/new/", {
-            "country": self.co.pk, "channel": "hotline", "category": "complaint",
+            "country": "CO", "channel": "hotline", "category": "complaint",
             "received_on": "2026-12-01", "description": "x", "household": "zz",
         })  # fmt: skip
         self.assertContains(household, "8 letras")
         unseen = client.post("/coordination/feedback/new/", {
-            "country": self.co.pk, "channel": "hotline", "category": "complaint",
+            "country": "CO", "channel": "hotline", "category": "complaint",
             "received_on": "2026-12-01", "description": "x", "household": "abcdef12",
         })  # fmt: skip
         self.assertContains(unseen, "No hay un hogar con este código")

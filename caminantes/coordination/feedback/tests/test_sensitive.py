@@ -31,7 +31,7 @@ class SensitiveComplaintTests(FeedbackTestCase):
     def _intake_sensitive(self) -> FeedbackItem:
         client = self.login(self.alice)
         page = client.post("/coordination/feedback/new/", {
-            "country": self.co.pk, "channel": "whatsapp", "category": "sea",
+            "country": "CO", "channel": "whatsapp", "category": "sea",
             "received_on": "2026-12-01", "description": f"{SECRET_WORDS} pidió favores.",
             "anonymous": "on",
         }, follow=True)  # fmt: skip
