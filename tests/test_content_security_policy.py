@@ -80,6 +80,31 @@ NOT_PAGES = {
     "assistance/regularization/appointments/<uuid:uuid>/attendance/",  # POST only: came?
     "assistance/referrals/<uuid:uuid>/status/",  # POST only: moves a referral on
     "assistance/referrals/notices/read/",  # POST only: marks the notices read
+    # OpenRosa: XML for ODK Collect (a form list, XForms, manifests, media, submissions)
+    "collect/formList",
+    "collect/submission",
+    "collect/^xforms/(?P<uuid>[0-9a-f-]{36})/form\\.xml$",
+    "collect/^xforms/(?P<uuid>[0-9a-f-]{36})/manifest$",
+    "collect/^xforms/(?P<uuid>[0-9a-f-]{36})/media/(?P<name>[^/]+)$",
+    "collect/^key/(?P<token>[A-Za-z0-9_-]{16,128})/+formList$",
+    "collect/^key/(?P<token>[A-Za-z0-9_-]{16,128})/+submission$",
+    "collect/^key/(?P<token>[A-Za-z0-9_-]{16,128})/+xforms/(?P<uuid>[0-9a-f-]{36})/form\\.xml$",
+    "collect/^key/(?P<token>[A-Za-z0-9_-]{16,128})/+xforms/(?P<uuid>[0-9a-f-]{36})/manifest$",
+    "collect/^key/(?P<token>[A-Za-z0-9_-]{16,128})/+xforms/(?P<uuid>[0-9a-f-]{36})/media/(?P<name>[^/]+)$",
+    "collect/app-users/<uuid:uuid>/revoke/",  # POST only: a device's access revoked
+    "collect/forms/<uuid:uuid>/app-users/",  # POST only: a new app user (its QR once)
+    "collect/forms/<uuid:uuid>/app-users/add/",  # POST only: a team given the form
+    "collect/forms/<uuid:uuid>/open/",  # POST only: a form opened or closed
+    "coordination/5w/dashboard/export.<str:fmt>",  # a CSV, XLSX or HXL file
+    "coordination/5w/public/<str:iso3>/<int:year>.csv",  # a CSV
+    "coordination/5w/publish/",  # POST only: a country's year published
+    "coordination/5w/r/<uuid:uuid>/<str:action>/",  # POST only: submit, validate, return
+    "coordination/5w/r/<uuid:uuid>/generate/",  # POST only: drafts from deliveries
+    "coordination/5w/rows/<uuid:uuid>/delete/",  # POST only: a row deleted
+    "coordination/feedback/<uuid:uuid>/category/",  # POST only: re-categorised
+    "coordination/feedback/<uuid:uuid>/close/",  # POST only: the loop closed
+    "coordination/feedback/<uuid:uuid>/respond/",  # POST only: the response given
+    "coordination/feedback/<uuid:uuid>/take/",  # POST only: taken in charge
     "registry/imports/template.csv",
     "dtm/imports/template/<slug:kind>.<slug:file_format>",  # a spreadsheet or a CSV
     "registry/imports/<uuid:uuid>/report.csv",
@@ -147,6 +172,8 @@ def inline_code(html: str) -> list[str]:
 
 
 class ContentSecurityPolicyTest(PersonaTestCase):
+    maxDiff = None  # the list of pages nobody was shown, in full
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

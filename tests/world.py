@@ -584,6 +584,9 @@ import tests.world_collect  # noqa: E402  (registers them in BUILDERS)
 # Coordination: campaigns against xenophobia and community feedback.
 import tests.world_comms  # noqa: E402  (registers them in BUILDERS)
 
+# Coordination: the 5W (reports, their rows, staged uploads).
+import tests.world_fivew  # noqa: E402  (registers them in BUILDERS)
+
 # Field collection's review queue (forms and submissions).
 # The protection builders (cases and their child rows) too.
 import tests.world_protection  # noqa: E402  (registers them in BUILDERS)

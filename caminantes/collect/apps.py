@@ -21,3 +21,6 @@ class CollectConfig(AppConfig):
             order=470,
             alternatives=(Perm.REVIEW_SUBMISSIONS,),
         )
+        navigation.add(
+            "collect_review", _("Submissions to review"), Perm.REVIEW_SUBMISSIONS, order=471
+        )

@@ -26,6 +26,14 @@ from caminantes.geo.models import Country
 from caminantes.lib.form_errors import apply_errors, posted
 
 
+def _uuid_or_none(value: str | None) -> uuid_lib.UUID | None:
+    """An id posted back by a form; nothing, or anything that is not an id, is None."""
+    try:
+        return uuid_lib.UUID(value or "")
+    except ValueError:
+        return None
+
+
 @perm_required(Perm.MANAGE_FORMS, Perm.REVIEW_SUBMISSIONS)
 def form_list(request: AuthenticatedRequest) -> HttpResponse:
     org = request.context.organization
@@ -159,10 +167,7 @@ def app_user_new(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
 def app_user_add_form(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     """Give an existing app user (a team's device) this form as well."""
     form = selectors.get_form_for_user(user=request.user, uuid=uuid)
-    try:
-        chosen = uuid_lib.UUID(request.POST.get("app_user") or "")
-    except ValueError:
-        chosen = None  # nothing chosen, or not an id: the same answer
+    chosen = _uuid_or_none(request.POST.get("app_user"))
     app_user = (
         selectors.app_users_to_add(user=request.user, form=form).filter(uuid=chosen).first()
         if chosen
@@ -184,7 +189,7 @@ def app_user_revoke(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     app_user = selectors.get_app_user_for_user(user=request.user, uuid=uuid)
     services.app_user_revoke(actor=request.user, app_user=app_user)
     messages.success(request, _("Access revoked: that device can no longer list or send forms."))
-    back = request.POST.get("form", "")
+    back = _uuid_or_none(request.POST.get("form"))
     form = app_user.forms.filter(uuid=back).first() if back else None
     return redirect("collect_form_detail", uuid=form.uuid) if form else redirect("collect_forms")
 

@@ -144,9 +144,13 @@ class ExportTest(DtmTestCase):
             path = Path(folder) / "export.csv"
             path.write_bytes(self.kobo_csv([str(uuid.uuid4())]))
             out = StringIO()
-            call_command("collect_import_export", str(path), form=self.tally.form_id,
-                         org="IOM", stdout=out)  # fmt: skip
+            call_command("collect", "import-export", str(path), "--form", self.tally.form_id,
+                         "--org", "IOM", stdout=out)  # fmt: skip
             self.assertIn("created=1", out.getvalue())
+            again = StringIO()  # the same export again: nothing twice
+            call_command("collect_import_export", str(path), form=self.tally.form_id,
+                         org="IOM", stdout=again)  # fmt: skip
+            self.assertIn("created=0", again.getvalue())
             path.write_bytes(b"nombre_del_gato,color\nMichi,negro\n")
             from django.core.management.base import CommandError
 

@@ -41,7 +41,10 @@ class CampaignForm(forms.Form):
     start_on = forms.DateField(label=_("Starts on"), widget=date_input())
     end_on = forms.DateField(label=_("Ends on"), widget=date_input())
     areas = forms.ModelMultipleChoiceField(
-        label=_("Areas"), queryset=AdminArea.objects.none(), required=False, widget=MULTI,
+        label=_("Areas"),
+        queryset=AdminArea.objects.none(),
+        required=False,
+        widget=MULTI,
         to_field_name="iso_code",
     )
     partners = forms.ModelMultipleChoiceField(

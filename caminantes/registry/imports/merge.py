@@ -33,7 +33,7 @@ from caminantes.registry.imports.staging import (
     HOUSEHOLD_CHUNK,
     IMPORTS_DIR,
     actor_context,
-    file_path,
+    file_delete,
     require_perm,
     visible_people,
 )
@@ -120,7 +120,7 @@ def batch_cancel(*, user: User | None, batch: ImportBatch) -> ImportBatch:
             step="cancel",
             **actor_context(user),
         )
-    file_path(batch).unlink(missing_ok=True)
+    file_delete(batch)
     batch.refresh_from_db()
     return batch
 
@@ -286,7 +286,7 @@ def batch_merge(batch: ImportBatch, *, user: User | None, language: str = "es") 
                 **actor_context(user),
             )
         else:
-            file_path(batch).unlink(missing_ok=True)
+            file_delete(batch)
         finally:
             progress.unlink(missing_ok=True)
     batch.refresh_from_db()

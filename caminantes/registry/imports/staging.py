@@ -75,6 +75,13 @@ def file_path(batch: ImportBatch) -> Path:
     return Path(settings.MEDIA_ROOT) / batch.file_path
 
 
+def file_delete(batch: ImportBatch) -> None:
+    """Delete the batch's uploaded file, if it has one (a batch staged from a submission or
+    whose file is already gone has none: never the media folder itself)."""
+    if batch.file_path:
+        file_path(batch).unlink(missing_ok=True)
+
+
 def require_perm(user: User | None, perm: Perm, organization_id: int, country_id: int) -> None:
     """The system (command line, user None) may; a person needs the permission there."""
     if user is None:

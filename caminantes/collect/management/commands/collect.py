@@ -2,7 +2,9 @@
 [--media FILE ...]` uploads an XLSForm (a new form, or a new version) and prints its
 form id; `caminantes collect app-user NAME --org ACRONYM --form FORM_ID [--form ...]
 [--base-url URL]` creates an app user and prints exactly one line: the server URL to type
-into ODK Collect, which needs no other credential. Both run as the system (audited so)."""
+into ODK Collect, which needs no other credential; `caminantes collect import-export FILE
+--form FORM_ID --org ACRONYM` takes a KoboToolbox or ODK Central export (CSV or XLSX)
+through the form's mapping. All run as the system (audited so)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caminantes.accounts.models import Organization
 from caminantes.collect import services
+from caminantes.collect.management.commands import collect_import_export as import_export
 from caminantes.collect.models import Form, FormKind
 from caminantes.geo.models import Country
 
@@ -26,7 +29,10 @@ def base_url() -> str:
 
 
 class Command(BaseCommand):
-    help = "Field collection: `form-add` an XLSForm, create an `app-user` for ODK Collect."
+    help = (
+        "Field collection: `form-add` an XLSForm, create an `app-user` for ODK Collect, "
+        "`import-export` a Kobo or ODK Central export."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="task", required=True, metavar="TASK")
@@ -41,8 +47,15 @@ class Command(BaseCommand):
         a.add_argument("--org", required=True, help="organisation acronym")
         a.add_argument("--form", action="append", required=True, help="form id (or uuid)")
         a.add_argument("--base-url", default=None, help=f"default: {DEFAULT_BASE_URL}")
+        e = sub.add_parser(
+            "import-export", help="a KoboToolbox or ODK Central export through the form's mapping"
+        )
+        import_export.add_arguments(e)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["task"] == "import-export":
+            import_export.handle(self, options)
+            return
         org = Organization.objects.filter(acronym__iexact=options["org"]).first()
         if org is None:
             raise CommandError(f"Unknown organisation: {options['org']}")
