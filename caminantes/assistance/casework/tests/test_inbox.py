@@ -11,6 +11,7 @@ from caminantes.assistance.referrals import services
 from caminantes.assistance.referrals.models import Referral, Service
 from caminantes.assistance.referrals.tests.base import ReferralTestCase
 from caminantes.assistance.regularization import services as regularization
+from caminantes.assistance.regularization import services_setup
 from caminantes.assistance.regularization.models import Appointment, Scheme, Slot
 from caminantes.audit.models import AuditEvent
 from caminantes.registry.models import Consent
@@ -33,10 +34,10 @@ class InboxTest(ReferralTestCase):
         Referral.objects.filter(pk=cls.to_iom.pk).update(
             due_on=timezone.localdate() - timedelta(days=3)
         )
-        regularization.schemes_seed()
+        services_setup.schemes_seed()
         ppt = Scheme.objects.get(country=cls.co, code="ppt")
         steps = list(ppt.steps.order_by("position"))
-        office = regularization.office_create(actor=cls.alice, organization=cls.iom,
+        office = services_setup.office_create(actor=cls.alice, organization=cls.iom,
                                               country=cls.co, name="Cúcuta centro")  # fmt: skip
         Consent.objects.create(person=cls.ana, purpose="registration", recorded_by=cls.alice)
         enrolment = regularization.enrolment_start(actor=cls.alice, person=cls.ana, scheme=ppt)
