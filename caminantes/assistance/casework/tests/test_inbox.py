@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from unittest import mock
 
 from django.urls import reverse
 from django.utils import timezone
@@ -63,6 +64,16 @@ class InboxTest(ReferralTestCase):
         read = AuditEvent.objects.filter(actor=self.alice, action="read_personal",
                                          object_type="registry.person")  # fmt: skip
         self.assertTrue(read.exists())
+
+    def test_a_badge_counts_up_to_its_cap_then_says_so(self) -> None:
+        self.login(self.alice)
+        with mock.patch("caminantes.assistance.casework.inbox.COUNTED", 1):
+            response = self.client.get(reverse("casework_inbox"))
+            sent = response.context["blocks"]["sent"]
+            self.assertEqual(sent.total, 2)  # counted one past the cap, no further
+            self.assertEqual(sent.total_label, "1+")
+            self.assertEqual(response.context["blocks"]["received"].total_label, "1")
+        self.assertContains(response, '<span class="badge">1+</span>', html=False)
 
     def test_the_receiving_partner_sees_only_its_own_inbox(self) -> None:
         self.login(self.charlie)
