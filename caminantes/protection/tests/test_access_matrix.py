@@ -50,7 +50,7 @@ class AccessMatrixTest(ProtectionTestCase):
         extra = {
             role: member(f"{role.value}@example.org", cls.iom, role, [cls.co])
             for role in (Role.DISTRIBUTION_OFFICER, Role.SHELTER_OFFICER, Role.DTM_ANALYST,
-                         Role.IM_OFFICER)
+                         Role.IM_OFFICER, Role.PSEA_FOCAL_POINT)
         }  # fmt: skip
         cls.personas = {
             "caseworker": cls.bob, "supervisor": cls.sara, "unassigned_gbv": cls.vera,

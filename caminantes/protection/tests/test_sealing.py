@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from caminantes.lib import crypto
 from caminantes.protection import sealing
@@ -95,7 +96,7 @@ class ResealCommandTest(PersonaTestCase):
             case.save()
         phone = crypto.encrypt("3001234567")
         out = io.StringIO()
-        with self.settings(PROTECTION_ENCRYPTION_KEYS=[new, old]):
+        with self.settings(PROTECTION_ENCRYPTION_KEYS=[new, old]), translation.override("en"):
             call_command("reseal-protection", stdout=out)
             again = io.StringIO()
             call_command("reseal-protection", stdout=again)
@@ -116,5 +117,8 @@ class ResealCommandTest(PersonaTestCase):
             )  # fmt: skip
             case.set_contents({"name": "x"})
             case.save()
-        with self.assertRaisesMessage(CommandError, "1 blobs could not be opened"):
+        with (
+            translation.override("en"),
+            self.assertRaisesMessage(CommandError, "1 blobs could not be opened"),
+        ):
             call_command("reseal-protection", stdout=io.StringIO())
