@@ -33,11 +33,15 @@ def template_strings() -> frozenset[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for path in ROOT.rglob("templates/**/*.html"):
         code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        # templatize quotes a string with double quotes when it holds an apostrophe.
+        quoted = r"""u?(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
         for match in re.finditer(
-            r"\b(p?gettext|ngettext)\(u?'((?:[^'\\]|\\.)*)'(?:\s*,\s*u?'((?:[^'\\]|\\.)*)')?",
+            rf"\b(p?gettext|ngettext)\({quoted}(?:\s*,\s*{quoted})?",
             code,
         ):
-            func, first, second = match.groups()
+            func, q1, d1, q2, d2 = match.groups()
+            first = q1 if q1 is not None else d1
+            second = q2 if q2 is not None else d2
             msgid = second if func == "pgettext" else first
             found.add((str(path.relative_to(ROOT)), _unescape(msgid)))
     return frozenset(found)
