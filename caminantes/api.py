@@ -8,8 +8,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 
@@ -97,3 +99,16 @@ api.add_router("/collect", collect_router)
 api.add_router("/coordination/5w", fivew_router)
 api.add_router("/coordination/campaigns", campaigns_router)
 api.add_router("/coordination/feedback", feedback_router)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number no column can hold (SQLite's 64-bit integers, PostgreSQL's integer) is the
+    caller's wrong input: 422 with a sentence, not a 500. Schemas bound the numbers they
+    know (page, quantities); this is the net under the ones they do not."""
+    return api.create_response(
+        request,
+        {"detail": _("A number is out of range."), "errors": {}},
+        status=422,
+    )

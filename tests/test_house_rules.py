@@ -121,3 +121,15 @@ class HouseRulesTest(SimpleTestCase):
             env={"PATH": "", "PYTHONPATH": str(ROOT)},
         )
         self.assertEqual(result.stdout.strip(), "", "the engine loaded Django modules")
+
+    def test_every_api_list_uses_the_bounded_pagination(self) -> None:
+        # ninja's own PageNumberPagination takes any page number (lib/pagination.py).
+        unbounded = [
+            str(p.relative_to(ROOT))
+            for p in checked_files()
+            if p != PACKAGE / "lib" / "pagination.py"
+            and "PageNumberPagination" in p.read_text("utf-8")
+            and "from caminantes.lib.pagination import" not in p.read_text("utf-8")
+            and "from caminantes.accounts.pagination import" not in p.read_text("utf-8")
+        ]
+        self.assertEqual(unbounded, [], "import it from caminantes.lib.pagination")

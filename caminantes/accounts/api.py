@@ -4,11 +4,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies, services
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, Membership, Organization
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["accounts"])
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja.pagination import PageNumberPagination
 
 from caminantes.accounts import policies
+from caminantes.lib.pagination import PageNumberPagination
 
 
 class AuditedPageNumberPagination(PageNumberPagination):

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, User
@@ -41,6 +41,7 @@ from caminantes.assistance.models import (
     Warehouse,
 )
 from caminantes.lib.api import ErrorOut, InvalidOut, body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["assistance"])
 

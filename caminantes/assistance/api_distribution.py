@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, User
@@ -28,6 +28,7 @@ from caminantes.assistance import services_distribution as sd
 from caminantes.assistance.api import WRITE_ANSWERS, answers
 from caminantes.assistance.models import DistributionPlan, Handover
 from caminantes.lib.api import body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 from caminantes.registry.models import Household, Person
 
 router = Router(tags=["distribution"])

@@ -4,12 +4,13 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies
 from caminantes.audit import actions, selectors
 from caminantes.audit.log import log
 from caminantes.audit.models import Alert, AuditEvent
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["audit"])
 

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, Organization, User
@@ -25,6 +25,7 @@ from caminantes.collect.models import Form as CollectForm
 from caminantes.collect.models import FormKind, FormVersion, Submission
 from caminantes.geo.models import Country
 from caminantes.lib.api import ErrorOut, InvalidOut
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["Field collection"])
 

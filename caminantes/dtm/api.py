@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies
 from caminantes.accounts.api_auth import require_scope
@@ -35,6 +35,7 @@ from caminantes.dtm.choices import SEX_AGE_FIELDS, Source
 from caminantes.dtm.intake import Conflict, submit_flow_count
 from caminantes.dtm.models import FlowCount, FlowDaily, FlowMonitoringPoint, Operation, Round
 from caminantes.lib.api import ErrorOut, InvalidOut
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["dtm"])
 

@@ -4,10 +4,11 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies
 from caminantes.geo.models import AdminArea, Country, Place
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["places"])
 

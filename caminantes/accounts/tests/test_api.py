@@ -87,3 +87,18 @@ class ApiTest(PersonaTestCase):
     def test_it_refuses_tokens_to_people_without_api_access(self) -> None:
         with self.assertRaises(PermissionDenied):
             api_token_create(user=self.nobody, name="x", scopes=["read"])
+
+    def test_it_answers_a_page_number_past_any_list_with_422_not_500(self) -> None:
+        # Schemathesis sent page=18458946361124257792: an OFFSET SQLite cannot hold.
+        secret = api_token_create(user=self.carla, name="t", scopes=["read"]).secret
+        for path in ("/api/v1/organizations", "/api/v1/geo/places"):
+            for query in ("page=18458946361124257792", "page=1000001", "page_size=99999999999"):
+                with self.subTest(path=path, query=query):
+                    response = self.client.get(f"{path}?{query}", headers=self.bearer(secret))
+                    self.assertEqual(response.status_code, 422)
+            self.assertEqual(
+                self.client.get(f"{path}?page=1000000", headers=self.bearer(secret)).json()[
+                    "items"
+                ],
+                [],
+            )

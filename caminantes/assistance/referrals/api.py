@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, User
@@ -30,6 +30,7 @@ from caminantes.assistance.referrals.models import Referral, Service
 from caminantes.assistance.referrals.models import Status as RStatus
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib.api import ErrorOut, body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 from caminantes.registry import selectors as registry
 
 router = Router(tags=["referrals"])

@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies
 from caminantes.accounts.api_auth import require_scope
@@ -32,6 +32,7 @@ from caminantes.assistance.api import WRITE_ANSWERS, answers
 from caminantes.assistance.regularization import selectors, services, services_appointments
 from caminantes.assistance.regularization.models import Appointment, Enrolment, Slot, Step
 from caminantes.lib.api import body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 from caminantes.registry.inputs import DocumentInput
 
 router = Router(tags=["regularization"])

@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies
 from caminantes.accounts.api_auth import require_scope
@@ -32,6 +32,7 @@ from caminantes.assistance.api import WRITE_ANSWERS, answers
 from caminantes.assistance.shelter import selectors, services, services_beds
 from caminantes.assistance.shelter.models import Bed, Site, Stay, WaitingEntry
 from caminantes.lib.api import ErrorOut, body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 from caminantes.registry.models import Household, Person
 
 router = Router(tags=["shelter"])

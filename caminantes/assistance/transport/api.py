@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, User
@@ -26,6 +26,7 @@ from caminantes.assistance.api import WRITE_ANSWERS, answers
 from caminantes.assistance.transport import selectors, services
 from caminantes.assistance.transport.models import Booking, Route, Seat, Trip, TripStatus
 from caminantes.lib.api import body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 from caminantes.registry import selectors as registry
 
 router = Router(tags=["transport"])

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, Organization, User
@@ -22,6 +22,7 @@ from caminantes.coordination.campaigns import selectors, services
 from caminantes.coordination.campaigns.models import Activity, Campaign
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib.api import ErrorOut, body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["Campaigns against xenophobia"])
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts.api_auth import require_scope
 from caminantes.accounts.models import ApiToken, Organization, User
@@ -26,6 +26,7 @@ from caminantes.coordination.feedback.models import FeedbackItem
 from caminantes.coordination.feedback.policies import is_focal_point
 from caminantes.geo.models import AdminArea, Country
 from caminantes.lib.api import ErrorOut, body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 from caminantes.registry import selectors as registry
 
 router = Router(tags=["Community feedback and complaints"])

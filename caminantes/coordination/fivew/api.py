@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from caminantes.accounts import policies
 from caminantes.accounts.api_auth import require_scope
@@ -34,6 +34,7 @@ from caminantes.coordination.fivew.forms import parse_month
 from caminantes.coordination.fivew.models import Activity, Report
 from caminantes.coordination.fivew.models import Status as RStatus
 from caminantes.lib.api import ErrorOut, body_schema, parse_body
+from caminantes.lib.pagination import PageNumberPagination
 
 router = Router(tags=["5W reporting"])
 
