@@ -8,8 +8,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -112,3 +114,14 @@ def number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
         {"detail": _("A number is out of range."), "errors": {}},
         status=422,
     )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django cannot read (multipart without its boundary, too many fields, too
+    large): 400, as Django answers it on pages. Ninja's catch-all would make it a 500 under
+    DEBUG and leave the answer to Django's handler otherwise; here it is the same in both."""
+    return api.create_response(request, {"detail": _("The request body could not be read.")},
+                               status=400)  # fmt: skip

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 from django.utils import timezone
 
 from caminantes.accounts.models import ApiToken
@@ -102,3 +103,15 @@ class ApiTest(PersonaTestCase):
                 ],
                 [],
             )
+
+    @override_settings(DEBUG=True)  # ninja's catch-all answers 500 only under DEBUG
+    def test_it_answers_a_body_it_cannot_read_with_400(self) -> None:
+        secret = api_token_create(user=self.alice, name="t", scopes=["read", "write"]).secret
+        response = self.client.post(
+            "/api/v1/collect/forms",
+            data=b"--x\r\n",
+            content_type="multipart/form-data",  # no boundary
+            headers=self.bearer(secret),
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("detail", response.json())
