@@ -22,8 +22,11 @@ from django.db.models.functions import Coalesce
 
 from caminantes.coordination.fivew.models import (
     AGE_SEX_FIELDS,
+    AGES,
     BREAKDOWN_FIELDS,
+    POPS,
     POPULATION_FIELDS,
+    SPREAD,
     Activity,
     IndicatorType,
     Status,
@@ -125,39 +128,23 @@ def rollup(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
     return [out[k] for k in sorted(out, key=lambda k: tuple(str(x) for x in k))]
 
 
-POPS = (*POPULATION_FIELDS, "pop_unknown")
-AGES = (*AGE_SEX_FIELDS, "age_sex_unknown")
-
-
-def max_sector(
-    qs: QuerySet[Activity], *dimensions: str, model: str = "max-sector"
-) -> list[dict[str, Any]]:
-    """People reached across sectors, grouped by `dimensions` (none: one row) among
-    country and admin1, as the engine's `across_sectors` counts them: a row's new
-    beneficiaries are spread over population type x age/sex cells (population share x
-    age/sex share; "unknown" when a breakdown is empty); per admin-1 and month each cell
-    takes its largest value across sectors (a subsector counts under its sector), or the
-    sum of all sectors for the "sum" model; cells, months and admin-1s are then added up
-    and each figure rounded once. One SQL statement."""
-    allowed = {"country", "admin1", "admin1_pcode"}
-    if not set(dimensions) <= allowed or model not in ("max-sector", "sum"):
-        raise ValueError(dimensions)
+def spread(
+    qs: QuerySet[Activity], keys: dict[str, Any], extra: Sequence[str] = ()
+) -> tuple[str, Sequence[Any]]:
+    """The counted rows of `qs` as one SQL query (and its parameters) with, per row, the
+    `keys` (columns k_<name>), the cells of people reached and the `extra` fields (v_<field>,
+    0 when empty), and the row's new beneficiaries spread over the population type x age/sex
+    cells (c0 ... c41, in the order of `SPREAD`): population share x age/sex share, the
+    unknown population or age/sex group taking the share when a breakdown is empty. Both the
+    max-sector model and the dashboard's summaries (`summary.rebuild`) add these up."""
+    values = (*CELLS, *extra)
     base = (
         counted(qs)
         .annotate(
-            k_area=F("admin1_id"),
-            k_month=F("report__month"),
-            k_sector=Coalesce(F("sector__parent_id"), F("sector_id")),
-            **{f"k_{d}": DIMENSIONS[d] for d in dimensions},
-            **{f"v_{c}": Coalesce(F(c), 0) for c in CELLS},
+            **{f"k_{k}": e for k, e in keys.items()},
+            **{f"v_{c}": Coalesce(F(c), 0) for c in values},
         )
-        .values(
-            "k_area",
-            "k_month",
-            "k_sector",
-            *(f"k_{d}" for d in dimensions),
-            *(f"v_{c}" for c in CELLS),
-        )
+        .values(*(f"k_{k}" for k in keys), *(f"v_{c}" for c in values))
         .order_by()
     )
     sql, params = base.query.sql_with_params()
@@ -166,12 +153,11 @@ def max_sector(
     pt = "(" + " + ".join(f"CAST({q('v_' + p)} AS {real})" for p in POPULATION_FIELDS) + ")"
     at = "(" + " + ".join(f"CAST({q('v_' + g)} AS {real})" for g in AGE_SEX_FIELDS) + ")"
     new = f"CAST({q('v_new_beneficiaries')} AS {real})"
-    passed = ", ".join(q(f"k_{x}") for x in ("area", "month", "sector", *dimensions))
-    values = ", ".join(q(f"v_{f}") for f in BREAKDOWN_FIELDS)
+    passed = ", ".join(q(c) for c in (*(f"k_{k}" for k in keys), *(f"v_{c}" for c in values)))
     # A row's weights: its cell (p, g) is w * p * g when both breakdowns are given; with
     # one missing, the unknown population or age/sex group takes the share (wp, wg, wu).
     weighted = (
-        f"SELECT {passed}, {values}, "  # noqa: S608
+        f"SELECT {passed}, "  # noqa: S608
         f"CASE WHEN {pt} > 0 AND {at} > 0 THEN {new} / ({pt} * {at}) ELSE 0 END AS w, "
         f"CASE WHEN {pt} = 0 AND {at} > 0 THEN {new} / {at} ELSE 0 END AS wp, "
         f"CASE WHEN {pt} > 0 AND {at} = 0 THEN {new} / {pt} ELSE 0 END AS wg, "
@@ -180,7 +166,6 @@ def max_sector(
         # per cell (42 times a row, 6 s for 200,000 rows); OFFSET 0 keeps it a subquery.
         + (" OFFSET 0" if connection.vendor == "postgresql" else "")
     )
-    cells = [(p, g) for p in POPS for g in AGES]
 
     def cell(p: str, g: str) -> str:
         if p == "pop_unknown" and g == "age_sex_unknown":
@@ -191,19 +176,53 @@ def max_sector(
             return f"wg * {q('v_' + p)}"
         return f"w * {q('v_' + p)} * {q('v_' + g)}"
 
-    expr = [f"SUM({cell(p, g)}) AS c{i}" for i, (p, g) in enumerate(cells)]
+    cells = ", ".join(f"{cell(p, g)} AS c{i}" for i, (p, g) in enumerate(SPREAD))
+    return f"SELECT {passed}, {cells} FROM ({weighted}) rw", params  # noqa: S608
+
+
+def max_sector(
+    qs: QuerySet[Activity], *dimensions: str, model: str = "max-sector"
+) -> list[dict[str, Any]]:
+    """People reached across sectors, grouped by `dimensions` (none: one row) among
+    country and admin1, as the engine's `across_sectors` counts them: a row's new
+    beneficiaries are spread over population type x age/sex cells (`spread`); per admin-1
+    and month each cell takes its largest value across sectors (a subsector counts under its
+    sector), or the sum of all sectors for the "sum" model; cells, months and admin-1s are
+    then added up and each figure rounded once. One SQL statement."""
+    allowed = {"country", "admin1", "admin1_pcode"}
+    if not set(dimensions) <= allowed or model not in ("max-sector", "sum"):
+        raise ValueError(dimensions)
+    keys = {
+        "area": F("admin1_id"),
+        "month": F("report__month"),
+        "sector": Coalesce(F("sector__parent_id"), F("sector_id")),
+        **{d: DIMENSIONS[d] for d in dimensions},
+    }
+    sql, params = spread(qs, keys)
+    return across(sql, params, dimensions, model=model)
+
+
+def across(
+    sql: str, params: Sequence[Any], dimensions: Sequence[str] = (), *, model: str = "max-sector"
+) -> list[dict[str, Any]]:
+    """The max-sector (or sum) model over a query giving, per row, k_area (the admin-1),
+    k_month, k_sector (the R4V sector), k_<dimension> and the 42 cells c0 ... c41: per
+    admin-1 and month each cell takes its largest sum across sectors, then everything is
+    added up per `dimensions` and rounded once."""
+    q = connection.ops.quote_name
     keys = [q(f"k_{d}") for d in dimensions]
+    sums1 = ", ".join(f"SUM(c{i}) AS c{i}" for i in range(len(SPREAD)))
     sector_key = [] if model == "sum" else [q("k_sector")]
     level1 = ", ".join([q("k_area"), q("k_month"), *sector_key, *keys])
     level2 = ", ".join([q("k_area"), q("k_month"), *keys])
-    maxes = ", ".join(f"MAX(c{i}) AS c{i}" for i in range(len(cells)))
-    sums = ", ".join(f"SUM(c{i})" for i in range(len(cells)))
+    maxes = ", ".join(f"MAX(c{i}) AS c{i}" for i in range(len(SPREAD)))
+    sums = ", ".join(f"SUM(c{i})" for i in range(len(SPREAD)))
     outer = ", ".join(keys)
     # Only quoted aliases and Django's own parameterised SQL go in: no user text.
     statement = (
         f"SELECT {outer + ', ' if keys else ''}{sums} FROM ("  # noqa: S608
         f"SELECT {level2}, {maxes} FROM ("
-        f"SELECT {level1}, {', '.join(expr)} FROM ({weighted}) r1 GROUP BY {level1}"
+        f"SELECT {level1}, {sums1} FROM ({sql}) r1 GROUP BY {level1}"
         f") s GROUP BY {level2}) u" + (f" GROUP BY {outer} ORDER BY {outer}" if keys else "")
     )
     with connection.cursor() as cursor:
@@ -218,9 +237,9 @@ def max_sector(
         item: dict[str, Any] = dict(zip(dimensions, key, strict=True))
         item["people_reached"] = _round(sum(figures))
         for p in POPS:
-            item[p] = _round(sum(v for (cp, _g), v in zip(cells, figures, strict=True) if cp == p))
+            item[p] = _round(sum(v for (cp, _g), v in zip(SPREAD, figures, strict=True) if cp == p))
         for g in AGES:
-            item[g] = _round(sum(v for (_p, cg), v in zip(cells, figures, strict=True) if cg == g))
+            item[g] = _round(sum(v for (_p, cg), v in zip(SPREAD, figures, strict=True) if cg == g))
         out.append(item)
     if not dimensions and not out:
         out = [{"people_reached": 0, **dict.fromkeys((*POPS, *AGES), 0)}]

@@ -1,5 +1,5 @@
-"""The 5W dashboard's figures: KPIs, charts and the admin-1 map, from validated rows
-(`consolidate`), beside the distinct registered people the platform's own deliveries
+"""The 5W dashboard's figures: KPIs, charts and the admin-1 map, from the summaries of the
+validated rows (`summary`), beside the distinct registered people the platform's own deliveries
 reached in the same countries, sectors and months."""
 
 from __future__ import annotations
@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caminantes.assistance.models import ServiceDelivery
-from caminantes.coordination.fivew import consolidate, deliveries
+from caminantes.coordination.fivew import deliveries, summary
 from caminantes.coordination.fivew.engine.reference import DELIVERY_MECHANISMS, POPULATION_TYPES
-from caminantes.coordination.fivew.models import AGE_SEX_FIELDS, Activity, Sector
+from caminantes.coordination.fivew.models import AGE_SEX_FIELDS, Sector
 from caminantes.dtm.mapping.svg import MapArea, area_map
 from caminantes.lib import charts
 from caminantes.lib.charts import Chart
@@ -51,26 +50,23 @@ class Figures:
 
 
 def figures(
-    qs: QuerySet[Activity],
+    summaries: summary.Summaries,
     *,
     countries: Any,
     start: date | None,
     end: date | None,
     sector: Sector | None,
 ) -> Figures:
-    qs = consolidate.filtered(
-        qs, countries=list(countries), start=start, end=end, sectors=[sector] if sector else []
+    """The figures of the validated rows in `summaries` (the user's), for the filters: read
+    from the summaries, equal to what `consolidate` computes from the rows."""
+    s = summaries.filtered(
+        countries=list(countries), start=start, end=end, sectors=[sector] if sector else []
     )
-    # One grouped scan of the rows, rolled up here for each table (totals included).
-    cube = consolidate.by(qs, "country", "admin1", "subsector", "month")
-    rolled = consolidate.rollup(cube)
-    totals = rolled[0] if rolled else consolidate.totals(qs)
-    maxed = consolidate.max_sector(qs)[0]
-    by_country = consolidate.rollup(cube, "country")
-    by_sector = consolidate.rollup(cube, "subsector")
-    by_admin1 = consolidate.rollup(cube, "country", "admin1")
-    by_month = consolidate.rollup(cube, "month")
-    cva = consolidate.cva_by_mechanism(qs)
+    t = summary.tables(s.reach)
+    totals = t.totals
+    maxed = summary.max_sector(s.reach)
+    by_country, by_sector, by_admin1, by_month = t.by_country, t.by_sector, t.by_admin1, t.by_month
+    cva = summary.cva_by_mechanism(s.cva)
     for c in cva:
         c["label"] = _lang(DELIVERY_MECHANISMS.get(c["mechanism"], {"en": c["mechanism"] or "—"}))
     f = Figures(

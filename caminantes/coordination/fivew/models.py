@@ -2,7 +2,8 @@
 
 A `Report` is one organisation's month in one country (draft -> submitted -> validated, or
 returned with comments by the IMO); its `Activity` rows are the 5W rows of the R4V template.
-Only rows of validated reports are counted (see `consolidate.py`).
+Only rows of validated reports are counted (see `consolidate.py`); the dashboard reads
+them added up per country and month (`Summary`, `CvaSummary`: see `summary.py`).
 """
 
 from __future__ import annotations
@@ -196,6 +197,12 @@ POPULATION_FIELDS = (
     "pop_colombian_returnees",
 )
 BREAKDOWN_FIELDS = POPULATION_FIELDS + AGE_SEX_FIELDS
+# People reached are spread over population type x age/sex cells (the max-sector model):
+# "unknown" takes a row's share when its breakdown is empty.
+POPS = (*POPULATION_FIELDS, "pop_unknown")
+AGES = (*AGE_SEX_FIELDS, "age_sex_unknown")
+SPREAD = tuple((p, g) for p in POPS for g in AGES)  # 42 cells, this order everywhere
+SPREAD_FIELDS = tuple(f"cell_{p}_{g}" for p, g in SPREAD)
 
 
 class Activity(PublicIdModel):
@@ -252,6 +259,76 @@ class Activity(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.admin1}"
+
+
+class Summary(models.Model):
+    """The people reached by one country's validated reports of one month, added up per
+    admin-1 and sector (the activity's own sector: a subsector stays a subsector), from the
+    rows that count (`consolidate.counted`): what the dashboard reads instead of the rows.
+
+    Derived data, rebuilt for the country and month whenever a report of theirs is
+    validated or leaves validated (`summary.rebuild`), or by `caminantes fivew summarise`.
+    Holds ids, not names: renaming an area or a sector, or moving a subsector, needs no
+    rebuild. The sums are the sum model's; the 42 cells (`SPREAD_FIELDS`, floating point)
+    are each row's new beneficiaries spread over population type x age/sex, added up, for
+    the max-sector model."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    admin1 = models.ForeignKey(Admin1, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    monthly_beneficiaries = models.BigIntegerField(default=0)
+    new_beneficiaries = models.BigIntegerField(default=0)
+    pop_in_destination = models.BigIntegerField(default=0)
+    pop_in_transit = models.BigIntegerField(default=0)
+    pop_host_community = models.BigIntegerField(default=0)
+    pop_pendular = models.BigIntegerField(default=0)
+    pop_colombian_returnees = models.BigIntegerField(default=0)
+    women_under18 = models.BigIntegerField(default=0)
+    men_under18 = models.BigIntegerField(default=0)
+    other_under18 = models.BigIntegerField(default=0)
+    women_over18 = models.BigIntegerField(default=0)
+    men_over18 = models.BigIntegerField(default=0)
+    other_over18 = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "month", "admin1", "sector"], name="fivew_summary_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.month:%Y-%m} {self.admin1_id} {self.sector_id}"
+
+
+for _name in SPREAD_FIELDS:
+    Summary.add_to_class(_name, models.FloatField(default=0))
+
+
+class CvaSummary(models.Model):
+    """The validated CVA rows of one country and month (every CVA row, counted as people
+    reached or not) per sector and delivery mechanism: rows, USD value (empty when no row
+    of the group gives one), new beneficiaries. Rebuilt with `Summary`."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    delivery_mechanism = models.CharField(max_length=60, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    value_usd = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    new_beneficiaries = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "month", "sector", "delivery_mechanism"],
+                name="fivew_cvasummary_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.month:%Y-%m} {self.delivery_mechanism}"
 
 
 class Upload(PublicIdModel):

@@ -8,7 +8,16 @@ from django.db.models import Count, QuerySet
 
 from caminantes.accounts import policies
 from caminantes.accounts.permissions import Perm
-from caminantes.coordination.fivew.models import Activity, Publication, Report, Status, Upload
+from caminantes.coordination.fivew.models import (
+    Activity,
+    CvaSummary,
+    Publication,
+    Report,
+    Status,
+    Summary,
+    Upload,
+)
+from caminantes.coordination.fivew.summary import Summaries
 from caminantes.geo.models import Country
 
 
@@ -55,6 +64,16 @@ def validated_activities(*, user: Any) -> QuerySet[Activity]:
     """Validated rows of the user's dashboard countries, every organisation's."""
     return Activity.objects.filter(
         report__status=Status.VALIDATED, report__country__in=dashboard_countries(user=user)
+    )
+
+
+def validated_summaries(*, user: Any) -> Summaries:
+    """The summaries of the validated rows of the user's dashboard countries (what
+    `validated_activities` holds, added up: see `summary`)."""
+    countries = dashboard_countries(user=user)
+    return Summaries(
+        reach=Summary.objects.filter(country__in=countries),
+        cva=CvaSummary.objects.filter(country__in=countries),
     )
 
 

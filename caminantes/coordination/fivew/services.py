@@ -26,7 +26,7 @@ from caminantes.accounts.models import Organization, User
 from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
-from caminantes.coordination.fivew import bridge
+from caminantes.coordination.fivew import bridge, summary
 from caminantes.coordination.fivew.models import (
     EDITABLE,
     TRANSITIONS,
@@ -202,7 +202,10 @@ def report_transition(
     if action == "return" and not comment:
         raise ValidationError({"comment": [_("Say what the partner should correct.")]})
     with transaction.atomic():
+        if action != "submit":  # validating or returning changes what the dashboard counts
+            summary.lock(report.country_id, report.month)
         report = Report.objects.select_for_update().get(pk=report.pk)
+        was = report.status
         if report.status not in sources:
             raise ValidationError(
                 _("A %(status)s report cannot be %(action)s.")
@@ -221,6 +224,8 @@ def report_transition(
         if action == "return":
             report.comment = comment
         report.save(update_fields=["status", "comment", "updated_at"])
+        if Status.VALIDATED in (was, target):
+            summary.rebuild(report.country_id, report.month)
         ReportEvent.objects.create(
             report=report, action=action, status=target, comment=comment, actor=actor
         )
@@ -412,6 +417,21 @@ def indicator_save(
     if not 2018 <= year <= timezone.localdate().year + 1:
         raise ValidationError({"year": [_("Enter an RMRP year from 2018 to next year.")]})
     with transaction.atomic():
+        old = Indicator.objects.filter(year=year, code=code).first()
+        if old is not None and (old.type == IndicatorType.DIRECT) != (type == IndicatorType.DIRECT):
+            # Its rows start or stop counting as people reached: every month holding one
+            # is locked before the change (a report validated meanwhile waits, then sees
+            # it) and summarised again after it.
+            slices = list(
+                Report.objects.filter(activities__indicator=old)
+                .order_by()
+                .values_list("country_id", "month")
+                .distinct()
+            )
+            for country_id, month in sorted(slices):
+                summary.lock(country_id, month)
+        else:
+            slices = []
         indicator, created = Indicator.objects.update_or_create(
             year=year,
             code=code,
@@ -423,6 +443,7 @@ def indicator_save(
                 "is_active": is_active,
             },
         )
+        summary.rebuild_slices(slices)
         log(actor, actions.CREATE if created else actions.UPDATE, indicator)
     return indicator
 

@@ -498,7 +498,7 @@ def dashboard_page(request: AuthenticatedRequest) -> HttpResponse:
     form, filters = _dashboard_filters(request)
     if filters is None:
         return render(request, "fivew/dashboard.html", {"form": form}, status=400)
-    figures = dashboard.figures(selectors.validated_activities(user=request.user), **filters)
+    figures = dashboard.figures(selectors.validated_summaries(user=request.user), **filters)
     return render(
         request,
         "fivew/dashboard.html",

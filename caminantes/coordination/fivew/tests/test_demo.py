@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from caminantes.accounts import demo as accounts_demo
-from caminantes.coordination.fivew import consolidate, demo
-from caminantes.coordination.fivew.models import Publication, Report, Status
+from caminantes.coordination.fivew import consolidate, demo, summary
+from caminantes.coordination.fivew.models import Publication, Report, Status, Summary
 from caminantes.geo.models import Country
 from tests.personas import PersonaTestCase
 
@@ -29,6 +29,9 @@ class DemoTests(PersonaTestCase):
         self.assertEqual(
             set(Report.objects.values_list("country__iso2", flat=True)), {"CO", "PE", "EC"}
         )
-        self.assertGreater(consolidate.totals(consolidate.validated())["people_reached"], 1000)
+        reached = consolidate.totals(consolidate.validated())["people_reached"]
+        self.assertGreater(reached, 1000)
+        # validated through the workflow: the dashboard's summaries are there, and agree
+        self.assertEqual(summary.tables(Summary.objects.all()).totals["people_reached"], reached)
         self.assertTrue(Publication.objects.filter(country__iso2="CO").exists())
         self.assertIn("already there", said[-2])

@@ -9,6 +9,12 @@ people_reached` (people reached: new beneficiaries of RMRP Direct Assistance row
 prints the people reached across sectors by both models.
 
 Both store nothing and need no database (they check against the shipped reference lists).
+
+`caminantes fivew summarise` writes again the dashboard's summaries of every country's
+months with validated reports (`summary.rebuild_all`: the app keeps them up to date itself;
+this is for data validated before they existed, or loaded around the app), and prints
+`slices=N`.
+
 Exit status: 0 the file was read (with or without problems), 2 it could not be read (the
 reason on stderr), 3 an output file could not be written.
 """
@@ -37,7 +43,10 @@ OUTPUT_ERROR = {
 
 
 class Command(BaseCommand):
-    help = "5W files: `check` a workbook against the R4V quality rules, `consolidate` it."
+    help = (
+        "5W files: `check` a workbook against the R4V quality rules, `consolidate` it; "
+        "`summarise` the validated months for the dashboard."
+    )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
@@ -52,8 +61,14 @@ class Command(BaseCommand):
         p.add_argument("file", help="the 5W workbook (.xlsx) or CSV")
         p.add_argument("--out", required=True, help="write the totals to this CSV")
         p.add_argument("--lang", default="es", choices=["es", "en", "pt"])
+        sub.add_parser("summarise", help="write the dashboard's summaries of validated months")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["task"] == "summarise":
+            from caminantes.coordination.fivew.summary import rebuild_all
+
+            self.stdout.write(f"slices={rebuild_all()}")
+            return
         language = options["lang"]
         try:
             header, rows = iter_workbook(options["file"])
