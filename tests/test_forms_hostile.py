@@ -1,4 +1,5 @@
-"""No ordinary mistake gives a server error: every form the site serves, filled badly.
+"""No ordinary mistake gives a server error: every form the site serves, filled badly; and
+every page obeys the Content-Security-Policy (one walk over the pages does both).
 
 The forms are found, not listed: every route of the URL configuration (tests/walk.py) is
 opened as each persona, those naming an object with the persona's own organisation's
@@ -11,6 +12,11 @@ this file.
 
 Every form's sends run in a transaction rolled back afterwards, so a form that does
 something (end a membership, withdraw a consent) changes nothing for the next one.
+
+Each page opened on the way is also read for what a strict Content-Security-Policy would
+block (tests/test_content_security_policy.py has the rules): no inline script or style, no
+handler attribute, the policy header strict. Every page route must be shown (200) to at
+least one persona, or be named in NOT_PAGES there with the reason.
 """
 
 from __future__ import annotations
@@ -29,10 +35,12 @@ from django.test import Client
 from caminantes.accounts.models import Membership, User
 from caminantes.accounts.permissions import Role
 from tests.personas import PASSWORD, PersonaTestCase
+from tests.test_content_security_policy import NOT_PAGES, VISITOR_PAGES, page_problems
 from tests.walk import (
     get_capturing,
     looked_up_models,
     objects_for,
+    page_routes,
     page_routes_with_ids,
     page_routes_without_ids,
     route_url,
@@ -175,7 +183,8 @@ class HostileFormsTest(PersonaTestCase):
         iom = distinct_objects(build_foreign_world(cls.iom, cls.alice))
         ffs = distinct_objects(build_foreign_world(cls.ffs, cls.charlie))
         # A registrar, a country manager, a DTM enumerator, a partner, an admin (who also
-        # opens every page an auditor does), and a distribution officer (the warehouses).
+        # opens every page an auditor does), a distribution officer (the warehouses) and a
+        # shelter officer (the shelters).
         dora = User.objects.create_user("dora@example.org", PASSWORD, full_name="Dora")
         Membership.objects.create(
             user=dora, organization=cls.iom, role=Role.DISTRIBUTION_OFFICER
@@ -191,12 +200,13 @@ class HostileFormsTest(PersonaTestCase):
     def _client(self, user: User) -> Client:
         return self.login(user, client=Client(), sudo=True)
 
-    def _pages(self, client: Client, user: User) -> Iterator[str]:
-        """The URL of every page the persona can open: routes naming no object, and those
-        naming one with each of the persona's own objects of the model it looks up."""
+    def _pages(self, client: Client, user: User) -> Iterator[tuple[str, str]]:
+        """The route and URL of every page the persona can open: routes naming no object,
+        and those naming one with each of the persona's own objects of the model it looks
+        up."""
         for route in page_routes_without_ids():
             if not route.endswith(SKIPPED_SUFFIXES) and route_url(route) not in SKIPPED_ACTIONS:
-                yield route_url(route)
+                yield route, route_url(route)
         for route in page_routes_with_ids():
             if route.endswith(SKIPPED_SUFFIXES):
                 continue
@@ -208,12 +218,19 @@ class HostileFormsTest(PersonaTestCase):
             if not lookups:
                 continue  # refused before any look-up: no object of theirs would open it
             for obj in objects_for(lookups, self.own[user.email]):
-                yield route_url(route, obj.uuid)  # type: ignore[attr-defined]
+                yield route, route_url(route, obj.uuid)  # type: ignore[attr-defined]
 
     def _discover(self, client: Client, user: User) -> list[PostForm]:
+        """The forms of every page the persona opens; each answer is held to the policy."""
         found: dict[tuple[str, tuple[str, ...]], PostForm] = {}
-        for url in self._pages(client, user):
+        for route, url in self._pages(client, user):
             response = client.get(url)
+            where = f"{url} as {user.email}"
+            self.assertLess(response.status_code, 500, where)
+            with self.subTest(page=where):
+                self.assertEqual(page_problems(response), [])
+            if response.status_code == 200:
+                self.shown.add(route)
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
             for form in forms_in(response.content.decode(), url):
@@ -235,8 +252,11 @@ class HostileFormsTest(PersonaTestCase):
     def setUp(self) -> None:
         # The models each route looks its id up in, learnt once for every persona.
         self.lookups: dict[str, set[Any]] = {}
+        self.shown: set[str] = set()  # routes some persona was shown (200)
 
-    def test_it_answers_every_form_filled_badly_without_a_server_error(self) -> None:
+    def test_every_page_obeys_the_policy_and_no_form_filled_badly_gives_a_server_error(
+        self,
+    ) -> None:
         turns = itertools.count()
         tried = 0
         seen: set[tuple[str, tuple[str, ...]]] = set()
@@ -260,3 +280,6 @@ class HostileFormsTest(PersonaTestCase):
                     transaction.set_rollback(True)
                 client = self._client(user)  # a switcher or a logout may have changed it
         self.assertGreater(tried, 200, "the walk found too few forms to be a test")
+        skipped = {r for r in page_routes() if r.endswith(SKIPPED_SUFFIXES)}
+        unseen = sorted(set(page_routes()) - self.shown - NOT_PAGES - VISITOR_PAGES - skipped)
+        self.assertEqual(unseen, [], "no persona was shown these pages: add to the world")
