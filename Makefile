@@ -58,13 +58,14 @@ lint: $(STAMP)
 	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-logo
 
-# On every core (pytest-xdist); the browser tests build the demo once and each worker serves a copy.
+# On every core (pytest-xdist); the browser tests run together on one worker, which builds the
+# demo once (conftest.py), while the other workers run the rest.
 test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps lint
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # Everything but the slow browser tests, for a quick loop while coding.
 test-quick: $(STAMP) report-deps lint
-	$(BIN)/pytest -n auto -m "not browser"
+	$(BIN)/pytest -n auto --dist loadgroup -m "not browser"
 
 # The project catalogue (caminantes/locale) holds every app without a locale folder of its
 # own; an app with caminantes/<app>/locale keeps its strings there (fewer merge conflicts).

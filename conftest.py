@@ -229,3 +229,26 @@ def django_db_setup(
                 request.node.warn(
                     pytest.PytestWarning(f"Error tearing down test databases: {exc!r}")
                 )
+
+
+# The long walks over every route, started first so that no worker is left running one
+# alone at the end while the other has nothing to do.
+LONG_FIRST = (
+    "tests/test_forms_hostile.py",
+    "tests/test_cross_organisation.py",
+    "tests/test_cross_organisation_lists.py",
+    "caminantes/protection/tests/test_walk",
+    "tests/test_referral_receiver_walk.py",
+    "caminantes/protection/tests/test_access_matrix.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `--dist loadgroup`), the browser tests form one
+    group, run by one worker: it builds the demo once while the other worker goes on with
+    the rest, instead of waiting on the demo's lock. The long walks come first."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))  # stable
