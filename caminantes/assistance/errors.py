@@ -7,6 +7,7 @@ API answers a `Refused` with 409, its `code` and its translated message as `deta
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class Refused(ValidationError):
@@ -22,7 +23,10 @@ class Refused(ValidationError):
 
 
 class RequestConflict(Refused):
-    """A request id already used for different content."""
+    """A request id already used for different content (the class itself is what
+    `lib.idempotency.claim` is given to raise, with the general message)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | None = None) -> None:
+        if message is None:
+            message = _("This request id was already used for a different request. Send a new id.")
         super().__init__(message, code="request_id_reused")

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from caminantes.assistance.models import (
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Country, Place
-from caminantes.lib.idempotency import content_digest
+from caminantes.lib import idempotency
 
 
 @dataclass
@@ -104,22 +104,17 @@ def _claim(
     request_id: uuid_lib.UUID | None, warehouse: Warehouse, content: dict[str, Any]
 ) -> tuple[StockRequest | None, StockResult | None]:
     """The request row for a new write, or the earlier result of the same request."""
-    if request_id is None:
-        return None, None
-    sha = content_digest(content)
-    existing = StockRequest.objects.filter(uuid=request_id).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                return StockRequest.objects.create(
-                    uuid=request_id, sha256=sha, warehouse=warehouse
-                ), None
-        except IntegrityError:  # sent twice at once: the other one won
-            existing = StockRequest.objects.get(uuid=request_id)
-    if existing.sha256 != sha or existing.warehouse_id != warehouse.pk:
-        raise RequestConflict(
+    request, existing = idempotency.claim(
+        StockRequest,
+        request_id,
+        content,
+        warehouse=warehouse,
+        conflict=lambda: RequestConflict(
             _("This request id was already used for a different movement. Send a new id.")
-        )
+        ),
+    )
+    if existing is None:
+        return request, None
     movements = list(existing.movements.select_related("item").order_by("pk"))
     transfer = next((m.transfer for m in movements if m.transfer_id), None)
     return None, StockResult(movements=movements, replayed=True, transfer=transfer)

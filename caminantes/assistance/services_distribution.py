@@ -41,7 +41,7 @@ from caminantes.assistance.models import (
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import AdminArea, Place
-from caminantes.lib.idempotency import content_digest
+from caminantes.lib import idempotency
 from caminantes.registry.models import Household, Person, PopulationType, SpecificNeed
 
 SECTOR = "nfi"
@@ -218,12 +218,8 @@ def _change_content(plan: DistributionPlan, fields: dict[str, Any]) -> dict[str,
 
 
 def _earlier_change(request_id: uuid_lib.UUID, sha: str) -> PlanChange | None:
-    existing = PlanChange.objects.select_related("plan").filter(uuid=request_id).first()
-    if existing is not None and existing.sha256 != sha:
-        raise RequestConflict(
-            _("This request id was already used for a different request. Send a new id.")
-        )
-    return existing
+    query = PlanChange.objects.select_related("plan")
+    return idempotency.earlier(query, request_id, sha, conflict=RequestConflict)
 
 
 def plan_update(
@@ -238,7 +234,7 @@ def plan_update(
     unknown = set(fields) - set(EDITABLE) - {"bands"}
     if unknown:
         raise ValidationError({k: [_("This cannot be changed.")] for k in sorted(unknown)})
-    sha = content_digest(_change_content(plan, fields))
+    sha = idempotency.content_digest(_change_content(plan, fields))
     if request_id is not None:
         earlier = _earlier_change(request_id, sha)
         if earlier is not None:
@@ -333,15 +329,15 @@ def _content(
     }  # fmt: skip
 
 
+def _handover_reused() -> RequestConflict:
+    return RequestConflict(
+        _("This handover id was already used for another handover. Send a new id.")
+    )
+
+
 def _earlier(request_id: uuid_lib.UUID, sha: str) -> HandoverResult | None:
-    existing = Handover.objects.filter(uuid=request_id).first()
-    if existing is None:
-        return None
-    if existing.sha256 != sha:
-        raise RequestConflict(
-            _("This handover id was already used for another handover. Send a new id.")
-        )
-    return HandoverResult(existing, replayed=True)
+    found = idempotency.earlier(Handover, request_id, sha, conflict=_handover_reused)
+    return None if found is None else HandoverResult(found, replayed=True)
 
 
 def _check_collector(
@@ -407,7 +403,9 @@ def handover_record(
     """Record that `household` collected its kits (see the module docstring)."""
     _require(actor, plan)
     proxy_name = proxy_name.strip()
-    sha = content_digest(_content(plan, household, collected_by, proxy_name, proxy_consent))
+    sha = idempotency.content_digest(
+        _content(plan, household, collected_by, proxy_name, proxy_consent)
+    )
     earlier = _earlier(request_id, sha)
     if earlier is not None:
         return earlier

@@ -19,16 +19,17 @@ from __future__ import annotations
 import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
-from caminantes.accounts.models import Organization, User
+from caminantes.accounts.models import User
 from caminantes.accounts.permissions import Perm
 from caminantes.assistance import delivery
 from caminantes.assistance.casework import rules
@@ -47,7 +48,7 @@ from caminantes.assistance.transport.models import Trip
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Place
-from caminantes.lib.idempotency import content_digest
+from caminantes.lib.idempotency import claim, note
 from caminantes.registry import timeline
 from caminantes.registry.models import Household
 
@@ -96,36 +97,10 @@ def require_caseworker(actor: User, organization_id: int, country_id: int, subje
         raise PermissionDenied
 
 
-def claim_request(
-    request_id: uuid_lib.UUID | None, organization: Organization, content: dict[str, Any]
-) -> tuple[CaseworkRequest | None, CaseworkRequest | None]:
-    """The request row for a new write, or the earlier request's row (what it made)."""
-    if request_id is None:
-        return None, None
-    sha = content_digest(content)
-    existing = CaseworkRequest.objects.filter(uuid=request_id).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                row = CaseworkRequest.objects.create(
-                    uuid=request_id, sha256=sha, organization=organization
-                )
-                return row, None
-        except IntegrityError:  # sent twice at once: the other one won
-            existing = CaseworkRequest.objects.get(uuid=request_id)
-    if existing.sha256 != sha or existing.organization_id != organization.pk:
-        raise RequestConflict(
-            _("This request id was already used for a different request. Send a new id.")
-        )
-    return None, existing
-
-
-def made(request: CaseworkRequest | None, **objects: Any) -> None:
-    """Note on the request row what the write made, for a re-send to answer."""
-    if request is not None:
-        for name, obj in objects.items():
-            setattr(request, name, obj)
-        request.save(update_fields=list(objects))
+# A write's request id, claimed for the organization writing: `claim_request(request_id,
+# content, organization=…)` gives the request row for a new write, or the earlier request's row
+# (what it made).
+claim_request = partial(claim, CaseworkRequest, conflict=RequestConflict)
 
 
 def check_day(day: date | None, field: str, *, today: date) -> date:
@@ -178,7 +153,7 @@ def relocation_open(
                "destination": destination.uuid, "host_name": host_name,
                "host_contact": host_contact}  # fmt: skip
     with transaction.atomic():
-        request, earlier = claim_request(request_id, household.organization, content)
+        request, earlier = claim_request(request_id, content, organization=household.organization)
         if earlier is not None:
             assert earlier.case is not None  # every relocation request names its case
             return CaseWritten(earlier.case, replayed=True)
@@ -196,7 +171,7 @@ def relocation_open(
         )  # fmt: skip
         _step(actor, case, Stage.ELIGIBILITY, timezone.localdate(),
               modality=[timeline.label(case.get_modality_display())])  # fmt: skip
-        made(request, case=case)
+        note(request, case=case)
     return CaseWritten(case)
 
 
@@ -242,7 +217,7 @@ def relocation_advance(
                "trip": trip.uuid if trip else None, "outcome": outcome,
                "reason": reason}  # fmt: skip
     with transaction.atomic():
-        request, earlier = claim_request(request_id, case.organization, content)
+        request, earlier = claim_request(request_id, content, organization=case.organization)
         if earlier is not None:
             assert earlier.case is not None
             return CaseWritten(earlier.case, replayed=True)
@@ -254,7 +229,7 @@ def relocation_advance(
                 code="stage_not_allowed",
             )
         _apply(actor, case, stage, day, trip=trip, outcome=outcome, reason=reason, today=today)
-        made(request, case=case)
+        note(request, case=case)
     return CaseWritten(case)
 
 

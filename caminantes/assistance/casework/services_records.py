@@ -49,7 +49,6 @@ from caminantes.assistance.casework.models import (
 )
 from caminantes.assistance.casework.services import (
     claim_request,
-    made,
     moment,
     require_caseworker,
 )
@@ -60,6 +59,7 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Place
 from caminantes.lib import currency as currencies
+from caminantes.lib.idempotency import note
 from caminantes.registry import selectors as registry
 from caminantes.registry import timeline
 from caminantes.registry.models import Household, Person
@@ -171,7 +171,7 @@ def service_record(
     sector, indicator, modality = SERVICES[kind]
     people = [person] if person is not None else list(registry.members_of(household))
     with transaction.atomic():
-        request, earlier = claim_request(request_id, household.organization, content)
+        request, earlier = claim_request(request_id, content, organization=household.organization)
         if earlier is not None:
             assert earlier.record is not None  # every record request names its record
             return RecordWritten(earlier.record, replayed=True)
@@ -190,7 +190,7 @@ def service_record(
         )  # fmt: skip
         _point_delivery_at(served, record)
         log(actor, actions.CREATE, record, organization=household.organization, kind=kind)
-        made(request, record=record)
+        note(request, record=record)
     return RecordWritten(record)
 
 
@@ -236,7 +236,7 @@ def livelihood_enrol(
                "currency": currency, "mechanism": mechanism}  # fmt: skip
     indicator, modality = LIVELIHOODS[kind]
     with transaction.atomic():
-        request, earlier = claim_request(request_id, household.organization, content)
+        request, earlier = claim_request(request_id, content, organization=household.organization)
         if earlier is not None:
             assert earlier.activity is not None
             return ActivityWritten(earlier.activity, replayed=True)
@@ -254,7 +254,7 @@ def livelihood_enrol(
         )  # fmt: skip
         _point_delivery_at(served, activity)
         log(actor, actions.CREATE, activity, organization=household.organization, kind=kind)
-        made(request, activity=activity)
+        note(request, activity=activity)
     return ActivityWritten(activity)
 
 

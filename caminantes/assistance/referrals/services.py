@@ -51,8 +51,7 @@ from caminantes.assistance.referrals.models import (
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import AdminArea, Country
-from caminantes.lib import crypto
-from caminantes.lib.idempotency import content_digest
+from caminantes.lib import crypto, idempotency
 from caminantes.registry import consent, hooks, timeline
 from caminantes.registry.models import Household, Person
 
@@ -218,17 +217,16 @@ def _due(urgent: bool, due_on: date | None) -> date:
     return due_on
 
 
+def _referral_reused() -> RequestConflict:
+    return RequestConflict(
+        _("This request id was already used for a different referral. Send a new id.")
+    )
+
+
 def _earlier(request_id: uuid_lib.UUID | None, sha: str) -> ReferralResult | None:
-    if request_id is None:
-        return None
-    existing = Referral.objects.filter(request_id=request_id).first()
-    if existing is None:
-        return None
-    if existing.request_sha256 != sha:
-        raise RequestConflict(
-            _("This request id was already used for a different referral. Send a new id.")
-        )
-    return ReferralResult(referral=existing, replayed=True)
+    found = idempotency.earlier(Referral, request_id, sha, conflict=_referral_reused,
+                                id_field="request_id", digest_field="request_sha256")  # fmt: skip
+    return None if found is None else ReferralResult(referral=found, replayed=True)
 
 
 def _check(actor: User, service: Service, household: Household, person: Person) -> None:
@@ -263,7 +261,7 @@ def referral_create(
 ) -> ReferralResult:  # fmt: skip
     """Refer a household (its focal point's details) or one of its people to a service."""
     reason = reason.strip()
-    sha = content_digest({
+    sha = idempotency.content_digest({
         "service": service.uuid, "household": household.uuid,
         "person": person.uuid if person is not None else None, "reason": reason,
         "urgent": urgent, "due_on": due_on,

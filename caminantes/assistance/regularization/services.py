@@ -17,11 +17,12 @@ import uuid as uuid_lib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -46,7 +47,7 @@ from caminantes.assistance.regularization.models import (
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Country
-from caminantes.lib.idempotency import content_digest
+from caminantes.lib.idempotency import claim, note
 from caminantes.registry import consent, timeline
 from caminantes.registry import services as registry
 from caminantes.registry.inputs import DocumentInput
@@ -87,53 +88,12 @@ def require_manager(actor: User, obj: Any, country: Country) -> None:
         raise PermissionDenied
 
 
-def _insert_unless_taken(row: RegularizationRequest) -> bool:
-    """INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING id: True and the row's id set when it
-    was written, False when the id was taken. (Django's bulk_create(ignore_conflicts=True)
-    does not return the id.)"""
-    meta = RegularizationRequest._meta
-    fields: list[Field[Any, Any]] = [
-        meta.get_field(c)  # type: ignore[misc]  # concrete fields, never relations
-        for c in ("uuid", "sha256", "enrolment", "created_at")
-    ]
-    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608
-            "(uuid, sha256, enrolment_id, created_at) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (uuid) DO NOTHING RETURNING id",
-            values,
-        )
-        found = cursor.fetchone()
-    if found is None:
-        return False
-    row.pk = found[0]
-    row._state.adding, row._state.db = False, connection.alias
-    return True
-
-
-def claim_request(
-    request_id: uuid_lib.UUID | None, enrolment: Enrolment, content: dict[str, Any]
-) -> tuple[RegularizationRequest | None, RegularizationRequest | None]:
-    """The request row for a new write, or the earlier request's row (what it made). Call it
-    inside the write's transaction."""
-    if request_id is None:
-        return None, None
-    sha = content_digest(content)
-    # Insert first, look only when the id is taken: a new request (the usual case) costs one
-    # statement, a re-send one more. ON CONFLICT DO NOTHING instead of catching the
-    # IntegrityError: no savepoint around the insert (two round trips fewer), and a request
-    # sent twice at once still waits for the other one's row and then finds it taken.
-    made = RegularizationRequest(uuid=request_id, sha256=sha, enrolment=enrolment,
-                                 created_at=timezone.now())  # fmt: skip
-    if _insert_unless_taken(made):
-        return made, None
-    existing = RegularizationRequest.objects.get(uuid=request_id)  # sent before, or at once
-    if existing.sha256 != sha or existing.enrolment_id != enrolment.pk:
-        raise RequestConflict(
-            _("This request id was already used for a different request. Send a new id.")
-        )
-    return None, existing
+# A write's request id, claimed on the enrolment it changes: `claim_request(request_id, content,
+# enrolment=…)` gives the request row for a new write, or the earlier request's row (what it
+# made). Called inside the write's transaction, it inserts first, without a look or a savepoint:
+# a new request, the usual case, costs one statement, a re-send one more, and a request sent
+# twice at once still waits for the other one's row and then finds it taken.
+claim_request = partial(claim, RegularizationRequest, conflict=RequestConflict, insert_first=True)
 
 
 # --- enrolments --------------------------------------------------------------------------
@@ -308,7 +268,7 @@ def enrolment_advance(
         "expires_on": document.expires_on if document else None,
     }
     with transaction.atomic():
-        request, earlier = claim_request(request_id, enrolment, content)
+        request, earlier = claim_request(request_id, content, enrolment=enrolment)
         if earlier is not None:
             return EnrolmentWritten(_locked(enrolment), replayed=True)
         locked = _locked(enrolment)
@@ -358,9 +318,7 @@ def enrolment_advance(
             change="advanced" if target else "done",
             step=target.position if target else None,
         )
-        if request is not None:
-            request.enrolment = locked
-            request.save(update_fields=["enrolment"])
+        note(request, enrolment=locked)
         return EnrolmentWritten(locked)
 
 

@@ -32,6 +32,7 @@ from caminantes.assistance.regularization.models import (
 from caminantes.assistance.regularization.services import claim_request, require_caseworker
 from caminantes.audit import actions
 from caminantes.audit.log import log
+from caminantes.lib.idempotency import note
 from caminantes.registry import consent
 
 
@@ -80,7 +81,7 @@ def appointment_book(
     require_caseworker(actor, enrolment, enrolment.organization_id, enrolment.country_id)
     content = {"op": "book", "slot": str(slot.uuid)}
     with transaction.atomic():
-        request, earlier = claim_request(request_id, enrolment, content)
+        request, earlier = claim_request(request_id, content, enrolment=enrolment)
         if earlier is not None:
             assert earlier.appointment is not None  # every booking request names what it made
             return AppointmentWritten(earlier.appointment, replayed=True)
@@ -118,9 +119,7 @@ def appointment_book(
             organization=locked.office.organization,
             slot=str(locked.uuid),
         )
-        if request is not None:
-            request.appointment = appointment
-            request.save(update_fields=["appointment"])
+        note(request, appointment=appointment)
         return AppointmentWritten(appointment)
 
 
@@ -144,7 +143,7 @@ def appointment_cancel(
     require_caseworker(actor, appointment, enrolment.organization_id, enrolment.country_id)
     content = {"op": "cancel", "appointment": str(appointment.uuid), "reason": reason.strip()}
     with transaction.atomic():
-        request, earlier = claim_request(request_id, enrolment, content)
+        request, earlier = claim_request(request_id, content, enrolment=enrolment)
         if earlier is not None:
             return AppointmentWritten(_locked(appointment), replayed=True)
         locked = _locked(appointment)
@@ -162,9 +161,7 @@ def appointment_cancel(
             organization=locked.slot.office.organization,
             change="cancelled",
         )
-        if request is not None:
-            request.appointment = locked
-            request.save(update_fields=["appointment"])
+        note(request, appointment=locked)
         return AppointmentWritten(locked)
 
 

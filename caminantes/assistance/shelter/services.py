@@ -17,6 +17,7 @@ import uuid as uuid_lib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +57,7 @@ from caminantes.assistance.shelter.selectors import assignments_on
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Country, Place
-from caminantes.lib.idempotency import content_digest
+from caminantes.lib.idempotency import claim, note
 from caminantes.registry.models import Household, Person
 
 SECTOR = "shelter"
@@ -97,33 +98,9 @@ def _require(actor: User, site: Site) -> None:
         raise PermissionDenied
 
 
-def claim_request(
-    request_id: uuid_lib.UUID | None, site: Site, content: dict[str, Any]
-) -> tuple[ShelterRequest | None, ShelterRequest | None]:
-    """The request row for a new write, or the earlier request's row (what it made)."""
-    if request_id is None:
-        return None, None
-    sha = content_digest(content)
-    existing = ShelterRequest.objects.filter(uuid=request_id).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                return ShelterRequest.objects.create(uuid=request_id, sha256=sha, site=site), None
-        except IntegrityError:  # sent twice at once: the other one won
-            existing = ShelterRequest.objects.get(uuid=request_id)
-    if existing.sha256 != sha or existing.site_id != site.pk:
-        raise RequestConflict(
-            _("This request id was already used for a different request. Send a new id.")
-        )
-    return None, existing
-
-
-def _made(request: ShelterRequest | None, **made: Any) -> None:
-    """Note on the request row what the write made, for a re-send to answer."""
-    if request is not None:
-        for name, obj in made.items():
-            setattr(request, name, obj)
-        request.save(update_fields=list(made))
+# A write's request id, claimed on the site it was sent to: `claim_request(request_id, content,
+# site=site)` gives the request row for a new write, or the earlier request's row (what it made).
+claim_request = partial(claim, ShelterRequest, conflict=RequestConflict)
 
 
 def _earlier_stay(earlier: ShelterRequest) -> StayWritten:
@@ -307,7 +284,7 @@ def stay_check_in(
         "reserved_until": reserved_until.isoformat() if reserved_until else None,
     }  # fmt: skip
     with transaction.atomic():
-        request, earlier = claim_request(request_id, site, content)
+        request, earlier = claim_request(request_id, content, site=site)
         if earlier is not None:
             return _earlier_stay(earlier)
         check_nights(site, nights)
@@ -346,7 +323,7 @@ def stay_check_in(
             _deliver(actor, stay, now)
         log(actor, actions.CREATE, stay, organization=site.organization,
             change="reserved" if reserved else "checked_in", people=len(placements))  # fmt: skip
-        _made(request, stay=stay)
+        note(request, stay=stay)
         return StayWritten(stay)
 
 
@@ -370,7 +347,9 @@ def _stay_write(
     actor: User, stay: Stay, content: dict[str, Any], request_id: uuid_lib.UUID | None
 ) -> tuple[Stay, ShelterRequest | None, ShelterRequest | None]:
     _require(actor, stay.site)
-    request, earlier = claim_request(request_id, stay.site, {**content, "stay": str(stay.uuid)})
+    request, earlier = claim_request(
+        request_id, {**content, "stay": str(stay.uuid)}, site=stay.site
+    )
     return _locked(stay), request, earlier
 
 
@@ -391,7 +370,7 @@ def stay_arrive(*, actor: User, stay: Stay, request_id: uuid_lib.UUID | None = N
         stay.save(update_fields=["status", "checked_in_at"])
         _deliver(actor, stay, now)
         log(actor, actions.UPDATE, stay, organization=stay.site.organization, change="arrived")
-        _made(request, stay=stay)
+        note(request, stay=stay)
         return StayWritten(stay)
 
 
@@ -416,7 +395,7 @@ def stay_no_show(
         stay.save(update_fields=["status", "checked_out_at"])
         _release(stay, now)
         log(actor, actions.UPDATE, stay, organization=stay.site.organization, change="no_show")
-        _made(request, stay=stay)
+        note(request, stay=stay)
         return StayWritten(stay)
 
 
@@ -446,7 +425,7 @@ def stay_extend(
         )  # fmt: skip
         log(actor, actions.UPDATE, stay, organization=stay.site.organization, change="extended",
             nights=nights)  # fmt: skip
-        _made(request, stay=stay)
+        note(request, stay=stay)
         return StayWritten(stay)
 
 
@@ -468,7 +447,7 @@ def stay_check_out(
         stay.save(update_fields=["status", "checked_out_at"])
         _release(stay, now)
         log(actor, actions.UPDATE, stay, organization=stay.site.organization, change="checked_out")
-        _made(request, stay=stay)
+        note(request, stay=stay)
         return StayWritten(stay)
 
 
@@ -492,7 +471,7 @@ def waiting_add(
     content = {"op": "wait", "household": str(household.uuid), "needs": needs,
                "priority": priority, "size": size}  # fmt: skip
     with transaction.atomic():
-        request, earlier = claim_request(request_id, site, content)
+        request, earlier = claim_request(request_id, content, site=site)
         if earlier is not None and earlier.waiting is not None:
             return WaitingWritten(earlier.waiting, replayed=True)
         if WaitingEntry.objects.filter(site=site, household=household,
@@ -504,7 +483,7 @@ def waiting_add(
             added_on=timezone.localdate(), actor=actor,
         )  # fmt: skip
         log(actor, actions.CREATE, entry, organization=site.organization)
-        _made(request, waiting=entry)
+        note(request, waiting=entry)
         return WaitingWritten(entry)
 
 
@@ -548,7 +527,7 @@ def headcount_record(
     content = {"op": "headcount", "night": night.isoformat(),
                "present": sorted(str(p.uuid) for p in present)}  # fmt: skip
     with transaction.atomic():
-        request, earlier = claim_request(request_id, site, content)
+        request, earlier = claim_request(request_id, content, site=site)
         if earlier is not None and earlier.headcount is not None:
             return HeadcountWritten(earlier.headcount, replayed=True)
         guests = assignments_on(site, night)
@@ -569,5 +548,5 @@ def headcount_record(
         log(actor, actions.CREATE if created else actions.UPDATE, headcount,
             organization=site.organization, present=len(present_ids),
             absent=len(guests) - len(present_ids))  # fmt: skip
-        _made(request, headcount=headcount)
+        note(request, headcount=headcount)
         return HeadcountWritten(headcount)

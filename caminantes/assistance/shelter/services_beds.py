@@ -103,7 +103,7 @@ def bed_deactivate(
     _require(actor, site)
     with transaction.atomic():
         content = {"op": "bed_deactivate", "bed": str(bed.uuid)}
-        _request, earlier = claim_request(request_id, site, content)
+        _request, earlier = claim_request(request_id, content, site=site)
         if earlier is not None:
             bed.refresh_from_db()
             return BedsWritten([bed], replayed=True)

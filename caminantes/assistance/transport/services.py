@@ -42,7 +42,7 @@ from caminantes.assistance.transport.models import (
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.geo.models import Country, Place
-from caminantes.lib.idempotency import content_digest
+from caminantes.lib import idempotency
 from caminantes.registry import consent
 from caminantes.registry.models import Household, Person
 
@@ -208,6 +208,12 @@ def trip_set_status(*, actor: User, trip: Trip, status: str) -> Trip:
 # --- bookings -------------------------------------------------------------------------
 
 
+def _booking_reused() -> RequestConflict:
+    return RequestConflict(
+        _("This request id was already used for a different booking. Send a new id.")
+    )
+
+
 @dataclass
 class BookingResult:
     booking: Booking
@@ -215,16 +221,9 @@ class BookingResult:
 
 
 def _earlier(request_id: uuid_lib.UUID | None, sha: str) -> BookingResult | None:
-    if request_id is None:
-        return None
-    existing = Booking.objects.filter(request_id=request_id).first()
-    if existing is None:
-        return None
-    if existing.request_sha256 != sha:
-        raise RequestConflict(
-            _("This request id was already used for a different booking. Send a new id.")
-        )
-    return BookingResult(booking=existing, replayed=True)
+    found = idempotency.earlier(Booking, request_id, sha, conflict=_booking_reused,
+                                id_field="request_id", digest_field="request_sha256")  # fmt: skip
+    return None if found is None else BookingResult(booking=found, replayed=True)
 
 
 def _check_passengers(trip: Trip, household: Household, people: Sequence[Person]) -> None:
@@ -280,7 +279,7 @@ def booking_create(
 ) -> BookingResult:
     """Book seats on a trip for members of a household (see the module docstring)."""
     _require_trip(actor, trip)
-    sha = content_digest(
+    sha = idempotency.content_digest(
         {
             "trip": trip.uuid,
             "household": household.uuid,

@@ -11,14 +11,18 @@ import hashlib
 import json
 import re
 import uuid as uuid_lib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import pycountry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caminantes.accounts import policies
 from caminantes.accounts.models import User
@@ -26,6 +30,7 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.dtm.models import FlowMonitoringPoint, Operation
+from caminantes.lib import idempotency
 
 # No count, capacity or answer comes near this; a sheet's cells added up stay within the
 # database's integer (PostgreSQL's is 32-bit) however many cells a form has.
@@ -202,9 +207,66 @@ def submission_uuid(value: Any, reader: Reader | None = None) -> uuid_lib.UUID |
 
 
 def content_digest(clean: dict[str, Any]) -> str:
+    """SHA-256 of a submission's content. Not lib.idempotency's `content_digest`: the JSON is
+    written without spaces (separators ",", ":"), so the digests differ, and the ones stored
+    with every submission received so far must keep matching a re-send of it."""
     return hashlib.sha256(
         json.dumps(clean, sort_keys=True, default=str, separators=(",", ":")).encode()
     ).hexdigest()
+
+
+# --- a submission id received again: lib.idempotency's door, with DTM's words -----------
+
+DIGEST = "content_sha256"  # where each DTM row keeps the digest of what was sent
+SURVEY_REUSED = gettext_noop("This survey (%(id)s) was already received with different answers.")
+M = TypeVar("M", bound=models.Model)
+
+
+class Sent(Protocol):
+    uuid: Any
+    point: FlowMonitoringPoint
+    digest: str
+
+
+def stored_digests(model: type[models.Model], uuids: Iterable[Any]) -> dict[Any, str]:
+    """The content digest of each of these submission ids already stored, in one query."""
+    return idempotency.stored_digests(model, uuids, digest_field=DIGEST)
+
+
+def already_stored(
+    model: type[models.Model], reused: str, sent: Sent, stored: Mapping[Any, str] | None = None
+) -> bool:
+    """True when this submission id is stored with this content; Conflict (the message
+    `reused`, naming the id) when with another. `stored` (from `stored_digests`) answers
+    without a query."""
+    return idempotency.known(model, sent.uuid, sent.digest, conflict=partial(_reused, reused, sent),
+                             digests=stored, digest_field=DIGEST)  # fmt: skip
+
+
+def store_once(
+    model: type[M], reused: str, sent: Sent, *, stored: Mapping[Any, str] | None,
+    user: User | None, source: str, import_batch: Any, **fields: Any,
+) -> tuple[M, bool]:  # fmt: skip
+    """(row, created): the row stored before under this submission id with this content
+    (Conflict when with another), or a new one: its id, point (and the point's organization,
+    country and operation), who sent it, how, and the digest, with `fields`. When another
+    writer stored the same id meanwhile (a double tap on two workers), that one's row."""
+    point = sent.point
+
+    def create() -> M:
+        return model._default_manager.create(
+            uuid=sent.uuid, point=point, organization_id=point.organization_id,
+            country_id=point.country_id, operation_id=point.operation_id, enumerator=user,
+            source=source, import_batch=import_batch, **{DIGEST: sent.digest}, **fields,
+        )  # fmt: skip
+
+    return idempotency.create_once(model, sent.uuid, sent.digest, create, digests=stored,
+                                   conflict=partial(_reused, reused, sent),
+                                   digest_field=DIGEST)  # fmt: skip
+
+
+def _reused(message: str, sent: Sent) -> Conflict:
+    return Conflict(_(message) % {"id": str(sent.uuid)[:8]}, code="conflict")
 
 
 # Points already looked up, by the text given: a file import resolves each point once.

@@ -13,14 +13,15 @@ with_disabilities (optional, 0 when absent), and the breakdowns either as dicts
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caminantes.accounts.models import User
 from caminantes.audit import actions
@@ -37,8 +38,8 @@ from caminantes.dtm.choices import (
     Source,
     TransportMode,
 )
+from caminantes.dtm.intake import common
 from caminantes.dtm.intake.common import (
-    Conflict,
     PointCache,
     Reader,
     Result,
@@ -250,36 +251,14 @@ def validate_flow_count(
     )
 
 
-def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
-    """The content digest of each of these submission ids already stored, in one query."""
-    return dict(
-        FlowCount.objects.filter(uuid__in=list(uuids)).values_list("uuid", "content_sha256")
-    )
-
-
-def already_stored(sheet: FlowCountInput, stored: dict[Any, str] | None = None) -> bool:
-    """True when this id is stored with this content; Conflict when with another.
-
-    `stored` (from `stored_digests`) answers without a query."""
-    if stored is not None:
-        digest = stored.get(sheet.uuid)
-    else:
-        existing = FlowCount.objects.filter(uuid=sheet.uuid).values_list(
-            "content_sha256", flat=True
-        )
-        digest = existing.first()
-    if digest is None:
-        return False
-    if digest != sheet.digest:
-        raise Conflict(
-            _(
-                "This submission (%(id)s) was already received with different figures. "
-                "To correct a sheet, void it and enter it again."
-            )
-            % {"id": str(sheet.uuid)[:8]},
-            code="conflict",
-        )
-    return True
+REUSED = gettext_noop(
+    "This submission (%(id)s) was already received with different figures. "
+    "To correct a sheet, void it and enter it again."
+)
+# The content digest of each of these submission ids already stored, in one query; and
+# whether a sheet is stored with this content (Conflict when with another).
+stored_digests = partial(common.stored_digests, FlowCount)
+already_stored = partial(common.already_stored, FlowCount, REUSED)
 
 
 def store_flow_count(
@@ -299,33 +278,14 @@ def store_flow_count(
     with transaction.atomic():
         if touched is None:
             rollup.lock_points([point.pk])
-        if already_stored(sheet, stored):
-            existing = FlowCount.objects.get(uuid=sheet.uuid)
-            return Result(existing, created=False)
-        try:
-            with transaction.atomic():
-                count = FlowCount.objects.create(
-                    uuid=sheet.uuid,
-                    point=point,
-                    organization_id=point.organization_id,
-                    country_id=point.country_id,
-                    operation_id=point.operation_id,
-                    observed_on=sheet.observed_on,
-                    shift_start=sheet.shift_start,
-                    shift_end=sheet.shift_end,
-                    direction=sheet.direction,
-                    flow_type=sheet.flow_type,
-                    enumerator=user,
-                    source=source,
-                    import_batch=import_batch,
-                    content_sha256=sheet.digest,
-                    **sheet.totals,
-                )
-        except IntegrityError:
-            # Another writer stored the same id meanwhile (a double tap on two workers).
-            if already_stored(sheet):
-                return Result(FlowCount.objects.get(uuid=sheet.uuid), created=False)
-            raise
+        count, created = common.store_once(
+            FlowCount, REUSED, sheet, stored=stored, user=user, source=source,
+            import_batch=import_batch, observed_on=sheet.observed_on,
+            shift_start=sheet.shift_start, shift_end=sheet.shift_end,
+            direction=sheet.direction, flow_type=sheet.flow_type, **sheet.totals,
+        )  # fmt: skip
+        if not created:
+            return Result(count, created=False)
         FlowCountBreakdown.objects.bulk_create(
             FlowCountBreakdown(count=count, dimension=d, code=code, individuals=n)
             for d, cells in sheet.breakdowns.items()

@@ -7,18 +7,17 @@ outputs can give the response rate; the survey's answers of such a row are never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.db import transaction
 
 from caminantes.accounts.models import User
+from caminantes.dtm.intake import common
 from caminantes.dtm.intake.common import (
-    Conflict,
     PointCache,
     Reader,
     Result,
@@ -64,31 +63,10 @@ def validate_refusal(
     return RefusalInput(submission, point, asked_on, content_digest(clean))
 
 
-def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
-    return dict(
-        SurveyRefusal.objects.filter(uuid__in=list(uuids)).values_list("uuid", "content_sha256")
-    )
-
-
-def already_stored(refusal: RefusalInput, stored: dict[Any, str] | None = None) -> bool:
-    """True when this id is counted with this content; Conflict when known otherwise."""
-    if stored is not None:
-        digest = stored.get(refusal.uuid)
-    else:
-        digest = (
-            SurveyRefusal.objects.filter(uuid=refusal.uuid)
-            .values_list("content_sha256", flat=True)
-            .first()
-        )
-    if digest is None:
-        return False
-    if digest != refusal.digest:
-        raise Conflict(
-            _("This survey (%(id)s) was already received with different answers.")
-            % {"id": str(refusal.uuid)[:8]},
-            code="conflict",
-        )
-    return True
+# The content digest of each of these submission ids already stored, in one query; and
+# whether a refusal is counted with this content (Conflict when known otherwise).
+stored_digests = partial(common.stored_digests, SurveyRefusal)
+already_stored = partial(common.already_stored, SurveyRefusal, common.SURVEY_REUSED)
 
 
 def store_refusal(
@@ -99,26 +77,9 @@ def store_refusal(
     import_batch: DtmImport | None = None,
     stored: dict[Any, str] | None = None,
 ) -> Result:
-    point = refusal.point
     with transaction.atomic():
-        if already_stored(refusal, stored):
-            return Result(SurveyRefusal.objects.get(uuid=refusal.uuid), created=False)
-        try:
-            with transaction.atomic():
-                obj = SurveyRefusal.objects.create(
-                    uuid=refusal.uuid,
-                    point=point,
-                    organization_id=point.organization_id,
-                    country_id=point.country_id,
-                    operation_id=point.operation_id,
-                    asked_on=refusal.asked_on,
-                    source=source,
-                    import_batch=import_batch,
-                    enumerator=user,
-                    content_sha256=refusal.digest,
-                )
-        except IntegrityError:
-            if already_stored(refusal):
-                return Result(SurveyRefusal.objects.get(uuid=refusal.uuid), created=False)
-            raise
-    return Result(obj, created=True)
+        obj, created = common.store_once(
+            SurveyRefusal, common.SURVEY_REUSED, refusal, stored=stored, user=user,
+            source=source, import_batch=import_batch, asked_on=refusal.asked_on,
+        )  # fmt: skip
+        return Result(obj, created=created)

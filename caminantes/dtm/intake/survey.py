@@ -6,13 +6,13 @@ group prefixes; multi-select answers are lists or space-separated codes, as ODK 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from caminantes.accounts.models import User
@@ -44,8 +44,8 @@ from caminantes.dtm.choices import (
     WgAnswer,
     YesNo,
 )
+from caminantes.dtm.intake import common
 from caminantes.dtm.intake.common import (
-    Conflict,
     PointCache,
     Reader,
     Result,
@@ -246,34 +246,10 @@ def _travel_group(r: Reader, f: dict[str, Any]) -> None:
         r.error("group_size", _("The group must include the adult interviewed."))
 
 
-def stored_digests(uuids: Iterable[Any]) -> dict[Any, str]:
-    """The content digest of each of these interview ids already stored, in one query."""
-    return dict(
-        SurveySubmission.objects.filter(uuid__in=list(uuids)).values_list("uuid", "content_sha256")
-    )
-
-
-def already_stored(survey: SurveyInput, stored: dict[Any, str] | None = None) -> bool:
-    """True when this interview id is stored with this content; Conflict when with another.
-
-    `stored` (from `stored_digests`) answers without a query."""
-    if stored is not None:
-        digest = stored.get(survey.uuid)
-    else:
-        digest = (
-            SurveySubmission.objects.filter(uuid=survey.uuid)
-            .values_list("content_sha256", flat=True)
-            .first()
-        )
-    if digest is None:
-        return False
-    if digest != survey.digest:
-        raise Conflict(
-            _("This survey (%(id)s) was already received with different answers.")
-            % {"id": str(survey.uuid)[:8]},
-            code="conflict",
-        )
-    return True
+# The content digest of each of these interview ids already stored, in one query; and
+# whether an interview is stored with this content (Conflict when with another).
+stored_digests = partial(common.stored_digests, SurveySubmission)
+already_stored = partial(common.already_stored, SurveySubmission, common.SURVEY_REUSED)
 
 
 def store_survey(
@@ -293,28 +269,13 @@ def store_survey(
     with transaction.atomic():
         if touched is None:
             rollup.lock_points([point.pk])
-        if already_stored(survey, stored):
-            return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
-        try:
-            with transaction.atomic():
-                sub = SurveySubmission.objects.create(
-                    uuid=survey.uuid,
-                    point=point,
-                    organization_id=point.organization_id,
-                    country_id=point.country_id,
-                    operation_id=point.operation_id,
-                    consent=True,
-                    answers=survey.answers,
-                    enumerator=user,
-                    source=source,
-                    import_batch=import_batch,
-                    content_sha256=survey.digest,
-                    **survey.fields,
-                )
-        except IntegrityError:
-            if already_stored(survey):
-                return Result(SurveySubmission.objects.get(uuid=survey.uuid), created=False)
-            raise
+        sub, created = common.store_once(
+            SurveySubmission, common.SURVEY_REUSED, survey, stored=stored, user=user,
+            source=source, import_batch=import_batch, consent=True, answers=survey.answers,
+            **survey.fields,
+        )  # fmt: skip
+        if not created:
+            return Result(sub, created=False)
         SurveyChoice.objects.bulk_create(
             SurveyChoice(
                 submission=sub,

@@ -14,7 +14,7 @@ from pyxform import xls2xform
 
 from caminantes.audit.models import AuditEvent
 from caminantes.dtm.imports import import_commit, import_create
-from caminantes.dtm.intake import submit_survey
+from caminantes.dtm.intake import Conflict, submit_survey
 from caminantes.dtm.models import DtmImport, SurveyChoice, SurveyRefusal, SurveySubmission
 from caminantes.dtm.tests.base import DtmTestCase
 
@@ -114,6 +114,20 @@ class SurveyIntakeTest(DtmTestCase):
         submit_survey(data, user=self.eve)
         self.assertFalse(submit_survey(dict(data), user=self.eve).created)
         self.assertEqual(SurveySubmission.objects.count(), 1)
+
+    def test_it_refuses_an_id_received_with_other_answers(self) -> None:
+        data = answers()
+        submit_survey(data, user=self.eve)
+        with self.assertRaisesMessage(Conflict, f"This survey ({data['uuid'][:8]}) was already"):
+            submit_survey(answers(uuid=data["uuid"], age="35"), user=self.eve)
+        refusal = answers(consent="no")
+        first = submit_survey(refusal, user=self.eve)
+        again = submit_survey(dict(refusal), user=self.eve)
+        self.assertEqual((again.created, again.obj.pk), (False, first.obj.pk))
+        with self.assertRaises(Conflict):
+            submit_survey(answers(uuid=refusal["uuid"], consent="no", date="2025-03-11"),
+                          user=self.eve)  # fmt: skip
+        self.assertEqual((SurveySubmission.objects.count(), SurveyRefusal.objects.count()), (1, 1))
 
 
 def kobo_csv(rows: list[dict[str, Any]]) -> bytes:
