@@ -60,8 +60,14 @@ lint: $(STAMP)
 
 # On every core (pytest-xdist); the browser tests run together on one worker, which builds the
 # demo once (conftest.py), while the other workers run the rest.
-test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps lint
-	$(BIN)/pytest -n auto --dist loadgroup
+# The lint runs beside the suite (its type check alone takes most of a minute on one core),
+# its report printed after the tests'; either failing fails `make test`.
+test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps
+	@log=$$(mktemp); $(MAKE) --no-print-directory lint >"$$log" 2>&1 & lint=$$!; \
+	$(BIN)/pytest -n auto --dist loadgroup; tests=$$?; \
+	wait $$lint; linted=$$?; echo "--- make lint"; cat "$$log"; rm -f "$$log"; \
+	if [ $$linted -ne 0 ]; then echo "make lint FAILED"; fi; \
+	[ $$tests -eq 0 ] && [ $$linted -eq 0 ]
 
 # Everything but the slow browser tests, for a quick loop while coding.
 test-quick: $(STAMP) report-deps lint
