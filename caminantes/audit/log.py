@@ -11,6 +11,7 @@ name), so that every layer, accounts included, can record what it does.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid as uuid_lib
 from dataclasses import dataclass
@@ -77,6 +78,24 @@ def _describe(obj: Any) -> tuple[str, uuid_lib.UUID | None]:
     return type(obj).__name__, None
 
 
+@functools.lru_cache(maxsize=8)
+def _last_hash_sql(alias: str) -> str:
+    """The chain's last hash, compiled once per database (compiling it cost more than reading
+    it, on every event)."""
+    query = AuditEvent.objects.using(alias).order_by("-id").values_list("hash")[:1].query
+    sql, params = query.get_compiler(using=alias).as_sql()
+    if params:
+        raise ValueError("the last-hash look-up takes no parameter")
+    return str(sql)
+
+
+def _last_hash() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_last_hash_sql(connection.alias))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def log(
     actor: Any,
     action: str,
@@ -108,7 +127,7 @@ def log(
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        prev = _last_hash()
         event = AuditEvent(
             occurred_at=timezone.now(),
             actor=user,
@@ -161,7 +180,7 @@ def log_many(
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        prev = _last_hash()
         now = timezone.now()
         for obj in objects:
             object_type, object_uuid = _describe(obj)
