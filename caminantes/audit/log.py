@@ -30,6 +30,7 @@ from caminantes.audit.chain import GENESIS, VerifyResult, event_digest, verify_c
 from caminantes.audit.middleware import current_request
 from caminantes.audit.models import Alert, AuditEvent, Outcome
 from caminantes.lib.client_ip import client_ip
+from caminantes.lib.compiled import insert
 
 logger = logging.getLogger("caminantes.audit")
 
@@ -147,7 +148,7 @@ def log(
             prev_hash=prev or GENESIS,
         )
         event.hash = event_digest(event)
-        event.save(force_insert=True)
+        insert(event)  # event.save(force_insert=True), its INSERT written once
     if action in BULK_READ_ACTIONS and user is not None:
         _check_bulk_reads(user, organization)
     return event

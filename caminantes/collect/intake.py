@@ -42,7 +42,7 @@ from caminantes.collect.models import (
     SubmissionStatus,
 )
 from caminantes.collect.openrosa import OpenRosaError, Submitter
-from caminantes.lib.compiled import Compiled
+from caminantes.lib.compiled import Compiled, insert
 
 logger = logging.getLogger("caminantes.collect")
 # SQLite has one writer; threads of one process sharing it (the test server, a demo) would
@@ -323,11 +323,12 @@ def _insert(
                 409, _("This edit replaces a submission that is not the latest (it was "
                        "already edited, or never arrived). Nothing was changed."),
                 "edit_out_of_date"))  # fmt: skip
-    submission = Submission.objects.create(
+    submission = Submission(
         form=form, form_version_id=version_pk, instance_id=parsed.instance_id,
         deprecated_id=parsed.deprecated_id, xml=parsed.text, xml_sha256=parsed.sha256,
         submitted_by=submitter.user, app_user=submitter.app_user, device_id=device_id,
     )  # fmt: skip
+    insert(submission)  # .save(force_insert=True), the INSERT written once per process
     _add_attachments(submission, files, set())
     if replaced is not None:
         Submission.objects.filter(pk=replaced.pk).update(status=SubmissionStatus.REPLACED)

@@ -16,18 +16,26 @@ ORM as usual, with a placeholder for each value:
 A placeholder must reach the SQL as it is (an exact match, a foreign key id: not inside
 `icontains`, which would wrap it), and every one must be used; both are checked when the
 look-up is compiled. Other parameters (`is_open=True`) are kept as they were compiled. Only
-model querysets (no `values()`, no `prefetch_related`). Imports no app.
+model querysets (no `values()`, no `prefetch_related`).
+
+`insert(obj)` is `obj.save(force_insert=True)` and `update(Model, pk, **values)` is
+`Model.objects.filter(pk=pk).update(**values)`, their SQL written once per model and
+database (the signals sent, the fields' own preparation of each value); whatever they are
+not made for (a model with parents, a value that is an expression) goes the ORM's way.
+Imports no app.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=models.Model)
 
@@ -135,3 +143,107 @@ class Compiled(Generic[M]):
     def first(self, using: str | None = None, **values: Any) -> M | None:
         found = self.all(using, **values)
         return found[0] if found else None
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(
+    model: type[models.Model], alias: str, with_pk: bool
+) -> tuple[str, list[Any], bool]:
+    """The INSERT of a row of `model`, its fields, and whether it can be sent as it is (or
+    must go through the ORM: parents, a field with its own placeholder, no RETURNING)."""
+    meta, connection = model._meta, connections[alias]
+    qn = connection.ops.quote_name
+    fields = [
+        f for f in meta.local_concrete_fields
+        if not f.generated and (with_pk or f is not meta.auto_field)
+    ]  # fmt: skip
+    returning, returning_params = connection.ops.return_insert_columns(meta.db_returning_fields)
+    plain = (
+        not meta.parents
+        and not meta.order_with_respect_to
+        and not returning_params
+        and bool(connection.features.can_return_columns_from_insert)
+        and not any(hasattr(f, "get_placeholder") for f in fields)
+    )
+    # Identifiers of the model, quoted; every value is a parameter.
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) {returning}"
+    )
+    return sql, fields, plain
+
+
+def insert(obj: models.Model, using: str | None = None) -> None:
+    """`obj.save(force_insert=True)` with the INSERT written once (see the module)."""
+    model = type(obj)
+    meta = model._meta
+    alias = using or router.db_for_write(model, instance=obj)
+    if meta.proxy or meta.parents or meta.auto_created:
+        obj.save(force_insert=True, using=alias)
+        return
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
+    if not obj._is_pk_set(meta):  # type: ignore[attr-defined]
+        setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))  # type: ignore[attr-defined]
+    sql, fields, plain = _insert_sql(model, alias, obj._is_pk_set(meta))  # type: ignore[attr-defined]
+    connection = connections[alias]
+    raw = [f.pre_save(obj, True) for f in fields]
+    returning = meta.db_returning_fields
+    with transaction.mark_for_rollback_on_error(using=alias):
+        if not plain or any(hasattr(v, "resolve_expression") for v in raw):
+            returned = model._base_manager._insert(  # type: ignore[attr-defined]
+                [obj], fields=fields, returning_fields=returning, using=alias
+            )
+            row = list(returned[0]) if returned else []
+        else:
+            params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, raw, strict=True)]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = list(connection.ops.fetch_returned_insert_columns(cursor, ()))
+            for i, field in enumerate(returning):
+                col = field.get_col(meta.db_table)
+                for convert in connection.ops.get_db_converters(col) + col.get_db_converters(
+                    connection
+                ):
+                    row[i] = convert(row[i], col, connection)
+    for value, field in zip(row, meta.db_returning_fields, strict=False):
+        setattr(obj, field.attname, value)
+    obj._state.db = alias
+    obj._state.adding = False
+    post_save.send(
+        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _update_sql(
+    model: type[models.Model], alias: str, names: tuple[str, ...]
+) -> tuple[str, list[Any]]:
+    meta, connection = model._meta, connections[alias]
+    qn = connection.ops.quote_name
+    fields: list[Any] = [meta.get_field(name) for name in names]
+    if any(not f.concrete or f.primary_key or hasattr(f, "get_placeholder") for f in fields):
+        raise ValueError("update() sets plain columns")
+    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    where = f"{qn(meta.pk.column)} = %s"
+    return f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {where}", fields  # noqa: S608
+
+
+def update(model: type[models.Model], pk: Any, using: str | None = None, **values: Any) -> int:
+    """`model.objects.filter(pk=pk).update(**values)` with the UPDATE written once: the rows
+    changed (no signal, as update() sends none)."""
+    alias = using or router.db_for_write(model)
+    if any(
+        hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save")
+        for v in values.values()
+    ):  # an expression, a model instance: the ORM's way
+        return int(model._base_manager.using(alias).filter(pk=pk).update(**values))
+    sql, fields = _update_sql(model, alias, tuple(values))
+    connection = connections[alias]
+    params = [
+        f.get_db_prep_save(values[name], connection) for name, f in zip(values, fields, strict=True)
+    ]
+    params.append(model._meta.pk.get_db_prep_value(pk, connection))
+    with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)

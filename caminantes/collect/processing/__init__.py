@@ -37,7 +37,7 @@ from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.collect.models import Form, FormKind, FormVersion, Submission, SubmissionStatus
 from caminantes.collect.processing import checks, instance, mappings, questions
-from caminantes.lib.compiled import Compiled
+from caminantes.lib.compiled import Compiled, update
 
 logger = logging.getLogger(__name__)
 SYSTEM = {"actor_email": "system:collect-processing"}
@@ -207,9 +207,7 @@ def process_submission(submission_id: int) -> None:
             )  # fmt: skip
     submission.processed_at = timezone.now()
     with transaction.atomic(savepoint=False):  # the outcome and its audit event: one commit
-        Submission.objects.filter(pk=submission.pk).update(
-            **{name: getattr(submission, name) for name in FIELDS}
-        )
+        update(Submission, submission.pk, **{name: getattr(submission, name) for name in FIELDS})
         log(
             None,
             actions.UPDATE,

@@ -3,11 +3,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.signals import post_save, pre_save
 from django.test import TestCase
 
 from caminantes.geo.models import Country, Place
-from caminantes.lib.compiled import Compiled
+from caminantes.lib.compiled import Compiled, insert, update
 
 BY_SLUG: Compiled[Place] = Compiled(
     lambda slug: (
@@ -70,3 +72,65 @@ class CompiledTest(TestCase):
         )
         with self.assertRaisesMessage(ValueError, "model instances"):
             values.first(pk=1)
+
+
+class InsertUpdateTest(TestCase):
+    country: Country
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.country = Country.objects.create(
+            iso2="ZY", iso3="ZYY", name_es="Ye", name_pt="Ye", name_en="Ye"
+        )
+
+    def place(self, slug: str, **kw: Any) -> Place:
+        return Place(
+            kind="city", name="Pueblo", slug=slug, country=self.country,
+            latitude=Decimal("1.5"), longitude=Decimal("-2.25"), **kw,
+        )  # fmt: skip
+
+    def test_insert_writes_what_save_writes_and_sends_the_signals(self) -> None:
+        sent: list[tuple[str, bool]] = []
+
+        def pre(sender: Any, instance: Place, **kw: Any) -> None:
+            sent.append(("pre", instance._state.adding))
+
+        def post(sender: Any, instance: Place, created: bool, **kw: Any) -> None:
+            sent.append(("post", created))
+
+        pre_save.connect(pre, sender=Place)
+        post_save.connect(post, sender=Place)
+        try:
+            fast, orm = self.place("zy-fast"), self.place("zy-orm")
+            insert(fast)
+            orm.save(force_insert=True)
+        finally:
+            pre_save.disconnect(pre, sender=Place)
+            post_save.disconnect(post, sender=Place)
+        self.assertEqual(sent, [("pre", True), ("post", True), ("pre", True), ("post", True)])
+        self.assertIsInstance(fast.pk, int)
+        self.assertFalse(fast._state.adding)
+        self.assertEqual(fast._state.db, "default")
+        stored = Place.objects.get(pk=fast.pk)
+        for field in Place._meta.concrete_fields:
+            if field.attname not in ("id", "slug", "uuid"):
+                self.assertEqual(getattr(stored, field.attname), getattr(orm, field.attname))
+        self.assertEqual(stored.uuid, fast.uuid)
+
+    def test_a_value_that_is_an_expression_goes_the_orms_way(self) -> None:
+        place = self.place("zy-expr", population=Value(7))
+        insert(place)
+        self.assertEqual(Place.objects.get(pk=place.pk).population, 7)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            insert(self.place("zy-expr"))  # the unique slug: the database's refusal, as save()
+
+    def test_update_is_the_querysets_update(self) -> None:
+        place = self.place("zy-upd")
+        insert(place)
+        self.assertEqual(update(Place, place.pk, name="Villa", latitude=Decimal("3.25")), 1)
+        self.assertEqual(update(Place, place.pk + 1000, name="Nadie"), 0)
+        self.assertEqual(update(Place, place.pk, population=F("geonameid")), 1)  # expression
+        stored = Place.objects.get(pk=place.pk)
+        self.assertEqual(
+            (stored.name, stored.latitude, stored.population), ("Villa", Decimal("3.25"), None)
+        )
