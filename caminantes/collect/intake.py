@@ -28,6 +28,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DET
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from caminantes.audit import actions
@@ -41,6 +42,7 @@ from caminantes.collect.models import (
     SubmissionStatus,
 )
 from caminantes.collect.openrosa import OpenRosaError, Submitter
+from caminantes.lib.compiled import Compiled, insert
 
 logger = logging.getLogger("caminantes.collect")
 # SQLite has one writer; threads of one process sharing it (the test server, a demo) would
@@ -165,8 +167,49 @@ def _deny(submitter: Submitter, form: Form | None, reason: str, error: OpenRosaE
     raise error
 
 
-def _form_for(submitter: Submitter, parsed: ParsedInstance) -> tuple[Form, FormVersion]:
-    form = submitter.forms().filter(form_id=parsed.form_id).select_related("organization").first()
+def _version_pk(version: str) -> Subquery:
+    versions = FormVersion.objects.filter(form=OuterRef("pk"), version=version)
+    return Subquery(versions.values("pk")[:1])
+
+
+# The form an app user names, with the id of the version named (None: not on this server),
+# in one statement compiled once per process (two look-ups compiled on every submission
+# cost more CPU than everything PostgreSQL did for it).
+_APP_USER_FORM: Compiled[Form] = Compiled(
+    lambda app_user, organization, form_id, version: Form.objects.filter(
+        app_users=app_user, organization_id=organization, form_id=form_id
+    ).annotate(version_pk=_version_pk(version)),
+    app_user=int, organization=int, form_id=str, version=str,
+)  # fmt: skip
+# A stored instance, read when the insert found it there (a re-send, or a lost race).
+_STORED: Compiled[Submission] = Compiled(
+    lambda form, instance_id: Submission.objects.filter(form_id=form, instance_id=instance_id)
+    .only("id", "uuid", "form_id", "instance_id", "xml_sha256", "status"),
+    form=int, instance_id=str,
+)  # fmt: skip
+
+
+def _find_form(submitter: Submitter, parsed: ParsedInstance) -> Form | None:
+    """The caller's form named by the instance, `version_pk` annotated (the same forms as
+    `submitter.forms()`)."""
+    app_user = submitter.app_user
+    if app_user is not None:
+        form = _APP_USER_FORM.first(
+            app_user=app_user.pk, organization=app_user.organization_id,
+            form_id=parsed.form_id, version=parsed.version,
+        )  # fmt: skip
+        if form is not None:
+            form.organization = app_user.organization  # the same: its forms are its own
+        return form
+    return (
+        submitter.forms().filter(form_id=parsed.form_id).select_related("organization")
+        .annotate(version_pk=_version_pk(parsed.version)).first()
+    )  # fmt: skip
+
+
+def _form_for(submitter: Submitter, parsed: ParsedInstance) -> tuple[Form, int]:
+    """The form and the id of the version the instance names, or the refusal."""
+    form = _find_form(submitter, parsed)
     if form is None:
         elsewhere = Form.objects.filter(form_id=parsed.form_id).select_related("organization")
         error = OpenRosaError(404, _("No form “%(id)s” is open to you on this server.")
@@ -178,13 +221,13 @@ def _form_for(submitter: Submitter, parsed: ParsedInstance) -> tuple[Form, FormV
         _deny(submitter, form, "form_closed", OpenRosaError(
             409, _("The form “%(id)s” no longer accepts submissions.") % {"id": form.form_id},
             "form_closed"))  # fmt: skip
-    version = form.versions.filter(version=parsed.version).first()
-    if version is None:
+    version_pk = form.version_pk  # type: ignore[attr-defined]
+    if version_pk is None:
         _deny(submitter, form, "unknown_version", OpenRosaError(
             409, _("Version “%(v)s” of the form “%(id)s” is not on this server: update the "
                    "form on the device (Get blank form).")
             % {"v": parsed.version[:100], "id": form.form_id}, "unknown_version"))  # fmt: skip
-    return form, version  # type: ignore[return-value]
+    return form, int(version_pk)
 
 
 def submission_receive(
@@ -192,9 +235,9 @@ def submission_receive(
 ) -> Received:
     parsed = parse_instance(xml)
     files = check_attachments(attachments)
-    form, version = _form_for(submitter, parsed)
+    form, version_pk = _form_for(submitter, parsed)
     with _writer():
-        return _store(submitter, form, version, parsed, files, device_id[:255])
+        return _store(submitter, form, version_pk, parsed, files, device_id[:255])
 
 
 def _conflict(parsed: ParsedInstance) -> OpenRosaError:
@@ -228,6 +271,8 @@ def _resend(
 ) -> Received:  # fmt: skip
     if existing.xml_sha256 != parsed.sha256:
         raise _Refusal(existing.form, "instance_conflict", _conflict(parsed))
+    if not files:  # a plain re-send: nothing to add, nothing to read
+        return Received(existing, created=False)
     present = set(existing.attachments.values_list("name", flat=True))
     added = _add_attachments(existing, files, present)
     if added:
@@ -238,7 +283,7 @@ def _resend(
 
 
 def _store(
-    submitter: Submitter, form: Form, version: FormVersion, parsed: ParsedInstance,
+    submitter: Submitter, form: Form, version_pk: int, parsed: ParsedInstance,
     files: list[tuple[Attachment, str]], device_id: str,
 ) -> Received:  # fmt: skip
     """Insert first: a new instance (the common case) costs one statement, and the unique
@@ -247,16 +292,13 @@ def _store(
     try:
         try:
             with transaction.atomic():
-                return _insert(submitter, form, version, parsed, files, device_id)
+                return _insert(submitter, form, version_pk, parsed, files, device_id)
         except IntegrityError as exc:
             with transaction.atomic():
-                existing = (
-                    Submission.objects.select_related("form__organization")
-                    .filter(form=form, instance_id=parsed.instance_id)
-                    .first()
-                )
+                existing = _STORED.first(form=form.pk, instance_id=parsed.instance_id)
                 if existing is None:  # pragma: no cover - an integrity error of another kind
                     raise exc
+                existing.form = form
                 return _resend(submitter, existing, parsed, files)
     except _Refusal as refusal:
         _deny(submitter, refusal.form, refusal.reason, refusal.error)
@@ -264,7 +306,7 @@ def _store(
 
 
 def _insert(
-    submitter: Submitter, form: Form, version: FormVersion, parsed: ParsedInstance,
+    submitter: Submitter, form: Form, version_pk: int, parsed: ParsedInstance,
     files: list[tuple[Attachment, str]], device_id: str,
 ) -> Received:  # fmt: skip
     replaced: Submission | None = None
@@ -281,11 +323,12 @@ def _insert(
                 409, _("This edit replaces a submission that is not the latest (it was "
                        "already edited, or never arrived). Nothing was changed."),
                 "edit_out_of_date"))  # fmt: skip
-    submission = Submission.objects.create(
-        form=form, form_version=version, instance_id=parsed.instance_id,
+    submission = Submission(
+        form=form, form_version_id=version_pk, instance_id=parsed.instance_id,
         deprecated_id=parsed.deprecated_id, xml=parsed.text, xml_sha256=parsed.sha256,
         submitted_by=submitter.user, app_user=submitter.app_user, device_id=device_id,
     )  # fmt: skip
+    insert(submission)  # .save(force_insert=True), the INSERT written once per process
     _add_attachments(submission, files, set())
     if replaced is not None:
         Submission.objects.filter(pk=replaced.pk).update(status=SubmissionStatus.REPLACED)
@@ -294,7 +337,7 @@ def _insert(
     # Last: the audit chain's lock is held from here to the commit.
     log(
         submitter.audit_actor, actions.CREATE, submission, organization=form.organization,
-        form_id=form.form_id, version=version.version, attachments=len(files),
+        form_id=form.form_id, version=parsed.version, attachments=len(files),
         edit=bool(replaced), **submitter.audit_context,
     )  # fmt: skip
     _after_commit_process(submission.pk)

@@ -43,6 +43,7 @@ from caminantes.collect import policies
 from caminantes.collect.models import AppUser, Form
 from caminantes.collect.services import token_hash
 from caminantes.lib import ratelimit
+from caminantes.lib.compiled import Compiled
 
 NS_RESPONSE = "http://openrosa.org/http/response"
 NS_XFORMS_LIST = "http://openrosa.org/xforms/xformsList"
@@ -174,12 +175,18 @@ def _failed(
     return OpenRosaError(status, message, reason)
 
 
+# The app user of a token, on every request of a device: one statement compiled once (the
+# ORM compiled it anew each time, six times what PostgreSQL spent answering it).
+_BY_TOKEN: Compiled[AppUser] = Compiled(
+    lambda token_hash: AppUser.objects.filter(token_hash=token_hash).select_related("organization"),
+    token_hash=str,
+)
+
+
 def authenticate_token(request: HttpRequest, token: str) -> Submitter:
     # The limit is checked once the token is not found: a good token is no guess, and a
     # device's every request must not cost a look at the counters.
-    app_user = (
-        AppUser.objects.select_related("organization").filter(token_hash=token_hash(token)).first()
-    )
+    app_user = _BY_TOKEN.first(token_hash=token_hash(token))
     if app_user is None or not app_user.organization.is_active:
         _too_many(request)
         raise _failed(

@@ -15,12 +15,17 @@ review queue.
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,8 +35,9 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
-from caminantes.collect.models import Form, FormKind, Submission, SubmissionStatus
+from caminantes.collect.models import Form, FormKind, FormVersion, Submission, SubmissionStatus
 from caminantes.collect.processing import checks, instance, mappings, questions
+from caminantes.lib.compiled import Compiled, update
 
 logger = logging.getLogger(__name__)
 SYSTEM = {"actor_email": "system:collect-processing"}
@@ -44,15 +50,56 @@ __all__ = [
 ]
 
 
-def form_questions(submission: Submission) -> list[dict[str, Any]]:
-    """The version's questions; made from its XLSForm when the server stored none."""
-    version = submission.form_version
-    found = questions.normalise(version.questions)
-    if not found and version.xlsform:
+# Each version's questions as processing reads them, kept in this process: normalising them
+# (or, for a version stored without them, converting its XLSForm with pyxform: tens of
+# milliseconds) once per version instead of once per submission. An entry serves only the
+# version row it was made of: the key is the version's id, and the entry is used while the
+# version's uuid, md5 and stored questions are still those it was made from (ids can come
+# back in a test database; a version's questions edited in place are new questions).
+DEFINITIONS_KEPT = 64
+_definitions: OrderedDict[int, tuple[tuple[str, str, str], list[dict[str, Any]]]] = OrderedDict()
+_definitions_lock = threading.Lock()
+
+
+def _stamp(submission: Submission) -> tuple[str, str, str]:
+    raw = getattr(submission, "version_questions", None)  # read with the submission (_READ)
+    if raw is not None:
+        uuid, md5 = submission.version_uuid, submission.version_md5  # type: ignore[attr-defined]
+    else:
+        version = submission.form_version
+        uuid, md5, raw = version.uuid, version.md5, version.questions
+    text = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True, default=str)
+    return str(uuid), str(md5), text
+
+
+def _make_questions(version_id: int, text: str) -> list[dict[str, Any]]:
+    found = questions.normalise(json.loads(text) if text else [])
+    if found:
+        return found
+    xlsform = FormVersion.objects.filter(pk=version_id).values_list("xlsform", flat=True).first()
+    if xlsform:
         try:
-            found = questions.normalise(questions.questions_from_xlsform(bytes(version.xlsform)))
+            found = questions.normalise(questions.questions_from_xlsform(bytes(xlsform)))
         except Exception:  # a broken XLSForm: flatten by the XML's structure alone
-            logger.warning("collect: no questions for form version %s", version.pk)
+            logger.warning("collect: no questions for form version %s", version_id)
+    return found
+
+
+def form_questions(submission: Submission) -> list[dict[str, Any]]:
+    """The version's questions; made from its XLSForm when the server stored none. Kept per
+    version (above): the list is shared, read it, never change it."""
+    key, stamp = submission.form_version_id, _stamp(submission)
+    with _definitions_lock:
+        kept = _definitions.get(key)
+        if kept is not None and kept[0] == stamp:
+            _definitions.move_to_end(key)
+            return kept[1]
+    found = _make_questions(key, stamp[2])
+    with _definitions_lock:
+        _definitions[key] = (stamp, found)
+        _definitions.move_to_end(key)
+        while len(_definitions) > DEFINITIONS_KEPT:
+            _definitions.popitem(last=False)
     return found
 
 
@@ -129,13 +176,23 @@ FIELDS = [
 ]
 
 
+# A submission to process, with its form and organisation and its version's stamp
+# (form_questions): one statement compiled once per process (compiling the select_related
+# on every submission cost more CPU than the rest of the processing).
+_READ: Compiled[Submission] = Compiled(
+    lambda pk: Submission.objects.filter(pk=pk)
+    .select_related("form", "form__organization")
+    .annotate(
+        version_uuid=F("form_version__uuid"), version_md5=F("form_version__md5"),
+        version_questions=Cast("form_version__questions", TextField()),
+    ),
+    pk=int,
+)  # fmt: skip
+
+
 def process_submission(submission_id: int) -> None:
     """Map one stored submission to its domain records (see the module docstring)."""
-    submission = (
-        Submission.objects.select_related("form", "form__organization", "form_version")
-        .filter(pk=submission_id)
-        .first()
-    )
+    submission = _READ.first(pk=submission_id)
     if submission is None or submission.status == SubmissionStatus.REPLACED:
         return
     with translation.override(settings.LANGUAGE_CODE[:2]):
@@ -149,21 +206,20 @@ def process_submission(submission_id: int) -> None:
                   "fails again, tell the support team.") % {"e": type(exc).__name__},
             )  # fmt: skip
     submission.processed_at = timezone.now()
-    Submission.objects.filter(pk=submission.pk).update(
-        **{name: getattr(submission, name) for name in FIELDS}
-    )
-    log(
-        None,
-        actions.UPDATE,
-        submission,
-        organization=submission.form.organization,
-        step="process",
-        status=submission.status,
-        kind=submission.form.kind,
-        flags=len(submission.flags),
-        unchecked=getattr(submission, "_unchecked", 0),
-        **SYSTEM,
-    )
+    with transaction.atomic(savepoint=False):  # the outcome and its audit event: one commit
+        update(Submission, submission.pk, **{name: getattr(submission, name) for name in FIELDS})
+        log(
+            None,
+            actions.UPDATE,
+            submission,
+            organization=submission.form.organization,
+            step="process",
+            status=submission.status,
+            kind=submission.form.kind,
+            flags=len(submission.flags),
+            unchecked=getattr(submission, "_unchecked", 0),
+            **SYSTEM,
+        )
 
 
 def require_review(user: User, form: Form) -> None:

@@ -13,6 +13,7 @@ does the same); a required question whose `relevant` cannot be evaluated is not 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,7 +45,10 @@ _TOKEN = re.compile(
 )
 
 
-def tokenize(text: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=1024)
+def tokenize(text: str) -> tuple[tuple[str, str], ...]:
+    """The tokens of an expression, read once per process (a form's few rules are checked on
+    every one of its submissions)."""
     tokens: list[tuple[str, str]] = []
     pos = 0
     text = text.strip()
@@ -55,7 +59,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
         pos = m.end()
         kind = m.lastgroup or ""
         tokens.append((kind, m.group(kind)))
-    return tokens
+    return tuple(tokens)
 
 
 def _number(value: Any) -> float | None:
