@@ -256,10 +256,12 @@ def _add_attachments(
     for f, content_type in files:
         if f.name in present:
             continue
-        SubmissionAttachment.objects.create(
+        attachment = SubmissionAttachment(
             submission=submission, name=f.name[:255], content_type=content_type,
-            size=len(f.content), sha256=hashlib.sha256(f.content).hexdigest(), content=f.content,
+            size=len(f.content), sha256=hashlib.sha256(f.content).hexdigest(),
         )  # fmt: skip
+        attachment.content = f.content  # encrypted (models)
+        attachment.save(force_insert=True)
         present.add(f.name)
         added += 1
     return added
@@ -325,9 +327,10 @@ def _insert(
                 "edit_out_of_date"))  # fmt: skip
     submission = Submission(
         form=form, form_version_id=version_pk, instance_id=parsed.instance_id,
-        deprecated_id=parsed.deprecated_id, xml=parsed.text, xml_sha256=parsed.sha256,
+        deprecated_id=parsed.deprecated_id, xml_sha256=parsed.sha256,
         submitted_by=submitter.user, app_user=submitter.app_user, device_id=device_id,
     )  # fmt: skip
+    submission.xml = parsed.text  # encrypted (models); re-sends compare xml_sha256
     insert(submission)  # .save(force_insert=True), the INSERT written once per process
     _add_attachments(submission, files, set())
     if replaced is not None:

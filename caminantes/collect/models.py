@@ -7,9 +7,21 @@ users: a token in the URL is their only credential, and it reaches only the form
 given. A `Submission` is one device instance, unique per form by its `instanceID`; its
 processing into domain records (households, DTM counts, receipts) is `collect.processing`'s,
 and a submission that fails it stays here, in the review queue, never dropped.
+
+A submission is personal data (a registration holds names, documents, phones): its XML, its
+answers, its flags and review reason (their messages quote answers) and its attachments'
+bytes are encrypted at rest with the registry's field keys (lib.crypto, `*_encrypted`
+columns, so `caminantes reencrypt` rotates them). Code reads and sets them through the plain
+names (`xml`, `answers`, `extra_answers`, `flags`, `review_reason`, `content`); a JSON value
+read is a copy, to assign back whole, not to change in place. An empty value is stored as ""
+(filters test emptiness without a key). `xml_sha256` (of the canonical XML) is what a re-send
+is compared by, with no decryption.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +29,27 @@ from django.utils.translation import gettext_lazy as _
 
 from caminantes.accounts.models import Organization
 from caminantes.geo.models import Country
+from caminantes.lib import crypto
 from caminantes.lib.models import TimestampedModel
+
+
+class _Sealed:
+    """Encrypted columns read through a property: each opened once per value loaded (the
+    token it came from is kept beside it, so a reload or an update opens the new one)."""
+
+    def _opened(self, column: str, open_: Callable[[str], Any]) -> Any:
+        token = getattr(self, column)
+        cache: dict[str, tuple[str, Any]] = self.__dict__.setdefault("_sealed", {})
+        hit = cache.get(column)
+        if hit is not None and hit[0] is token:
+            return hit[1]
+        value = open_(token)
+        cache[column] = (token, value)
+        return value
+
+    def _seal(self, column: str, token: str, value: Any) -> None:
+        setattr(self, column, token)
+        self.__dict__.setdefault("_sealed", {})[column] = (token, value)
 
 
 class FormKind(models.TextChoices):
@@ -99,13 +131,13 @@ class SubmissionStatus(models.TextChoices):
     REPLACED = "replaced", _("Replaced by an edit")
 
 
-class Submission(TimestampedModel):
+class Submission(_Sealed, TimestampedModel):
     form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="submissions")
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
     instance_id = models.CharField(max_length=255)  # meta/instanceID, "uuid:..."
     deprecated_id = models.CharField(max_length=255, blank=True)  # meta/deprecatedID of an edit
-    xml = models.TextField()
-    xml_sha256 = models.CharField(max_length=64)
+    xml_encrypted = models.TextField()  # the instance as received (read `xml`)
+    xml_sha256 = models.CharField(max_length=64)  # of the canonical XML: re-sends compare it
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -114,14 +146,17 @@ class Submission(TimestampedModel):
     status = models.CharField(
         max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
     )
-    # Why it is in the review queue (translatable message, shown to the reviewer).
-    review_reason = models.TextField(blank=True)
-    # Server-side re-check of the form's constraints: [{"question": ..., "message": ...}].
-    flags = models.JSONField(default=list, blank=True)
+    # Why it is in the review queue (shown to the reviewer), encrypted: the registry's and the
+    # checks' messages quote answers (read `review_reason`); "" when none.
+    review_reason_encrypted = models.TextField(blank=True, default="")
+    # Server-side re-check of the form's constraints: [{"question": ..., "message": ...}],
+    # JSON, encrypted (a message quotes the answer; read `flags`); "" when none failed.
+    flags_encrypted = models.TextField(blank=True, default="")
     # The answers flattened to {question path: value}, and those of the organisation's own
-    # questions that no mapping consumes (kept with the record and shown on it).
-    answers = models.JSONField(default=dict, blank=True)
-    extra_answers = models.JSONField(default=dict, blank=True)
+    # questions that no mapping consumes (kept with the record and shown on it): JSON,
+    # encrypted (read `answers` and `extra_answers`); "" when there are none.
+    answers_encrypted = models.TextField(blank=True, default="")
+    extra_answers_encrypted = models.TextField(blank=True, default="")
     # The domain record it became ("registry.household", uuid), once processed.
     record_type = models.CharField(max_length=64, blank=True)
     record_uuid = models.UUIDField(null=True, blank=True)
@@ -133,19 +168,80 @@ class Submission(TimestampedModel):
         ]
         indexes = [models.Index(fields=["form", "status"])]
 
+    @property
+    def xml(self) -> str:
+        return str(self._opened("xml_encrypted", crypto.decrypt))
 
-class SubmissionAttachment(TimestampedModel):
+    @xml.setter
+    def xml(self, value: str) -> None:
+        self._seal("xml_encrypted", crypto.encrypt(value), value)
+
+    @property
+    def review_reason(self) -> str:
+        return str(self._opened("review_reason_encrypted", crypto.decrypt))
+
+    @review_reason.setter
+    def review_reason(self, value: str) -> None:
+        self._seal("review_reason_encrypted", crypto.encrypt(value), value)
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return dict(self._opened("answers_encrypted", _open_json))
+
+    @answers.setter
+    def answers(self, value: dict[str, Any]) -> None:
+        self._seal("answers_encrypted", crypto.json_encrypt(value), dict(value))
+
+    @property
+    def extra_answers(self) -> dict[str, Any]:
+        return dict(self._opened("extra_answers_encrypted", _open_json))
+
+    @extra_answers.setter
+    def extra_answers(self, value: dict[str, Any]) -> None:
+        self._seal("extra_answers_encrypted", crypto.json_encrypt(value), dict(value))
+
+    @property
+    def flags(self) -> list[dict[str, str]]:
+        return list(self._opened("flags_encrypted", _open_list))
+
+    @flags.setter
+    def flags(self, value: list[dict[str, str]]) -> None:
+        self._seal("flags_encrypted", crypto.json_encrypt(value), list(value))
+
+
+def _open_json(token: str) -> dict[str, Any]:
+    value = crypto.json_decrypt(token, {})
+    return value if isinstance(value, dict) else {}
+
+
+def _open_list(token: str) -> list[Any]:
+    value = crypto.json_decrypt(token, [])
+    return value if isinstance(value, list) else []
+
+
+class SubmissionAttachment(_Sealed, TimestampedModel):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)  # of the bytes
+    content_encrypted = models.TextField()  # the bytes, encrypted (read `content`)
+
+    # Values of up to COLLECT_MAX_ATTACHMENT_BYTES: key rotation takes few at a time.
+    rotation_batch_size = 10
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["submission", "name"], name="collect_attachment_once")
         ]
+
+    @property
+    def content(self) -> bytes:
+        return bytes(self._opened("content_encrypted", crypto.decrypt_bytes))
+
+    @content.setter
+    def content(self, value: bytes) -> None:
+        self._seal("content_encrypted", crypto.encrypt_bytes(value), bytes(value))
 
 
 class FormMedia(TimestampedModel):

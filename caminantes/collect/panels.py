@@ -45,7 +45,7 @@ def household_panels(request: Any, household: Any) -> list[dict[str, Any]]:
     submissions = [
         s
         for s in Submission.objects.filter(match)
-        .exclude(extra_answers={}, flags=[])
+        .exclude(extra_answers_encrypted="", flags_encrypted="")
         .exclude(status=SubmissionStatus.REPLACED)
         .select_related("form")
         .order_by("created_at")

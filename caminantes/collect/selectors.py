@@ -63,7 +63,7 @@ def submissions_of(*, user: Any, form: Form) -> QuerySet[Submission]:
         policies.visible(user, Submission)
         .filter(form=form)
         .select_related("form_version", "app_user", "submitted_by")
-        .defer("xml")
+        .defer("xml_encrypted", "answers_encrypted", "extra_answers_encrypted", "flags_encrypted")
         .order_by("-created_at")
     )
 

@@ -50,7 +50,12 @@ def _status_filter(value: str) -> str:
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     forms_list = list(selectors.forms_for_review(request.user))
     status = _status_filter(request.GET.get("status", ""))
-    rows = selectors.submissions_for_review(request.user).order_by("-created_at")
+    # The list shows the reason and whether it is flagged, not the answers (not decrypted).
+    rows = (
+        selectors.submissions_for_review(request.user)
+        .defer("xml_encrypted", "answers_encrypted", "extra_answers_encrypted")
+        .order_by("-created_at")
+    )
     form = None
     if request.GET.get("form"):
         form = selectors.get_form(request.user, request.GET["form"])
@@ -58,7 +63,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     if status != "all":
         rows = rows.filter(status=status)
     if request.GET.get("flagged") == "1":
-        rows = rows.exclude(flags=[])
+        rows = rows.exclude(flags_encrypted="")
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -166,10 +166,10 @@ def _process(submission: Submission) -> None:
 
 FIELDS = [
     "status",
-    "review_reason",
-    "flags",
-    "answers",
-    "extra_answers",
+    "review_reason_encrypted",
+    "flags_encrypted",
+    "answers_encrypted",
+    "extra_answers_encrypted",
     "record_type",
     "record_uuid",
     "processed_at",

@@ -404,15 +404,16 @@ def import_export(*, user: User | None, form: Form, data: bytes, file_name: str 
             continue
         try:
             with transaction.atomic():
-                sub = Submission.objects.create(
+                sub = Submission(
                     form=form,
                     form_version=version,
                     instance_id=iid[:255],
-                    xml=xml,
                     xml_sha256=hashlib.sha256(xml.encode()).hexdigest(),
                     submitted_by=user,
                     device_id=(lowered.get("deviceid") or "")[:255],
                 )
+                sub.xml = xml  # encrypted (models)
+                sub.save(force_insert=True)
         except IntegrityError:
             outcome.known += 1  # imported meanwhile by another upload of the same file
             continue

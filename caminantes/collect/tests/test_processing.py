@@ -9,6 +9,7 @@ from caminantes.collect.processing import process_submission, reprocess, reproce
 from caminantes.collect.tests.processing_world import household_body, make_form, submit
 from caminantes.dtm.models import FlowCount, FlowMonitoringPoint
 from caminantes.dtm.tests.base import DAY, DtmTestCase
+from caminantes.lib import crypto
 from caminantes.registry import imports
 from caminantes.registry.models import Household, ImportBatch
 
@@ -84,7 +85,9 @@ class HouseholdRegistrationTest(DtmTestCase):
 
     def test_broken_xml_is_kept_in_the_queue(self) -> None:
         sub = submit(self.form, {})
-        Submission.objects.filter(pk=sub.pk).update(xml="<data><oops></data>")
+        Submission.objects.filter(pk=sub.pk).update(
+            xml_encrypted=crypto.encrypt("<data><oops></data>")
+        )
         sub = self.run_it(sub)
         self.assertEqual(sub.status, SubmissionStatus.REVIEW)
         self.assertIn("XML", sub.review_reason)

@@ -73,7 +73,7 @@ class ExportTest(DtmTestCase):
         ).encode()
         outcome = exports.import_export(user=self.carla, form=self.tally, data=central)
         self.assertEqual(
-            outcome.processed, 1, Submission.objects.values_list("review_reason", flat=True)[:1]
+            outcome.processed, 1, [s.review_reason for s in Submission.objects.all()[:1]]
         )
         sub = Submission.objects.get()
         self.assertEqual(sub.extra_answers, {"servicios": "agua salud"})

@@ -29,7 +29,8 @@ class RotationCount:
 
 
 def encrypted_columns() -> list[tuple[type[models.Model], str, Q]]:
-    """Every encrypted column: by convention a field named `*_encrypted`, plus the field
+    """Every encrypted column: by convention a field named `*_encrypted` in any app (the
+    registry's numbers, field collection's submissions and attachments), plus the field
     history values that were encrypted because the field they record is."""
     found: list[tuple[type[models.Model], str, Q]] = []
     for model in apps.get_models():
@@ -107,12 +108,14 @@ def encryption_rotate(*, batch_size: int = 500) -> list[RotationCount]:
     for model, column, condition in encrypted_columns():
         count = RotationCount(f"{model._meta.label_lower}.{column}")
         manager = model._default_manager
+        # A model of large values (files) says how many it takes at a time.
+        size = min(batch_size, getattr(model, "rotation_batch_size", batch_size))
         last = 0
         while batch := list(
             manager.filter(condition, pk__gt=last)
             .exclude(**{column: ""})
             .order_by("pk")
-            .values_list("pk", column)[:batch_size]
+            .values_list("pk", column)[:size]
         ):
             with transaction.atomic():
                 for pk, token in batch:
