@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -14,9 +15,10 @@ class Kind(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    TRANSFERRED = "transferred", _("Transferred")
+    # "Open" alone is the registry's (a data request: "Abierta"); a case is masculine.
+    OPEN = "open", pgettext_lazy("protection case", "Open")
+    CLOSED = "closed", pgettext_lazy("protection case", "Closed")
+    TRANSFERRED = "transferred", pgettext_lazy("protection case", "Transferred")
 
 
 class Sex(models.TextChoices):

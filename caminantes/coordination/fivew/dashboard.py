@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from caminantes.assistance.models import ServiceDelivery
 from caminantes.coordination.fivew import deliveries, summary
@@ -31,8 +31,6 @@ AGE_SEX_LABELS = {
 
 
 def _lang(labels: dict[str, str]) -> str:
-    from django.utils.translation import get_language
-
     return labels.get((get_language() or "es")[:2], labels["en"])
 
 
@@ -66,6 +64,12 @@ def figures(
     totals = t.totals
     maxed = summary.max_sector(s.reach)
     by_country, by_sector, by_admin1, by_month = t.by_country, t.by_sector, t.by_admin1, t.by_month
+    # Sectors are added up under R4V's (English) names, as the exports write them; the page
+    # shows the Spanish name to a Spanish reader, as the filter does.
+    if (get_language() or "es")[:2] == "es":
+        spanish = dict(Sector.objects.exclude(name_es="").values_list("name", "name_es"))
+        by_sector = [{**r, "subsector": spanish.get(r["subsector"], r["subsector"])}
+                     for r in by_sector]  # fmt: skip
     cva = summary.cva_by_mechanism(s.cva)
     for c in cva:
         c["label"] = _lang(DELIVERY_MECHANISMS.get(c["mechanism"], {"en": c["mechanism"] or "—"}))

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test import TransactionTestCase
 from django.urls import reverse
+from django.utils import translation
 
 from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Role
@@ -175,7 +176,10 @@ class SummaryTest(FivewTestCase):
         }
 
     def from_summaries(self, user: Any, **filters: Any) -> Any:
-        f = dashboard.figures(selectors.validated_summaries(user=user), **filters)
+        # Under R4V's (English) sector names, as the rows are added up; a Spanish page shows
+        # the Spanish names (test_it_names_the_sectors_in_spanish_for_a_spanish_reader).
+        with translation.override("en"):
+            f = dashboard.figures(selectors.validated_summaries(user=user), **filters)
         s = selectors.validated_summaries(user=user).filtered(
             countries=filters["countries"], start=filters["start"], end=filters["end"],
             sectors=[filters["sector"]] if filters["sector"] else [],
@@ -189,6 +193,18 @@ class SummaryTest(FivewTestCase):
             "by_month": summary.tables(s.reach).by_month,
             "cva": [{k: v for k, v in c.items() if k != "label"} for c in f.cva],
         }
+
+    def test_it_names_the_sectors_in_spanish_for_a_spanish_reader(self) -> None:
+        filters = self.resolve({})
+        with translation.override("es"):
+            f = dashboard.figures(selectors.validated_summaries(user=self.ines), **filters)
+        names = {r["subsector"] for r in f.by_sector}
+        english = self.from_summaries(self.ines, **filters)["by_sector"]
+        self.assertEqual(len(names), len(english))
+        spanish = dict(Sector.objects.exclude(name_es="").values_list("name", "name_es"))
+        self.assertTrue(spanish, "the reference list has Spanish names")
+        self.assertEqual(names, {spanish.get(r["subsector"], r["subsector"]) for r in english})
+        self.assertNotEqual(names, {r["subsector"] for r in english})
 
     def assert_same(self, user: Any = None, filters: list[dict[str, Any]] = FILTERS) -> None:
         user = user or self.ines
