@@ -181,4 +181,5 @@ def load(say: Callable[[str], None], **options: Any) -> None:
 
 def _say_receiver(say: Callable[[str], None]) -> None:
     say(f"  The demo's referrals are received by the partner user {RECEIVER} "
-        f"(FFS, Colombia): Referrals > Inbox; sent by {SENDER}.")  # fmt: skip
+        f"(FFS, Colombia): menu Remisiones, then Bandeja de remisiones "
+        f"(/assistance/referrals/inbox/); sent by {SENDER}.")  # fmt: skip
