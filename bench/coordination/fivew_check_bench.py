@@ -111,9 +111,9 @@ def generate(path: Path, rows: int, seed: int) -> int:
         if mistake:
             broken += 1
             kind = (n // 20) % 4
-            if kind == 0:
+            if kind == 0 or (kind == 1 and not new):  # no breakdown to break: another mistake
                 admin1 = "Atlantis"
-            elif kind == 1 and new:
+            elif kind == 1:
                 pops[0] = new + 1
             elif kind == 2:
                 cva, mech, value = True, None, value or 10

@@ -24,7 +24,7 @@ def _run(*args: str) -> tuple[str, str]:
 def test_it_checks_a_workbook_and_writes_problems_and_hxl(tmp_path: Path) -> None:
     errors, hxl_out = tmp_path / "errors.csv", tmp_path / "out.csv"
     out, _ = _run("check", str(SAMPLE_2022), "--errors", str(errors), "--hxl", str(hxl_out))
-    lines = list(csv.DictReader(errors.open(encoding="utf-8-sig")))
+    lines = list(csv.DictReader(errors.open(encoding="utf-8")))
     assert out.strip() == f"rows=125 errors={len(lines)}"
     assert len(lines) > 0
     assert list(lines[0]) == ["row", "column", "rule", "message"]
@@ -35,7 +35,7 @@ def test_it_checks_a_workbook_and_writes_problems_and_hxl(tmp_path: Path) -> Non
         "rule": "admin1_unknown",
         "message": "«Bolivia» no es un admin1 de Bolivia (nivel nacional: «Country level»).",
     }
-    hxl_lines = hxl_out.read_text(encoding="utf-8-sig").splitlines()
+    hxl_lines = hxl_out.read_text(encoding="utf-8").splitlines()
     assert hxl_lines[1].startswith("#country+name,#country+code")
     assert len(hxl_lines) == 2 + 125
 
@@ -43,13 +43,13 @@ def test_it_checks_a_workbook_and_writes_problems_and_hxl(tmp_path: Path) -> Non
 def test_it_speaks_english_when_asked(tmp_path: Path) -> None:
     errors = tmp_path / "errors.csv"
     _run("check", str(SAMPLE_2022), "--errors", str(errors), "--lang", "en")
-    assert "is not an admin1 of Bolivia" in errors.read_text(encoding="utf-8-sig")
+    assert "is not an admin1 of Bolivia" in errors.read_text(encoding="utf-8")
 
 
 def test_it_consolidates_people_reached(tmp_path: Path) -> None:
     totals = tmp_path / "totals.csv"
     out, _ = _run("consolidate", str(SAMPLE_2022), "--out", str(totals))
-    rows = list(csv.DictReader(totals.open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader(totals.open(encoding="utf-8")))
     assert list(rows[0]) == ["country", "sector", "monthly_beneficiaries", "people_reached"]
     assert {"country": "Argentina", "sector": "Protection", "monthly_beneficiaries": "557",
             "people_reached": "96"} in rows  # fmt: skip
@@ -96,4 +96,4 @@ def test_it_runs_on_a_fresh_machine_without_a_database_or_the_servers_secrets(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("rows=125 errors=")
-    assert errors.read_text(encoding="utf-8-sig").startswith("row,column,rule,message")
+    assert errors.read_text(encoding="utf-8").startswith("row,column,rule,message")  # no BOM

@@ -153,7 +153,8 @@ class _Nothing:
 
 def _open(path: str) -> Any:
     try:
-        # UTF-8 with a BOM: Excel then reads the accents right
-        return Path(path).open("w", encoding="utf-8-sig", newline="")
+        # Plain UTF-8, no byte-order mark: these files are read by programs (a BOM would
+        # make the first column "\ufeffrow" to Python's csv and to most tools).
+        return Path(path).open("w", encoding="utf-8", newline="")
     except OSError as exc:
         raise _OutputError(path, exc) from exc
