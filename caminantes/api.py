@@ -105,13 +105,14 @@ api.add_router("/coordination/feedback", feedback_router)
 
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
-def number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """A number no column can hold (SQLite's 64-bit integers, PostgreSQL's integer) is the
-    caller's wrong input: 422 with a sentence, not a 500. Schemas bound the numbers they
-    know (page, quantities); this is the net under the ones they do not."""
+def value_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value no column can hold (a number past SQLite's 64-bit integers or PostgreSQL's
+    integer, a text past a column's length: PostgreSQL's DataError covers both) is the
+    caller's wrong input: 422 with a sentence, not a 500. Schemas bound what they know
+    (page, quantities, lengths); this is the net under what they do not."""
     return api.create_response(
         request,
-        {"detail": _("A number is out of range."), "errors": {}},
+        {"detail": _("A value is out of range or too long."), "errors": {}},
         status=422,
     )
 

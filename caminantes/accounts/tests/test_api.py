@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.test import override_settings
 from django.utils import timezone
 
-from caminantes.accounts.models import ApiToken
+from caminantes.accounts.models import ApiToken, User
 from caminantes.accounts.services import api_token_create
 from caminantes.audit.models import AuditEvent
 from tests.personas import PersonaTestCase
@@ -115,3 +117,17 @@ class ApiTest(PersonaTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("detail", response.json())
+
+    def test_it_answers_a_value_no_column_can_hold_with_422(self) -> None:
+        # PostgreSQL's DataError: a number past its integer, or a text past a column.
+        secret = api_token_create(user=self.alice, name="t", scopes=["read"]).secret
+        errors = [
+            DataError("value too long for type character varying(120)"),
+            OverflowError("Python int too large to convert to SQLite INTEGER"),
+        ]
+        for error in errors:
+            failing = mock.patch.object(User, "active_memberships", side_effect=error)
+            with self.subTest(error=type(error).__name__), failing:
+                response = self.client.get("/api/v1/me", headers=self.bearer(secret))
+                self.assertEqual(response.status_code, 422)
+                self.assertIn("detail", response.json())
