@@ -241,14 +241,44 @@ LONG_FIRST = (
     "tests/test_referral_receiver_walk.py",
     "caminantes/protection/tests/test_access_matrix.py",
 )
+BROWSER = "tests/browser/"
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
+def _order(item: pytest.Item) -> int:
+    if item.nodeid.startswith(BROWSER):
+        return 0
+    return 1 if item.nodeid.startswith(LONG_FIRST) else 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`make test` runs `--dist loadgroup`), the browser tests form one
-    group, run by one worker: it builds the demo once while the other worker goes on with
-    the rest, instead of waiting on the demo's lock. The long walks come first."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))  # stable
+    """The browser tests first (one unit of work, see below), then the long walks, so that
+    no worker is left running one of them alone at the end."""
+    items.sort(key=_order)  # stable
+
+
+def split_scope(nodeid: str) -> str:
+    """The unit of work a test belongs to under pytest-xdist: every browser test in one (one
+    worker builds the demo once while the other goes on, instead of waiting on its lock), a
+    test class in one (its setUpTestData runs once, not on every worker), and otherwise a
+    module (its fixtures are set up once)."""
+    if nodeid.startswith(BROWSER):
+        return "browser"
+    return nodeid.rsplit("::", 1)[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist load` or `loadgroup` (what `make test` asks for): the units of `split_scope`,
+    handed out in collection order. xdist's own grouping by mark no longer works with
+    pytest 9.2, which ignores the suffix xdist writes into a test's id; a test in
+    tests/test_house_rules.py holds this scheduler to its units."""
+    if config.getvalue("dist") not in {"load", "loadgroup"}:
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return split_scope(nodeid)
+
+    config.option.loadscopereorder = False  # keep the order of pytest_collection_modifyitems
+    return Scheduling(config, log)

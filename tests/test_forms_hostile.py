@@ -1,5 +1,7 @@
-"""No ordinary mistake gives a server error: every form the site serves, filled badly; and
-every page obeys the Content-Security-Policy (one walk over the pages does both).
+"""One walk over every page, as each persona, checks three things: no ordinary mistake gives
+a server error (every form the site serves, filled badly); every page obeys the
+Content-Security-Policy; and no link that carries an id in its query string opens another
+organisation's record.
 
 The forms are found, not listed: every route of the URL configuration (tests/walk.py) is
 opened as each persona, those naming an object with the persona's own organisation's
@@ -17,6 +19,9 @@ Each page opened on the way is also read for what a strict Content-Security-Poli
 block (tests/test_content_security_policy.py has the rules): no inline script or style, no
 handler attribute, the policy header strict. Every page route must be shown (200) to at
 least one persona, or be named in NOT_PAGES there with the reason.
+
+Links whose query string carries an id (`?person=<uuid>`), found on those pages, are then
+given the other organisation's ids: each must answer as for an id that does not exist.
 """
 
 from __future__ import annotations
@@ -29,20 +34,24 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from django.db import transaction
+from django.db import models, transaction
 from django.test import Client
 
 from caminantes.accounts.models import Membership, User
 from caminantes.accounts.permissions import Role
+from tests.markers import Marker, found_in, markers
 from tests.personas import PASSWORD, PersonaTestCase
 from tests.test_content_security_policy import NOT_PAGES, VISITOR_PAGES, page_problems
 from tests.walk import (
     get_capturing,
+    id_parameters,
     looked_up_models,
     objects_for,
     page_routes,
     page_routes_with_ids,
     page_routes_without_ids,
+    readable,
+    refused_regardless,
     route_url,
 )
 from tests.world import build_foreign_world, distinct_objects
@@ -176,12 +185,19 @@ def forms_in(html: str, page_url: str) -> list[PostForm]:
 class HostileFormsTest(PersonaTestCase):
     personas: list[User]
     own: dict[str, list[Any]]
+    foreign: dict[str, list[Any]]
+    side: dict[str, str]
+    iom_world: dict[type[models.Model], Any]
+    ffs_world: dict[type[models.Model], Any]
+    leaks: dict[str, dict[str, Marker]]
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        iom = distinct_objects(build_foreign_world(cls.iom, cls.alice))
-        ffs = distinct_objects(build_foreign_world(cls.ffs, cls.charlie))
+        iom_world = build_foreign_world(cls.iom, cls.alice)
+        ffs_world = build_foreign_world(cls.ffs, cls.charlie)
+        iom, ffs = distinct_objects(iom_world), distinct_objects(ffs_world)
+        cls.iom_world, cls.ffs_world = iom_world, ffs_world
         # A registrar, a country manager, a DTM enumerator, a partner, an admin (who also
         # opens every page an auditor does), a distribution officer (the warehouses) and a
         # shelter officer (the shelters).
@@ -196,6 +212,10 @@ class HostileFormsTest(PersonaTestCase):
         # Bob (GBV officer) is assigned to IOM's protection case: its forms are tried too.
         cls.personas = [cls.alice, cls.carla, cls.eve, cls.charlie, cls.admin, dora, sol, cls.bob]
         cls.own = {u.email: (ffs if u == cls.charlie else iom) for u in cls.personas}
+        cls.side = {u.email: ("FFS" if u == cls.charlie else "IOM") for u in cls.personas}
+        cls.foreign = {u.email: (iom if u == cls.charlie else ffs) for u in cls.personas}
+        iom_leaks, ffs_leaks = markers(iom_world, cls.iom), markers(ffs_world, cls.ffs)
+        cls.leaks = {u.email: (iom_leaks if u == cls.charlie else ffs_leaks) for u in cls.personas}
 
     def _client(self, user: User) -> Client:
         return self.login(user, client=Client(), sudo=True)
@@ -233,6 +253,8 @@ class HostileFormsTest(PersonaTestCase):
                 self.shown.add(route)
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
+            for link in id_parameters(response.content.decode(), url):
+                self.id_links.setdefault(link, set()).add(self.side[user.email])
             for form in forms_in(response.content.decode(), url):
                 if form.action.removeprefix("GET ").split("?")[0] not in SKIPPED_ACTIONS:
                     found.setdefault(form.key, form)
@@ -253,6 +275,8 @@ class HostileFormsTest(PersonaTestCase):
         # The models each route looks its id up in, learnt once for every persona.
         self.lookups: dict[str, set[Any]] = {}
         self.shown: set[str] = set()  # routes some persona was shown (200)
+        # (path, parameter) of links carrying an id, and the organisations whose pages had it
+        self.id_links: dict[tuple[str, str], set[str]] = {}
 
     def test_every_page_obeys_the_policy_and_no_form_filled_badly_gives_a_server_error(
         self,
@@ -283,3 +307,45 @@ class HostileFormsTest(PersonaTestCase):
         skipped = {r for r in page_routes() if r.endswith(SKIPPED_SUFFIXES)}
         unseen = sorted(set(page_routes()) - self.shown - NOT_PAGES - VISITOR_PAGES - skipped)
         self.assertEqual(unseen, [], "no persona was shown these pages: add to the world")
+        self._links_with_foreign_ids()
+
+    def _links_with_foreign_ids(self) -> None:
+        """Some links carry an id as a parameter (`?person=<uuid>` opens a form about one
+        person). Found on an organisation's own pages in the walk, each is then given, by
+        that organisation's staff, the other organisation's ids: the answer must be the
+        answer for an id that does not exist, and show nothing of the record. (Not the
+        platform administrator: she sees all.) A parameter naming shared reference data
+        (a regularization scheme) has no other organisation's record to try."""
+        self.assertTrue(self.id_links, "no link on the personas' own pages carries an id")
+        everyone = distinct_objects({**self.iom_world, **self.ffs_world})
+        clients = {u: self._client(u) for u in self.personas if u != self.admin}
+        for (path, name), sides in sorted(self.id_links.items()):
+            askers = [u for u in clients if self.side[u.email] in sides]
+            lookups: set[Any] = set()
+            missing, reached = {}, []
+            for user in askers:
+                key = uuid.uuid4()
+                missing[user], queries = get_capturing(clients[user], path, data={name: key})
+                lookups |= looked_up_models(queries, key)
+                if not refused_regardless(missing[user], queries, key):
+                    reached.append(user)  # the others' answer is the same for every id
+            if not objects_for(lookups, everyone):
+                continue  # it looks up shared reference data only
+            own_seen = any(
+                clients[u].get(path, {name: obj.uuid}).status_code == 200  # type: ignore[attr-defined]
+                for u in reached
+                for obj in objects_for(lookups, self.own[u.email])
+            )
+            with self.subTest(path=path, parameter=name):
+                self.assertTrue(own_seen, "nobody opens a record of their own this way")
+            for user in reached:
+                for obj in objects_for(lookups, self.foreign[user.email]):
+                    query = {name: str(obj.uuid)}  # type: ignore[attr-defined]
+                    answer = clients[user].get(path, query)
+                    # The path may name a record of the other side (a link found on its
+                    # pages): the page may repeat what was asked.
+                    asked = {"path": path, **query}
+                    shown = found_in(readable(answer), self.leaks[user.email], asked)
+                    with self.subTest(path=path, parameter=name, asker=user.email, obj=repr(obj)):
+                        self.assertEqual(answer.status_code, missing[user])
+                        self.assertEqual(shown, set())

@@ -34,6 +34,7 @@ from tests.walk import (
     looked_up_models,
     objects_for,
     page_routes_with_ids,
+    refused_regardless,
     route_url,
     send_capturing,
 )
@@ -84,6 +85,8 @@ class ReceiverWalkTest(PersonaTestCase):
         for route in page_routes_with_ids():
             key = uuid.uuid4()
             missing, queries = get_capturing(client, route_url(route, key))
+            if refused_regardless(missing, queries, key):
+                continue  # refused before the id was looked at: every id is answered alike
             for obj in objects_for(looked_up_models(queries, key), self.family):
                 status, _ = get_capturing(client, route_url(route, obj.uuid))
                 with self.subTest(route=route, obj=repr(obj)):
@@ -99,6 +102,8 @@ class ReceiverWalkTest(PersonaTestCase):
             key = uuid.uuid4()
             missing, queries = send_capturing(client, method, re.sub(r"\{\w+\}", str(key), path),
                                               headers=headers)  # fmt: skip
+            if refused_regardless(missing, queries, key):
+                continue
             for obj in objects_for(looked_up_models(queries, key), self.family):
                 url = re.sub(r"\{\w+\}", str(obj.uuid), path)
                 status, _ = send_capturing(client, method, url, headers=headers)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -65,6 +67,13 @@ USERS = [
 DEFAULT_PASSWORD = "caminantes-demo"  # noqa: S105 - demo only, two-factor waived only with DEBUG
 
 
+@functools.cache
+def password_hash(password: str) -> str:
+    """One hash for every demo user. Their password is public anyway, and hashing it once
+    for each of twenty users (PBKDF2, a million rounds) took ten seconds of every load."""
+    return make_password(password)
+
+
 def load(
     say: Callable[[str], None], *, password: str = DEFAULT_PASSWORD, **options: object
 ) -> None:
@@ -89,12 +98,11 @@ def load(
                     actor=None,
                     email=spec.email,
                     full_name=spec.name,
-                    password=password,
+                    password=None,
                     is_demo=True,
                 )
-            else:
-                user.set_password(password)
-                user.save(update_fields=["password"])
+            user.password = password_hash(password)
+            user.save(update_fields=["password"])
             org = orgs[spec.org]
             if (
                 not Membership.objects.active()

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from caminantes.accounts import policies
 from caminantes.accounts import services as accounts_services
-from caminantes.accounts.demo import DEFAULT_PASSWORD
+from caminantes.accounts.demo import DEFAULT_PASSWORD, password_hash
 from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Perm, Role
 from caminantes.geo.models import Country
@@ -348,9 +348,11 @@ def _registrars(
                         actor=None,
                         email=DEMO_EMAIL.format(login),
                         full_name=name,
-                        password=password,
+                        password=None,
                         is_demo=True,
                     )
+                    user.password = password_hash(password)
+                    user.save(update_fields=["password"])
                 accounts_services.membership_add(
                     actor=None,
                     user=user,

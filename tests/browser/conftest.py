@@ -134,14 +134,38 @@ def demo_server(demo_var: Path) -> Iterator[str]:
         yield url
 
 
+# Playwright's synchronous API keeps an asyncio loop marked as running in this thread for
+# as long as it is open, and Django then refuses every database call ("You cannot call this
+# from an async context"). The browser tests run together, first (conftest.py at the root):
+# Chromium and Playwright are closed as soon as the last of them is done, so the worker goes
+# on with the rest of the suite.
+_open: list[contextlib.ExitStack] = []
+
+
+def close_browser() -> None:
+    while _open:
+        _open.pop().close()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    stack = contextlib.ExitStack()
+    _open.append(stack)
+    p = stack.enter_context(sync_playwright())
+    b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    stack.callback(b.close)
+    yield b
+    close_browser()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    result = yield  # the test's own fixtures (its page) are closed first
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+        close_browser()
+    return result
 
 
 def is_csp_violation(message: ConsoleMessage) -> bool:

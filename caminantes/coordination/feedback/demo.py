@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caminantes.accounts import services as accounts
-from caminantes.accounts.demo import DEFAULT_PASSWORD
+from caminantes.accounts.demo import DEFAULT_PASSWORD, password_hash
 from caminantes.accounts.models import Membership, Organization, User
 from caminantes.accounts.permissions import Role
 from caminantes.coordination.feedback import services
@@ -63,10 +63,9 @@ def _focal_point(say: Callable[[str], None], password: str) -> User | None:
     user = User.objects.filter(email=FOCAL_POINT).first()
     if user is None:
         user = accounts.user_create(actor=None, email=FOCAL_POINT, full_name="Paula Salvaguarda",
-                                    password=password, is_demo=True)  # fmt: skip
-    else:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+                                    password=None, is_demo=True)  # fmt: skip
+    user.password = password_hash(password)
+    user.save(update_fields=["password"])
     if not Membership.objects.active().filter(user=user, organization=iom,
                                                role=Role.PSEA_FOCAL_POINT).exists():  # fmt: skip
         accounts.membership_add(actor=None, user=user, organization=iom,
