@@ -58,8 +58,8 @@ lint: $(STAMP)
 	DEBUG=1 $(BIN)/caminantes makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-logo
 
-# On every core (pytest-xdist); the browser tests run together on one worker, which builds the
-# demo once (conftest.py), while the other workers run the rest.
+# On every core (pytest-xdist); conftest.py's scheduler runs the browser tests together and
+# first on one worker, which builds the demo once, while the other workers run the rest.
 # The lint runs beside the suite (its type check alone takes most of a minute on one core),
 # its report printed after the tests'; either failing fails `make test`.
 test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps

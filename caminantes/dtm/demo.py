@@ -214,7 +214,7 @@ def _insert_rows(model: type[Any], fields: list[str], rows: Iterable[tuple[Any, 
     columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))  # noqa: S608
 
 
 def _sheet(rng: random.Random, sheets: list[FlowCount],
