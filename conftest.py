@@ -241,6 +241,7 @@ LONG_FIRST = (
     "tests/test_referral_receiver_walk.py",
     "caminantes/protection/tests/test_access_matrix.py",
 )
+# The browser tests, by where they live: the scheduler sees only test ids, not marks.
 BROWSER = "tests/browser/"
 
 
@@ -270,8 +271,8 @@ def split_scope(nodeid: str) -> str:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist load` or `loadgroup` (what `make test` asks for): the units of `split_scope`,
     handed out in collection order. xdist's own grouping by mark no longer works with
-    pytest 9.2, which ignores the suffix xdist writes into a test's id; a test in
-    tests/test_house_rules.py holds this scheduler to its units."""
+    pytest 9.2, which ignores the suffix xdist writes into a test's id;
+    tests/test_scheduling.py holds this scheduler to its units."""
     if config.getvalue("dist") not in {"load", "loadgroup"}:
         return None
     from xdist.scheduler import LoadScopeScheduling

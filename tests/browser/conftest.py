@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from conftest import copy_sqlite
+from conftest import BROWSER, copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 # `python -m caminantes` from this checkout (what the `caminantes` script runs), so the
@@ -163,7 +163,7 @@ def browser() -> Iterator[Browser]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     result = yield  # the test's own fixtures (its page) are closed first
-    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+    if nextitem is None or not nextitem.nodeid.startswith(BROWSER):
         close_browser()
     return result
 
