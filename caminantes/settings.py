@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' templates, for the form renderer below
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -164,6 +165,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through TEMPLATES, so caminantes/templates can replace one of Django's:
+# select.html writes its options in Python (web/templatetags/select_options.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite in WAL mode under var/ unless DATABASE_URL says otherwise.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'caminantes.sqlite3'}")

@@ -35,4 +35,6 @@ def test_it_runs_the_demo_bus_from_a_phone(demo_server: str, page: Page) -> None
     pending.locator("button", has_text="No se presentó").click()
     expect(p.locator("text=Marcado como no presentado.")).to_be_visible()
     p.locator("a.button", has_text="Reservar asientos").click()
+    # The click starts a navigation: measure the page it leads to, not the one unloading.
+    expect(p.locator("h1")).to_have_text("Reservar asientos")
     assert fits_360(p)

@@ -186,7 +186,14 @@ class BaseGrid(forms.BaseFormSet):
         return [f for f in self.forms if f.has_changed() and f.cleaned_data]
 
 
-GridFormSet = forms.formset_factory(ActivityForm, formset=BaseGrid, extra=GRID_ROWS, max_num=50)
+GRID_MAX = 50
+
+# At most 50 rows, whatever the posted management form claims: Django's default ceiling is
+# max_num + 1,000 forms, and a tampered count made the page re-render 1,050 rows of 25 inputs.
+GridFormSet = forms.formset_factory(
+    ActivityForm, formset=BaseGrid, extra=GRID_ROWS, max_num=GRID_MAX, validate_max=True,
+    absolute_max=GRID_MAX,
+)  # fmt: skip
 
 
 class UploadForm(forms.Form):

@@ -140,6 +140,18 @@ class PartnerWalkTest(FivewTestCase):
         report.refresh_from_db()
         self.assertEqual(report.status, Status.VALIDATED)
 
+    def test_a_grid_claiming_thousands_of_rows_is_refused_and_shows_at_most_fifty(self) -> None:
+        c = self.login(self.charlie)
+        c.post(reverse("fivew_reports"), {"country": self.co.pk, "month": "2026-03"})
+        report = Report.objects.get()
+        data = grid_post(report, [form_line()]) | {"form-TOTAL_FORMS": "100000"}
+        r = c.post(reverse("fivew_grid", args=[report.uuid]), data)
+        self.assertEqual(r.status_code, 400)
+        self.assertEqual(len(r.context["formset"].forms), 50)
+        self.assertContains(r, "50", status_code=400)
+        self.assertTrue(r.context["formset"].non_form_errors())
+        self.assertFalse(Activity.objects.exists())
+
     def test_another_organisation_gets_404_on_a_draft(self) -> None:
         report = self.add(user=self.carla, org=self.iom, **{F.APPEALING_ORG: "IOM"})
         c = self.login(self.charlie)
