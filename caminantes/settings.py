@@ -166,9 +166,9 @@ TEMPLATES = [
     }
 ]
 
-# Widgets render through TEMPLATES, so caminantes/templates can replace one of Django's:
-# select.html writes its options in Python (web/templatetags/select_options.py).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widgets render through TEMPLATES (so caminantes/templates may replace one of Django's),
+# the commonest of them (inputs, selects, empty error lists) written in Python.
+FORM_RENDERER = "caminantes.web.forms_renderer.FormRenderer"
 
 # Database: SQLite in WAL mode under var/ unless DATABASE_URL says otherwise.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'caminantes.sqlite3'}")

@@ -197,12 +197,28 @@ def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[da
                         if n or flow_type == max(by_type, key=lambda t: by_type[t]):
                             _sheet(rng, sheets, parts, point, day, (start, end), direction,
                                    flow_type, n, enumerator, vrng)  # fmt: skip
-    created = FlowCount.objects.bulk_create(sheets, batch_size=2000)
+    ids = _insert_objects(FlowCount, sheets)
     _insert_rows(
         FlowCountBreakdown, ["count", "dimension", "code", "individuals"],
-        ((created[i].pk, d, code, v) for i, d, cells in parts for code, v in cells.items() if v),
+        ((ids[sheets[i].uuid], d, code, v) for i, d, cells in parts for code, v in cells.items()
+         if v),
     )  # fmt: skip
-    return len(created)
+    return len(sheets)
+
+
+def _insert_objects(model: type[Any], objs: list[Any]) -> dict[Any, int]:
+    """Unsaved instances into `model`'s table in one executemany, each value prepared by its
+    field as `bulk_create` prepares it (`pre_save`, then `get_db_prep_save`), without the
+    per-value SQL compiling that made bulk_create two fifths of the DTM demo (38,000 tally
+    sheets of 30 columns). No signals, as with bulk_create. Their ids, by uuid."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [
+        tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs
+    ]
+    _insert_rows(model, [f.name for f in fields], rows)
+    wanted = {obj.uuid for obj in objs}
+    rows_ids = model.objects.values_list("uuid", "pk").iterator(chunk_size=10_000)
+    return {key: pk for key, pk in rows_ids if key in wanted}
 
 
 def _insert_rows(model: type[Any], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> None:

@@ -21,7 +21,7 @@ from tests.browser.test_sensitive_pages import log_in
 
 pytestmark = pytest.mark.browser
 
-IDLE = 18  # seconds: the warning shows IDLE / 3 = 6 s before the end
+IDLE = 10  # seconds: the warning shows IDLE // 3 = 3 s before the end; the test waits ~2 periods
 REGISTRAR = "registro.co@demo.caminantes.org"
 
 
