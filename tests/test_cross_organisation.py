@@ -33,6 +33,7 @@ from tests.walk import (
     refused_regardless,
     route_url,
     send_capturing,
+    without_template_copies,
 )
 from tests.world import BUILDERS, build_foreign_world, distinct_objects
 
@@ -88,6 +89,7 @@ class CrossOrganisationTest(PersonaTestCase):
         asked = objects_for({Household}, self.objects)
         self.assertEqual(asked, [self.foreign[Household]])
 
+    @without_template_copies()
     def test_it_answers_pages_for_foreign_ids_as_for_missing_ids(self) -> None:
         routes = page_routes_with_ids()
         self.assertTrue(routes)
@@ -114,6 +116,7 @@ class CrossOrganisationTest(PersonaTestCase):
     # Every asker calls every route from one address within a minute: more calls than the
     # rate limits allow, and a 429 names no object. The limits have their own tests.
     @override_settings(API_RATE_PER_USER=1_000_000, API_RATE_PER_ADDRESS=1_000_000)
+    @without_template_copies()
     def test_it_answers_api_routes_for_foreign_ids_as_for_missing_ids(self) -> None:
         routes = api_routes_with_ids()
         self.assertTrue(routes)

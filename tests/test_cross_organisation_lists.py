@@ -25,7 +25,14 @@ from caminantes.accounts.permissions import PLATFORM_ROLES, Role
 from caminantes.accounts.services import api_token_create
 from tests.markers import Marker, found_in, markers
 from tests.personas import PASSWORD, PersonaTestCase
-from tests.walk import api_lists, get_forms, page_routes_without_ids, readable, route_url
+from tests.walk import (
+    api_lists,
+    get_forms,
+    page_routes_without_ids,
+    readable,
+    route_url,
+    without_template_copies,
+)
 from tests.world import build_foreign_world, plant
 
 # The positive control: IOM's own records that IOM's staff must find somewhere in the walk
@@ -142,6 +149,7 @@ class CrossOrganisationListTest(PersonaTestCase):
     # Some 2,600 API calls from one address in a minute or so: more than the rate limits
     # allow (the limits have their own tests).
     @override_settings(API_RATE_PER_USER=1_000_000, API_RATE_PER_ADDRESS=1_000_000)
+    @without_template_copies()
     def test_it_shows_no_other_organisations_record_on_any_list(self) -> None:
         self.assertTrue(page_routes_without_ids())
         self.assertTrue(api_lists())

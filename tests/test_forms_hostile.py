@@ -53,6 +53,7 @@ from tests.walk import (
     readable,
     refused_regardless,
     route_url,
+    without_template_copies,
 )
 from tests.world import build_foreign_world, distinct_objects
 
@@ -278,6 +279,7 @@ class HostileFormsTest(PersonaTestCase):
         # (path, parameter) of links carrying an id, and the organisations whose pages had it
         self.id_links: dict[tuple[str, str], set[str]] = {}
 
+    @without_template_copies()
     def test_every_page_obeys_the_policy_and_no_form_filled_badly_gives_a_server_error(
         self,
     ) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
+from unittest import mock
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.apps import apps
@@ -30,6 +31,15 @@ from caminantes.api import api
 
 UUID_CONVERTER = re.compile(r"<uuid:(\w+)>")
 ANY_CONVERTER = re.compile(r"<(?:\w+:)?\w+>")
+
+
+@contextlib.contextmanager
+def without_template_copies() -> Iterator[None]:
+    """The test client keeps a copy of the context of every template a response renders
+    (for `response.context`); a form page renders dozens, and the walks read none of them.
+    Inside the block it keeps none (`response.context` is None)."""
+    with mock.patch("django.test.client.store_rendered_templates", lambda *a, **k: None):
+        yield
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> list[str]:

@@ -176,6 +176,12 @@ def has_perm(
     return False
 
 
+def perms_held(user: AnyUser) -> frozenset[Perm]:
+    """Every permission some grant of `user` holds, anywhere: `has_perm(user, p)` with no
+    organisation or country is `p in perms_held(user)`."""
+    return frozenset(p for g in grants(user) for p in g.perms)
+
+
 def manageable_country_ids(user: AnyUser, organization: Any) -> set[int] | None:
     """Countries of `organization` where `user` may manage members; None means all of them."""
     result: set[int] = set()

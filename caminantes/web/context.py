@@ -16,13 +16,14 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    held = policies.perms_held(user)
     items = [
         e
         for e in navigation.entries()
-        if not e.permissions or any(policies.has_perm(user, Perm(p)) for p in e.permissions)
+        if not e.permissions or any(Perm(p) in held for p in e.permissions)
     ]
     open_alerts = 0
-    if policies.has_perm(user, Perm.VIEW_ALERTS):
+    if Perm.VIEW_ALERTS in held:
         alerts = policies.visible(user, Alert)
         open_alerts = audit_selectors.open_alerts(alerts=alerts).count()
     return {

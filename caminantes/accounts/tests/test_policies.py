@@ -153,3 +153,13 @@ class PolicyTest(PersonaTestCase):
             if role != Role.AUDITOR:
                 continue
             self.assertFalse({p for p in perms if p.startswith(("manage", "register", "edit"))})
+
+    def test_the_permissions_held_anywhere_are_those_has_perm_grants_anywhere(self) -> None:
+        people = [self.alice, self.bob, self.carla, self.pablo, self.audrey, self.eve,
+                  self.admin, self.nobody]  # fmt: skip
+        for user in people:
+            held = policies.perms_held(self.fresh(user))
+            with self.subTest(user=user.email):
+                self.assertEqual(held, {p for p in Perm if policies.has_perm(self.fresh(user), p)})
+        self.assertIn(Perm.REGISTER_HOUSEHOLDS, policies.perms_held(self.fresh(self.alice)))
+        self.assertEqual(policies.perms_held(self.fresh(self.nobody)), frozenset())

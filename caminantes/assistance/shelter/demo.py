@@ -11,7 +11,7 @@ idempotent: an existing demo shelter is left as is.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,6 +39,14 @@ STAYS = [(20, 5, 15), (18, 6, 12), (14, 7, 8), (10, 5, 5), (6, 5, None), (3, 3, 
          (3, 3, None), (2, 5, None), (2, 4, None), (1, 6, None), (1, 7, None), (0, 4, None),
          (0, 5, None), (0, 3, None)]  # fmt: skip
 TARGET = 16
+
+
+def _moment(now: datetime, today: date, days_ago: int, hour: int) -> datetime:
+    """`days_ago` days before today at `hour` o'clock, local time, and never after now. The
+    day a stay starts must not depend on the hour the demo is loaded: "two hours before now"
+    was yesterday just after midnight, and no one was then due to leave today."""
+    moment = timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(hour)))
+    return min(moment, now)
 
 
 def _room_for(people: list[Person], rooms: dict[str, Room], today: Any) -> list[Room]:
@@ -108,14 +116,14 @@ def load(say: Callable[[str], None], **options: Any) -> None:
             try:
                 stay = services.stay_check_in(
                     actor=officer, site=site, household=household, placements=placed,
-                    nights=nights, when=now - timedelta(days=ago, hours=2),
+                    nights=nights, when=_moment(now, today, ago, 8),
                 ).stay  # fmt: skip
             except ValidationError:
                 continue  # a rule of the room refuses this family: the next one
             used.append(household)
             if left is not None:
                 services.stay_check_out(actor=officer, stay=stay,
-                                        when=now - timedelta(days=left, hours=3))  # fmt: skip
+                                        when=_moment(now, today, left, 10))  # fmt: skip
             plan = next(plans, (1, 5, None))  # then more guests of yesterday, up to the target
             occupied = sum(r.beds.filter(is_active=True).count() for r in rooms.values()) - sum(
                 len(_free_beds(r)) for r in rooms.values()

@@ -19,15 +19,26 @@ from caminantes.assistance.tests.base import StockTestCase
 from caminantes.audit.models import AuditEvent
 from caminantes.registry.models import Household, Person
 
-TODAY = timezone.localdate()
-LAST_MONTH = TODAY - timedelta(days=40)
+
+class Dated(StockTestCase):
+    """Today, read once when the class's data is made: a module constant was read when the
+    tests were collected, and a run crossing midnight compared two different days."""
+
+    today: date
+    last_month: date
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.today = timezone.localdate()
+        cls.last_month = cls.today - timedelta(days=40)
 
 
 def on(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10)))
 
 
-class StockReportTests(StockTestCase):
+class StockReportTests(Dated):
     """A small ledger: 100 blankets before the period, then in the period 30 received,
     12 issued, 4 lost, 10 sent away, 2 returned, a count finding 1 fewer."""
 
@@ -37,7 +48,7 @@ class StockReportTests(StockTestCase):
         dora, cucuta = cls.dora, cls.cucuta
         services.stock_receive(actor=dora, warehouse=cucuta, item=cls.blanket, quantity=100,
                                lot="B1", source="ECHO")  # fmt: skip
-        StockMovement.objects.update(created_at=on(LAST_MONTH))
+        StockMovement.objects.update(created_at=on(cls.last_month))
         services.stock_receive(actor=dora, warehouse=cucuta, item=cls.blanket, quantity=30,
                                lot="B2", source="ECHO")  # fmt: skip
         services.stock_issue(actor=dora, warehouse=cucuta, lines=[(cls.blanket, 12)])
@@ -54,7 +65,9 @@ class StockReportTests(StockTestCase):
         translation.activate("es")
 
     def test_it_adds_up_opening_in_out_and_counts_to_the_closing_balance(self) -> None:
-        (line,) = stock.stock_report(self.cucuta, Period(TODAY - timedelta(days=7), TODAY))
+        (line,) = stock.stock_report(
+            self.cucuta, Period(self.today - timedelta(days=7), self.today)
+        )
         self.assertEqual(line.item, self.blanket)
         self.assertEqual(line.opening, 100)
         self.assertEqual((line.receipts, line.returns, line.transfers_in), (30, 2, 0))
@@ -67,7 +80,7 @@ class StockReportTests(StockTestCase):
 
     def test_it_splits_the_same_figures_by_lot(self) -> None:
         lines = stock.stock_report(
-            self.cucuta, Period(TODAY - timedelta(days=7), TODAY), by_lot=True
+            self.cucuta, Period(self.today - timedelta(days=7), self.today), by_lot=True
         )
         self.assertEqual([x.lot for x in lines], ["B1", "B2"])
         self.assertEqual(stock.totals(lines)["closing"], 105)
@@ -75,24 +88,24 @@ class StockReportTests(StockTestCase):
         self.assertEqual((b2.opening, b2.receipts, b2.counts), (0, 30, -1))
 
     def test_it_shows_only_the_opening_before_anything_moved(self) -> None:
-        before = Period(LAST_MONTH - timedelta(days=10), LAST_MONTH - timedelta(days=1))
+        before = Period(self.last_month - timedelta(days=10), self.last_month - timedelta(days=1))
         self.assertEqual(stock.stock_report(self.cucuta, before), [])
-        (line,) = stock.stock_report(self.cucuta, Period(LAST_MONTH, LAST_MONTH))
+        (line,) = stock.stock_report(self.cucuta, Period(self.last_month, self.last_month))
         self.assertEqual((line.opening, line.receipts, line.closing), (0, 100, 100))
 
     def test_it_counts_the_transfer_in_at_the_destination_once_received(self) -> None:
         transfer = self.bogota.incoming.get()
         services.transfer_receive(actor=self.dora, transfer=transfer)
-        (line,) = stock.stock_report(self.bogota, Period(TODAY, TODAY))
+        (line,) = stock.stock_report(self.bogota, Period(self.today, self.today))
         self.assertEqual((line.transfers_in, line.closing), (10, 10))
 
     def test_it_charts_the_stock_of_an_item_day_by_day(self) -> None:
-        period = Period(LAST_MONTH - timedelta(days=1), TODAY)
+        period = Period(self.last_month - timedelta(days=1), self.today)
         bucket, points = stock.stock_over_time(self.cucuta, self.blanket, period)
         self.assertEqual(bucket, "day")
-        self.assertEqual(points[0], (LAST_MONTH - timedelta(days=1), 0))
+        self.assertEqual(points[0], (self.last_month - timedelta(days=1), 0))
         self.assertEqual(points[1][1], 100)
-        self.assertEqual(points[-1], (TODAY, 105))
+        self.assertEqual(points[-1], (self.today, 105))
         chart = stock.stock_chart(self.cucuta, self.blanket, period)
         self.assertIn("<svg", chart.svg)
         self.assertNotIn("<script", chart.svg)
@@ -119,14 +132,14 @@ class StockReportTests(StockTestCase):
 
     def test_it_refuses_a_period_backwards_in_the_future_or_empty_with_words(self) -> None:
         self.login(self.dora)
-        tomorrow = (TODAY + timedelta(days=1)).isoformat()
+        tomorrow = (self.today + timedelta(days=1)).isoformat()
         cases = {
-            "backwards": ({"start": TODAY.isoformat(), "end": LAST_MONTH.isoformat()},
+            "backwards": ({"start": self.today.isoformat(), "end": self.last_month.isoformat()},
                           "anterior a su inicio"),
-            "future": ({"start": TODAY.isoformat(), "end": tomorrow}, "futuro"),
+            "future": ({"start": self.today.isoformat(), "end": tomorrow}, "futuro"),
             "empty": ({"start": "", "end": ""}, "obligatorio"),
             "nonsense": ({"start": "ayer", "end": "31/02/2026"}, "fecha"),
-            "too long": ({"start": "2001-01-01", "end": TODAY.isoformat()}, "tres años"),
+            "too long": ({"start": "2001-01-01", "end": self.today.isoformat()}, "tres años"),
         }  # fmt: skip
         for name, (query, words) in cases.items():
             with self.subTest(name):
@@ -138,7 +151,11 @@ class StockReportTests(StockTestCase):
 
     def test_it_exports_csv_and_xlsx_and_audits_them(self) -> None:
         self.login(self.dora)
-        query = {"start": LAST_MONTH.isoformat(), "end": TODAY.isoformat(), "by_lot": "on"}
+        query = {
+            "start": self.last_month.isoformat(),
+            "end": self.today.isoformat(),
+            "by_lot": "on",
+        }
         csv = self.client.get(self.url(**query, file_format="csv"))
         self.assertEqual(csv["Content-Type"], "text/csv; charset=utf-8")
         text = b"".join(csv.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
@@ -163,7 +180,7 @@ class StockReportTests(StockTestCase):
             self.assertEqual(self.client.get(self.url()).status_code, 403)
 
 
-class PeopleReachedTests(StockTestCase):
+class PeopleReachedTests(Dated):
     """IOM in Colombia served the Pérez family twice with hygiene kits (the mother, 34, and
     her son, 3) and counted two people without a record; FFS served someone too."""
 
@@ -177,34 +194,34 @@ class PeopleReachedTests(StockTestCase):
         cls.household = Household.objects.create(
             organization=cls.iom, country=cls.co, population_type="in_transit"
         )
-        born = TODAY.replace(year=TODAY.year - 35) + timedelta(days=10)
+        born = cls.today.replace(year=cls.today.year - 35) + timedelta(days=10)
         cls.mother = Person.objects.create(
             household=cls.household, relationship="focal_point", given_names="Yolimar",
             first_surname="Pérez", sex="F", birth_date=born,
         )  # fmt: skip
         cls.son = Person.objects.create(
             household=cls.household, relationship="child", given_names="Luis",
-            first_surname="Pérez", sex="M", birth_date=TODAY - timedelta(days=3 * 366),
+            first_surname="Pérez", sex="M", birth_date=cls.today - timedelta(days=3 * 366),
         )  # fmt: skip
         family = [Reached(person=cls.mother), Reached(person=cls.son)]
         for days_ago in (20, 3):
             delivery.record(
                 actor=cls.dora, organization=cls.iom, country=cls.co, sector="nfi",
                 indicator="hygiene_kits", quantity=1, modality=Modality.IN_KIND,
-                people=family, when=on(TODAY - timedelta(days=days_ago)),
+                people=family, when=on(cls.today - timedelta(days=days_ago)),
             )  # fmt: skip
         delivery.record(
             actor=cls.dora, organization=cls.iom, country=cls.co, sector="wash",
             indicator="jerrycans", quantity=2, modality=Modality.IN_KIND,
             people=[Reached(sex="F", age=70, population_type="pendular"),
                     Reached(sex="U", population_type="host_community")],
-            when=on(TODAY - timedelta(days=2)),
+            when=on(cls.today - timedelta(days=2)),
         )  # fmt: skip
         delivery.record(
             actor=cls.fede, organization=cls.ffs, country=cls.co, sector="nfi",
             indicator="hygiene_kits", quantity=1, modality=Modality.IN_KIND,
             people=[Reached(sex="M", age=40, population_type="in_destination")],
-            when=on(TODAY - timedelta(days=2)),
+            when=on(cls.today - timedelta(days=2)),
         )  # fmt: skip
 
     def setUp(self) -> None:
@@ -214,13 +231,13 @@ class PeopleReachedTests(StockTestCase):
         deliveries = reach.deliveries_for_report(
             user=user, organization=org or self.iom, country=self.co
         )
-        period = Period(start, TODAY)
+        period = Period(start, self.today)
         return reach.reach(
             deliveries.filter(delivered_at__gte=period.since, delivered_at__lt=period.until)
         )
 
     def test_it_counts_a_person_reached_twice_once(self) -> None:
-        result = self.result(self.carla, TODAY - timedelta(days=30))
+        result = self.result(self.carla, self.today - timedelta(days=30))
         self.assertEqual(result.people, 4)
         self.assertEqual(result.deliveries, 3)
         kits = next(i for i in result.indicators if i.indicator == "hygiene_kits")
@@ -233,15 +250,15 @@ class PeopleReachedTests(StockTestCase):
         self.assertEqual(water.by_sex, {"F": 1, "U": 1})
 
     def test_it_follows_the_period(self) -> None:
-        result = self.result(self.carla, TODAY - timedelta(days=10))
+        result = self.result(self.carla, self.today - timedelta(days=10))
         kits = next(i for i in result.indicators if i.indicator == "hygiene_kits")
         self.assertEqual((kits.deliveries, kits.people), (1, 2))
 
     def test_it_shows_another_organisation_and_a_dtm_enumerator_nothing(self) -> None:
-        self.assertEqual(self.result(self.charlie, TODAY - timedelta(days=30)).people, 0)
-        self.assertEqual(self.result(self.eve, TODAY - timedelta(days=30)).people, 0)
-        self.assertEqual(self.result(self.pablo, TODAY - timedelta(days=30)).people, 0)
-        ffs = self.result(self.charlie, TODAY - timedelta(days=30), org=self.ffs)
+        self.assertEqual(self.result(self.charlie, self.today - timedelta(days=30)).people, 0)
+        self.assertEqual(self.result(self.eve, self.today - timedelta(days=30)).people, 0)
+        self.assertEqual(self.result(self.pablo, self.today - timedelta(days=30)).people, 0)
+        ffs = self.result(self.charlie, self.today - timedelta(days=30), org=self.ffs)
         self.assertEqual(ffs.people, 1)
 
     def test_it_shows_aggregates_on_the_page_and_no_names(self) -> None:
@@ -261,10 +278,14 @@ class PeopleReachedTests(StockTestCase):
     def test_it_filters_by_sector_and_exports_audited(self) -> None:
         self.login(self.carla)
         url = reverse("assistance_report_reach")
-        start = (TODAY - timedelta(days=30)).isoformat()
-        page = self.client.get(url, {"start": start, "end": TODAY.isoformat(), "sector": "wash"})
+        start = (self.today - timedelta(days=30)).isoformat()
+        page = self.client.get(
+            url, {"start": start, "end": self.today.isoformat(), "sector": "wash"}
+        )
         self.assertEqual(page.context["result"].people, 2)
-        csv = self.client.get(url, {"start": start, "end": TODAY.isoformat(), "file_format": "csv"})
+        csv = self.client.get(
+            url, {"start": start, "end": self.today.isoformat(), "file_format": "csv"}
+        )
         text = b"".join(csv.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
         row = (
             "nfi,Artículos no alimentarios,hygiene_kits,Kits de higiene,Femenino,18-59,"
@@ -273,7 +294,7 @@ class PeopleReachedTests(StockTestCase):
         self.assertIn(row, text)
         self.assertNotIn("Yolimar", text)
         xlsx = self.client.get(
-            url, {"start": start, "end": TODAY.isoformat(), "file_format": "xlsx"}
+            url, {"start": start, "end": self.today.isoformat(), "file_format": "xlsx"}
         )
         book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))  # type: ignore[attr-defined]
         self.assertEqual(sum(r[-1] for r in list(book.worksheets[0].values)[1:]), 4)
@@ -282,11 +303,11 @@ class PeopleReachedTests(StockTestCase):
     def test_it_refuses_wrong_periods_and_people_without_the_right(self) -> None:
         self.login(self.carla)
         url = reverse("assistance_report_reach")
-        tomorrow = (TODAY + timedelta(days=1)).isoformat()
+        tomorrow = (self.today + timedelta(days=1)).isoformat()
         for query in (
             {"start": "", "end": ""},
-            {"start": TODAY.isoformat(), "end": tomorrow},
-            {"start": TODAY.isoformat(), "end": "2020-01-01"},
+            {"start": self.today.isoformat(), "end": tomorrow},
+            {"start": self.today.isoformat(), "end": "2020-01-01"},
             {"start": "2026-13-01", "end": "x", "sector": "<script>", "place": "9"},
         ):
             with self.subTest(query):
@@ -300,10 +321,10 @@ class PeopleReachedTests(StockTestCase):
             self.assertEqual(self.client.get(reverse("assistance_reports")).status_code, 403)
 
 
-class EmptyReportTests(StockTestCase):
+class EmptyReportTests(Dated):
     def test_it_says_in_words_when_there_is_nothing_to_chart(self) -> None:
         translation.activate("es")
-        period = Period(LAST_MONTH, TODAY)
+        period = Period(self.last_month, self.today)
         chart = stock.stock_chart(self.cucuta, self.blanket, period)
         self.assertTrue(chart.empty)
         self.assertIn("Sin existencias en este periodo.", chart.svg)

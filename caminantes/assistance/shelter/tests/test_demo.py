@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from unittest import mock
 
 from django.utils import timezone
 
@@ -14,6 +15,16 @@ from tests.personas import PersonaTestCase
 
 class DemoTests(PersonaTestCase):
     def test_it_loads_a_shelter_two_thirds_full_once(self) -> None:
+        self.load_and_check()
+
+    def test_it_has_guests_due_today_when_loaded_just_after_midnight(self) -> None:
+        # Stays used to start "two hours before now": yesterday, just after midnight.
+        today = timezone.localdate()
+        half_past = timezone.make_aware(datetime.combine(today, time(0, 30)))
+        with mock.patch("django.utils.timezone.now", return_value=half_past):
+            self.load_and_check()
+
+    def load_and_check(self) -> None:
         officer = User.objects.create_user(demo.OFFICER, "x" * 16, full_name="Andrea")
         Membership.objects.create(
             user=officer, organization=self.ffs, role=Role.SHELTER_OFFICER
