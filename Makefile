@@ -61,9 +61,11 @@ lint: $(STAMP)
 # On every core (pytest-xdist); conftest.py's scheduler runs the browser tests together and
 # first on one worker, which builds the demo once, while the other workers run the rest.
 # The lint runs beside the suite (its type check alone takes most of a minute on one core),
-# its report printed after the tests'; either failing fails `make test`.
+# at the lowest priority: it fills the moments the suite leaves a core idle (the browser
+# tests wait on Chromium and the demo server) instead of slowing the tests. Its report is
+# printed after the tests'; either failing fails `make test`.
 test: $(STAMP) $(SPARK_STAMP) browser-deps report-deps
-	@log=$$(mktemp); $(MAKE) --no-print-directory lint >"$$log" 2>&1 & lint=$$!; \
+	@log=$$(mktemp); nice -n 19 $(MAKE) --no-print-directory lint >"$$log" 2>&1 & lint=$$!; \
 	$(BIN)/pytest -n auto --dist loadgroup; tests=$$?; \
 	wait $$lint; linted=$$?; echo "--- make lint"; cat "$$log"; rm -f "$$log"; \
 	if [ $$linted -ne 0 ]; then echo "make lint FAILED"; fi; \
