@@ -26,6 +26,7 @@ given the other organisation's ids: each must answer as for an id that does not 
 
 from __future__ import annotations
 
+import copy
 import itertools
 import uuid
 from collections.abc import Iterator
@@ -289,6 +290,7 @@ class HostileFormsTest(PersonaTestCase):
         for user in self.personas:
             client = self._client(user)
             forms = self._discover(client, user)
+            logged_in = copy.deepcopy(client.cookies)
             for form in forms:
                 turn = next(turns)
                 if form.key in seen:  # another persona sent it in full: one more value
@@ -304,7 +306,9 @@ class HostileFormsTest(PersonaTestCase):
                         with self.subTest(user=user.email, form=form.action, sent=label):
                             self.assertLess(status, 500, f"{error} after {_short(data)}")
                     transaction.set_rollback(True)
-                client = self._client(user)  # a switcher or a logout may have changed it
+                # A switcher or a logout may have changed the session: the rollback put its
+                # row back, the cookies of the logged-in session put the client back.
+                client.cookies = copy.deepcopy(logged_in)
         self.assertGreater(tried, 200, "the walk found too few forms to be a test")
         skipped = {r for r in page_routes() if r.endswith(SKIPPED_SUFFIXES)}
         unseen = sorted(set(page_routes()) - self.shown - NOT_PAGES - VISITOR_PAGES - skipped)
