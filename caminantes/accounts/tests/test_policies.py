@@ -163,3 +163,40 @@ class PolicyTest(PersonaTestCase):
                 self.assertEqual(held, {p for p in Perm if policies.has_perm(self.fresh(user), p)})
         self.assertIn(Perm.REGISTER_HOUSEHOLDS, policies.perms_held(self.fresh(self.alice)))
         self.assertEqual(policies.perms_held(self.fresh(self.nobody)), frozenset())
+
+
+class MembershipRowsTest(PersonaTestCase):
+    """The memberships' SQL written once (`policies._membership_rows`) answers what the
+    queryset it replaces answers, row for row, for memberships of every kind."""
+
+    def test_it_answers_what_the_queryset_answers(self) -> None:
+        today = timezone.localdate()
+        user = User.objects.create_user("mixed@example.org", "x", full_name="Mixed")
+        closed = Organization.objects.create(name="Cerrada", acronym="CER", type="national_ngo")
+        closed.countries.set([self.co])
+        closed.is_active = False
+        closed.save()
+        kinds = [
+            (self.iom, Role.REGISTRATION_OFFICER, today, None, [self.co, self.pe], [self.nsa]),
+            (self.iom, Role.DTM_ENUMERATOR, today, today, [self.co], []),  # ends today: active
+            (self.ffs, Role.PARTNER_FOCAL_POINT, today, None, [], []),  # the whole organisation
+            (self.iom, Role.AUDITOR, today - timedelta(days=9), today - timedelta(days=1), [], []),
+            (self.iom, Role.COUNTRY_MANAGER, today + timedelta(days=1), None, [self.co], []),
+            (closed, Role.PARTNER_FOCAL_POINT, today, None, [self.co], []),
+        ]
+        for org, role, starts, ends, countries, areas in kinds:
+            m = Membership.objects.create(
+                user=user, organization=org, role=role, starts_on=starts, ends_on=ends
+            )
+            m.countries.set(countries)
+            m.areas.set(areas)
+        for on in (today, today - timedelta(days=5), today + timedelta(days=1)):
+            expected = list(
+                Membership.objects.active(on)
+                .filter(user=user, organization__is_active=True)
+                .order_by("pk")
+                .values_list("pk", "role", "organization_id", "countries", "areas")
+            )
+            with self.subTest(on=on):
+                self.assertEqual(sorted(policies._membership_rows(user.pk, on)), sorted(expected))
+        self.assertEqual(len(policies._membership_rows(user.pk, today)), 2 + 1 + 1)
