@@ -37,6 +37,7 @@ from tests.walk import (
     refused_regardless,
     route_url,
     send_capturing,
+    without_template_copies,
 )
 
 
@@ -80,6 +81,7 @@ class ReceiverWalkTest(PersonaTestCase):
         self.assertContains(page, "+573009994321")
         self.assertNotContains(page, "Olegario")
 
+    @without_template_copies()
     def test_no_page_route_reaches_the_family(self) -> None:
         client = self.login(self.charlie, sudo=True)
         for route in page_routes_with_ids():
@@ -94,6 +96,7 @@ class ReceiverWalkTest(PersonaTestCase):
                     self.assertIn(status, (403, 404, 405))
 
     @override_settings(API_RATE_PER_USER=1_000_000, API_RATE_PER_ADDRESS=1_000_000)
+    @without_template_copies()
     def test_no_api_route_reaches_the_family(self) -> None:
         secret = api_token_create(user=self.charlie, name="t", scopes=["read", "write"]).secret
         headers = {"Authorization": f"Bearer {secret}"}

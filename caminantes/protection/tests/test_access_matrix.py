@@ -26,7 +26,14 @@ from caminantes.accounts.services import api_token_create
 from caminantes.protection import referrals, services, services_transfer
 from caminantes.protection.models import IncomingReferral
 from caminantes.protection.tests.base import NARRATIVE, SURVIVOR, ProtectionTestCase, member
-from tests.walk import ANY_CONVERTER, api_operations, page_routes, readable, route_url
+from tests.walk import (
+    ANY_CONVERTER,
+    api_operations,
+    page_routes,
+    readable,
+    route_url,
+    without_template_copies,
+)
 
 REFERRED = "Zulmira Cantagallo"
 
@@ -118,6 +125,7 @@ class AccessMatrixTest(ProtectionTestCase):
         return {200} | post_only
 
     @override_settings(API_RATE_PER_USER=1_000_000, API_RATE_PER_ADDRESS=1_000_000)
+    @without_template_copies()
     def test_every_persona_gets_what_the_rule_says_and_nothing_more(self) -> None:
         routes = protection_routes()
         self.assertIn("protection/inbox/<uuid:uuid>/", routes)  # the walk is real

@@ -8,7 +8,13 @@ from django.test import Client, override_settings
 
 from caminantes.accounts.services import api_token_create
 from caminantes.protection.tests.base import NARRATIVE, SURVIVOR, ProtectionTestCase
-from tests.walk import api_lists, page_routes_without_ids, readable, route_url
+from tests.walk import (
+    api_lists,
+    page_routes_without_ids,
+    readable,
+    route_url,
+    without_template_copies,
+)
 
 SKIPPED = ("accounts/logout/",)
 
@@ -34,6 +40,7 @@ class ListWalkTest(ProtectionTestCase):
         return "\n".join(seen)
 
     @override_settings(API_RATE_PER_USER=1_000_000, API_RATE_PER_ADDRESS=1_000_000)
+    @without_template_copies()
     def test_it_shows_nothing_of_the_case_to_anyone_not_assigned(self) -> None:
         # The caseworker opens the case first, so the trail has events about it.
         self.login(self.bob, sudo=True).get(f"/protection/cases/{self.gbv.uuid}/")

@@ -26,7 +26,13 @@ from caminantes.audit import actions
 from caminantes.protection import referrals, selectors, services_transfer
 from caminantes.protection.models import OutgoingReferral, Transfer
 from caminantes.protection.tests.base import NARRATIVE, SURVIVOR, ProtectionTestCase, member
-from tests.walk import api_lists, page_routes_without_ids, readable, route_url
+from tests.walk import (
+    api_lists,
+    page_routes_without_ids,
+    readable,
+    route_url,
+    without_template_copies,
+)
 
 SKIPPED = ("accounts/logout/",)
 REFERRED = "Zulmira Cantagallo"
@@ -63,6 +69,7 @@ class TransferWalkTest(ProtectionTestCase):
         return "\n".join(seen)
 
     @override_settings(API_RATE_PER_USER=1_000_000, API_RATE_PER_ADDRESS=1_000_000)
+    @without_template_copies()
     def test_it_shows_the_transfer_only_to_its_two_sides_and_no_name_on_any_list(self) -> None:
         code = self.gbv.survivor_code.lower()
         for user in (self.vera, self.tom, self.admin, self.carla, self.charlie, self.gina):
