@@ -168,6 +168,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     return result
 
 
+def fits_360(p: Page) -> bool:
+    """The page scrolls no wider than a 360 px phone."""
+    return bool(p.evaluate("document.documentElement.scrollWidth") <= 360)
+
+
 def is_csp_violation(message: ConsoleMessage) -> bool:
     """Chromium reports what the Content-Security-Policy blocked on the console."""
     text = message.text

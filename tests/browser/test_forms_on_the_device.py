@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import OUTPUT, serve
+from tests.browser.conftest import OUTPUT, fits_360, serve
 from tests.browser.test_sensitive_pages import log_in
 
 pytestmark = pytest.mark.browser
@@ -29,10 +29,6 @@ REGISTRAR = "registro.co@demo.caminantes.org"
 def short_idle_server(demo_var: Path) -> Iterator[str]:
     with serve(demo_var, SESSION_IDLE_TIMEOUT=str(IDLE)) as url:
         yield url
-
-
-def fits_360(p: Page) -> bool:
-    return bool(p.evaluate("document.documentElement.scrollWidth") <= 360)
 
 
 def drafts_in_storage(p: Page) -> list[str]:

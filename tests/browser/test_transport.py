@@ -7,16 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import OUTPUT
+from tests.browser.conftest import OUTPUT, fits_360
 from tests.browser.test_sensitive_pages import log_in
 
 pytestmark = pytest.mark.browser
 
 OFFICER = "distribucion.co@demo.caminantes.org"
-
-
-def fits_360(p: Page) -> bool:
-    return bool(p.evaluate("document.documentElement.scrollWidth") <= 360)
 
 
 def test_it_runs_the_demo_bus_from_a_phone(demo_server: str, page: Page) -> None:
