@@ -115,7 +115,8 @@ def refer(request: AuthenticatedRequest, uuid: Any) -> HttpResponse:
     household: Household = registry.household_detail(user=request.user, uuid=uuid)
     if not services.may_refer(request.user, household):
         raise PermissionDenied
-    people = registry.members_of(household).order_by("pk")
+    # The names only: the member's documents, nationalities and consents are not shown here.
+    people = registry.members_of(household).prefetch_related(None).order_by("pk")
     available = selectors.directory(user=request.user, country=household.country,
                                     referrable=True)  # fmt: skip
     initial: dict[str, Any] = {}
