@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from caminantes.accounts.models import Organization, User
@@ -44,6 +44,7 @@ from caminantes.dtm.models import (
     SurveySubmission,
 )
 from caminantes.geo.models import AdminArea, Country, Place
+from caminantes.lib.bulk import BulkWriter
 
 CODE = "venezuela-regional"
 SURVEYS = 3000
@@ -200,41 +201,31 @@ def _counts(rng: random.Random, points: list[FlowMonitoringPoint], days: list[da
     ids = _insert_objects(FlowCount, sheets)
     _insert_rows(
         FlowCountBreakdown, ["count", "dimension", "code", "individuals"],
-        ((ids[sheets[i].uuid], d, code, v) for i, d, cells in parts for code, v in cells.items()
-         if v),
+        ((ids[i], d, code, v) for i, d, cells in parts for code, v in cells.items() if v),
     )  # fmt: skip
     return len(sheets)
 
 
-_PLAIN_FIELDS = {
-    models.IntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField,
-    models.SmallIntegerField, models.BigIntegerField, models.BooleanField, models.CharField,
-    models.ForeignKey,
-}  # fmt: skip
-
-
-def _insert_objects(model: type[Any], objs: list[Any]) -> dict[Any, int]:
-    """Unsaved instances into `model`'s table in one executemany, each value prepared by its
-    field as `bulk_create` prepares it (`pre_save`, then `get_db_prep_save`), without the
-    per-value SQL compiling that made bulk_create two fifths of the DTM demo (38,000 tally
-    sheets of 30 columns). No signals, as with bulk_create. Their ids, by uuid."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # Plain integers, texts, flags and keys go in as they are (their preparation only checks
-    # the type, and the demo made them); every other field prepares its own.
-    plain = [type(f) in _PLAIN_FIELDS for f in fields]
-    rows = [
-        tuple(
-            getattr(obj, f.attname)
-            if as_is
-            else f.get_db_prep_save(f.pre_save(obj, True), connection)
-            for f, as_is in zip(fields, plain, strict=True)
-        )
-        for obj in objs
-    ]
-    _insert_rows(model, [f.name for f in fields], rows)
-    wanted = {obj.uuid for obj in objs}
-    rows_ids = model.objects.values_list("uuid", "pk").iterator(chunk_size=10_000)
-    return {key: pk for key, pk in rows_ids if key in wanted}
+def _insert_objects(model: type[Any], objs: list[Any]) -> list[int]:
+    """Unsaved instances into `model`'s table through the registry's bulk writer (COPY, or
+    one executemany on SQLite), as bulk_create would write them but without its SQL compiled
+    per row: it was two fifths of the DTM demo (38,000 tally sheets of 30 columns). No
+    signals, as with bulk_create. Their ids, in order (reserved first: rows of another table
+    point at them)."""
+    writer = BulkWriter()
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]  # fmt: skip  (the writer stamps auto_now fields itself)
+    rows = [{f.attname: getattr(obj, f.attname) for f in fields} for obj in objs]
+    ids = writer.reserve_ids(model, len(rows))
+    if ids is not None:
+        for row, pk in zip(rows, ids, strict=True):
+            row[model._meta.pk.attname] = pk
+    return list(writer.write(model, rows))
 
 
 def _insert_rows(model: type[Any], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> None:

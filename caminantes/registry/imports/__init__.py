@@ -19,7 +19,7 @@ Modules: `headers` (the columns and the names files give them), `columns` (cell 
 one household: the checks), `staging` (upload and the validation passes), `merge` (approval,
 cancellation, merge), `report`, `recovery` (batches whose worker died), and the pages: `views`
 with their `urls` (under /registry/imports/; this module does not import them); rows are
-written by `registry.bulk` (COPY on PostgreSQL, bulk_create elsewhere). Row numbers are those
+written by `lib.bulk` (COPY on PostgreSQL, one executemany on SQLite). Row numbers are those
 a spreadsheet shows: the header is row 1.
 """
 

@@ -26,8 +26,8 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import AdminArea, Country
+from caminantes.lib.bulk import gc_paused
 from caminantes.registry import events, hooks, services
-from caminantes.registry.bulk import gc_paused
 from caminantes.registry.imports.rows import check_household, registry_duplicates
 from caminantes.registry.imports.staging import (
     HOUSEHOLD_CHUNK,

@@ -32,8 +32,8 @@ from caminantes.audit import actions
 from caminantes.audit.log import log
 from caminantes.audit.models import Outcome
 from caminantes.geo.models import Country
+from caminantes.lib.bulk import BulkWriter, gc_paused
 from caminantes.registry import selectors
-from caminantes.registry.bulk import BulkWriter, gc_paused
 from caminantes.registry.imports.columns import Lookups, cell_text
 from caminantes.registry.imports.headers import Header, read_header
 from caminantes.registry.imports.reading import FileProblem, magic_bytes, read_table

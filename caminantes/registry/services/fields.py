@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from caminantes.geo.models import Country
 from caminantes.lib import crypto, names
+from caminantes.lib.bulk import BulkWriter
 from caminantes.lib.phones import to_e164
 from caminantes.registry import duplicates
-from caminantes.registry.bulk import BulkWriter
 from caminantes.registry.inputs import ConsentInput, DocumentInput, PersonInput, PhoneInput
 from caminantes.registry.models import WG_DOMAINS, Consent, Document, Person, Phone
 from caminantes.registry.services.checks import Places

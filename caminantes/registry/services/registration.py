@@ -26,9 +26,9 @@ from caminantes.accounts.permissions import Perm
 from caminantes.audit import actions
 from caminantes.audit.log import Subject, log, log_many
 from caminantes.geo.models import Country
+from caminantes.lib.bulk import BulkWriter
 from caminantes.lib.phones import InvalidPhone, to_e164
 from caminantes.registry import duplicates, events, timeline
-from caminantes.registry.bulk import BulkWriter
 from caminantes.registry.inputs import HouseholdInput, PersonInput
 from caminantes.registry.models import (
     Household,

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from caminantes.accounts.models import User
 from caminantes.audit.models import AuditEvent
+from caminantes.lib import bulk as bulk_writer
 from caminantes.lib import import_recovery
-from caminantes.registry import bulk as bulk_writer
 from caminantes.registry import imports, tasks
 from caminantes.registry.imports import recovery
 from caminantes.registry.imports.merge import progress_file

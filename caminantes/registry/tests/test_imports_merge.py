@@ -19,7 +19,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from caminantes.audit.models import AuditEvent
-from caminantes.registry import bulk as bulk_writer
+from caminantes.lib import bulk as bulk_writer
 from caminantes.registry import duplicates, imports, selectors, services
 from caminantes.registry.models import (
     Consent,
@@ -119,7 +119,7 @@ class MergeTest(ImportTestCase):
         before = registry_counts()
         batch = self.stage(to_csv(families()))
         imports.batch_approve(user=self.carla, batch=batch)
-        # Fail on the last table written, whichever way (COPY or bulk_create) it is written.
+        # Fail on the last table written, whichever way (COPY or executemany) it is written.
         real_write = bulk_writer.BulkWriter.write
 
         def failing_write(self: Any, model: Any, rows: Any) -> Any:

@@ -1,5 +1,6 @@
-"""The bulk writer: what it writes reads back as the ORM writes it, and the ids it hands out
-are never another row's (SQLite: above the highest ever given; PostgreSQL: the sequence)."""
+"""The bulk writer, tried on the registry's tables: what it writes reads back as the ORM
+writes it, and the ids it hands out are never another row's (SQLite: above the highest ever
+given; PostgreSQL: the sequence)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from caminantes.registry.bulk import BulkWriter
+from caminantes.lib.bulk import BulkWriter
 from caminantes.registry.models import Household, Phone, TimelineEntry
 from caminantes.registry.tests.base import RegistryTestCase
 
